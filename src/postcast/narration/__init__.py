@@ -1,0 +1,1 @@
+"""Narration stage: a post's HTML to an ordered `Script` of spoken segments."""
