@@ -36,6 +36,7 @@ class Post:
     af_karma: int | None = None
     crosspost_id: str | None = None  # foreign post id of a LW/EA cross-post
     crosspost_hosted_here: bool | None = None
+    markdown: str | None = None  # `contents.markdown` where known: keeps maths as $...$
 
     @property
     def revision(self) -> str:
