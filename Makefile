@@ -1,0 +1,22 @@
+# The two commands of the README: `make demo` and `make test`.
+.PHONY: setup demo test lint bench
+
+setup: .venv/.postcast-setup
+
+.venv/.postcast-setup: pyproject.toml scripts/setup.sh $(wildcard package.json package-lock.json)
+	./scripts/setup.sh
+	touch $@
+
+demo: setup
+	.venv/bin/postcast demo
+
+test: setup
+	.venv/bin/ruff check src tests benchmarks
+	.venv/bin/python -m pytest
+
+lint: setup
+	.venv/bin/ruff check src tests benchmarks
+	.venv/bin/ruff format --check src tests benchmarks
+
+bench: setup
+	.venv/bin/python benchmarks/run_all.py
