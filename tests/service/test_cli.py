@@ -1,0 +1,107 @@
+"""The command line as users run it: the real console entry point, exit codes, messages."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+POSTCAST = [sys.executable, "-m", "postcast"]
+
+
+def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [*POSTCAST, *args], capture_output=True, text=True, input=stdin, timeout=600
+    )
+
+
+def _bad_inputs(tmp_path: Path) -> dict[str, tuple[Path, str]]:
+    empty = tmp_path / "empty.html"
+    empty.write_text("")
+    picture = tmp_path / "picture.png"
+    picture.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)))
+    latin1 = tmp_path / "latin1.html"
+    latin1.write_bytes("<p>Caf\xe9 au lait is served at the meeting every week.</p>".encode("latin-1"))
+    return {
+        "empty": (empty, "empty"),
+        "not html": (picture, "png"),
+        "missing": (tmp_path / "nowhere.html", "not found"),
+        "invalid utf-8": (latin1, "utf-8"),
+    }
+
+
+@pytest.mark.parametrize("case", ["empty", "not html", "missing", "invalid utf-8"])
+def test_render_rejects_bad_input_naming_it(tmp_path: Path, case: str) -> None:
+    path, problem = _bad_inputs(tmp_path)[case]
+    out = tmp_path / "out.mp3"
+    result = run("render", str(path), "-o", str(out))
+    assert result.returncode == 2, result.stderr
+    assert path.name in result.stderr
+    assert problem in result.stderr.lower()
+    assert "Traceback" not in result.stderr
+    assert not out.exists()
+    assert not list(tmp_path.glob("*.tmp*")) and not list(tmp_path.glob(".*mp3*"))
+
+
+def test_script_prints_only_spoken_words(tmp_path: Path) -> None:
+    post = tmp_path / "post.md"
+    post.write_text(
+        "---\ntitle: Notes on maps\nauthor: Ada Example\ndate: 2024-02-03\n---\n\n"
+        "# Why maps\n\nA map is useful when it leaves things out.[^1] "
+        "See [this essay](https://example.org/maps) for more.\n\n"
+        "- first point\n- second point\n\n[^1]: Borges said it better.\n"
+    )
+    result = run("script", str(post))
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("Welcome to The Nonlinear Library")
+    assert "Notes on maps" in lines[0] and "Ada Example" in lines[0]
+    assert any("this essay" in line for line in lines)
+    assert any(line.startswith("Footnote 1") and "Borges" in line for line in lines)
+    text = "\n".join(lines)
+    for never in ("http", "[^1]", "[1]", "<", "](", "#"):
+        assert never not in text
+    assert lines[-1].startswith("Thanks for listening")
+
+
+def test_normalize_keeps_one_line_per_line() -> None:
+    lines = ["It cost $5 in 2019.", "", "See you at 3 pm."]
+    result = run("normalize", stdin="\n".join(lines) + "\n")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout.split("\n")
+    assert out[-1] == "" and len(out) - 1 == len(lines)
+    assert out[1] == ""
+    assert "5" not in out[0] and "dollars" in out[0]
+
+
+def test_serve_refuses_a_folder_without_feed(tmp_path: Path) -> None:
+    result = run("serve", str(tmp_path), "--port", "0")
+    assert result.returncode == 2
+    assert "feed.xml" in result.stderr
+
+
+def test_run_reports_a_missing_config(tmp_path: Path) -> None:
+    result = run("run", "--once", "--config", str(tmp_path / "postcast.toml"))
+    assert result.returncode == 2
+    assert "postcast.toml" in result.stderr and "not found" in result.stderr
+
+
+@pytest.mark.slow
+def test_render_writes_a_tagged_episode(tmp_path: Path) -> None:
+    from mutagen.id3 import ID3
+
+    post = tmp_path / "post.html"
+    post.write_text(
+        "<html><head><title>A short test post</title><meta name='author' content='Ada Example'>"
+        "<meta name='date' content='2024-05-06'></head><body><h2>Start</h2>"
+        "<p>This is a short paragraph for the voice to read.</p><h2>End</h2>"
+        "<p>And this is the last thing it says before the outro.</p></body></html>"
+    )
+    out = tmp_path / "episode.mp3"
+    result = run("render", str(post), "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    tags = ID3(out)
+    assert str(tags["TIT2"]) == "A short test post by Ada Example"
+    assert [str(c.sub_frames["TIT2"]) for c in tags.getall("CHAP")][-2:] == ["Start", "End"]
