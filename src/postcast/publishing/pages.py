@@ -1,0 +1,180 @@
+"""The web pages: a show page listing feeds and episodes, and one page per episode.
+
+Pages link with relative URLs, so the site works from any host and port (and from disk);
+only the feed addresses shown for subscribing are absolute.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path, PurePosixPath
+
+import jinja2
+import webvtt
+from markupsafe import Markup
+
+from postcast.config import LibraryConfig
+from postcast.models import Chapter, Episode
+from postcast.publishing.extras import SRT_TYPE, VTT_TYPE
+from postcast.publishing.feed import as_utc
+from postcast.publishing.notes import paragraphs, show_notes_html, site_name
+
+ASSETS = ("style.css", "player.js")  # copied from the templates folder to site/assets/
+_FILE_LABELS = {VTT_TYPE: "Transcript (WebVTT)", SRT_TYPE: "Transcript (SRT)"}
+
+
+@dataclass(frozen=True)
+class FeedLink:
+    """One feed as the show page lists it."""
+
+    title: str
+    description: str
+    url: str  # absolute, for podcast apps
+    path: str  # relative to the site folder
+    art: str  # relative to the site folder
+    count: int
+
+
+@cache
+def _environment() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("postcast.publishing", "templates"),
+        autoescape=True,  # every value is text unless wrapped in Markup on purpose
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined,
+    )
+
+
+def asset_bytes(name: str) -> bytes:
+    return resources.files("postcast.publishing").joinpath("templates", name).read_bytes()
+
+
+def clock(seconds: float) -> str:
+    """12:05 or 1:02:03, as players show it."""
+    total = max(0, int(seconds))
+    hours, rest = divmod(total, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+def episode_stem(episode: Episode) -> str:
+    return PurePosixPath(episode.audio_file).stem
+
+
+def episode_page_path(episode: Episode) -> str:
+    return f"episodes/{episode_stem(episode)}.html"
+
+
+def _cues(site_dir: Path, episode: Episode) -> list[dict]:
+    relative = episode.transcript_files.get(VTT_TYPE)
+    if not relative or not (site_dir / relative).is_file():
+        return []
+    cues = []
+    for caption in webvtt.read(str(site_dir / relative)):
+        start = caption.start_time.in_milliseconds() / 1000
+        end = caption.end_time.in_milliseconds() / 1000
+        # webvtt-py leaves the cue's character references as written; the template escapes.
+        text = html.unescape(" ".join(caption.text.split()))
+        cues.append({"start": f"{start:g}", "end": f"{end:g}", "clock": clock(start), "text": text})
+    return cues
+
+
+def _chapters(site_dir: Path, episode: Episode) -> list[Chapter]:
+    if episode.chapters:
+        return sorted(episode.chapters, key=lambda c: c.start)
+    if episode.chapters_file and (site_dir / episode.chapters_file).is_file():
+        data = json.loads((site_dir / episode.chapters_file).read_text(encoding="utf-8"))
+        return [Chapter(float(c["startTime"]), c.get("title", "")) for c in data["chapters"]]
+    return []
+
+
+def _relative_to_page(relative: str) -> str:
+    """Episode pages live in episodes/, so site paths are reached through ../."""
+    return f"../{relative}"
+
+
+def _episode_summary(episode: Episode, root: str, site_dir: Path | None) -> dict:
+    when = as_utc(episode.pub_date)
+    summary = {
+        "title": episode.title,
+        "date": f"{when:%B} {when.day}, {when.year}",
+        "date_iso": when.isoformat(),
+        "length": clock(episode.duration),
+        "page": root + episode_page_path(episode),
+        "audio": root + episode.audio_file,
+    }
+    if site_dir is None:
+        return summary
+    post = episode.post
+    files = [
+        {"href": _relative_to_page(path), "label": _FILE_LABELS.get(mime, mime)}
+        for mime, path in sorted(episode.transcript_files.items())
+    ]
+    if episode.chapters_file:
+        files.append({"href": _relative_to_page(episode.chapters_file), "label": "Chapters (JSON)"})
+    text = " ".join(paragraphs(post.html))
+    summary |= {
+        "post_url": post.url,
+        "site": site_name(post),
+        "files": files,
+        "summary": text[:300],
+        "chapters": [
+            {"start": f"{c.start:g}", "clock": clock(c.start), "title": c.title}
+            for c in _chapters(site_dir, episode)
+        ],
+        "cues": _cues(site_dir, episode),
+        "notes": Markup(show_notes_html(post)),  # sanitised by nh3 in show_notes_html
+    }
+    return summary
+
+
+def _show(library: LibraryConfig, art: str) -> dict:
+    return {
+        "title": library.title,
+        "description": library.description,
+        "link": library.link,
+        "art": art,
+    }
+
+
+def render_index(
+    library: LibraryConfig, art: str, feeds: Sequence[FeedLink], episodes: Sequence[Episode]
+) -> str:
+    return (
+        _environment()
+        .get_template("index.html")
+        .render(
+            language=library.language,
+            root="",
+            show=_show(library, art),
+            feeds=feeds,
+            episodes=[_episode_summary(e, "", None) for e in episodes],
+        )
+    )
+
+
+def render_episode_page(
+    site_dir: Path,
+    library: LibraryConfig,
+    art: str,
+    feeds: Sequence[FeedLink],
+    episode: Episode,
+) -> str:
+    summary = _episode_summary(episode, "../", Path(site_dir))
+    return (
+        _environment()
+        .get_template("episode.html")
+        .render(
+            language=library.language,
+            root="../",
+            show=_show(library, art),
+            feeds=feeds,
+            episode=summary,
+        )
+    )

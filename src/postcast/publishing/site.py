@@ -1,0 +1,168 @@
+"""Publish the site: feeds, cover art, show page and episode pages, all written atomically.
+
+Everything is rendered in memory first, so a failure (a missing MP3, bad cover art) leaves
+the published site untouched. Files are then written in dependency order, art and pages
+before feeds, so a feed never names a file that is not there yet.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Sequence
+from functools import lru_cache
+from pathlib import Path
+
+from PIL import Image, UnidentifiedImageError
+
+from postcast.config import FeedConfig, LibraryConfig
+from postcast.errors import InputError
+from postcast.models import Episode
+from postcast.publishing.art import MAX_ART_SIZE, MIN_ART_SIZE, cover_art
+from postcast.publishing.atomic import atomic_write_bytes
+from postcast.publishing.feed import Channel, newest_first, render_feed, site_url
+from postcast.publishing.pages import (
+    ASSETS,
+    FeedLink,
+    asset_bytes,
+    episode_page_path,
+    render_episode_page,
+    render_index,
+)
+
+MAIN_FEED = "main"
+_FEED_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
+
+
+def feed_path(name: str) -> str:
+    """Where a feed lives in the site: "main" is feed.xml, others feeds/NAME.xml."""
+    if not _FEED_NAME.fullmatch(name):
+        raise InputError(f"feed {name!r}", "feed name must be letters, digits, '_' or '-'")
+    return "feed.xml" if name == MAIN_FEED else f"feeds/{name}.xml"
+
+
+def _feed_title(library: LibraryConfig, feed: FeedConfig) -> str:
+    if feed.title:
+        return feed.title
+    return library.title if feed.name == MAIN_FEED else f"{library.title} ({feed.name})"
+
+
+@lru_cache(maxsize=64)  # a long-running service republishes often; art depends on title only
+def _generated_art(title: str, subtitle: str) -> bytes:
+    return cover_art(title, subtitle)
+
+
+def configured_art(path: Path) -> tuple[bytes, str]:
+    """A configured image as (bytes, suffix): kept as is when Apple accepts it, else re-encoded.
+
+    It must be square; JPEG and PNG in RGB at 1400..3000 px pass through unchanged.
+    """
+    try:
+        data = path.read_bytes()
+        with Image.open(io.BytesIO(data)) as image:
+            image.load()
+            width, height, kind, mode = image.width, image.height, image.format, image.mode
+            if width != height:
+                raise InputError(path, f"cover art must be square, got {width}x{height} px")
+            if MIN_ART_SIZE <= width <= MAX_ART_SIZE and mode == "RGB" and kind in {"JPEG", "PNG"}:
+                return data, ".jpg" if kind == "JPEG" else ".png"
+            side = min(max(width, MIN_ART_SIZE), MAX_ART_SIZE)
+            converted = image.convert("RGB").resize((side, side), Image.Resampling.LANCZOS)
+    except OSError as error:
+        raise InputError(path, f"cannot read cover art ({error})") from error
+    except UnidentifiedImageError as error:  # pragma: no cover - subclass of OSError today
+        raise InputError(path, "not an image") from error
+    output = io.BytesIO()
+    converted.save(output, "JPEG", quality=90)
+    return output.getvalue(), ".jpg"
+
+
+def _art(library: LibraryConfig, feed: FeedConfig) -> tuple[str, bytes]:
+    image = feed.image or (library.image if feed.name == MAIN_FEED else None)
+    if image:
+        data, suffix = configured_art(Path(image).expanduser())
+        return f"art/{feed.name}{suffix}", data
+    title = _feed_title(library, feed)
+    subtitle = "" if title.startswith(library.title) else library.title
+    return f"art/{feed.name}.jpg", _generated_art(title, subtitle)
+
+
+def _unique_episodes(feeds: Sequence[tuple[FeedConfig, Sequence[Episode]]]) -> list[Episode]:
+    """Each audio file once (a post in several feeds has one page), newest first."""
+    seen: dict[str, Episode] = {}
+    for _, episodes in feeds:
+        for episode in episodes:
+            seen.setdefault(episode.audio_file, episode)
+    return newest_first(list(seen.values()))
+
+
+def _render(
+    site_dir: Path,
+    library: LibraryConfig,
+    feeds: Sequence[tuple[FeedConfig, Sequence[Episode]]],
+) -> dict[str, bytes]:
+    """Every file of the site, by path relative to the site folder, in writing order."""
+    art_files: dict[str, bytes] = {}
+    feed_files: dict[str, bytes] = {}
+    links: list[FeedLink] = []
+    for feed, episodes in feeds:
+        path = feed_path(feed.name)
+        art_path, art_data = _art(library, feed)
+        art_files[art_path] = art_data
+        channel = Channel(
+            title=_feed_title(library, feed),
+            description=feed.description or library.description,
+            feed_url=site_url(library.base_url, path),
+            image_url=site_url(library.base_url, art_path),
+            library=library,
+        )
+        feed_files[path] = render_feed(site_dir, channel, episodes)
+        links.append(
+            FeedLink(
+                channel.title, feed.description, channel.feed_url, path, art_path, len(episodes)
+            )
+        )
+    # The show page uses the main feed's art, made even when no feed is named "main".
+    show_art, show_art_data = _art(library, FeedConfig(name=MAIN_FEED))
+    art_files.setdefault(show_art, show_art_data)
+    pages: dict[str, bytes] = {}
+    unique = _unique_episodes(feeds)
+    for episode in unique:
+        html = render_episode_page(site_dir, library, show_art, links, episode)
+        pages[episode_page_path(episode)] = html.encode("utf-8")
+    pages["index.html"] = render_index(library, show_art, links, unique).encode("utf-8")
+    assets = {f"assets/{name}": asset_bytes(name) for name in ASSETS}
+    return assets | art_files | pages | feed_files
+
+
+def _unchanged(path: Path, data: bytes) -> bool:
+    """Rewriting an identical file would only change its ETag and make apps download again."""
+    try:
+        return path.stat().st_size == len(data) and path.read_bytes() == data
+    except OSError:
+        return False
+
+
+def publish_site(
+    site_dir: Path,
+    library: LibraryConfig,
+    feeds: Sequence[tuple[FeedConfig, Sequence[Episode]]],
+) -> list[Path]:
+    """Write the feeds, their art, the show page and the episode pages under `site_dir`.
+
+    The feed named "main" becomes `feed.xml`, others `feeds/<name>.xml`. Returns the path
+    of every file the site now has from this call (unchanged files are left untouched).
+    """
+    site_dir = Path(site_dir)
+    names = [feed.name for feed, _ in feeds]
+    duplicates = sorted({name for name in names if names.count(name) > 1})
+    if duplicates:
+        raise InputError("feeds", f"duplicate feed name(s): {', '.join(duplicates)}")
+    files = _render(site_dir, library, feeds)
+    published = []
+    for relative, data in files.items():
+        target = site_dir / relative
+        if not _unchanged(target, data):
+            atomic_write_bytes(target, data)
+        published.append(target)
+    return published
