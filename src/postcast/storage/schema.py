@@ -1,0 +1,148 @@
+"""The tables, as SQLAlchemy 2 typed ORM classes. Alembic migrations create them.
+
+Changing a table here means adding a migration in `migrations/versions/`; a test compares
+the two so they cannot drift apart.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from postcast.storage.types import UTCDateTime
+
+# Stable constraint names: migrations on SQLite (batch mode) and PostgreSQL need them.
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+ID_LENGTH = 2048  # post ids and GUIDs may be URLs
+CODE_LENGTH = 32
+REVISION_LENGTH = 64
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map: ClassVar[dict[Any, Any]] = {
+        datetime: UTCDateTime(),
+        dict[str, Any]: JSON,
+        list[Any]: JSON,
+    }
+
+
+class SourceRow(Base):
+    """A configured source: where its last fetch stopped, and how it went."""
+
+    __tablename__ = "sources"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    kind: Mapped[str] = mapped_column(String(50), default="")
+    state: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    last_success_at: Mapped[datetime | None]
+    last_error: Mapped[str | None] = mapped_column(Text)
+    last_error_at: Mapped[datetime | None]
+
+
+class PostRow(Base):
+    """A post as its source last reported it, with when it was first seen and qualified."""
+
+    __tablename__ = "posts"
+    __table_args__ = (UniqueConstraint("source", "post_id", name="uq_posts_source_post_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source: Mapped[str] = mapped_column(String(200))
+    post_id: Mapped[str] = mapped_column(String(ID_LENGTH))
+    forum_code: Mapped[str] = mapped_column(String(CODE_LENGTH), default="")
+    forum_name: Mapped[str] = mapped_column(String(200), default="")
+    title: Mapped[str] = mapped_column(Text)
+    authors: Mapped[list[Any]] = mapped_column(default=list)
+    url: Mapped[str] = mapped_column(Text)
+    posted_at: Mapped[datetime]
+    modified_at: Mapped[datetime | None]
+    revision: Mapped[str] = mapped_column(String(REVISION_LENGTH))
+    karma: Mapped[int | None]
+    af: Mapped[bool] = mapped_column(default=False)
+    af_karma: Mapped[int | None]
+    tags: Mapped[list[Any]] = mapped_column(default=list)
+    is_event: Mapped[bool] = mapped_column(default=False)
+    is_question: Mapped[bool] = mapped_column(default=False)
+    is_shortform: Mapped[bool] = mapped_column(default=False)
+    is_draft: Mapped[bool] = mapped_column(default=False)
+    crosspost_id: Mapped[str | None] = mapped_column(String(ID_LENGTH))
+    crosspost_hosted_here: Mapped[bool | None]
+    html: Mapped[str] = mapped_column(Text)
+    markdown: Mapped[str | None] = mapped_column(Text)
+    first_seen_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    qualified_at: Mapped[datetime | None]  # first seen at or above its karma threshold
+
+
+class EpisodeRow(Base):
+    """One episode per post (GUID stable across re-renders)."""
+
+    __tablename__ = "episodes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    guid: Mapped[str] = mapped_column(String(ID_LENGTH), unique=True)
+    post_ref: Mapped[int] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(Text)
+    pub_date: Mapped[datetime]
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    excluded_reason: Mapped[str | None] = mapped_column(Text)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    failures: Mapped[int] = mapped_column(default=0)  # failed renders of the current revision
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    published_at: Mapped[datetime | None]
+
+
+class RenderRow(Base):
+    """A successful render: an audio file made from one revision of the episode's post."""
+
+    __tablename__ = "renders"
+    __table_args__ = (
+        UniqueConstraint("episode_ref", "revision", name="uq_renders_episode_ref_revision"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    episode_ref: Mapped[int] = mapped_column(
+        ForeignKey("episodes.id", ondelete="CASCADE"), index=True
+    )
+    revision: Mapped[str] = mapped_column(String(REVISION_LENGTH))
+    audio_file: Mapped[str] = mapped_column(Text)
+    audio_size: Mapped[int] = mapped_column(BigInteger)
+    duration: Mapped[float]
+    chapters: Mapped[list[Any]] = mapped_column(default=list)
+    transcript_files: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    chapters_file: Mapped[str | None] = mapped_column(Text)
+    loudness_lufs: Mapped[float | None]
+    true_peak_dbtp: Mapped[float | None]
+    created_at: Mapped[datetime]
+
+
+class FeedRow(Base):
+    """A published feed: its settings' fingerprint and when it was last written."""
+
+    __tablename__ = "feeds"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    title: Mapped[str] = mapped_column(Text, default="")
+    config_hash: Mapped[str] = mapped_column(String(64), default="")
+    last_published_at: Mapped[datetime | None]
