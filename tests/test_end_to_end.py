@@ -97,9 +97,10 @@ def test_feed_accepted_by_two_real_parsers(demo_site: Path) -> None:
         audio = _local(demo_site, enclosure.href)
         assert int(enclosure.length) == audio.stat().st_size
         assert episode["enclosures"][0]["file_size"] == audio.stat().st_size
-        assert episode["total_time"] == round(MP3(audio).info.length) or abs(
-            episode["total_time"] - MP3(audio).info.length
-        ) <= 1
+        assert (
+            episode["total_time"] == round(MP3(audio).info.length)
+            or abs(episode["total_time"] - MP3(audio).info.length) <= 1
+        )
         assert entry.id and episode["guid"] == entry.id
         assert len(entry.summary.encode()) <= 4000
 
@@ -146,7 +147,9 @@ def test_episode_starts_with_the_intro(demo_site: Path) -> None:
 
     post = "What a year of to-do lists taught me about planning"
     entry = next(
-        e for e in feedparser.parse((demo_site / "feed.xml").read_bytes()).entries if post in e.title
+        e
+        for e in feedparser.parse((demo_site / "feed.xml").read_bytes()).entries
+        if post in e.title
     )
     audio = _local(demo_site, entry.enclosures[0].href)
     demo_json = next((demo_posts_dir() / "lesswrong").glob("01-*.json"))

@@ -6,18 +6,32 @@ The CLI, the web service and the Celery tasks all call these same functions.
 
 from __future__ import annotations
 
-from datetime import UTC
+import hashlib
+import re
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 from pathlib import Path
 
 from postcast.audio import EpisodeTags, render_audio
-from postcast.config import Config
+from postcast.config import Config, SourceConfig
+from postcast.errors import PostcastError, SourceError
 from postcast.models import EpisodeAudio, Post, Script
 from postcast.narration import narrate
 from postcast.narration.lexicon import Lexicon
 from postcast.progress import Progress, no_progress
-from postcast.publishing import cover_art
-from postcast.selection import episode_title
+from postcast.publishing import cover_art, publish_site, write_episode_extras
+from postcast.selection import (
+    default_feeds,
+    episode_identity,
+    episode_title,
+    episodes_for_feed,
+    find_duplicates,
+    is_eligible,
+    item_guid,
+)
+from postcast.sources.registry import create_source
 from postcast.speech import speak
+from postcast.storage import Library, PostKey, PostState, open_library
 
 
 def script_for(post: Post, config: Config) -> Script:
@@ -62,3 +76,180 @@ def render_post(
     spoken = speak(script, config.speech, config.audio, progress, lexicon=lexicon)
     audio = render_audio(spoken, out_path, tags_for(post, config, cover), config.audio, progress)
     return script, audio
+
+
+# --- one pass of the automatic library -------------------------------------------------
+
+
+@dataclass
+class PassReport:
+    """What one pass did; the CLI prints `summary()`, the API returns it as JSON."""
+
+    posts_seen: int = 0
+    new_episodes: int = 0
+    rendered: list[str] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)  # (episode guid, error)
+    source_errors: list[tuple[str, str]] = field(default_factory=list)  # (source, error)
+    feeds: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        lines = [
+            f"{self.posts_seen} posts seen, {self.new_episodes} new episodes, "
+            f"{len(self.rendered)} rendered, {len(self.feeds)} feeds published"
+        ]
+        lines += [f"source {name} failed: {error}" for name, error in self.source_errors]
+        lines += [f"episode {guid} failed: {error}" for guid, error in self.failed]
+        return "\n".join(lines)
+
+
+def run_pass(
+    config: Config, progress: Progress = no_progress, now: datetime | None = None
+) -> PassReport:
+    """Fetch every source, select, render what is new or edited, publish every feed."""
+    now = now or datetime.now(UTC)
+    report = PassReport()
+    library = open_library(config.library.database, config.base_dir)
+    try:
+        for source_config in config.sources:
+            collect(source_config, library, report, progress, now)
+        drop_duplicates(library)
+        render_pending(config, library, report, progress)
+        publish(config, library, report, now)
+    finally:
+        library.close()
+    return report
+
+
+def collect(
+    source_config: SourceConfig,
+    library: Library,
+    report: PassReport,
+    progress: Progress,
+    now: datetime,
+) -> None:
+    """Sources -> selection -> storage, saving the source's cursor after every post.
+
+    A failing source is reported and keeps the cursor it reached; the others go on.
+    """
+    opt_out = set(source_config.opt_out_authors)
+    try:
+        source = create_source(source_config)
+        saved = library.get_source_state(source_config.name)
+        for post, state in source.fetch(saved, progress):
+            report.posts_seen += 1
+            stored = library.upsert_post(post, source_config.karma_threshold, now)
+            if stored.qualified_at is not None:
+                report.new_episodes += _select(post, source_config, opt_out, stored, library)
+            library.set_source_state(source_config.name, state)
+        library.record_source_success(source_config.name, now)
+    except PostcastError as error:
+        report.source_errors.append((source_config.name, str(error)))
+        library.record_source_error(source_config.name, str(error), now)
+
+
+def _select(
+    post: Post, source_config: SourceConfig, opt_out: set[str], stored: PostState, library: Library
+) -> int:
+    """Make (or exclude) the post's one episode; 1 if a new episode was created."""
+    guid, code = episode_identity(post)
+    title = episode_title(post, code)
+    key, pub_date = PostKey.of(post), stored.qualified_at
+    assert pub_date is not None
+    reason = is_eligible(post, source_config, opt_out)
+    if reason is not None:
+        library.exclude_episode(guid, key, title, pub_date, reason)
+        return 0
+    return int(library.ensure_episode(guid, key, title, pub_date).created)
+
+
+def drop_duplicates(library: Library) -> None:
+    """One post, one episode: exclude cross-posts whose host copy has an episode."""
+    for duplicate, kept in find_duplicates(library.episode_posts()):
+        guid = episode_identity(duplicate)[0]
+        record = library.episode(guid)
+        if record is not None:
+            library.exclude_episode(
+                guid,
+                record.post_key,
+                record.title,
+                record.pub_date,
+                f"duplicate of {episode_identity(kept)[0]}",
+            )
+
+
+def audio_stem(guid: str, revision: str) -> str:
+    """File stem of one render: a new revision gets a new file, so an enclosure URL
+    never changes meaning under a client that already downloaded it."""
+    digest = hashlib.sha1(revision.encode()).hexdigest()[:8]
+    return re.sub(r"[^A-Za-z0-9_.-]", "-", guid) + "-" + digest
+
+
+def render_pending(
+    config: Config, library: Library, report: PassReport, progress: Progress
+) -> None:
+    """Narration -> speech -> audio for every episode without a current render."""
+    site = config.resolve(config.library.site_dir)
+    jobs = library.episodes_needing_render()
+    cover = cover_for(config)
+    for done, job in enumerate(jobs):
+        progress("Episodes", done, len(jobs))
+        stem = audio_stem(job.guid, job.revision)
+        out = site / "episodes" / f"{stem}.mp3"
+        try:
+            _, audio = render_post(job.post, config, out, progress, cover)
+            extras = write_episode_extras(site, stem, audio)
+            library.record_render(
+                job.guid,
+                job.revision,
+                audio,
+                audio_file=f"episodes/{stem}.mp3",
+                transcript_files={k: v for k, v in extras.items() if k != "chapters"},
+                chapters_file=extras.get("chapters"),
+            )
+            report.rendered.append(job.guid)
+        except PostcastError as error:
+            library.mark_failed(job.guid, str(error))
+            report.failed.append((job.guid, str(error)))
+    progress("Episodes", len(jobs), len(jobs))
+
+
+def publish(config: Config, library: Library, report: PassReport, now: datetime) -> None:
+    """Every feed from the stored episodes, written atomically."""
+    episodes = library.published_episodes()
+    feeds = config.feeds or default_feeds(config)
+    contents = [
+        (
+            feed,
+            [
+                replace(e, guid=item_guid(feed, e.guid))
+                for e in episodes_for_feed(feed, episodes, now)
+            ],
+        )
+        for feed in feeds
+    ]
+    publish_site(config.resolve(config.library.site_dir), config.library, contents)
+    library.mark_published([episode.guid for episode in episodes], now)
+    report.feeds = [feed.name for feed in feeds]
+
+
+def add_url(
+    config: Config, url: str, progress: Progress = no_progress, now: datetime | None = None
+) -> PassReport:
+    """`postcast add URL`: one article becomes an episode of the library, then publish.
+
+    The URL is a source of its own (kind `url`), so adding it again changes nothing.
+    """
+    now = now or datetime.now(UTC)
+    name = "url-" + hashlib.sha1(url.encode()).hexdigest()[:12]
+    source_config = SourceConfig(name=name, kind="url", url=url)
+    report = PassReport()
+    library = open_library(config.library.database, config.base_dir)
+    try:
+        collect(source_config, library, report, progress, now)
+        if report.source_errors:
+            raise SourceError(url, report.source_errors[0][1])
+        render_pending(config, library, report, progress)
+        publish(config, library, report, now)
+    finally:
+        library.close()
+    return report

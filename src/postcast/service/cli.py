@@ -29,9 +29,7 @@ app = typer.Typer(
 )
 err = Console(stderr=True)
 
-ConfigOption = Annotated[
-    Path | None, typer.Option("--config", "-c", help="Path to postcast.toml.")
-]
+ConfigOption = Annotated[Path | None, typer.Option("--config", "-c", help="Path to postcast.toml.")]
 
 
 def _config(path: Path | None) -> Config:
