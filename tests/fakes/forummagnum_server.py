@@ -247,11 +247,27 @@ class Recorded:
 
 
 @dataclass
+class ManualClock:
+    """A monotonic clock whose `sleep` only moves the time: tests never really wait."""
+
+    now: float = 1000.0
+    sleeps: list[float] = field(default_factory=list)
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+
+@dataclass
 class Fault:
     status: int = 200
     retry_after: str | None = None
     delay: float = 0.0
     malformed: bool = False
+    graphql_error: str | None = None  # answered as {"errors": [...]} in an HTTP 200
 
 
 @dataclass
@@ -268,7 +284,7 @@ class FakeForum:
     def __enter__(self) -> FakeForum:
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
         self._server.daemon_threads = True
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True).start()
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -290,6 +306,9 @@ class FakeForum:
 
     def malformed_next(self, count: int) -> None:
         self.faults += [Fault(malformed=True) for _ in range(count)]
+
+    def error_next(self, count: int, message: str) -> None:
+        self.faults += [Fault(graphql_error=message) for _ in range(count)]
 
     def add_page(self, path: str, body: str | bytes, content_type: str = "text/html") -> None:
         data = body.encode() if isinstance(body, str) else body
@@ -343,12 +362,13 @@ class FakeForum:
             raise QueryError("Exceeded maximum value for skip")
         limit = terms.get("limit")
         limit = DEFAULT_LIMIT if limit is None else min(int(limit), DEFAULT_LIMIT)
-        after = parse_date(terms["after"]) if terms.get("after") else None
-        before = parse_date(terms["before"]) if terms.get("before") else None
+        # Stored dates are all in `api_date` form, so comparing strings compares times.
+        after = api_date(parse_date(terms["after"])) if terms.get("after") else None
+        before = api_date(parse_date(terms["before"])) if terms.get("before") else None
         threshold = terms.get("karmaThreshold") or 0
 
         def listed(post: dict[str, Any]) -> bool:
-            posted = parse_date(post["postedAt"])
+            posted = post["postedAt"]
             return not (
                 post.get("draft")
                 or (after and posted < after)
@@ -450,6 +470,9 @@ def _handler_for(forum: FakeForum) -> type[BaseHTTPRequestHandler]:
             if fault.status != 200:
                 headers = {"Retry-After": fault.retry_after} if fault.retry_after else {}
                 self._send(fault.status, "text/plain", b"Too busy", headers)
+            elif fault.graphql_error:
+                answer = {"errors": [{"message": fault.graphql_error}], "data": None}
+                self._send(200, "application/json", json.dumps(answer).encode())
             elif fault.malformed:
                 self._send(200, "application/json", b'{"data": {"posts": {"results": [')
             elif url.path == "/graphql" and self.command == "POST":
