@@ -1,0 +1,73 @@
+// Maths to English speech for postcast, in one process per post.
+// stdin:  {"domain": "clearspeak", "items": [{"tex": "E=mc^2", "display": false} | {"mathml": "<math>..</math>"}]}
+// stdout: {"results": [{"speech": "E equals m c squared"} | {"error": "Undefined control sequence \\foo"}]}
+// TeX is parsed by MathJax's own TeX input (the one the forums render with) into MathML,
+// which the Speech Rule Engine reads aloud. Exit code 3 with {"fatal": ...} when a module is missing.
+'use strict';
+
+function load() {
+  try {
+    return {
+      mathjax: require('mathjax-full/js/mathjax.js').mathjax,
+      TeX: require('mathjax-full/js/input/tex.js').TeX,
+      AllPackages: require('mathjax-full/js/input/tex/AllPackages.js').AllPackages,
+      liteAdaptor: require('mathjax-full/js/adaptors/liteAdaptor.js').liteAdaptor,
+      RegisterHTMLHandler: require('mathjax-full/js/handlers/html.js').RegisterHTMLHandler,
+      SerializedMmlVisitor: require('mathjax-full/js/core/MmlTree/SerializedMmlVisitor.js')
+        .SerializedMmlVisitor,
+      STATE: require('mathjax-full/js/core/MathItem.js').STATE,
+      sre: require('speech-rule-engine'),
+    };
+  } catch (error) {
+    process.stdout.write(JSON.stringify({fatal: String(error.message).split('\n')[0]}));
+    process.exit(3);
+  }
+}
+
+// Packages that need a typesetting output jax, or that hide TeX errors as red text.
+const UNUSABLE = ['bussproofs', 'noerrors', 'noundefined', 'autoload', 'require'];
+
+function texToMathML(m) {
+  const adaptor = m.liteAdaptor();
+  m.RegisterHTMLHandler(adaptor);
+  const tex = new m.TeX({
+    packages: m.AllPackages.filter((name) => !UNUSABLE.includes(name)),
+    formatError: (jax, error) => { throw error; },
+  });
+  const html = m.mathjax.document('', {InputJax: tex});
+  const visitor = new m.SerializedMmlVisitor();
+  return (source, display) =>
+    visitor.visitTree(html.convert(source, {display: display, end: m.STATE.CONVERT}), html);
+}
+
+// MathJax marks upright symbols (infinity, upright Greek) mathvariant="normal", which SRE
+// would read out as the word "normal".
+function plainVariants(mathml) {
+  return mathml.replace(/(<mi\b[^>]*?)\s+mathvariant="normal"/g, '$1');
+}
+
+async function main() {
+  const chunks = [];
+  for await (const chunk of process.stdin) chunks.push(chunk);
+  const request = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+  const m = load();
+  const toMathML = texToMathML(m);
+  await m.sre.setupEngine({
+    locale: 'en', domain: request.domain || 'clearspeak', modality: 'speech', markup: 'none',
+  });
+  await m.sre.engineReady();
+  const results = request.items.map((item) => {
+    try {
+      const mathml = item.mathml !== undefined ? item.mathml : toMathML(item.tex, !!item.display);
+      return {speech: m.sre.toSpeech(plainVariants(mathml))};
+    } catch (error) {
+      return {error: String(error.message || error)};
+    }
+  });
+  process.stdout.write(JSON.stringify({results}));
+}
+
+main().catch((error) => {
+  process.stderr.write(String(error.stack || error));
+  process.exit(1);
+});

@@ -1,0 +1,89 @@
+"""Footnotes, in CKEditor's and markdown-it's markup: taken out of the body, read on their own.
+
+CKEditor: `span.footnote-reference` -> `ol.footnote-section > li.footnote-item#fnID` with a
+`span.footnote-back-link` and a `div.footnote-content`. markdown-it (older posts, our own
+Markdown): `sup.footnote-ref` -> `section.footnotes > ol.footnotes-list > li.footnote-item`
+with `a.footnote-backref`, after an `hr.footnotes-sep`. Markers and back-links are never read.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bs4 import BeautifulSoup, Tag
+
+_LIST_SELECTORS = (
+    "ol.footnote-section",
+    "ol[data-footnote-section]",
+    "[role=doc-endnotes]",
+    "section.footnotes",
+    "ol.footnotes-list",
+    "ol.footnotes",
+)
+_BACK_LINKS = ".footnote-back-link, a.footnote-backref, [role=doc-backlink]"
+
+
+@dataclass(frozen=True)
+class Footnote:
+    number: int  # as the post numbers it: its place in the footnote list
+    content: Tag  # what to read
+
+
+class Footnotes:
+    """The footnotes of one body, by the anchor id their references point at."""
+
+    def __init__(self, notes: dict[str, Footnote]) -> None:
+        self._notes = notes
+
+    def __len__(self) -> int:
+        return len(self._notes)
+
+    def in_order(self) -> list[tuple[str, Footnote]]:
+        return sorted(self._notes.items(), key=lambda item: item[1].number)
+
+    def reference_target(self, element: Tag) -> str | None:
+        """The footnote id a marker element points at; None when it is no footnote marker."""
+        if not is_reference(element):
+            return None
+        link = element if element.name == "a" else element.find("a", href=True)
+        if link is not None and str(link.get("href", "")).startswith("#"):
+            target = str(link["href"])[1:]
+            if target in self._notes:
+                return target
+        footnote_id = element.get("data-footnote-id")
+        if footnote_id and f"fn{footnote_id}" in self._notes:
+            return f"fn{footnote_id}"
+        return ""  # a marker whose note is missing: still never read
+
+
+def is_reference(element: Tag) -> bool:
+    classes = set(element.get_attribute_list("class") or [])
+    return (
+        bool(classes & {"footnote-reference", "footnote-ref"})
+        or element.has_attr("data-footnote-reference")
+        or element.get("role") == "doc-noteref"
+    )
+
+
+def take_footnotes(soup: BeautifulSoup) -> Footnotes:
+    """Remove every footnote list (and its separator) from `soup`; return the notes."""
+    notes: dict[str, Footnote] = {}
+    for selector in _LIST_SELECTORS:
+        for section in soup.select(selector):
+            if section.decomposed:
+                continue
+            items = section.select("li.footnote-item") or section.find_all("li")
+            for item in items:
+                _add_note(notes, item)
+            section.extract()
+    for separator in soup.select("hr.footnotes-sep"):
+        separator.decompose()
+    return Footnotes(notes)
+
+
+def _add_note(notes: dict[str, Footnote], item: Tag) -> None:
+    for back_link in item.select(_BACK_LINKS):
+        back_link.decompose()
+    content = item.find("div", class_="footnote-content") or item
+    key = str(item.get("id") or f"fn{item.get('data-footnote-id', len(notes) + 1)}")
+    notes.setdefault(key, Footnote(len(notes) + 1, content))

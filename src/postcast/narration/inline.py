@@ -1,0 +1,154 @@
+"""Running text inside a block: words, links, inline maths and code, footnote markers.
+
+Display maths and images found mid-paragraph come out as `Break`s: the block reader turns
+them into segments of their own between the text before and after.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from bs4 import NavigableString, PageElement, Tag
+from bs4.element import PreformattedString
+
+from postcast.models import SegmentKind
+from postcast.narration.footnotes import Footnotes
+from postcast.narration.markup import is_block, is_hidden
+from postcast.narration.maths import SpokenMaths
+from postcast.narration.media import image_words
+from postcast.narration.spoken import looks_like_url, sentence, site_name, tidy
+
+_LONG_CODE = 60  # characters: past this, inline code is announced rather than read
+_ORDINAL_SUFFIX = re.compile(r"^(?:st|nd|rd|th)$", re.IGNORECASE)
+_CODE_NOISE = re.compile(r"[{}\[\]<>\\|`;]+")
+_SNAKE = re.compile(r"(?<=\w)_(?=\w)")
+
+
+@dataclass(frozen=True)
+class Break:
+    """Something that is said as a segment of its own, even when written mid-paragraph."""
+
+    text: str  # the narrator's raw words
+    kind: SegmentKind
+
+
+Part = str | Break
+
+
+class InlineReader:
+    def __init__(
+        self, maths: SpokenMaths, footnotes: Footnotes, on_reference: Callable[[str], None]
+    ) -> None:
+        self._maths = maths
+        self._footnotes = footnotes
+        self._on_reference = on_reference
+
+    def parts(self, nodes: Iterable[PageElement]) -> list[Part]:
+        out: list[Part] = []
+        for node in nodes:
+            self._node(node, out)
+        return out
+
+    def text(self, element: Tag) -> str:
+        """All of `element` as one line of raw text (breaks said in place)."""
+        parts = self.parts(element.children)
+        return tidy(" ".join(part if isinstance(part, str) else part.text for part in parts))
+
+    def _node(self, node: PageElement, out: list[Part]) -> None:
+        if isinstance(node, NavigableString):
+            if not isinstance(node, PreformattedString):  # comments, CDATA, doctypes
+                out.append(str(node))
+            return
+        if not isinstance(node, Tag):
+            return
+        equation = self._maths.lookup(node)
+        if equation is not None:
+            if equation.display:
+                out.append(Break(sentence(_capital(equation.speech)), SegmentKind.MATH))
+            else:
+                out.append(f" {equation.speech} ")
+            return
+        target = self._footnotes.reference_target(node)
+        if target is not None:
+            if target:
+                self._on_reference(target)
+            return
+        if is_hidden(node):
+            return
+        handler = _HANDLERS.get(node.name or "")
+        if handler is not None:
+            handler(self, node, out)
+        elif is_block(node):  # a paragraph inside a table cell or a link: keep words apart
+            out.append(" ")
+            out.extend(self.parts(node.children))
+            out.append(" ")
+        else:
+            out.extend(self.parts(node.children))
+
+    def _line_break(self, node: Tag, out: list[Part]) -> None:
+        out.append(" ")
+
+    def _image(self, node: Tag, out: list[Part]) -> None:
+        words = image_words(node)
+        if words:
+            out.append(Break(words, SegmentKind.IMAGE))
+
+    def _link(self, node: Tag, out: list[Part]) -> None:
+        inside = self.parts(node.children)
+        words = tidy("".join(part for part in inside if isinstance(part, str)))
+        if words and looks_like_url(words):
+            href = str(node.get("href", ""))
+            out.append(site_name(href if looks_like_url(href) else words))
+            out.extend(part for part in inside if isinstance(part, Break))
+            return
+        out.extend(inside)
+
+    def _code(self, node: Tag, out: list[Part]) -> None:
+        out.append(code_said(node.get_text()))
+
+    def _superscript(self, node: Tag, out: list[Part]) -> None:
+        text = tidy(node.get_text())
+        before = _last_text(out)
+        if before[-1:].isdigit() and _ORDINAL_SUFFIX.match(text):
+            out.append(text)  # 1<sup>st</sup>
+        elif before[-1:].isdigit() and text.lstrip("-−").isdigit():
+            out.append(f" to the power of {text} ")  # 10<sup>6</sup>
+        else:
+            out.extend(self.parts(node.children))
+
+    def _subscript(self, node: Tag, out: list[Part]) -> None:
+        out.append(" ")
+        out.extend(self.parts(node.children))
+
+
+def code_said(code: str) -> str:
+    """Short inline code read as words; long snippets only announced."""
+    code = tidy(code)
+    if len(code) > _LONG_CODE:
+        return " a code snippet "
+    return f" {tidy(_CODE_NOISE.sub(' ', _SNAKE.sub(' ', code)))} "
+
+
+def _last_text(out: list[Part]) -> str:
+    for part in reversed(out):
+        if isinstance(part, str) and part.strip():
+            return part.rstrip()
+    return ""
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+_HANDLERS: dict[str, Callable[[InlineReader, Tag, list[Part]], None]] = {
+    "br": InlineReader._line_break,
+    "img": InlineReader._image,
+    "a": InlineReader._link,
+    "code": InlineReader._code,
+    "kbd": InlineReader._code,
+    "samp": InlineReader._code,
+    "sup": InlineReader._superscript,
+    "sub": InlineReader._subscript,
+}

@@ -1,0 +1,86 @@
+"""What kind of thing an HTML element is, as far as a narrator cares."""
+
+from __future__ import annotations
+
+from bs4 import Tag
+
+# Elements whose content is never spoken: code, styling, widgets, MathJax's hidden MathML copy.
+SILENT_TAGS = frozenset(
+    {
+        "style",
+        "script",
+        "noscript",
+        "template",
+        "svg",
+        "button",
+        "input",
+        "select",
+        "textarea",
+        "head",
+        "title",
+        "meta",
+        "link",
+        "object",
+        "canvas",
+        "map",
+        "mjx-assistive-mml",
+    }
+)
+
+BLOCK_TAGS = frozenset(
+    {
+        "address",
+        "article",
+        "aside",
+        "blockquote",
+        "body",
+        "dd",
+        "details",
+        "div",
+        "dl",
+        "dt",
+        "fieldset",
+        "figure",
+        "footer",
+        "form",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "header",
+        "hr",
+        "iframe",
+        "li",
+        "main",
+        "nav",
+        "ol",
+        "p",
+        "pre",
+        "section",
+        "summary",
+        "table",
+        "ul",
+    }
+)
+
+HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+
+
+def classes(element: Tag) -> set[str]:
+    return {name for name in element.get_attribute_list("class") or [] if name}
+
+
+def is_hidden(element: Tag) -> bool:
+    """Hidden on the site (editor notes, to-dos) or silent by nature: never read."""
+    return (
+        element.name in SILENT_TAGS
+        or "conditionallyVisibleBlock" in classes(element)
+        or element.has_attr("hidden")
+        or element.get("aria-hidden") == "true"
+    )
+
+
+def is_block(element: Tag) -> bool:
+    return element.name in BLOCK_TAGS

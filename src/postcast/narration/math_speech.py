@@ -1,0 +1,142 @@
+"""Maths to spoken English through the Speech Rule Engine (SRE), MathJax's own reader.
+
+All of a post's equations go to ONE Node.js process (JSON in, JSON out), which parses TeX
+with MathJax's TeX input and reads the MathML with SRE's ClearSpeak rules. Results are
+cached per source in this process, so a re-render or a second post pays nothing twice.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+from dataclasses import dataclass
+from importlib.resources import files
+from pathlib import Path
+
+from num2words import num2words
+
+from postcast.errors import PostcastError
+
+NODE_MODULES_ENV = "POSTCAST_NODE_MODULES"
+_REQUIRED_MODULES = ("mathjax-full", "speech-rule-engine")
+_TIMEOUT_SECONDS = 180
+_CACHE_LIMIT = 20_000
+_NUMBER = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?")
+
+
+class MathSpeechUnavailable(PostcastError):
+    """Node.js or the maths-to-speech engine is missing or broken, so maths cannot be read."""
+
+    def __init__(self, problem: str) -> None:
+        self.problem = problem
+        super().__init__(
+            f"cannot read maths aloud: {problem}. Install Node.js 18 or newer and run "
+            f"`npm ci` in the postcast source folder (it installs mathjax-full and "
+            f"speech-rule-engine into ./node_modules), or point {NODE_MODULES_ENV} at a "
+            f"node_modules folder that holds them."
+        )
+
+
+@dataclass(frozen=True)
+class MathSource:
+    """One equation as the post gives it: TeX, or MathML when no TeX survives."""
+
+    tex: str | None = None
+    mathml: str | None = None
+    display: bool = False
+
+    def request(self) -> dict[str, object]:
+        if self.tex is not None:
+            return {"tex": self.tex, "display": self.display}
+        return {"mathml": self.mathml}
+
+
+_cache: dict[MathSource, str | None] = {}
+
+
+def speak_maths(sources: list[MathSource]) -> list[str | None]:
+    """Spoken English for each equation, or None for one the engine could not parse."""
+    missing = list(dict.fromkeys(source for source in sources if source not in _cache))
+    if missing:
+        if len(_cache) + len(missing) > _CACHE_LIMIT:
+            _cache.clear()
+        _cache.update(zip(missing, _run_engine(missing), strict=True))
+    return [_cache[source] for source in sources]
+
+
+def node_modules_dir() -> Path | None:
+    """Where the engine's Node modules are: $POSTCAST_NODE_MODULES, the source tree, or here."""
+    configured = os.environ.get(NODE_MODULES_ENV)
+    if configured:
+        return Path(configured).expanduser()
+    package_data = Path(str(files("postcast.narration").joinpath("data")))
+    repo_root = Path(__file__).resolve().parents[3]
+    for candidate in (repo_root / "node_modules", package_data / "node_modules"):
+        if all((candidate / name).is_dir() for name in _REQUIRED_MODULES):
+            return candidate
+    return None
+
+
+def engine_problem() -> str | None:
+    """Why maths cannot be spoken here, or None when Node and both modules are in place."""
+    if shutil.which("node") is None:
+        return "the `node` program (Node.js) is not on PATH"
+    modules = node_modules_dir()
+    if modules is None:
+        return "no node_modules folder with mathjax-full and speech-rule-engine was found"
+    absent = [name for name in _REQUIRED_MODULES if not (modules / name).is_dir()]
+    if absent:
+        return f"{', '.join(absent)} not installed in {modules}"
+    return None
+
+
+def _run_engine(sources: list[MathSource]) -> list[str | None]:
+    problem = engine_problem()
+    if problem:
+        raise MathSpeechUnavailable(problem)
+    driver = Path(str(files("postcast.narration").joinpath("data", "speak_maths.js")))
+    request = {"domain": "clearspeak", "items": [source.request() for source in sources]}
+    env = {**os.environ, "NODE_PATH": str(node_modules_dir())}
+    try:
+        done = subprocess.run(
+            ["node", str(driver)],
+            input=json.dumps(request),
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=_TIMEOUT_SECONDS,
+            check=False,
+        )
+    except subprocess.TimeoutExpired as error:
+        raise MathSpeechUnavailable(f"the engine took over {_TIMEOUT_SECONDS} s") from error
+    answer = _parse_answer(done)
+    return [_spoken(result.get("speech")) for result in answer["results"]]
+
+
+def _parse_answer(done: subprocess.CompletedProcess[str]) -> dict[str, list[dict[str, str]]]:
+    try:
+        answer = json.loads(done.stdout) if done.stdout else {}
+    except json.JSONDecodeError:
+        answer = {}
+    if "fatal" in answer:
+        raise MathSpeechUnavailable(str(answer["fatal"]))
+    if done.returncode != 0 or "results" not in answer:
+        detail = (done.stderr or done.stdout).strip().splitlines()[-1:] or ["no output"]
+        raise MathSpeechUnavailable(f"the engine failed (exit {done.returncode}): {detail[0]}")
+    return answer
+
+
+def _spoken(speech: str | None) -> str | None:
+    """SRE writes numbers as digits; a narrator says "ten to the sixth power"."""
+    if not speech or not speech.strip():
+        return None
+    words = _NUMBER.sub(lambda match: num2words(_number(match.group(0))), speech)
+    return " ".join(words.split())
+
+
+def _number(text: str) -> int | float:
+    digits = text.replace(",", "")
+    return float(digits) if "." in digits else int(digits)

@@ -1,0 +1,105 @@
+"""Building segments: each piece of text is normalised exactly once, pauses by kind.
+
+Post text is normalised as a whole paragraph (so "$5 million" keeps its context); the
+narrator's own words ("Quote:", "Footnote 3:") are normalised on their own and joined on.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Iterable
+
+from postcast.models import Segment, SegmentKind
+from postcast.narration import normalize
+from postcast.narration.spoken import sentence, speak_urls, tidy
+
+Kind = SegmentKind
+
+# Seconds of silence after a segment of each kind; headings and display maths also get
+# silence before them, so a listener hears the structure.
+PAUSE_AFTER = {
+    Kind.INTRO: 1.0,
+    Kind.HEADING: 0.8,
+    Kind.PARAGRAPH: 0.6,
+    Kind.LIST_ITEM: 0.4,
+    Kind.QUOTE: 0.6,
+    Kind.FOOTNOTE: 0.6,
+    Kind.TABLE: 0.5,
+    Kind.IMAGE: 0.6,
+    Kind.CODE: 0.6,
+    Kind.MATH: 0.6,
+    Kind.EMBED: 0.6,
+    Kind.ANNOUNCEMENT: 0.5,
+    Kind.DIALOGUE: 0.6,
+    Kind.OUTRO: 0.0,
+}
+PAUSE_BEFORE = {Kind.HEADING: 0.8, Kind.MATH: 0.4, Kind.OUTRO: 1.0}
+SECTION_BREAK = 1.2  # an <hr>
+_WORDS = re.compile(r"\w")
+
+
+def said(words: str) -> str:
+    """The normalised form of one piece of text (the only call to the normaliser)."""
+    return normalize.normalize_text(words)
+
+
+def make(text: str, kind: Kind, **fields: object) -> Segment:
+    """A segment of already-normalised `text` with the pauses its kind gets."""
+    pauses: dict[str, object] = {
+        "pause_after": PAUSE_AFTER[kind],
+        "pause_before": PAUSE_BEFORE.get(kind, 0.0),
+    }
+    return Segment(text=text, kind=kind, **{**pauses, **fields})  # type: ignore[arg-type]
+
+
+def prose(raw: str, kind: Kind, **fields: object) -> Segment | None:
+    """A segment of raw post text: tidied, URLs named, normalised; None when nothing to say."""
+    text = speak_urls(tidy(raw))
+    if not _WORDS.search(text):
+        return None
+    return make(said(text), kind, **fields)
+
+
+def pause(seconds: float) -> Segment:
+    """A silence with no words (an <hr>); `finish` folds it into the segment before."""
+    return Segment(text="", kind=Kind.ANNOUNCEMENT, pause_after=seconds)
+
+
+def prefixed(segments: list[Segment], words: str) -> list[Segment]:
+    """The narrator's `words` said before the first segment ("Quote:", "2.")."""
+    if not segments:
+        return segments
+    first = segments[0]
+    return [dataclasses.replace(first, text=f"{said(words)} {first.text}"), *segments[1:]]
+
+
+def suffixed(segments: list[Segment], words: str) -> list[Segment]:
+    """The narrator's `words` said after the last segment ("End quote.")."""
+    if not segments:
+        return segments
+    last = segments[-1]
+    return [*segments[:-1], dataclasses.replace(last, text=f"{sentence(last.text)} {said(words)}")]
+
+
+def restyled(segments: Iterable[Segment], kind: Kind, **fields: object) -> list[Segment]:
+    """Paragraphs and list items inside a quote, footnote or dialogue turn take its kind."""
+    plain = (Kind.PARAGRAPH, Kind.LIST_ITEM)
+    return [
+        dataclasses.replace(segment, kind=kind, **fields)  # type: ignore[arg-type]
+        if segment.kind in plain
+        else dataclasses.replace(segment, **fields)  # type: ignore[arg-type]
+        for segment in segments
+    ]
+
+
+def finish(segments: Iterable[Segment]) -> list[Segment]:
+    """Drop word-less pauses, giving their silence to the segment before."""
+    done: list[Segment] = []
+    for segment in segments:
+        if segment.text:
+            done.append(segment)
+        elif done:
+            longer = max(done[-1].pause_after, segment.pause_after)
+            done[-1] = dataclasses.replace(done[-1], pause_after=longer)
+    return done

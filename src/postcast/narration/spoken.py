@@ -1,0 +1,115 @@
+"""Small helpers that shape spoken text: whitespace, sentence ends, name lists, site names.
+
+Everything here works on words the narrator generates or on raw post text before
+`normalize_text`; none of it normalises numbers, so nothing is normalised twice.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+# Hosts listeners know by name; anything else is read as its domain ("example dot org").
+_SITE_NAMES = {
+    "lesswrong.com": "LessWrong",
+    "greaterwrong.com": "GreaterWrong",
+    "alignmentforum.org": "the AI Alignment Forum",
+    "forum.effectivealtruism.org": "the EA Forum",
+    "effectivealtruism.org": "effectivealtruism dot org",
+    "arxiv.org": "arXiv",
+    "github.com": "GitHub",
+    "youtube.com": "YouTube",
+    "youtu.be": "YouTube",
+    "vimeo.com": "Vimeo",
+    "twitter.com": "Twitter",
+    "x.com": "X",
+    "wikipedia.org": "Wikipedia",
+    "substack.com": "Substack",
+    "medium.com": "Medium",
+    "metaculus.com": "Metaculus",
+    "manifold.markets": "Manifold",
+    "ourworldindata.org": "Our World in Data",
+    "docs.google.com": "Google Docs",
+    "openai.com": "OpenAI",
+    "anthropic.com": "Anthropic",
+}
+
+_URL = re.compile(r"\b(?:https?://|www\.)[^\s<>\"']+", re.IGNORECASE)
+_URL_TRAILING = ".,;:!?)]}'\""
+_LOOKS_LIKE_URL = re.compile(
+    r"^(?:https?://|www\.)\S+$|^[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}(?:/\S*)?$", re.IGNORECASE
+)
+_INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
+_SPACE_BEFORE_PUNCTUATION = re.compile(r"\s+([,.;:!?)\]])")
+_SPACE_AFTER_OPENING = re.compile(r"([(\[])\s+")
+_EMPTY_BRACKETS = re.compile(r"\(\s*\)|\[\s*\]")
+_SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*$")
+
+
+def tidy(text: str) -> str:
+    """One line of clean text: no invisible characters, single spaces, no space before commas."""
+    text = _INVISIBLE.sub("", text)
+    text = " ".join(text.split())
+    text = _EMPTY_BRACKETS.sub("", text)
+    text = _SPACE_BEFORE_PUNCTUATION.sub(r"\1", text)
+    text = _SPACE_AFTER_OPENING.sub(r"\1", text)
+    return " ".join(text.split())
+
+
+def sentence(text: str) -> str:
+    """`text` ending like a sentence, so the words that follow start a new one."""
+    text = text.rstrip()
+    if not text or _SENTENCE_END.search(text):
+        return text
+    return text.rstrip(",;:") + "."
+
+
+def join_names(names: list[str] | tuple[str, ...]) -> str:
+    """Names as a list is read: "A", "A and B", "A, B and C"."""
+    names = [name for name in names if name]
+    if len(names) <= 1:
+        return "".join(names)
+    return f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+def looks_like_url(text: str) -> bool:
+    return bool(_LOOKS_LIKE_URL.match(text.strip()))
+
+
+def site_name(url: str) -> str:
+    """What a narrator calls a link's site: "LessWrong", or "example dot org"."""
+    candidate = url.strip()
+    if "://" not in candidate:
+        candidate = "//" + candidate
+    host = (urlsplit(candidate).hostname or "").lower().removeprefix("www.")
+    if not host:
+        return "a link"
+    for known, name in _SITE_NAMES.items():
+        if host == known or host.endswith("." + known):
+            return name
+    return " dot ".join(part for part in host.split(".") if part)
+
+
+def speak_urls(text: str) -> str:
+    """Replace every bare URL in running text by its site name."""
+
+    def replace(match: re.Match[str]) -> str:
+        url = match.group(0)
+        stripped = url.rstrip(_URL_TRAILING)
+        return site_name(stripped) + url[len(stripped) :]
+
+    return _URL.sub(replace, text)
+
+
+def with_article(phrase: str) -> str:
+    """The phrase after "a" or "an": "a Python code block", "an R code block"."""
+    first_word = phrase.split(" ", 1)[0]
+    if first_word.isupper():  # an acronym is spelled out: "an HTML", "an R", "a CSS"
+        vowel_sound = first_word[0] in "AEFHILMNORSX"
+    else:
+        vowel_sound = first_word[:1].lower() in "aeiou" and not first_word.startswith(("Uni", "Eu"))
+    return f"{'an' if vowel_sound else 'a'} {phrase}"
