@@ -117,6 +117,9 @@ class Library(SourcesAndFeeds):
         and never moves after. A changed revision (modifiedAt) makes its episode re-render.
         """
         now = _aware(now, "now")
+        _aware(post.posted_at, "posted_at")
+        if post.modified_at is not None:
+            _aware(post.modified_at, "modified_at")
         return self._write(lambda session: self._upsert(session, post, threshold, now))
 
     def _upsert(
