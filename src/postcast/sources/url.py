@@ -17,6 +17,7 @@ from postcast.sources.base import Source, State
 from postcast.sources.files import parse_date
 from postcast.sources.polite import SHARED_PACER, Pacer, PoliteClient
 
+MIN_WORDS = 20
 WEB_TYPES = ("text/html", "application/xhtml+xml", "text/plain", "application/xml", "text/xml")
 
 
@@ -70,8 +71,9 @@ def article_from_html(html: str, url: str, source: str = "url") -> Post:
     heading = body.find("h1")
     if heading and heading.get_text(" ", strip=True) == title:
         heading.decompose()  # the intro announces the title: don't read it twice
-    if not body.get_text(" ", strip=True):
-        raise InputError(url, "no article text could be extracted from this page")
+    words = len(body.get_text(" ", strip=True).split())
+    if words < MIN_WORDS:  # what is left of a page with no article is a menu or a notice
+        raise InputError(url, f"no article text on this page (only {words} words found)")
     authors = tuple(a.strip() for a in meta.get("author", "").split(";") if a.strip())
     date = meta.get("date")
     return Post(
