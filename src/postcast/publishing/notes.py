@@ -24,6 +24,7 @@ _BLOCK_TAGS = frozenset({
     "thead", "tr", "ul",
 })
 # fmt: on
+_NOT_TEXT = frozenset({"script", "style", "template", "noscript"})
 
 
 def _size(text: str) -> int:
@@ -73,7 +74,7 @@ def paragraphs(fragment: str) -> list[str]:
         is_block = isinstance(element.tag, str) and element.tag in _BLOCK_TAGS
         if is_block:
             flush()
-        if isinstance(element.tag, str):  # skip comments and processing instructions
+        if isinstance(element.tag, str) and element.tag not in _NOT_TEXT:  # nor comments
             pending.append(element.text or "")
             for child in element:
                 walk(child)
@@ -126,8 +127,8 @@ def feed_description(post: Post, limit: int = MAX_NOTES_BYTES) -> str:
 def feed_content_html(post: Post, limit: int = MAX_NOTES_BYTES) -> str:
     """Sanitised post HTML for `content:encoded`, cut between top-level blocks to fit `limit`.
 
-    Keeps lists, links and emphasis that the plain description loses. When not even the
-    first block fits, it falls back to the plain description.
+    Keeps lists, links and emphasis that the plain description loses; the block that
+    does not fit is given as plain text, cut at a word.
     """
     head, ellipsis = _top_link(post), f"<p>{ELLIPSIS}</p>"
     budget = limit - _size(head) - _size(_closing_link(post, truncated=True)) - _size(ellipsis)
@@ -139,10 +140,13 @@ def feed_content_html(post: Post, limit: int = MAX_NOTES_BYTES) -> str:
         piece = lxml.html.tostring(child, encoding="unicode")
         if used + _size(piece) > budget:
             truncated = True
+            # The block that does not fit still gives what room is left, as plain text.
+            cut = _cut_words(" ".join(paragraphs(piece)), budget - used + _size(ellipsis) - 7)
+            if cut:
+                pieces.append(f"<p>{html.escape(cut, quote=False)}</p>")
+                ellipsis = ""
             break
         pieces.append(piece)
         used += _size(piece)
-    if truncated and not any(piece.strip() for piece in pieces):
-        return feed_description(post, limit)
     tail = ellipsis if truncated else ""
     return head + "".join(pieces) + tail + _closing_link(post, truncated)
