@@ -17,7 +17,7 @@ from postcast.storage.database import (
     schema_revision,
 )
 from postcast.storage.database import database_url as parse_database_url
-from postcast.storage.library import DEFAULT_MAX_FAILURES, Library
+from postcast.storage.library import Library
 from postcast.storage.records import (
     EpisodeRecord,
     EpisodeStatus,
@@ -27,6 +27,7 @@ from postcast.storage.records import (
     RenderJob,
     SourceStatus,
 )
+from postcast.storage.renders import DEFAULT_MAX_FAILURES
 
 
 def open_library(database_url: str, base_dir: Path | None = None) -> Library:

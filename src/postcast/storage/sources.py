@@ -4,7 +4,7 @@ published. A mixin of `Library`, kept apart to keep each module short."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, TypeVar
 
 from sqlalchemy import select
@@ -12,14 +12,9 @@ from sqlalchemy.orm import Session
 
 from postcast.storage.records import FeedState, SourceStatus
 from postcast.storage.schema import FeedRow, SourceRow
+from postcast.storage.types import require_aware
 
 T = TypeVar("T")
-
-
-def _utc(value: datetime) -> datetime:
-    if value.tzinfo is None or value.utcoffset() is None:
-        raise ValueError(f"when must be timezone-aware, got {value.isoformat()}")
-    return value.astimezone(UTC)
 
 
 def _status(row: SourceRow) -> SourceStatus:
@@ -67,7 +62,7 @@ class SourcesAndFeeds:
         self._write(work)
 
     def record_source_error(self, name: str, message: str, when: datetime) -> None:
-        when = _utc(when)
+        when = require_aware(when, "when")
 
         def work(session: Session) -> None:
             row = self._source(session, name)
@@ -77,7 +72,7 @@ class SourcesAndFeeds:
 
     def record_source_success(self, name: str, when: datetime) -> None:
         """A fetch worked. The last error stays on record; `SourceStatus.healthy` compares."""
-        when = _utc(when)
+        when = require_aware(when, "when")
         self._write(lambda session: setattr(self._source(session, name), "last_success_at", when))
 
     def source_statuses(self) -> list[SourceStatus]:
@@ -96,7 +91,7 @@ class SourcesAndFeeds:
         self, name: str, title: str, config_hash: str, when: datetime
     ) -> None:
         """Feed `name` was written with settings fingerprinted `config_hash`."""
-        when = _utc(when)
+        when = require_aware(when, "when")
 
         def work(session: Session) -> None:
             row = session.scalar(select(FeedRow).where(FeedRow.name == name))

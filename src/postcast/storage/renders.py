@@ -1,0 +1,184 @@
+"""Renders: which episodes need audio, recording finished audio and failures, and the
+episodes to publish. A mixin of `Library`, kept apart to keep each module short."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from postcast.models import Episode, EpisodeAudio
+from postcast.storage.database import StorageError
+from postcast.storage.records import (
+    EpisodeStatus,
+    RenderJob,
+    chapters_to_json,
+    row_to_post,
+    rows_to_episode,
+)
+from postcast.storage.schema import EpisodeRow, PostRow, RenderRow
+from postcast.storage.types import require_aware, utc_now
+
+DEFAULT_MAX_FAILURES = 3  # failed renders of one revision before it waits for an edit
+
+
+def normalise_revision(revision: str) -> str:
+    """Revisions are ISO times; the same instant in another zone is the same revision."""
+    try:
+        moment = datetime.fromisoformat(revision)
+    except ValueError:
+        return revision
+    return moment.astimezone(UTC).isoformat() if moment.tzinfo else revision
+
+
+def _latest_renders() -> Any:
+    """Subquery: the newest render of each episode (renders are only ever inserted)."""
+    return (
+        select(RenderRow.episode_ref, func.max(RenderRow.id).label("render_id"))
+        .group_by(RenderRow.episode_ref)
+        .subquery()
+    )
+
+
+class RenderBook:
+    """Needs `_write` and `_read` (transaction runners) from the class it is mixed into."""
+
+    _write: Callable[[Callable[[Session], Any]], Any]
+    _read: Callable[[Callable[[Session], Any]], Any]
+
+    @staticmethod
+    def _latest_render(session: Session, episode_ref: int) -> RenderRow | None:
+        return session.scalar(
+            select(RenderRow)
+            .where(RenderRow.episode_ref == episode_ref)
+            .order_by(RenderRow.id.desc())
+            .limit(1)
+        )
+
+    def episodes_needing_render(self, max_failures: int = DEFAULT_MAX_FAILURES) -> list[RenderJob]:
+        """Episodes with no render yet, or whose post changed since their latest render,
+        newest first. Excluded episodes, and revisions that already failed `max_failures`
+        times, wait (a new revision of the post tries again)."""
+        latest = _latest_renders()
+        query = (
+            select(EpisodeRow, PostRow, RenderRow.revision)
+            .join(PostRow, EpisodeRow.post_ref == PostRow.id)
+            .outerjoin(latest, latest.c.episode_ref == EpisodeRow.id)
+            .outerjoin(RenderRow, RenderRow.id == latest.c.render_id)
+            .where(EpisodeRow.status != EpisodeStatus.EXCLUDED)
+            .where(EpisodeRow.failures < max_failures)
+            .where(or_(RenderRow.id.is_(None), RenderRow.revision != PostRow.revision))
+            .order_by(EpisodeRow.pub_date.desc(), EpisodeRow.guid)
+        )
+
+        def work(session: Session) -> list[RenderJob]:
+            return [
+                RenderJob(e.guid, e.title, e.pub_date, row_to_post(p), p.revision, rendered)
+                for e, p, rendered in session.execute(query).tuples()
+            ]
+
+        return self._read(work)
+
+    def record_render(
+        self,
+        guid: str,
+        revision: str,
+        audio: EpisodeAudio,
+        *,
+        audio_file: str | None = None,
+        transcript_files: dict[str, str] | None = None,
+        chapters_file: str | None = None,
+        now: datetime | None = None,
+    ) -> None:
+        """Record that `audio` (an existing file) was rendered from `revision` of the post.
+
+        `audio_file` is the path published in feeds (relative to the site directory),
+        default `audio.path`. The size stored is the file's real size. Rendering the same
+        revision again replaces that render.
+        """
+        now = require_aware(now or utc_now(), "now")
+        revision = normalise_revision(revision)
+        path = Path(audio.path)
+        if not path.is_file() or path.stat().st_size == 0:
+            raise StorageError(f"episode {guid}: audio file {audio.path} is missing or empty")
+        size = path.stat().st_size
+
+        def work(session: Session) -> None:
+            row = session.scalar(select(EpisodeRow).where(EpisodeRow.guid == guid))
+            if row is None:
+                raise StorageError(f"episode {guid} is not stored; ensure_episode it first")
+            for old in session.scalars(
+                select(RenderRow).where(
+                    RenderRow.episode_ref == row.id, RenderRow.revision == revision
+                )
+            ):
+                session.delete(old)  # re-inserted below, so the newest render has the highest id
+            session.flush()
+            session.add(
+                RenderRow(
+                    episode_ref=row.id,
+                    revision=revision,
+                    audio_file=audio_file or audio.path,
+                    audio_size=size,
+                    duration=audio.duration,
+                    chapters=chapters_to_json(audio.chapters),
+                    transcript_files=dict(transcript_files or {}),
+                    chapters_file=chapters_file,
+                    loudness_lufs=audio.loudness_lufs,
+                    true_peak_dbtp=audio.true_peak_dbtp,
+                    created_at=now,
+                )
+            )
+            if row.status != EpisodeStatus.EXCLUDED:
+                row.status = EpisodeStatus.RENDERED
+            row.failures, row.last_error, row.updated_at = 0, None, now
+
+        self._write(work)
+
+    def mark_failed(self, guid: str, error: str, now: datetime | None = None) -> None:
+        """A render of `guid` failed. An episode that already has audio keeps publishing it."""
+        now = require_aware(now or utc_now(), "now")
+
+        def work(session: Session) -> None:
+            row = session.scalar(select(EpisodeRow).where(EpisodeRow.guid == guid))
+            if row is None:
+                raise StorageError(f"episode {guid} is not stored")
+            row.failures += 1
+            row.last_error, row.updated_at = error, now
+            if row.status == EpisodeStatus.PENDING:
+                row.status = EpisodeStatus.FAILED
+
+        self._write(work)
+
+    def mark_published(self, guids: Iterable[str], when: datetime) -> None:
+        """The latest renders of `guids` are now in the published feeds."""
+        when, wanted = require_aware(when, "when"), set(guids)
+
+        def work(session: Session) -> None:
+            query = select(EpisodeRow).where(EpisodeRow.status == EpisodeStatus.RENDERED)
+            for row in session.scalars(query):
+                if row.guid in wanted:
+                    row.status, row.updated_at = EpisodeStatus.PUBLISHED, when
+                    row.published_at = row.published_at or when
+
+        self._write(work)
+
+    def published_episodes(self) -> list[Episode]:
+        """Every episode with a render that is not excluded, newest first, each with its
+        latest render."""
+        latest = _latest_renders()
+        query = (
+            select(EpisodeRow, PostRow, RenderRow)
+            .join(PostRow, EpisodeRow.post_ref == PostRow.id)
+            .join(latest, latest.c.episode_ref == EpisodeRow.id)
+            .join(RenderRow, RenderRow.id == latest.c.render_id)
+            .where(EpisodeRow.status != EpisodeStatus.EXCLUDED)
+            .order_by(EpisodeRow.pub_date.desc(), EpisodeRow.guid)
+        )
+        return self._read(
+            lambda session: [rows_to_episode(*row) for row in session.execute(query).tuples()]
+        )
