@@ -17,16 +17,8 @@ from bs4 import BeautifulSoup
 
 from postcast.errors import InputError
 from postcast.models import Post
+from postcast.narration.markdown import markdown_to_html
 from postcast.sources.forummagnum import ShapeError, post_from_api
-
-try:
-    from postcast.narration.markdown import markdown_to_html
-except ImportError:  # until the narration stage's converter lands: the same library it wraps
-    from markdown_it import MarkdownIt
-
-    def markdown_to_html(text: str) -> str:
-        return MarkdownIt("commonmark").enable("table").enable("strikethrough").render(text)
-
 
 HTML_SUFFIXES = (".html", ".htm")
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".txt")
