@@ -81,9 +81,12 @@ class FakeOpenAITTS:
         self.requests: list[dict[str, Any]] = []
         self.request_times: list[float] = []
         self.failures: deque[Failure] = deque()
+        self.stalls: deque[float] = deque()  # seconds to wait before answering
         self.lock = threading.Lock()
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread = threading.Thread(
+            target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
 
     @property
     def url(self) -> str:
@@ -93,6 +96,11 @@ class FakeOpenAITTS:
     def fail_next(self, failure: Failure, times: int = 1) -> None:
         with self.lock:
             self.failures.extend([failure] * times)
+
+    def stall_next(self, seconds: float, times: int = 1) -> None:
+        """Answer the next requests only after `seconds` (to make clients time out)."""
+        with self.lock:
+            self.stalls.extend([seconds] * times)
 
     def __enter__(self) -> FakeOpenAITTS:
         self.thread.start()
@@ -108,6 +116,8 @@ class FakeOpenAITTS:
         with self.lock:
             self.request_times.append(time.monotonic())
             failure = self.failures.popleft() if self.failures else None
+            stall = self.stalls.popleft() if self.stalls else 0.0
+        time.sleep(stall)
         if self.api_key is not None and headers.get("Authorization") != f"Bearer {self.api_key}":
             return error(
                 Failure(

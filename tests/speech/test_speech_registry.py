@@ -1,0 +1,38 @@
+"""Engine registry: every built-in engine by name, a clear error for any other."""
+
+from __future__ import annotations
+
+import pytest
+
+from postcast.config import SpeechConfig
+from postcast.errors import ConfigError
+from postcast.speech import ENGINES, SpeechEngine, create_engine
+from postcast.speech.espeak_engine import EspeakEngine
+from postcast.speech.openai_engine import OpenAIEngine
+from postcast.speech.piper_engine import PiperEngine
+
+
+def test_built_in_engines_are_registered_by_name() -> None:
+    assert {"piper": PiperEngine, "espeak": EspeakEngine, "openai": OpenAIEngine} == ENGINES
+    for name, cls in ENGINES.items():
+        assert issubclass(cls, SpeechEngine)
+        assert cls.name == name
+
+
+@pytest.mark.parametrize("name", ["piper", "espeak", "openai"])
+def test_create_engine_builds_the_named_engine_lazily(name: str) -> None:
+    engine = create_engine(SpeechConfig(engine=name, server_url="http://127.0.0.1:9"))
+    assert isinstance(engine, ENGINES[name])
+    assert engine.config.engine == name
+    if isinstance(engine, PiperEngine):
+        assert engine._voices == {}, "no voice model is loaded before the first sentence"
+
+
+def test_unknown_engine_names_the_known_ones() -> None:
+    with pytest.raises(ConfigError) as caught:
+        create_engine(SpeechConfig(engine="festival"))
+    message = str(caught.value)
+    assert "festival" in message
+    for name in ("espeak", "openai", "piper"):
+        assert name in message
+    assert caught.value.source == "[speech] engine"
