@@ -1,0 +1,236 @@
+"""Clock times, calendar dates, decades, eras and quarters as a narrator says them.
+
+Numeric dates follow US order (month first) unless the first part cannot be a month
+("15/01/2020" is the fifteenth of January); ISO dates (2024-03-05) are read month first too.
+"""
+
+from __future__ import annotations
+
+import re
+
+from postcast.narration.spoken_numbers import (
+    MONTHS,
+    cardinal,
+    decade,
+    ordinal,
+    two_digit_year,
+    year,
+)
+
+_MONTH_NUMBERS = {name.lower(): index for index, name in enumerate(MONTHS, start=1)}
+_MONTH_NUMBERS.update(
+    {name.lower()[:3]: index for index, name in enumerate(MONTHS, start=1)} | {"sept": 9}
+)
+# "May", "March" and "Mar" are ordinary words too: only their capitalised forms are months.
+_MONTH = (
+    r"(?:(?i:january|february|april|june|july|august|september|october|november|december"
+    r"|jan|feb|apr|jun|jul|aug|sept|sep|oct|nov|dec)|May|MAY|March|MARCH|Mar|MAR)"
+    r"(?![A-Za-z])\.?"
+)
+_DAY_SUFFIX = r"(?:st|nd|rd|th|ST|ND|RD|TH)"
+_SENTENCE_GOES_ON = re.compile(r"\s+[A-Z\"“‘(]|\s*$")
+
+_MONTH_DAY_YEAR = re.compile(
+    rf"\b(?P<month>{_MONTH})[ \t-]+(?P<day>\d{{1,2}}){_DAY_SUFFIX}?(?!\d)"
+    rf"(?:(?P<sep>,?[ \t-]+)(?P<year>\d{{4}})(?![\w:]))?"
+)
+_DAY_MONTH_YEAR = re.compile(
+    rf"\b(?P<day>\d{{1,2}}){_DAY_SUFFIX}?(?:\s+of)?[ \t-]+"
+    rf"(?P<month>{_MONTH}|(?i:may)(?=\s+\d{{4}}))"
+    rf"(?:(?P<sep>,?\s+)(?P<year>\d{{4}})(?![\w:]))?"
+)
+_MONTH_YEAR = re.compile(rf"\b(?P<month>{_MONTH})(?P<sep>,?\s+)(?P<year>\d{{4}})(?![\w:])")
+_ISO_DATE = re.compile(r"(?<![\d./-])(\d{4})([-/.])(\d{1,2})\2(\d{1,2})(?![\d./-]?\d)")
+_NUMERIC_DATE = re.compile(
+    r"(?<![\d./-])(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})(?![\d./-]?\d)"
+    r"|(?<![\d./-])(\d{1,2})([.-])(\d{1,2})\5(\d{4})(?![\d./-]?\d)"
+)
+_DECADE = r"(?:\d{2,3}0|['’]\d0|\d0)['’]?s\b"
+_DECADES = re.compile(rf"(?<![\w'’.,])({_DECADE})(?:\s*[-–—]\s*({_DECADE}))?")
+_ERA = re.compile(
+    r"(?<![\w.,])(\d{1,4})\s?(A\.?D|B\.?C\.?E|B\.?C|C\.?E)(\.?)(?![\w])"
+    r"|\b(A\.?D)\.?\s(\d{1,4})(?![\w.,]?\d)"
+)
+_QUARTER = re.compile(r"\b([1-4])Q(\d{2}|\d{4})\b|\bQ([1-4])\s+(\d{4})\b")
+
+_AM_PM = r"[aApP]\.?\s?[mM](?![A-Za-z])\.?"
+_ZONES = ("EST", "EDT", "CST", "CDT", "MST", "MDT", "PST", "PDT", "GMT", "UTC", "BST", "CET")
+_ZONE = "|".join(r"\.?".join(zone) for zone in _ZONES)
+_TIME_SOURCE = (
+    r"(?<![\w:.,])(?P<hour>\d{1,2})(?:(?P<sep>[:.])(?P<minute>\d{2})(?::(?P<second>\d{2}))?)?"
+    rf"(?![\d:])(?:\s?(?P<ampm>{_AM_PM}))?(?:\s*(?P<zone>(?i:{_ZONE})\.?(?![A-Za-z])))?"
+)
+_TIME = re.compile(_TIME_SOURCE)
+_TIME_PLAIN = re.sub(r"\(\?P<\w+>", "(?:", _TIME_SOURCE)
+_TIME_RANGE = re.compile(rf"(?P<first>{_TIME_PLAIN})\s*[-–—]\s*(?P<second>{_TIME_PLAIN})")
+
+
+def period_if_sentence_ends(match: re.Match[str], consumed: str) -> str:
+    """A "." to put back when `consumed` (a match's text) swallowed a sentence's full stop."""
+    if not consumed.endswith("."):
+        return ""
+    return "." if _SENTENCE_GOES_ON.match(match.string, match.end()) else ""
+
+
+def _month_name(written: str) -> str:
+    return MONTHS[_MONTH_NUMBERS[written.rstrip(".").lower()] - 1]
+
+
+def _year_part(match: re.Match[str]) -> str:
+    written = match.group("year")
+    if not written:
+        return ""
+    comma = "," if "," in match.group("sep") else ""
+    return f"{comma} {year(int(written))}"
+
+
+def _month_day_year(match: re.Match[str]) -> str:
+    day = int(match.group("day"))
+    if not 1 <= day <= 31:
+        return match.group(0)
+    return f"{_month_name(match.group('month'))} {ordinal(day)}{_year_part(match)}"
+
+
+def _day_month_year(match: re.Match[str]) -> str:
+    day = int(match.group("day"))
+    if not 1 <= day <= 31:
+        return match.group(0)
+    article = "" if match.string[: match.start()].lower().endswith("the ") else "the "
+    month = _month_name(match.group("month"))
+    spoken = f"{article}{ordinal(day)} of {month}{_year_part(match)}"
+    return spoken + period_if_sentence_ends(match, match.group(0))
+
+
+def _month_year(match: re.Match[str]) -> str:
+    return f"{_month_name(match.group('month'))}{_year_part(match)}"
+
+
+def _spoken_date(month: int, day: int, written_year: str, day_first: bool) -> str | None:
+    if not (1 <= month <= 12 and 1 <= day <= 31):
+        return None
+    spoken_year = (
+        year(int(written_year)) if len(written_year) == 4 else two_digit_year(written_year)
+    )
+    if day_first:
+        return f"the {ordinal(day)} of {MONTHS[month - 1]} {spoken_year}"
+    return f"{MONTHS[month - 1]} {ordinal(day)} {spoken_year}"
+
+
+def _iso_date(match: re.Match[str]) -> str:
+    written_year, _, month, day = match.groups()
+    spoken = _spoken_date(int(month), int(day), written_year, day_first=False)
+    return spoken or match.group(0)
+
+
+def _numeric_date(match: re.Match[str]) -> str:
+    groups = match.groups()
+    first, second, written_year = groups[0:3] if groups[0] else (groups[3], groups[5], groups[6])
+    day_first = int(first) > 12
+    month, day = (int(second), int(first)) if day_first else (int(first), int(second))
+    return _spoken_date(month, day, written_year, day_first) or match.group(0)
+
+
+def _decade_words(written: str) -> str:
+    return decade(int(written.strip("'’").removesuffix("s").strip("'’")))
+
+
+def _decades(match: re.Match[str]) -> str:
+    first, second = match.groups()
+    return _decade_words(first) + (f" to {_decade_words(second)}" if second else "")
+
+
+def _era(match: re.Match[str]) -> str:
+    number, era, dot, prefix_era, prefix_number = match.groups()
+    if prefix_era:
+        return f"{_dotted(prefix_era)} {year(int(prefix_number))}"
+    return f"{year(int(number))} {_dotted(era)}" + period_if_sentence_ends(match, dot)
+
+
+def _dotted(letters: str) -> str:
+    # "A.D" (no final dot) makes the voice spell the letters without ending the sentence.
+    return ".".join(letters.replace(".", ""))
+
+
+def _quarter(match: re.Match[str]) -> str:
+    number, short_year, q_number, long_year = match.groups()
+    written_year = short_year or long_year
+    spoken_year = (
+        year(int(written_year)) if len(written_year) == 4 else two_digit_year(written_year)
+    )
+    article = "" if match.string[: match.start()].lower().endswith("the ") else "the "
+    return f"{article}{ordinal(int(number or q_number))} quarter of {spoken_year}"
+
+
+def speak_time(match: re.Match[str]) -> str | None:
+    """Words for one clock time, or None when the match is only a plain number."""
+    hour, sep, minute, second, am_pm, zone = (
+        match.group(name) for name in ("hour", "sep", "minute", "second", "ampm", "zone")
+    )
+    if not am_pm and sep != ":":
+        return None
+    hours = int(hour)
+    if hours > (12 if am_pm else 24) or (minute and int(minute) > 59):
+        return None
+    if second:
+        spoken = _duration(hours, int(minute), int(second))
+    elif not minute or int(minute) == 0:
+        spoken = cardinal(hours) if am_pm else f"{cardinal(hours)} o'clock"
+    else:
+        spoken = f"{cardinal(hours)} {_minutes(int(minute))}"
+    if am_pm:
+        spoken += " AM" if am_pm.lower().startswith("a") else " PM"
+    if zone:
+        spoken += " " + ".".join(zone.replace(".", "").upper())
+    return spoken
+
+
+def _minutes(minutes: int) -> str:
+    return f"oh {cardinal(minutes)}" if minutes < 10 else cardinal(minutes)
+
+
+def _duration(hours: int, minutes: int, seconds: int) -> str:
+    def unit(count: int, name: str) -> str:
+        return f"{cardinal(count)} {name}{'' if count == 1 else 's'}"
+
+    return f"{unit(hours, 'hour')} {unit(minutes, 'minute')} and {unit(seconds, 'second')}"
+
+
+def _time(match: re.Match[str]) -> str:
+    spoken = speak_time(match)
+    if spoken is None:
+        return match.group(0)
+    return spoken + period_if_sentence_ends(match, match.group(0))
+
+
+def _time_range(match: re.Match[str]) -> str:
+    first = _TIME.fullmatch(match.group("first"))
+    second = _TIME.fullmatch(match.group("second"))
+    spoken = [speak_time(found) if found else None for found in (first, second)]
+    if spoken[0] is None or spoken[1] is None:
+        return match.group(0)
+    return f"{spoken[0]} to {spoken[1]}" + period_if_sentence_ends(match, match.group(0))
+
+
+def normalize_times(text: str) -> str:
+    """Clock times ("1:59 p.m. EST", "5pm-7pm", "14:10:30") to words."""
+    if not any(char.isdigit() for char in text):
+        return text
+    return _TIME.sub(_time, _TIME_RANGE.sub(_time_range, text))
+
+
+def normalize_dates(text: str) -> str:
+    """Dates, decades, eras and quarters to words; plain years are left to the number rules."""
+    if not any(char.isdigit() for char in text):
+        return text
+    for pattern, speak in (
+        (_ISO_DATE, _iso_date),
+        (_NUMERIC_DATE, _numeric_date),
+        (_MONTH_DAY_YEAR, _month_day_year),
+        (_DAY_MONTH_YEAR, _day_month_year),
+        (_MONTH_YEAR, _month_year),
+        (_DECADES, _decades),
+        (_ERA, _era),
+        (_QUARTER, _quarter),
+    ):
+        text = pattern.sub(speak, text)
+    return text

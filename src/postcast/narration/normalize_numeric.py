@@ -1,0 +1,303 @@
+"""Money, measures, fractions, ranges, ordinals and plain numbers as spoken words.
+
+Each `normalize_*` function is one pass over the text; `postcast.narration.normalize` runs
+them in order, most specific first, so that "$2.5 million" is money before "2.5" is a number.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib.resources import files
+
+from postcast.narration.spoken_numbers import (
+    cardinal,
+    fraction,
+    integer,
+    mixed_fraction,
+    number,
+    ordinal,
+    year,
+)
+
+_AMOUNT = r"(?:(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|\.\d+)"
+_SCALES = {"thousand": "thousand", "million": "million", "billion": "billion"}
+_SCALES |= {"trillion": "trillion", "k": "thousand", "m": "million", "mn": "million"}
+_SCALES |= {"b": "billion", "bn": "billion", "t": "trillion", "tn": "trillion"}
+_SCALE = r"(?:thousand|million|billion|trillion|(?i:mn|bn|tn|[kmb])(?![A-Za-z])|[tT](?![A-Za-z]))"
+_SCALE_WORD = r"(?:thousand|million|billion|trillion)"
+_DASH = r"\s*[-–—]\s*"
+
+
+@dataclass(frozen=True)
+class Currency:
+    singular: str
+    plural: str
+    cent: str | None = None
+    cents: str | None = None
+
+
+_DOLLAR = Currency("dollar", "dollars", "cent", "cents")
+_CURRENCIES = {
+    "$": _DOLLAR,
+    "£": Currency("pound", "pounds", "penny", "pence"),
+    "€": Currency("euro", "euros", "cent", "cents"),
+    "¥": Currency("yen", "yen"),
+    "₩": Currency("won", "won"),
+    "₹": Currency("rupee", "rupees"),
+    "₽": Currency("ruble", "rubles"),
+    "₿": Currency("bitcoin", "bitcoin"),
+    "US$": Currency("US dollar", "US dollars", "cent", "cents"),
+    "A$": Currency("Australian dollar", "Australian dollars", "cent", "cents"),
+    "C$": Currency("Canadian dollar", "Canadian dollars", "cent", "cents"),
+    "NZ$": Currency("New Zealand dollar", "New Zealand dollars", "cent", "cents"),
+    "HK$": Currency("Hong Kong dollar", "Hong Kong dollars", "cent", "cents"),
+}
+_CURRENCY = r"(?:US\$|A\$|C\$|NZ\$|HK\$|[$£€¥₩₹₽₿])"
+_MONEY_SOURCE = (
+    rf"(?<![\w$])(?P<cur>{_CURRENCY})\s?(?P<amount>{_AMOUNT})"
+    rf"(?:\s?(?P<scale>{_SCALE}))?(?![\w])"
+)
+_MONEY_PLAIN = re.sub(r"\(\?P<\w+>", "(?:", _MONEY_SOURCE)
+
+
+@dataclass(frozen=True)
+class Unit:
+    singular: str
+    plural: str
+    only_after_slash: bool
+
+
+@cache
+def _units() -> dict[str, Unit]:
+    rows = files("postcast.narration").joinpath("data/units.tsv").read_text(encoding="utf-8")
+    table = {}
+    for row in csv.reader(rows.splitlines(), delimiter="\t"):
+        if row and not row[0].startswith("#"):
+            table[row[0]] = Unit(row[1], row[2], row[3] == "per")
+    return table
+
+
+def find_unit(written: str, after_slash: bool = False) -> Unit | None:
+    """The unit written `written` ("kg", "KG", "°C"); None if it is not one we read out."""
+    table = _units()
+    unit = table.get(written)
+    if unit is None and len(written) > 1:
+        # "KG", "Km": a case slip; single letters stay case-sensitive ("G" is not "g").
+        unit = table.get(written.lower())
+    if unit is None or (unit.only_after_slash and not after_slash):
+        return None
+    return unit
+
+
+@cache
+def _unit_pattern() -> str:
+    names = sorted(_units(), key=len, reverse=True)
+    return "(?i:" + "|".join(re.escape(name) for name in names) + ")"
+
+
+@cache
+def _measure_regexes() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    unit = _unit_pattern()
+    amount = rf"(?:\d+\s)?\d+/\d+(?=\s?[^\s\d/])|{_AMOUNT}"
+    measure = (
+        rf"(?P<amount>{amount})(?:\s(?P<scale>{_SCALE_WORD}))?(?P<sep>\s?|-)"
+        rf"(?:(?P<unit>{unit})(?P<power>[23²³](?!\d))?(?:/(?P<per>{unit}))?|/(?P<per_only>{unit}))"
+        r"(?![\w])"
+    )
+    single = re.compile(rf"(?<![\w.,/-]){measure}")
+    ranged = re.compile(rf"(?<![\w.,/-])(?P<low>{_AMOUNT}){_DASH}{measure}")
+    return single, ranged
+
+
+def _speak_money(currency: Currency, amount: str, scale: str | None) -> str:
+    if scale:
+        return f"{number(amount)} {_SCALES[scale.lower()]} {currency.plural}"
+    whole, _, cents = amount.replace(",", "").partition(".")
+    if len(cents) > 2 and cents[2:].strip("0") == "":
+        cents = cents[:2]
+    if len(cents) > 2 or (cents and currency.cent is None):
+        return f"{number(amount)} {currency.plural}"
+    units = int(whole or "0")
+    hundredths = int(cents.ljust(2, "0")) if cents else 0
+    parts = []
+    if units or not hundredths:
+        parts.append(f"{cardinal(units)} {currency.singular if units == 1 else currency.plural}")
+    if hundredths:
+        parts.append(
+            f"{cardinal(hundredths)} {currency.cent if hundredths == 1 else currency.cents}"
+        )
+    return " and ".join(parts)
+
+
+_MONEY = re.compile(
+    rf"(?P<range_a>{_MONEY_PLAIN}){_DASH}(?P<range_b>(?:{_CURRENCY})?\s?{_AMOUNT}"
+    rf"(?:\s?{_SCALE})?(?![\w]))"
+    rf"|{_MONEY_SOURCE}(?:(?P<per_sep>/|\sper\s)(?P<per>[A-Za-z]+)\b)?"
+)
+_MONEY_SINGLE = re.compile(_MONEY_SOURCE)
+_AMOUNT_WITH_SCALE = re.compile(rf"(?P<amount>{_AMOUNT})(?:\s?(?P<scale>{_SCALE}))?")
+
+
+def _money(match: re.Match[str]) -> str:
+    if match.group("range_a"):
+        return _money_range(match)
+    currency = _CURRENCIES[match.group("cur")]
+    spoken = _speak_money(currency, match.group("amount"), match.group("scale"))
+    per = match.group("per")
+    if per:
+        unit = find_unit(per, after_slash=True)
+        spoken += f" per {unit.singular if unit else per}"  # "$5/share": "five dollars per share"
+    return spoken
+
+
+def _money_range(match: re.Match[str]) -> str:
+    first = _MONEY_SINGLE.fullmatch(match.group("range_a"))
+    second_text = match.group("range_b")
+    assert first is not None  # range_a is built from the same pattern
+    currency = _CURRENCIES[first.group("cur")]
+    second = _MONEY_SINGLE.fullmatch(second_text)
+    if second:
+        other = _CURRENCIES[second.group("cur")]
+        low = _speak_money(currency, first.group("amount"), first.group("scale"))
+        return f"{low} to {_speak_money(other, second.group('amount'), second.group('scale'))}"
+    bare = _AMOUNT_WITH_SCALE.fullmatch(second_text.strip())
+    if bare is None:
+        return match.group(0)
+    high = _speak_money(currency, bare.group("amount"), bare.group("scale"))
+    low_amount, low_scale = first.group("amount"), first.group("scale")
+    if not low_scale and (bare.group("scale") or "." not in low_amount + bare.group("amount")):
+        # "$5-10" and "$5-10 million": the currency is said once, after the second amount.
+        return f"{number(low_amount)} to {high}"
+    return f"{_speak_money(currency, low_amount, low_scale)} to {high}"
+
+
+def normalize_money(text: str) -> str:
+    """Reads "$4,500" -> "four thousand five hundred dollars", "£1.20" -> "one pound and ..."."""
+    return _MONEY.sub(_money, text)
+
+
+def _speak_amount(amount: str) -> str:
+    if "/" in amount:
+        whole, _, rest = amount.rpartition(" ")
+        top, _, bottom = rest.partition("/")
+        if whole:
+            return mixed_fraction(int(whole), int(top), int(bottom))
+        return fraction(int(top), int(bottom))
+    return number(amount)
+
+
+def _speak_measure(match: re.Match[str], low: str | None = None) -> str | None:
+    written_unit, per = match.group("unit"), match.group("per") or match.group("per_only")
+    unit = find_unit(written_unit) if written_unit else None
+    per_unit = find_unit(per, after_slash=True) if per else None
+    if (written_unit and unit is None) or (per and per_unit is None) or not (unit or per_unit):
+        return None
+    amount, scale = match.group("amount"), match.group("scale")
+    words = [_speak_amount(amount)] if low is None else [number(low), "to", number(amount)]
+    if scale:
+        words.append(scale)
+    if unit:
+        singular = low is None and not scale and (amount == "1" or match.group("sep") == "-")
+        power = {"2": "square ", "²": "square ", "3": "cubic ", "³": "cubic "}
+        prefix = power.get(match.group("power") or "", "")
+        if match.group("power") and not prefix:
+            return None
+        words.append(prefix + (unit.singular if singular else unit.plural))
+    elif match.group("power"):
+        return None
+    if per_unit:
+        words.append(f"per {per_unit.singular}")
+    return " ".join(words)
+
+
+def normalize_measures(text: str) -> str:
+    """Reads "12kg" -> "twelve kilograms", "5-10%" -> "five to ten percent", "2°C", "3 km²"."""
+    single, ranged = _measure_regexes()
+
+    def one(match: re.Match[str]) -> str:
+        return _speak_measure(match) or match.group(0)
+
+    def both(match: re.Match[str]) -> str:
+        return _speak_measure(match, low=match.group("low")) or match.group(0)
+
+    return single.sub(one, ranged.sub(both, text))
+
+
+_DIMENSIONS = re.compile(rf"(?<![\w.])({_AMOUNT})\s?[x×]\s?(?=\d)")
+_MULTIPLIER = re.compile(rf"(?<![\w.])({_AMOUNT})[x×](?![\w])")
+
+
+def normalize_multiplication(text: str) -> str:
+    """Reads "2x8" -> "2 by 8" (dimensions), "4.4x faster" -> "four point four times faster"."""
+    text = _DIMENSIONS.sub(r"\1 by ", text)
+    return _MULTIPLIER.sub(lambda match: f"{number(match.group(1))} times", text)
+
+
+_ORDINAL_SUFFIX = r"(?:st|nd|rd|th|ST|ND|RD|TH)"
+_MIXED_FRACTION = re.compile(rf"(?<![\w/.,])(\d+)\s(\d+)/(\d+){_ORDINAL_SUFFIX}?(?![\w/]|[.,]\d)")
+_FRACTION = re.compile(rf"(?<![\w/.,])(\d+)(\s?/\s?)(\d+)({_ORDINAL_SUFFIX})?(?![\w/]|[.,]\d)")
+
+
+def _fraction(match: re.Match[str]) -> str:
+    top, _slash, bottom, suffix = match.groups()
+    if int(bottom) == 0 or (top == bottom and not suffix):
+        # "50/50" is said "fifty fifty"; a zero denominator is no fraction at all.
+        return f"{integer(top)} {integer(bottom)}"
+    return fraction(int(top), int(bottom))
+
+
+def normalize_fractions(text: str) -> str:
+    """Reads "3/4" -> "three quarters", "2 1/2" -> "two and a half", "1/3rd" -> "one third"."""
+    if "/" not in text:
+        return text
+    text = _MIXED_FRACTION.sub(
+        lambda found: mixed_fraction(*(int(part) for part in found.groups())), text
+    )
+    return _FRACTION.sub(_fraction, text)
+
+
+_RANGE = re.compile(rf"(?<![\w.,/-])({_AMOUNT})({_DASH})({_AMOUNT})(?![\w/-]|[.,]\d)")
+
+
+def _is_year(written: str) -> bool:
+    return len(written) == 4 and written.isdigit() and 1000 <= int(written) <= 2099
+
+
+def _range(match: re.Match[str]) -> str:
+    low, dash, high = match.groups()
+    if _is_year(low) and ((_is_year(high) and high > low) or len(high) == 2):
+        return f"{year(int(low))} to {cardinal(int(high)) if len(high) == 2 else year(int(high))}"
+    ascending = float(high.replace(",", "")) > float(low.replace(",", ""))
+    if ascending or "–" in dash or "—" in dash:
+        return f"{number(low)} to {number(high)}"
+    return f"{number(low)}, {number(high)}"  # "978-0": parts of an identifier, not a span
+
+
+def normalize_ranges(text: str) -> str:
+    """Reads "5-10" -> "five to ten", "2019–2023" -> "twenty nineteen to twenty twenty-three"."""
+    return _RANGE.sub(_range, text)
+
+
+_ORDINAL = re.compile(rf"(?<![\w.,])(\d{{1,3}}(?:,\d{{3}})+|\d+)({_ORDINAL_SUFFIX})(?![\w])")
+
+
+def _expected_suffix(value: int) -> str:
+    if value % 100 in (11, 12, 13):
+        return "th"
+    return {1: "st", 2: "nd", 3: "rd"}.get(value % 10, "th")
+
+
+def _ordinal(match: re.Match[str]) -> str:
+    written, suffix = match.groups()
+    value = int(written.replace(",", ""))
+    if suffix.lower() == _expected_suffix(value):
+        return ordinal(value)
+    return f"{integer(written)} {suffix}"  # "4rd" is not an ordinal: say what is written
+
+
+def normalize_ordinals(text: str) -> str:
+    """Reads "21st" -> "twenty-first"; a mismatched suffix ("4rd") is read as written."""
+    return _ORDINAL.sub(_ordinal, text)
