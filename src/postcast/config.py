@@ -61,6 +61,7 @@ class SourceConfig:
     opt_out_authors: list[str] = field(default_factory=list)
     timeout: float = 30.0
     max_retries: int = 5
+    recheck_days: float = 3.0  # forummagnum: days re-read each run for karma and edits
 
 
 @dataclass

@@ -24,7 +24,6 @@ from postcast.sources.polite import PoliteClient
 
 PAGE_SIZE = 50  # always sent: without it the API returns up to 5000 posts
 MAX_OFFSET = 2000  # the API answers "Exceeded maximum value for skip" above this
-RECHECK_DAYS = 3.0
 
 POST_FIELDS = """
       _id title slug pageUrl url postedAt modifiedAt
@@ -135,7 +134,7 @@ class ForumMagnumSource(Source):
                 "(postcast pages through the forum by date)",
             )
         self.endpoint = config.url.rstrip("/") + "/graphql"
-        self.recheck_days = getattr(config, "recheck_days", RECHECK_DAYS)
+        self.recheck_days = config.recheck_days
 
     def now(self) -> datetime:
         return datetime.now(UTC)
