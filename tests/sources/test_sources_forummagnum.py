@@ -147,6 +147,7 @@ def test_a_block_of_posts_sharing_one_timestamp_is_read_once(http, clock) -> Non
     with FakeForum(posts=posts) as forum:
         got = [post.post_id for post, _ in make_source(forum, http, clock).fetch({}, quiet)]
     assert sorted(got) == sorted(p["_id"] for p in posts)
+    assert len(forum.graphql_requests) <= 5  # stepped over by offset, not re-read page by page
 
 
 def test_resume_after_a_crash_mid_backfill_loses_and_repeats_nothing(http, clock) -> None:

@@ -210,7 +210,7 @@ class ForumMagnumSource(Source):
                     self.name, f"more than {MAX_OFFSET} posts share postedAt {window['cursor']}"
                 )
             results = self._list(client, after, before, offset)
-            fresh = 0
+            page_start = window["cursor"]
             for result in results:
                 post = self._post(result)
                 if post.post_id in window["tie_ids"]:
@@ -219,13 +219,12 @@ class ForumMagnumSource(Source):
                 if stamp != window["cursor"]:
                     window["cursor"], window["tie_ids"] = stamp, []
                 window["tie_ids"].append(post.post_id)
-                fresh += 1
                 yield post
             if len(results) < PAGE_SIZE:
                 return
             # Normally the window start moved, so offset 0 reads on; a full page of posts
-            # sharing one timestamp (all read) is stepped over by offset instead.
-            offset = 0 if fresh else offset + PAGE_SIZE
+            # that all share the window's start time is stepped over by offset instead.
+            offset = 0 if window["cursor"] != page_start else offset + PAGE_SIZE
 
     def _list(
         self, client: PoliteClient, after: datetime, before: datetime, offset: int
