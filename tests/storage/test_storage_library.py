@@ -131,6 +131,13 @@ def test_af_posts_qualify_by_af_karma(library: Library) -> None:
     assert library.upsert_post(af_post, 2, SEEN).qualified_at is None
     raised = dataclasses.replace(af_post, af_karma=2)
     assert library.upsert_post(raised, 2, SEEN + timedelta(hours=1)).newly_qualified
+    # A source may say explicitly which karma counts, whatever the post's code.
+    lw_listing = make_post(post_id="lwListing00000001", af=True, karma=5, af_karma=40)
+    assert library.upsert_post(lw_listing, 30, SEEN, af=True).qualified_at == SEEN
+    assert (
+        library.upsert_post(dataclasses.replace(lw_listing, post_id="x"), 30, SEEN).qualified_at
+        is None
+    )
     no_threshold = make_post(source="blog", post_id="https://example.org/p/1", karma=None)
     assert library.upsert_post(no_threshold, None, SEEN).qualified_at == SEEN
 

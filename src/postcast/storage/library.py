@@ -36,11 +36,12 @@ from postcast.storage.types import require_aware, utc_now
 T = TypeVar("T")
 
 
-def _meets(post: Post, threshold: int | None) -> bool:
+def _meets(post: Post, threshold: int | None, af: bool | None) -> bool:
     """At or above the source's karma threshold (AF posts by AF karma); none or 0: always."""
     if threshold is None or threshold <= 0:
         return True
-    karma = ranking_karma(post, use_af=post.forum_code.upper() == "AF")
+    use_af = post.forum_code.upper() == "AF" if af is None else af
+    karma = ranking_karma(post, use_af=use_af)
     return karma is not None and karma >= threshold
 
 
@@ -79,24 +80,25 @@ class Library(RenderBook, SourcesAndFeeds):
 
     # posts
 
-    def upsert_post(self, post: Post, threshold: int | None, now: datetime) -> PostState:
+    def upsert_post(
+        self, post: Post, threshold: int | None, now: datetime, *, af: bool | None = None
+    ) -> PostState:
         """Store the source's latest report of `post`.
 
         `qualified_at` is set the first time the post is seen at or above `threshold`
-        and never moves after. A changed revision (modifiedAt) makes its episode re-render.
+        (karma, or AF karma when `af`; default: for posts coded AF) and never moves after.
+        A changed revision (modifiedAt) makes its episode re-render.
         """
         now = require_aware(now, "now")
         require_aware(post.posted_at, "posted_at")
         if post.modified_at is not None:
             require_aware(post.modified_at, "modified_at")
-        return self._write(lambda session: self._upsert(session, post, threshold, now))
+        qualifies = _meets(post, threshold, af)
+        return self._write(lambda session: self._upsert(session, post, qualifies, now))
 
-    def _upsert(
-        self, session: Session, post: Post, threshold: int | None, now: datetime
-    ) -> PostState:
+    def _upsert(self, session: Session, post: Post, qualifies: bool, now: datetime) -> PostState:
         key = PostKey.of(post)
         row = session.scalar(self._post_query(key))
-        qualifies = _meets(post, threshold)
         created, revised = row is None, False
         if row is None:
             row = PostRow(source=key.source, post_id=key.post_id, first_seen_at=now)
