@@ -129,6 +129,14 @@ def test_crosspost_found_by_title_and_first_author_without_links() -> None:
     assert len(dedupe([other_author, lw_post])) == 2
 
 
+def test_same_title_months_apart_is_not_a_crosspost() -> None:
+    june = make_post(title="Open Thread", crosspost_id=None)
+    december = on_ea(make_post(title="Open Thread", posted_at=POSTED + timedelta(days=180)))
+    assert len(dedupe([june, december])) == 2
+    close = dataclasses.replace(december, posted_at=POSTED + timedelta(days=3))
+    assert dedupe([june, close]) == [june]
+
+
 def test_same_title_on_one_forum_is_not_a_crosspost() -> None:
     first = make_post(post_id="openThread0000001", title="Open Thread")
     second = make_post(post_id="openThread0000002", title="Open Thread")

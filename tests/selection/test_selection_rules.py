@@ -122,3 +122,8 @@ def test_stylesheets_are_not_text() -> None:
     post = make_post(html=css + "<p>A short post with maths.</p>")
     reason = is_eligible(post, LW, set())
     assert reason is not None and "too short" in reason
+
+
+def test_inline_hidden_notes_are_not_text() -> None:
+    html = '<p>Visible words.<span class="conditionallyVisibleBlock">TODO cite this</span></p>'
+    assert visible_text(html) == "Visible words."

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Iterable, Sequence
+from datetime import timedelta
 
 from postcast.models import Post
 from postcast.selection.rules import normalise_name
@@ -14,6 +15,8 @@ AF_FORUM_NAME = "The AI Alignment Forum"
 # LessWrong and the Alignment Forum share one database: one `_id` per post on both.
 SHARED_DATABASE_CODES = frozenset({"LW", "AF"})
 ANONYMOUS = "Anonymous"
+# Cross-posts matched by title alone must be posted this close together.
+TITLE_MATCH_WINDOW = timedelta(days=30)
 
 _TITLE_NOISE = re.compile(r"[\W_]+")
 
@@ -119,10 +122,19 @@ def _crosspost_groups(posts: Sequence[Post]) -> _Groups:
         if key is not None:
             by_title.setdefault(key, []).append(index)
     for members in by_title.values():
-        if len({episode_code(posts[i]) for i in members}) > 1:  # only across forums
-            for member in members[1:]:
-                groups.join(members[0], member)
+        for position, first in enumerate(members):
+            for second in members[position + 1 :]:
+                if _plausible_crosspost(posts[first], posts[second]):
+                    groups.join(first, second)
     return groups
+
+
+def _plausible_crosspost(first: Post, second: Post) -> bool:
+    """Equal titles and first authors make a cross-post only across forums and close in
+    time: a monthly "Open Thread" by one account on two forums is not one post."""
+    if episode_code(first) == episode_code(second):
+        return False
+    return abs(first.posted_at - second.posted_at) <= TITLE_MATCH_WINDOW
 
 
 def _host_rank(post: Post) -> tuple[int, int, object, str, str]:

@@ -12,8 +12,9 @@ from postcast.models import Post
 
 MIN_TEXT_CHARACTERS = 250
 
-# ForumMagnum hides these blocks on the site (todo/fixme/comment notes); they are not the post.
-HIDDEN_BLOCK_SELECTOR = "div.conditionallyVisibleBlock"
+# ForumMagnum hides these on the site by default (todo/fixme/comment notes, Arbital
+# requisite blocks); they are not the post.
+HIDDEN_BLOCK_SELECTOR = ".conditionallyVisibleBlock"  # blocks and their inline form
 # Never text a reader sees: stylesheets (MathJax ships one), scripts, templates.
 INVISIBLE_TAGS = ("style", "script", "template", "noscript")
 
