@@ -95,9 +95,9 @@ def test_feed_items_are_yielded_once(http, pacer) -> None:
     with FakeForum(posts=posts) as forum:
         source = rss_source(f"{forum.url}/feed.xml", http, pacer)
         state: dict[str, Any] = {}
-        for _, saved in source.fetch(state, quiet):
-            state = saved
-        assert list(source.fetch(state, quiet)) == []
+        saved = [saved for _, saved in source.fetch(state, quiet)]
+        assert state == saved[-1] and len(state["seen"]) == 5  # final state also in place
+        assert list(source.fetch(saved[-1], quiet)) == []
         new = generate_posts(1, NOW, NOW + timedelta(hours=1), seed=23)[0]
         new["baseScore"], new["draft"], new["isEvent"] = 50, None, False
         forum.posts.append(new)

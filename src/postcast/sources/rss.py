@@ -70,6 +70,7 @@ class RssSource(Source):
         forum_name = self.config.forum_name or feed.feed.get("title", "")
         seen = list(state.get("seen", []))
         known = set(seen)
+        last = state.get("last_date", "")
         entries = sorted(feed.entries, key=lambda e: _entry_date(e) or datetime.now(UTC))
         for done, entry in enumerate(entries, 1):
             progress(f"{self.name}: items", done, len(entries))
@@ -78,9 +79,9 @@ class RssSource(Source):
                 continue
             known.add(post.post_id)
             seen = [*seen, post.post_id][-SEEN_LIMIT:]
-            last = max(state.get("last_date", ""), post.posted_at.isoformat())
-            state = {"seen": seen, "last_date": last}
-            yield post, dict(state, seen=list(seen))
+            last = max(last, post.posted_at.isoformat())
+            yield post, {"seen": list(seen), "last_date": last}
+        state.update(seen=seen, last_date=last)
 
     def post_from_entry(self, entry: Any, forum_name: str) -> Post:
         link = entry.get("link", "")
