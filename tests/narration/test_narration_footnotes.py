@@ -1,0 +1,113 @@
+"""Footnotes in CKEditor and markdown-it markup: markers never read, notes announced."""
+
+from __future__ import annotations
+
+import pytest
+from narration_samples import assert_clean, body, fixture_post, said, script_of
+
+from postcast.models import SegmentKind
+
+CKEDITOR_NOTES = [
+    said("Footnote 1:", "In the one tournament I looked at, at least."),
+    said("Footnote 2:", "The reference class matters more than the exact number."),
+    said("See the second section for why."),
+]
+MARKDOWN_NOTES = [
+    said("Footnote 1:", "It asked about the past week instead of the past month."),
+    said("Footnote 2:", "Thanks to the volunteers who spotted it."),
+]
+
+
+def _texts(name: str, **narration: object) -> list[str]:
+    return [segment.text for segment in body(script_of(fixture_post(name), **narration))]
+
+
+def test_ckeditor_notes_are_read_after_the_body_before_the_outro() -> None:
+    script = script_of(fixture_post("footnotes_ckeditor.html"))
+    segments = body(script)
+    assert [segment.text for segment in segments] == [
+        said(
+            "Forecasters who write down their reasoning tend to be better calibrated, "
+            "though the effect is small."
+        ),
+        said("Two habits seem to matter most:"),
+        said("Starting from a base rate."),
+        said("Updating in small steps."),
+        said("That is all."),
+        *CKEDITOR_NOTES,
+    ]
+    notes = segments[-3:]
+    assert {segment.kind for segment in notes} == {SegmentKind.FOOTNOTE}
+    assert notes[0].chapter == "Footnotes"
+    assert notes[0].pause_before > 0
+    assert script.segments[-1].kind is SegmentKind.OUTRO
+    assert_clean(script)
+
+
+def test_markdown_it_notes_lose_their_back_links() -> None:
+    script = script_of(fixture_post("footnotes_markdown.html"))
+    assert [segment.text for segment in body(script)] == [
+        said(
+            "The first version of the survey had a typo in question four. "
+            "We fixed it in the second wave."
+        ),
+        said("Results follow below."),
+        *MARKDOWN_NOTES,
+    ]
+    assert_clean(script)
+
+
+def test_inline_notes_follow_the_block_that_cites_them() -> None:
+    assert _texts("footnotes_ckeditor.html", footnotes="inline") == [
+        said(
+            "Forecasters who write down their reasoning tend to be better calibrated, "
+            "though the effect is small."
+        ),
+        CKEDITOR_NOTES[0],
+        said("Two habits seem to matter most:"),
+        said("Starting from a base rate."),
+        *CKEDITOR_NOTES[1:],
+        said("Updating in small steps."),
+        said("That is all."),
+    ]
+
+
+def test_inline_notes_for_markdown_markup() -> None:
+    texts = _texts("footnotes_markdown.html", footnotes="inline")
+    assert texts[1:3] == MARKDOWN_NOTES
+    assert texts[3] == said("Results follow below.")
+
+
+def test_inline_notes_wait_for_the_end_of_a_quote() -> None:
+    html = (
+        '<blockquote><p>Calibration is a skill<sup class="footnote-ref"><a href="#fn1" '
+        'id="fnref1">[1]</a></sup>.</p><p>It can be trained.</p></blockquote><p>Next.</p>'
+        '<section class="footnotes"><ol class="footnotes-list"><li id="fn1" class="footnote-item">'
+        '<p>Mostly. <a href="#fnref1" class="footnote-backref">↩︎</a></p></li></ol></section>'
+    )
+    post = fixture_post("footnotes_markdown.html", html=html)
+    assert [segment.text for segment in body(script_of(post, footnotes="inline"))] == [
+        said("Quote:", "Calibration is a skill."),
+        said("It can be trained.", "End quote."),
+        said("Footnote 1:", "Mostly."),
+        said("Next."),
+    ]
+
+
+@pytest.mark.parametrize("place", ["end", "inline"])
+def test_each_note_is_read_once_even_when_cited_twice(place: str) -> None:
+    html = (
+        '<p>One<sup class="footnote-ref"><a href="#fn1">[1]</a></sup>.</p>'
+        '<p>Again<sup class="footnote-ref"><a href="#fn1">[1]</a></sup>.</p>'
+        '<p>Uncited.</p><section class="footnotes"><ol class="footnotes-list">'
+        '<li id="fn1" class="footnote-item"><p>Shared.</p></li>'
+        '<li id="fn2" class="footnote-item"><p>Never cited.</p></li></ol></section>'
+    )
+    texts = _texts_of(html, place)
+    assert texts.count(said("Footnote 1:", "Shared.")) == 1
+    assert texts[-1] == said("Footnote 2:", "Never cited.")
+
+
+def _texts_of(html: str, place: str) -> list[str]:
+    post = fixture_post("footnotes_markdown.html", html=html)
+    return [segment.text for segment in body(script_of(post, footnotes=place))]

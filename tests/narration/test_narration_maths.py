@@ -1,0 +1,153 @@
+"""Maths read as words by the real Speech Rule Engine, in every markup the forums produce."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+from narration_samples import (
+    FIXTURES,
+    assert_clean,
+    body,
+    fixture_post,
+    require_maths_engine,
+    said,
+    script_of,
+)
+from num2words import num2words
+
+from postcast.models import SegmentKind
+from postcast.narration import MathSpeechUnavailable, math_speech
+from postcast.narration.markdown import markdown_to_html
+from postcast.narration.math_speech import MathSource, speak_maths
+
+
+@pytest.fixture
+def engine() -> None:
+    require_maths_engine()
+
+
+@pytest.mark.usefixtures("engine")
+def test_mathjax3_takes_tex_from_the_markdown_in_document_order() -> None:
+    script = script_of(fixture_post("maths_mathjax3.html"))
+    segments = body(script)
+    assert [segment.text for segment in segments] == [
+        said("The famous relation E equals m c squared is not what this post is about."),
+        said("Instead, consider the mean of a sample:"),
+        said("The sum from i equals one to n of x sub i."),
+        said("divided by n, which we write as x bar."),
+    ]
+    display = segments[2]
+    assert display.kind is SegmentKind.MATH
+    assert display.pause_before > 0 and display.pause_after > 0
+    assert_clean(script)
+
+
+def test_mathjax3_without_markdown_announces_an_equation() -> None:
+    post = fixture_post("maths_mathjax3.html", markdown="")
+    segments = body(script_of(post))
+    assert segments[0].text == said(
+        "The famous relation an equation is not what this post is about."
+    )
+    assert segments[2].text == said("An equation.")
+    assert_clean(script_of(post))
+
+
+def test_markdown_with_a_different_equation_count_is_not_guessed_from() -> None:
+    post = fixture_post("maths_mathjax3.html", markdown="Only $a$ here.")
+    assert said("an equation") in body(script_of(post))[0].text
+
+
+@pytest.mark.usefixtures("engine")
+def test_mathjax3_reads_its_assistive_mathml_when_there_is_no_markdown() -> None:
+    segments = body(script_of(fixture_post("maths_mathjax3_assistive.html")))
+    assert [segment.text for segment in segments] == [
+        said("The loss is y cubed per example, and the gradient is an equation.")
+    ]
+
+
+@pytest.mark.usefixtures("engine")
+def test_legacy_mathjax_reads_the_tex_label_and_splits_display_maths() -> None:
+    script = script_of(fixture_post("maths_mathjax2.html"))
+    assert [(segment.kind, segment.text) for segment in body(script)] == [
+        (
+            SegmentKind.PARAGRAPH,
+            said(
+                "Let p be the probability that the coin lands heads. "
+                "After k heads in a row, the likelihood is"
+            ),
+        ),
+        (SegmentKind.MATH, said("One half.")),
+        (SegmentKind.PARAGRAPH, said("which falls quickly.")),
+    ]
+    assert_clean(script)
+
+
+@pytest.mark.usefixtures("engine")
+def test_markdown_maths_is_read_and_money_is_not_maths() -> None:
+    markdown = (FIXTURES / "maths_mathjax3.md").read_text(encoding="utf-8")
+    post = fixture_post("maths_mathjax3.md", html=markdown_to_html(markdown))
+    texts = [segment.text for segment in body(script_of(post))]
+    assert texts[0] == said(
+        "The famous relation E equals m c squared is not what this post is about."
+    )
+    assert said("The sum from i equals one to n of x sub i.") in texts
+    assert texts[-1] == said(
+        "divided by n, which we write as x bar. Code such as cost = $5 is not maths."
+    )
+
+
+@pytest.mark.usefixtures("engine")
+def test_all_equations_of_a_post_go_to_one_engine_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[int] = []
+    real_run = math_speech._run_engine
+
+    def counting(sources: list[MathSource]) -> list[str | None]:
+        calls.append(len(sources))
+        return real_run(sources)
+
+    monkeypatch.setattr(math_speech, "_run_engine", counting)
+    marker = random.randrange(10**6, 10**7)
+    sources = [MathSource(tex=f"x_{{{marker}}} + {n}") for n in range(5)]
+    first = speak_maths(sources)
+    again = speak_maths(sources)
+    assert calls == [5]  # one process for all five, none for the cached second pass
+    assert first == again
+    assert first[1] == f"x sub {num2words(marker)} plus one"
+
+
+@pytest.mark.usefixtures("engine")
+def test_tex_the_engine_cannot_parse_is_announced_not_spelled() -> None:
+    marker = random.randrange(10**6, 10**7)
+    assert speak_maths([MathSource(tex=f"\\notamacro{{{marker}}}")]) == [None]
+    html = f'<p>So <span class="math inline" data-tex="\\notamacro{{{marker}}}">x</span> holds.</p>'
+    assert body(script_of(fixture_post("structure.html", html=html)))[0].text == said(
+        "So an equation holds."
+    )
+
+
+def test_missing_node_modules_raise_a_clear_error(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv(math_speech.NODE_MODULES_ENV, str(tmp_path))
+    marker = random.randrange(10**6, 10**7)
+    post = fixture_post(
+        "structure.html",
+        html=f'<p><span class="math inline" data-tex="z^{{{marker}}}">z</span></p>',
+    )
+    with pytest.raises(MathSpeechUnavailable, match="npm ci") as error:
+        script_of(post)
+    assert "speech-rule-engine" in str(error.value)
+
+
+def test_missing_node_raises_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PATH", "/nonexistent")
+    marker = random.randrange(10**6, 10**7)
+    with pytest.raises(MathSpeechUnavailable, match=r"Node\.js"):
+        speak_maths([MathSource(tex=f"w^{{{marker}}}")])
+
+
+def test_posts_without_maths_never_need_the_engine(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PATH", "/nonexistent")
+    assert body(script_of(fixture_post("tables.html")))

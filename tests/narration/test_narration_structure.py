@@ -1,0 +1,96 @@
+"""Headings, paragraphs, lists, quotes, rules and links of an ordinary post."""
+
+from __future__ import annotations
+
+from narration_samples import assert_clean, body, fixture_post, said, script_of
+
+from postcast.models import SegmentKind
+
+
+def _script():
+    return script_of(fixture_post("structure.html"))
+
+
+def test_structure_reads_in_order_with_the_right_kinds() -> None:
+    segments = body(_script())
+    assert [segment.text for segment in segments] == [
+        said(
+            "I kept a paper planner for a year, and I want to report what actually changed. "
+            "Most of it is boring, which is itself the finding."
+        ),
+        said("What I tracked"),
+        said("Every evening I wrote down three things:"),
+        said("1.", "What I planned to do that day."),
+        said("2.", "What I actually did, including the detours."),
+        said("3.", "How long each item took, rounded to the half hour."),
+        said("The categories I ended up with were:"),
+        said("Deep work"),
+        said("Writing"),
+        said("Reading papers"),
+        said("Errands"),
+        said("A note on sources"),
+        said(
+            "The method comes from a post on the planning fallacy; a longer discussion is at "
+            "example dot org, and the raw data lives at GitHub."
+        ),
+        said("Quote:", "Plans are worthless, but planning is everything."),
+        said("Or so the saying goes.", "End quote."),
+        said("Thanks to a patient reader for comments on a draft."),
+    ]
+    kinds = [segment.kind for segment in segments]
+    assert kinds[3:6] == [SegmentKind.LIST_ITEM] * 3
+    assert kinds[13:15] == [SegmentKind.QUOTE] * 2
+    assert_clean(_script())
+
+
+def test_headings_start_chapters_and_pause_longer_than_paragraphs() -> None:
+    segments = body(_script())
+    headings = [segment for segment in segments if segment.kind is SegmentKind.HEADING]
+    assert [heading.chapter for heading in headings] == ["What I tracked", "A note on sources"]
+    paragraph = segments[0]
+    assert all(heading.pause_after > paragraph.pause_after for heading in headings)
+    assert all(heading.pause_before > 0 for heading in headings)
+    assert [segment.chapter for segment in segments if segment.chapter] == [
+        "What I tracked",
+        "A note on sources",
+    ]
+
+
+def test_horizontal_rule_lengthens_the_pause_before_the_next_part() -> None:
+    segments = body(_script())
+    end_quote = segments[-2]
+    assert end_quote.text.endswith(said("End quote."))
+    assert end_quote.pause_after > segments[13].pause_after
+
+
+def test_ordered_list_honours_its_start_number() -> None:
+    post = fixture_post(
+        "structure.html", html="<ol start='4'><li>Fourth step</li><li>Fifth step</li></ol>"
+    )
+    assert [segment.text for segment in body(script_of(post))] == [
+        said("4.", "Fourth step"),
+        said("5.", "Fifth step"),
+    ]
+
+
+def test_bare_urls_and_url_links_become_site_names() -> None:
+    html = (
+        "<p>See <a href='https://forum.effectivealtruism.org/posts/x/y'>"
+        "forum.effectivealtruism.org/posts/x/y</a>, www.givewell.org/charities, "
+        "and (https://arxiv.org/abs/2401.00001).</p>"
+    )
+    segment = body(script_of(fixture_post("structure.html", html=html)))[0]
+    assert segment.text == said("See the EA Forum, givewell dot org, and (arXiv).")
+
+
+def test_inline_code_reads_as_words_and_long_code_is_only_announced() -> None:
+    long_call = "session.query(User).filter(User.karma > 100).order_by(User.created_at).all()"
+    html = f"<p>Call <code>load_posts</code> first, then <code>{long_call}</code>.</p>"
+    segment = body(script_of(fixture_post("structure.html", html=html)))[0]
+    assert segment.text == said("Call load posts first, then a code snippet.")
+
+
+def test_superscripts_as_ordinals_and_powers() -> None:
+    html = "<p>On the 1<sup>st</sup> day we saw 10<sup>6</sup> cells.</p>"
+    segment = body(script_of(fixture_post("structure.html", html=html)))[0]
+    assert segment.text == said("On the 1st day we saw 10 to the power of 6 cells.")
