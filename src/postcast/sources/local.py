@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from postcast.config import SourceConfig
 from postcast.errors import ConfigError, InputError
 from postcast.models import Post
 from postcast.progress import Progress
@@ -21,7 +22,7 @@ class LocalSource(Source):
 
     kind = "local"
 
-    def __init__(self, config: Any, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, config: SourceConfig, *args: Any, **kwargs: Any) -> None:
         super().__init__(config, *args, **kwargs)
         if not config.path:
             raise ConfigError(f"source {config.name!r}", "path is required (a folder or file)")

@@ -9,6 +9,7 @@ from typing import Any
 
 import feedparser
 
+from postcast.config import SourceConfig
 from postcast.errors import ConfigError, SourceError
 from postcast.models import Post
 from postcast.progress import Progress
@@ -48,7 +49,7 @@ class RssSource(Source):
 
     kind = "rss"
 
-    def __init__(self, config: Any, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, config: SourceConfig, *args: Any, **kwargs: Any) -> None:
         super().__init__(config, *args, **kwargs)
         if not config.url:
             raise ConfigError(f"source {config.name!r}", "url is required (the feed's address)")

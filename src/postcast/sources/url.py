@@ -10,6 +10,7 @@ import httpx
 import trafilatura
 from bs4 import BeautifulSoup
 
+from postcast.config import SourceConfig
 from postcast.errors import ConfigError, InputError
 from postcast.models import Post
 from postcast.progress import Progress
@@ -93,7 +94,7 @@ class UrlSource(Source):
 
     kind = "url"
 
-    def __init__(self, config: Any, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, config: SourceConfig, *args: Any, **kwargs: Any) -> None:
         super().__init__(config, *args, **kwargs)
         if not config.url:
             raise ConfigError(f"source {config.name!r}", "url is required (the article's address)")
