@@ -22,6 +22,7 @@ from postcast.narration.normalize_numeric import (
     normalize_money,
     normalize_multiplication,
     normalize_ordinals,
+    normalize_phone_numbers,
     normalize_ranges,
 )
 from postcast.narration.normalize_web import normalize_electronic
@@ -51,7 +52,9 @@ def _prepare(text: str) -> str:
 
 
 _OPERAND = r"(?:\d+(?:\.\d+)?|[A-Za-z](?![A-Za-z]))"
-_EXPRESSION = re.compile(rf"(?<![\w.])(?:{_OPERAND})(?:\s*[-+*×÷/=^]\s*{_OPERAND}(?![\w.]\d))+")
+_EXPRESSION = re.compile(
+    rf"(?=[\w])(?<![\w.])(?:{_OPERAND})(?:\s*[-+*×÷/=^]\s*{_OPERAND}(?![\w.]\d))+"
+)
 _OPERATOR_WORDS = {
     "-": "minus",
     "+": "plus",
@@ -84,15 +87,16 @@ def normalize_math(text: str) -> str:
     return _EXPRESSION.sub(_expression, text)
 
 
-_SCIENTIFIC = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)[eE]([-+]?\d+)(?![\w.])")
+_SCIENTIFIC = re.compile(r"(?=\d)(?<![\w.])(\d+(?:\.\d+)?)[eE]([-+]?\d+)(?![\w.])")
 _POWER = re.compile(r"(?<=\S)\^([-+]?\d+)|([²³])")
-_VERSION = re.compile(r"(?<![\w.])\d+(?:\.\d+){2,}(?![\w])")
-_SCALE_SUFFIX = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)(K|M|B|T|bn|mn|tn)(?![\w])")
+_VERSION = re.compile(r"(?=\d)(?<![\w.])\d+(?:\.\d+){2,}(?![\w])")
+_SCALE_SUFFIX = re.compile(r"(?=\d)(?<![\w.])(\d+(?:\.\d+)?)(K|M|B|T|bn|mn|tn)(?![\w])")
 _SUFFIX_WORDS = {"K": "thousand", "M": "million", "B": "billion", "T": "trillion"}
 _SUFFIX_WORDS |= {"bn": "billion", "mn": "million", "tn": "trillion"}
-_LETTERS_DIGITS = re.compile(r"(?<=[A-Za-z])-?(?=\d)|(?<=\d)-?(?=[A-Za-z])")
+_RATIO = re.compile(r"(?=\d)(?<![\w:.])(\d+):(\d+)(?![\w:]|[.,]\d)")
+_LETTERS_DIGITS = re.compile(r"([A-Za-z])-?(?=\d)|(\d)-?(?=[A-Za-z])")
 _NUMBER = re.compile(
-    r"(?<![\w.,])(-(?=\d))?(\d{1,3}(?:,\d{3})+(?!\d)|\d+)(\.\d+)?(?![\d])|(?<![\w.])\.\d+(?!\d)"
+    r"(?=[-\d.])(?<![\w.,])(-(?=\d))?(\d{1,3}(?:,\d{3})+(?!\d)|\d+)(\.\d+)?(?![\d])|(?=\.)(?<![\w.])\.\d+(?!\d)"
 )
 _YEAR_CUES = frozenset(
     ("in", "since", "by", "from", "until", "till", "of", "during", "around", "circa", "before",
@@ -154,7 +158,8 @@ def normalize_numbers(text: str) -> str:
     text = _SCALE_SUFFIX.sub(
         lambda found: f"{number(found.group(1))} {_SUFFIX_WORDS[found.group(2)]}", text
     )
-    text = _LETTERS_DIGITS.sub(" ", text)
+    text = _RATIO.sub(lambda found: f"{integer(found.group(1))} to {integer(found.group(2))}", text)
+    text = _LETTERS_DIGITS.sub(r"\1\2 ", text)
     return _NUMBER.sub(_number, text)
 
 
@@ -169,6 +174,7 @@ _PASSES = (
     normalize_multiplication,
     normalize_measures,
     normalize_fractions,
+    normalize_phone_numbers,
     normalize_ranges,
     normalize_ordinals,
     normalize_numbers,
@@ -176,8 +182,8 @@ _PASSES = (
     normalize_initials,
     normalize_symbols,
 )
-_DOUBLE_SPACES = re.compile(r"(?<=\S)[ \t]{2,}(?=\S)")
-_SPACE_BEFORE_STOP = re.compile(r"(?<=\w)[ \t]+(?=[.,;:!?](?:\s|$))|(?<=\S)[ \t]+$")
+_DOUBLE_SPACES = re.compile(r"(?=[ \t])(?<=\S)[ \t]{2,}(?=\S)")
+_SPACE_BEFORE_STOP = re.compile(r"(?=[ \t])(?:(?<=\w)[ \t]+(?=[.,;:!?](?:\s|$))|(?<=\S)[ \t]+$)")
 
 
 def normalize_text(text: str) -> str:

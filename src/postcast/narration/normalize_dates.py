@@ -31,33 +31,35 @@ _DAY_SUFFIX = r"(?:st|nd|rd|th|ST|ND|RD|TH)"
 _SENTENCE_GOES_ON = re.compile(r"\s+[A-Z\"“‘(]|\s*$")
 
 _MONTH_DAY_YEAR = re.compile(
-    rf"\b(?P<month>{_MONTH})[ \t-]+(?P<day>\d{{1,2}}){_DAY_SUFFIX}?(?!\d)"
+    rf"(?=[JjFfMmAaSsOoNnDd])\b(?P<month>{_MONTH})[ \t-]+(?P<day>\d{{1,2}}){_DAY_SUFFIX}?(?!\d)"
     rf"(?:(?P<sep>,?[ \t-]+)(?P<year>\d{{4}})(?![\w:]))?"
 )
 _DAY_MONTH_YEAR = re.compile(
-    rf"\b(?P<day>\d{{1,2}}){_DAY_SUFFIX}?(?:\s+of)?[ \t-]+"
+    rf"(?=\d)\b(?P<day>\d{{1,2}}){_DAY_SUFFIX}?(?:\s+of)?[ \t-]+"
     rf"(?P<month>{_MONTH}|(?i:may)(?=\s+\d{{4}}))"
     rf"(?:(?P<sep>,?\s+)(?P<year>\d{{4}})(?![\w:]))?"
 )
-_MONTH_YEAR = re.compile(rf"\b(?P<month>{_MONTH})(?P<sep>,?\s+)(?P<year>\d{{4}})(?![\w:])")
-_ISO_DATE = re.compile(r"(?<![\d./-])(\d{4})([-/.])(\d{1,2})\2(\d{1,2})(?![\d./-]?\d)")
+_MONTH_YEAR = re.compile(
+    rf"(?=[JjFfMmAaSsOoNnDd])\b(?P<month>{_MONTH})(?P<sep>,?\s+)(?P<year>\d{{4}})(?![\w:])"
+)
+_ISO_DATE = re.compile(r"(?=\d)(?<![\d./-])(\d{4})([-/.])(\d{1,2})\2(\d{1,2})(?![\d./-]?\d)")
 _NUMERIC_DATE = re.compile(
-    r"(?<![\d./-])(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})(?![\d./-]?\d)"
-    r"|(?<![\d./-])(\d{1,2})([.-])(\d{1,2})\5(\d{4})(?![\d./-]?\d)"
+    r"(?=\d)(?<![\d./-])(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})(?![\d./-]?\d)"
+    r"|(?=\d)(?<![\d./-])(\d{1,2})([.-])(\d{1,2})\5(\d{4})(?![\d./-]?\d)"
 )
 _DECADE = r"(?:\d{2,3}0|['’]\d0|\d0)['’]?s\b"
-_DECADES = re.compile(rf"(?<![\w'’.,])({_DECADE})(?:\s*[-–—]\s*({_DECADE}))?")
+_DECADES = re.compile(rf"(?=[\d'’])(?<![\w'’.,])({_DECADE})(?:\s*[-–—]\s*({_DECADE}))?")
 _ERA = re.compile(
-    r"(?<![\w.,])(\d{1,4})\s?(A\.?D|B\.?C\.?E|B\.?C|C\.?E)(\.?)(?![\w])"
-    r"|\b(A\.?D)\.?\s(\d{1,4})(?![\w.,]?\d)"
+    r"(?=\d)(?<![\w.,])(\d{1,4})\s?(A\.?D|B\.?C\.?E|B\.?C|C\.?E)(\.?)(?![\w])"
+    r"|(?=A)\b(A\.?D)\.?\s(\d{1,4})(?![\w.,]?\d)"
 )
-_QUARTER = re.compile(r"\b([1-4])Q(\d{2}|\d{4})\b|\bQ([1-4])\s+(\d{4})\b")
+_QUARTER = re.compile(r"(?=[1-4])\b([1-4])Q(\d{2}|\d{4})\b|(?=Q)\bQ([1-4])\s+(\d{4})\b")
 
 _AM_PM = r"[aApP]\.?\s?[mM](?![A-Za-z])\.?"
 _ZONES = ("EST", "EDT", "CST", "CDT", "MST", "MDT", "PST", "PDT", "GMT", "UTC", "BST", "CET")
 _ZONE = "|".join(r"\.?".join(zone) for zone in _ZONES)
 _TIME_SOURCE = (
-    r"(?<![\w:.,])(?P<hour>\d{1,2})(?:(?P<sep>[:.])(?P<minute>\d{2})(?::(?P<second>\d{2}))?)?"
+    r"(?=\d)(?<![\w:.,])(?P<hour>\d{1,2})(?:(?P<sep>[:.])(?P<minute>\d{2})(?::(?P<second>\d{2}))?)?"
     rf"(?![\d:])(?:\s?(?P<ampm>{_AM_PM}))?(?:\s*(?P<zone>(?i:{_ZONE})\.?(?![A-Za-z])))?"
 )
 _TIME = re.compile(_TIME_SOURCE)

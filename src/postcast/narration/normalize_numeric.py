@@ -14,6 +14,7 @@ from importlib.resources import files
 
 from postcast.narration.spoken_numbers import (
     cardinal,
+    digits,
     fraction,
     integer,
     mixed_fraction,
@@ -57,7 +58,7 @@ _CURRENCIES = {
 }
 _CURRENCY = r"(?:US\$|A\$|C\$|NZ\$|HK\$|[$£€¥₩₹₽₿])"
 _MONEY_SOURCE = (
-    rf"(?<![\w$])(?P<cur>{_CURRENCY})\s?(?P<amount>{_AMOUNT})"
+    rf"(?=[$£€¥₩₹₽₿UACNH])(?<![\w$])(?P<cur>{_CURRENCY})\s?(?P<amount>{_AMOUNT})"
     rf"(?:\s?(?P<scale>{_SCALE}))?(?![\w])"
 )
 _MONEY_PLAIN = re.sub(r"\(\?P<\w+>", "(?:", _MONEY_SOURCE)
@@ -107,8 +108,8 @@ def _measure_regexes() -> tuple[re.Pattern[str], re.Pattern[str]]:
         rf"(?:(?P<unit>{unit})(?P<power>[23²³](?!\d))?(?:/(?P<per>{unit}))?|/(?P<per_only>{unit}))"
         r"(?![\w])"
     )
-    single = re.compile(rf"(?<![\w.,/-]){measure}")
-    ranged = re.compile(rf"(?<![\w.,/-])(?P<low>{_AMOUNT}){_DASH}{measure}")
+    single = re.compile(rf"(?=[\d.])(?<![\w.,/-]){measure}")
+    ranged = re.compile(rf"(?=[\d.])(?<![\w.,/-])(?P<low>{_AMOUNT}){_DASH}{measure}")
     return single, ranged
 
 
@@ -226,8 +227,8 @@ def normalize_measures(text: str) -> str:
     return single.sub(one, ranged.sub(both, text))
 
 
-_DIMENSIONS = re.compile(rf"(?<![\w.])({_AMOUNT})\s?[x×]\s?(?=\d)")
-_MULTIPLIER = re.compile(rf"(?<![\w.])({_AMOUNT})[x×](?![\w])")
+_DIMENSIONS = re.compile(rf"(?=[\d.])(?<![\w.])({_AMOUNT})\s?[x×]\s?(?=\d)")
+_MULTIPLIER = re.compile(rf"(?=[\d.])(?<![\w.])({_AMOUNT})[x×](?![\w])")
 
 
 def normalize_multiplication(text: str) -> str:
@@ -237,8 +238,12 @@ def normalize_multiplication(text: str) -> str:
 
 
 _ORDINAL_SUFFIX = r"(?:st|nd|rd|th|ST|ND|RD|TH)"
-_MIXED_FRACTION = re.compile(rf"(?<![\w/.,])(\d+)\s(\d+)/(\d+){_ORDINAL_SUFFIX}?(?![\w/]|[.,]\d)")
-_FRACTION = re.compile(rf"(?<![\w/.,])(\d+)(\s?/\s?)(\d+)({_ORDINAL_SUFFIX})?(?![\w/]|[.,]\d)")
+_MIXED_FRACTION = re.compile(
+    rf"(?=\d)(?<![\w/.,])(\d+)\s(\d+)/(\d+){_ORDINAL_SUFFIX}?(?![\w/]|[.,]\d)"
+)
+_FRACTION = re.compile(
+    rf"(?=\d)(?<![\w/.,])(\d+)(\s?/\s?)(\d+)({_ORDINAL_SUFFIX})?(?![\w/]|[.,]\d)"
+)
 
 
 def _fraction(match: re.Match[str]) -> str:
@@ -259,7 +264,19 @@ def normalize_fractions(text: str) -> str:
     return _FRACTION.sub(_fraction, text)
 
 
-_RANGE = re.compile(rf"(?<![\w.,/-])({_AMOUNT})({_DASH})({_AMOUNT})(?![\w/-]|[.,]\d)")
+_PHONE = re.compile(r"(?=[\d(])(?<![\w(-])(?:\(\d{3}\)\s?|\d{3}[-.\s])?\d{3}-\d{4}(?![\w-]|[.,]\d)")
+_PHONE_GROUP = re.compile(r"\d+")
+
+
+def normalize_phone_numbers(text: str) -> str:
+    """Reads "555-1234" and "(555) 123-4567" digit by digit, a pause between the groups."""
+    return _PHONE.sub(
+        lambda found: ", ".join(digits(group) for group in _PHONE_GROUP.findall(found.group(0))),
+        text,
+    )
+
+
+_RANGE = re.compile(rf"(?=[\d.])(?<![\w.,/-])({_AMOUNT})({_DASH})({_AMOUNT})(?![\w/-]|[.,]\d)")
 
 
 def _is_year(written: str) -> bool:
@@ -281,7 +298,7 @@ def normalize_ranges(text: str) -> str:
     return _RANGE.sub(_range, text)
 
 
-_ORDINAL = re.compile(rf"(?<![\w.,])(\d{{1,3}}(?:,\d{{3}})+|\d+)({_ORDINAL_SUFFIX})(?![\w])")
+_ORDINAL = re.compile(rf"(?=\d)(?<![\w.,])(\d{{1,3}}(?:,\d{{3}})+|\d+)({_ORDINAL_SUFFIX})(?![\w])")
 
 
 def _expected_suffix(value: int) -> str:

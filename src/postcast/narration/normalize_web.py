@@ -45,7 +45,9 @@ _SPOKEN_RUNS = {
 }
 _TRAILING_PUNCTUATION = ".,;:!?)]}'\"»”’"
 _URL = re.compile(r"\b(?:[A-Za-z][A-Za-z0-9+.-]*://|www\.)[^\s<>\"'`]+", re.IGNORECASE)
-_EMAIL = re.compile(r"(?<![\w.@-])[\w.%+&-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+(?:/[\w./-]*)?")
+_EMAIL = re.compile(
+    r"(?=[\w.%+&-])(?<![\w.@-])[\w.%+&-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+(?:/[\w./-]*)?"
+)
 # A bare domain or file name: labels of two or more characters starting with a letter and a
 # lower-case top-level part ("lesswrong.com", "Node.js"); single letters ("e.g", "U.S") never.
 _DOMAIN = re.compile(

@@ -35,7 +35,7 @@ def _abbreviations() -> tuple[dict[str, Abbreviation], re.Pattern[str]]:
 
 
 _BEFORE_NAME = re.compile(r"\s+[A-Z]")
-_BEFORE_NUMBER = re.compile(r"\s?#?\d")
+_BEFORE_NUMBER = re.compile(r"\s?#?\d|\s[IVXLCDM]+\b")
 
 
 def _abbreviation(match: re.Match[str]) -> str:
@@ -45,9 +45,9 @@ def _abbreviation(match: re.Match[str]) -> str:
     if entry.kind == "title" and not _BEFORE_NAME.match(match.string, after):
         return written
     if entry.kind == "number":
-        return entry.spoken + " " if _BEFORE_NUMBER.match(match.string, after) else written
+        return entry.spoken if _BEFORE_NUMBER.match(match.string, after) else written
     if entry.kind == "title":
-        return entry.spoken
+        return entry.spoken.capitalize() if written[0].isupper() else entry.spoken
     return entry.spoken + period_if_sentence_ends(match, written)
 
 
@@ -58,7 +58,7 @@ def normalize_abbreviations(text: str) -> str:
     return _SAINT_OR_STREET.sub(_saint_or_street, text)
 
 
-_SAINT_OR_STREET = re.compile(r"\bSt\b\.?(?=\s|$)")
+_SAINT_OR_STREET = re.compile(r"(?=S)\bSt\b\.?(?=\s|$)")
 _AFTER_NAME = re.compile(r"[A-Z][a-z]+\s$")
 
 
@@ -71,35 +71,42 @@ def _saint_or_street(match: re.Match[str]) -> str:
     return match.group(0)
 
 
-_ROMAN_KEYWORDS = (
-    "chapter|part|volume|vol\\.|book|section|act|scene|appendix|phase|stage|season|episode|"
-    "article|title|type|class|level|tier|grade|war|round|step|lecture|unit|canto|psalm|"
-    "figure|table|exhibit|annex|division|category|schedule|amendment|world war"
-)
-_KEYWORD_ROMAN = re.compile(rf"\b((?i:{_ROMAN_KEYWORDS}))\s+([IVXLCDM]+)\b(?![\w'’-])")
-# A name and a numeral of two or more letters: "Henry VIII", "Pope Benedict XVI". Single
-# letters ("Malcolm X", "Sam and I") are left alone.
-_NAME_ROMAN = re.compile(r"\b([A-Z][a-z]+)\s([IVXL]{2,})\b(?![\w'’-])")
+_ROMAN_KEYWORDS = frozenset(
+    ("chapter", "part", "volume", "vol.", "book", "section", "act", "scene", "appendix", "phase",
+     "stage", "season", "episode", "article", "title", "type", "class", "level", "tier", "grade",
+     "war", "round", "step", "lecture", "unit", "canto", "psalm", "figure", "table", "exhibit",
+     "annex", "division", "category", "schedule", "amendment")
+)  # fmt: skip
+# Found by the numeral first (an upper-case letter starts it, so the scan is quick), then
+# judged by the word before it.
+_ROMAN = re.compile(r"(?<=[A-Za-z.][ \t])([IVXLCDM]+)\b(?![\w'’-])")
+_WORD_BEFORE = re.compile(r"([A-Za-z]+\.?)[ \t]$")
 
 
-def _keyword_roman(match: re.Match[str]) -> str:
-    value = roman_value(match.group(2))
-    return f"{match.group(1)} {cardinal(value)}" if value else match.group(0)
-
-
-def _name_roman(match: re.Match[str]) -> str:
-    value = roman_value(match.group(2))
-    return f"{match.group(1)} the {ordinal(value)}" if value else match.group(0)
+def _roman(match: re.Match[str]) -> str:
+    numeral = match.group(1)
+    before = _WORD_BEFORE.search(match.string, max(0, match.start() - 20), match.start())
+    value = roman_value(numeral)
+    if before is None or value is None:
+        return numeral
+    word = before.group(1)
+    if word.lower() in _ROMAN_KEYWORDS:
+        return cardinal(value)  # "Chapter IV", "World War II"
+    name = word[0].isupper() and word[1:].islower() and not word.endswith(".")
+    if name and len(numeral) > 1 and set(numeral) <= set("IVXL"):
+        # "Henry VIII", "Pope Benedict XVI"; single letters ("Malcolm X", "Sam and I") stay.
+        return f"the {ordinal(value)}"
+    return numeral
 
 
 def normalize_roman(text: str) -> str:
     """Reads "Chapter IV" -> "Chapter four", "World War II" -> "World War two", "Louis XIV"."""
-    return _NAME_ROMAN.sub(_name_roman, _KEYWORD_ROMAN.sub(_keyword_roman, text))
+    return _ROMAN.sub(_roman, text)
 
 
-_INITIALS = re.compile(r"(?<![\w.])((?:[A-Z]\.\s?){2,})(?=[A-Z][a-z])")
+_INITIALS = re.compile(r"(?=[A-Z])(?<![\w.])((?:[A-Z]\.\s?){2,})(?=[A-Z][a-z])")
 _MIDDLE_INITIAL = re.compile(r"(?<=[A-Z][a-z] )([A-Z])\.\s(?=([A-Z][a-z]+))")
-_DOTTED_ACRONYM = re.compile(r"(?<![\w.])((?:[A-Za-z]\.){2,})(?=\s+[a-z]|[,;:)])")
+_DOTTED_ACRONYM = re.compile(r"(?=[A-Za-z])(?<![\w.])((?:[A-Za-z]\.){2,})(?=\s+[a-z]|[,;:)])")
 _SENTENCE_STARTERS = frozenset(
     ("The", "This", "That", "These", "Those", "It", "He", "She", "They", "We", "You", "There",
      "Then", "But", "And", "So", "If", "In", "On", "At", "As", "When", "What", "Why", "How",
@@ -126,34 +133,39 @@ def normalize_initials(text: str) -> str:
     return _DOTTED_ACRONYM.sub(lambda found: found.group(1).rstrip("."), text)
 
 
-_SYMBOLS = (
-    (re.compile(r"\s*(?:->|→|⇒|=>)\s*"), " to "),
-    (re.compile(r"\s*(?:>=|≥)\s*"), " greater than or equal to "),
-    (re.compile(r"\s*(?:<=|≤)\s*"), " less than or equal to "),
-    (re.compile(r"\s*(?:!=|≠)\s*"), " not equal to "),
-    (re.compile(r"\s*(?:>>|≫)\s*(?=\w)"), " much greater than "),
-    (re.compile(r"\s*(?:<<|≪)\s*(?=\w)"), " much less than "),
-    (re.compile(r"(?<=[\w)])\s*>\s*(?=[\w(])"), " greater than "),
-    (re.compile(r"(?<=[\w)])\s*<\s*(?=[\w(])"), " less than "),
-    (re.compile(r"\s*≈\s*"), " approximately "),
-    (re.compile(r"(?<![\w~])~\s?(?=\w)"), "about "),
-    (re.compile(r"\s*=\s*"), " equals "),
-    (re.compile(r"\s*&\s*"), " and "),
-    (re.compile(r"\s*\+\s*"), " plus "),
-    (re.compile(r"\s*±\s*"), " plus or minus "),
-    (re.compile(r"\s*×\s*"), " times "),
-    (re.compile(r"\s*÷\s*"), " divided by "),
-    (re.compile(r"\s*%"), " percent"),
-    (re.compile(r"\s*[°º]"), " degrees"),
-    (re.compile(r"§\s*"), "section "),
-    (re.compile(r"(?<![\w])@(?=\w)"), "at "),
-    (re.compile(r"(?<=[A-Za-z])[ \t]?/[ \t]?(?=[A-Za-z])"), " slash "),
+_SYMBOLS = (  # (characters that must occur, pattern, spoken form), applied in this order
+    ("-=→⇒", r"\s*(?:->|→|⇒|=>)\s*", " to "),
+    (">≥", r"\s*(?:>=|≥)\s*", " greater than or equal to "),
+    ("<≤", r"\s*(?:<=|≤)\s*", " less than or equal to "),
+    ("!≠", r"\s*(?:!=|≠)\s*", " not equal to "),
+    (">≫", r"\s*(?:>>|≫)\s*(?=\w)", " much greater than "),
+    ("<≪", r"\s*(?:<<|≪)\s*(?=\w)", " much less than "),
+    (">", r"(?<=[\w)])\s*>\s*(?=[\w(])", " greater than "),
+    ("<", r"(?<=[\w)])\s*<\s*(?=[\w(])", " less than "),
+    ("≈", r"\s*≈\s*", " approximately "),
+    ("~", r"(?<![\w~])~\s?(?=\w)", "about "),
+    ("=", r"\s*=\s*", " equals "),
+    ("&", r"\s*&\s*", " and "),
+    ("+", r"\s*\+\s*", " plus "),
+    ("±", r"\s*±\s*", " plus or minus "),
+    ("×", r"\s*×\s*", " times "),
+    ("÷", r"\s*÷\s*", " divided by "),
+    ("%", r"\s*%", " percent"),
+    ("°º", r"\s*[°º]", " degrees"),
+    ("§", r"§\s*", "section "),
+    ("@", r"(?<![\w])@(?=\w)", "at "),
+    ("/", r"(?<=[A-Za-z])[ \t]?/[ \t]?(?=[A-Za-z])", " slash "),
+)
+_SYMBOL_RULES = tuple(
+    (set(chars), re.compile(source), spoken) for chars, source, spoken in _SYMBOLS
 )
 
 
 def normalize_symbols(text: str) -> str:
     """Symbols left after the other rules: "&" -> "and", "->" -> "to", "~5" -> "about five"."""
-    for pattern, spoken in _SYMBOLS:
-        if pattern.search(text):
+    present = set(text)
+    for triggers, pattern, spoken in _SYMBOL_RULES:
+        if triggers & present:
             text = pattern.sub(spoken, text)
+            present = set(text)
     return text

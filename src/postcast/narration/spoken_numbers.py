@@ -69,6 +69,8 @@ def decade(number: int) -> str:
     """1980 -> "nineteen eighties", 2000 -> "two thousands", 80 -> "eighties"."""
     if number < 100:
         return _plural(cardinal(number))
+    if number in (100, 1000):
+        return "hundreds" if number == 100 else "thousands"  # "100s of examples"
     if number % 100 == 0:
         return _plural(year(number) if number % 1000 else cardinal(number))
     return _plural(year(number))
