@@ -293,3 +293,11 @@ def test_unsupported_view_and_missing_url_are_config_errors(http) -> None:
         ForumMagnumSource(SourceConfig(name="lw", kind="forummagnum", url="http://x", view="top"))
     with pytest.raises(ConfigError, match="url is required"):
         ForumMagnumSource(SourceConfig(name="lw", kind="forummagnum"))
+
+
+def test_a_damaged_state_is_a_source_error_not_a_crash(http, clock) -> None:
+    with FakeForum() as forum:
+        source = make_source(forum, http, clock)
+        with pytest.raises(SourceError, match="saved state is damaged: cursor 'soon'"):
+            list(source.fetch({"cursor": "soon"}, quiet))
+    assert forum.requests == []

@@ -141,7 +141,7 @@ class ForumMagnumSource(Source):
 
     def fetch(self, state: State, progress: Progress) -> Iterator[tuple[Post, State]]:
         now = self.now()
-        current = copy.deepcopy(state)
+        current = self._checked_state(state)
         if "cursor" not in current:
             start = now - timedelta(days=self.config.backfill_days)
             current.update(cursor=format_api_date(start), tie_ids=[])
@@ -169,6 +169,18 @@ class ForumMagnumSource(Source):
         current.update(cursor=format_api_date(now), tie_ids=[])
         state.clear()
         state.update(current)
+
+    def _checked_state(self, state: State) -> State:
+        current = copy.deepcopy(state)
+        for window in (current, current.get("recheck") or {}):
+            window.setdefault("tie_ids", [])
+            for key in ("cursor", "until"):
+                if key in window:
+                    try:
+                        parse_api_date(window[key], key)
+                    except ShapeError as error:
+                        raise SourceError(self.name, f"saved state is damaged: {error}") from error
+        return current
 
     def fetch_post(self, post_id: str) -> Post | None:
         """One post by id (None if the forum has no such post)."""
