@@ -22,6 +22,12 @@ DEFAULT_OUTRO = (
     "Thanks for listening. To help us out with The Nonlinear Library or to learn more, "
     "please visit nonlinear.org"
 )
+# The forums the reference system read, by the code in episode titles.
+FORUM_NAMES = {
+    "LW": "LessWrong",
+    "EA": "The Effective Altruism Forum",
+    "AF": "The AI Alignment Forum",
+}
 
 
 @dataclass

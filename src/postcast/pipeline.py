@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from postcast.audio import EpisodeTags, render_audio
-from postcast.config import Config, SourceConfig
+from postcast.config import FORUM_NAMES, Config, SourceConfig
 from postcast.errors import PostcastError, SourceError
 from postcast.models import EpisodeAudio, Post, Script
 from postcast.narration import narrate
@@ -22,6 +22,7 @@ from postcast.progress import Progress, no_progress
 from postcast.publishing import cover_art, publish_site, write_episode_extras
 from postcast.selection import (
     default_feeds,
+    episode_code,
     episode_identity,
     episode_title,
     episodes_for_feed,
@@ -135,8 +136,9 @@ def collect(
     try:
         source = create_source(source_config)
         saved = library.get_source_state(source_config.name)
-        for post, state in source.fetch(saved, progress):
+        for listed, state in source.fetch(saved, progress):
             report.posts_seen += 1
+            post = as_episode_post(listed)
             stored = library.upsert_post(post, source_config.karma_threshold, now)
             if stored.qualified_at is not None:
                 report.new_episodes += _select(post, source_config, opt_out, stored, library)
@@ -145,6 +147,15 @@ def collect(
     except PostcastError as error:
         report.source_errors.append((source_config.name, str(error)))
         library.record_source_error(source_config.name, str(error), now)
+
+
+def as_episode_post(post: Post) -> Post:
+    """A LessWrong listing of an Alignment Forum post is the AF post: code and forum name
+    follow the episode, so the intro names the forum its title does."""
+    code = episode_code(post)
+    if code == post.forum_code:
+        return post
+    return replace(post, forum_code=code, forum_name=FORUM_NAMES.get(code, post.forum_name))
 
 
 def _select(

@@ -5,12 +5,12 @@ from __future__ import annotations
 from importlib.resources import files
 from pathlib import Path
 
-from postcast.config import Config, LibraryConfig, SourceConfig
+from postcast.config import FORUM_NAMES, Config, LibraryConfig, SourceConfig
 
 FORUMS = (
-    ("lesswrong", "LW", "LessWrong"),
-    ("eaforum", "EA", "The Effective Altruism Forum"),
-    ("alignmentforum", "AF", "The AI Alignment Forum"),
+    ("lesswrong", "LW", FORUM_NAMES["LW"]),
+    ("eaforum", "EA", FORUM_NAMES["EA"]),
+    ("alignmentforum", "AF", FORUM_NAMES["AF"]),
 )
 
 
