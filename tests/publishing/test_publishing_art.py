@@ -49,7 +49,8 @@ def test_size_outside_apples_range_is_refused():
 
 
 def _save(path, size, mode="RGB", kind="PNG"):
-    Image.new(mode, size, (10, 20, 30) if mode == "RGB" else (10, 20, 30, 128)).save(path, kind)
+    colour = {"RGB": (10, 20, 30), "RGBA": (10, 20, 30, 128), "L": 40}[mode]
+    Image.new(mode, size, colour).save(path, kind)
     return path
 
 
@@ -61,12 +62,16 @@ def test_configured_compliant_image_is_published_unchanged(tmp_path, episode_fac
     assert 'href="https://example.org/art/main.png"' in (tmp_path / "site" / "feed.xml").read_text()
 
 
-def test_configured_oversized_rgba_image_is_converted(tmp_path):
-    image = _save(tmp_path / "cover.png", (3100, 3100), mode="RGBA")
+@pytest.mark.parametrize(
+    ("side", "mode", "kind", "expected"),
+    [(1000, "RGBA", "PNG", 1400), (3100, "RGB", "JPEG", 3000), (1500, "L", "PNG", 1500)],
+)
+def test_configured_image_outside_apples_rules_is_converted(tmp_path, side, mode, kind, expected):
+    image = _save(tmp_path / "cover", (side, side), mode=mode, kind=kind)
     library = LibraryConfig(base_url="https://example.org/", image=str(image))
     publish_site(tmp_path / "site", library, [(FeedConfig("main"), [])])
     converted = _open((tmp_path / "site" / "art" / "main.jpg").read_bytes())
-    assert (converted.format, converted.mode, converted.size) == ("JPEG", "RGB", (3000, 3000))
+    assert (converted.format, converted.mode, converted.size) == ("JPEG", "RGB", (expected,) * 2)
 
 
 def test_configured_image_that_is_not_square_is_an_input_error(tmp_path):

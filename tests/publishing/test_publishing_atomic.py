@@ -82,3 +82,16 @@ def test_republishing_the_same_site_rewrites_nothing(published, library):
     again = publish_site(site, library, published["feeds"])
     assert set(again) == set(stamps)
     assert (site / "feed.xml").stat().st_mtime_ns == 1  # identical content: left alone
+
+
+def test_progress_counts_every_file(tmp_path, library, episode_factory):
+    reports = []
+    written = publish_site(
+        tmp_path / "site",
+        library,
+        [(FeedConfig("main"), [episode_factory(1)])],
+        progress=lambda task, done, total: reports.append((task, done, total)),
+    )
+    assert reports[0] == ("publish", 0, len(written))
+    assert reports[-1] == ("publish", len(written), len(written))
+    assert [done for _, done, _ in reports] == list(range(len(written) + 1))

@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import socket
+import subprocess
+import sys
+import time
+
+import httpx
 import pytest
 from starlette.testclient import TestClient
 from web_testsite import build_site
@@ -125,3 +131,34 @@ def test_only_reading_methods_are_allowed(client):
 
 def test_health_check(client):
     assert client.get("/healthz").text == "ok"
+
+
+def test_serve_runs_uvicorn_on_the_given_port(site):
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    port = listener.getsockname()[1]
+    listener.close()
+    command = (
+        "import sys; from pathlib import Path; from postcast.service.web import serve; "
+        "serve(Path(sys.argv[1]), port=int(sys.argv[2]))"
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-c", command, str(site["dir"]), str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                response = httpx.get(f"http://127.0.0.1:{port}/feed.xml", timeout=2)
+                break
+            except httpx.TransportError:
+                assert process.poll() is None, "serve() exited"
+                assert time.monotonic() < deadline, "serve() did not start listening"
+                time.sleep(0.1)
+        assert response.status_code == 200
+        assert response.content == (site["dir"] / "feed.xml").read_bytes()
+    finally:
+        process.terminate()
+        process.wait(timeout=10)

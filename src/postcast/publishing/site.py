@@ -13,11 +13,12 @@ from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 
-from PIL import Image, UnidentifiedImageError
+from PIL import Image
 
 from postcast.config import FeedConfig, LibraryConfig
 from postcast.errors import InputError
 from postcast.models import Episode
+from postcast.progress import Progress, no_progress
 from postcast.publishing.art import MAX_ART_SIZE, MIN_ART_SIZE, cover_art
 from postcast.publishing.atomic import atomic_write_bytes
 from postcast.publishing.feed import Channel, newest_first, render_feed, site_url
@@ -68,10 +69,8 @@ def configured_art(path: Path) -> tuple[bytes, str]:
                 return data, ".jpg" if kind == "JPEG" else ".png"
             side = min(max(width, MIN_ART_SIZE), MAX_ART_SIZE)
             converted = image.convert("RGB").resize((side, side), Image.Resampling.LANCZOS)
-    except OSError as error:
+    except OSError as error:  # includes Pillow's UnidentifiedImageError
         raise InputError(path, f"cannot read cover art ({error})") from error
-    except UnidentifiedImageError as error:  # pragma: no cover - subclass of OSError today
-        raise InputError(path, "not an image") from error
     output = io.BytesIO()
     converted.save(output, "JPEG", quality=90)
     return output.getvalue(), ".jpg"
@@ -123,7 +122,8 @@ def _render(
             )
         )
     # The show page uses the main feed's art, made even when no feed is named "main".
-    show_art, show_art_data = _art(library, FeedConfig(name=MAIN_FEED))
+    main = next((feed for feed, _ in feeds if feed.name == MAIN_FEED), FeedConfig(MAIN_FEED))
+    show_art, show_art_data = _art(library, main)
     art_files.setdefault(show_art, show_art_data)
     pages: dict[str, bytes] = {}
     unique = _unique_episodes(feeds)
@@ -147,11 +147,14 @@ def publish_site(
     site_dir: Path,
     library: LibraryConfig,
     feeds: Sequence[tuple[FeedConfig, Sequence[Episode]]],
+    *,
+    progress: Progress = no_progress,
 ) -> list[Path]:
     """Write the feeds, their art, the show page and the episode pages under `site_dir`.
 
     The feed named "main" becomes `feed.xml`, others `feeds/<name>.xml`. Returns the path
     of every file the site now has from this call (unchanged files are left untouched).
+    Reports progress as task "publish", in files.
     """
     site_dir = Path(site_dir)
     names = [feed.name for feed, _ in feeds]
@@ -160,9 +163,11 @@ def publish_site(
         raise InputError("feeds", f"duplicate feed name(s): {', '.join(duplicates)}")
     files = _render(site_dir, library, feeds)
     published = []
+    progress("publish", 0, len(files))
     for relative, data in files.items():
         target = site_dir / relative
         if not _unchanged(target, data):
             atomic_write_bytes(target, data)
         published.append(target)
+        progress("publish", len(published), len(files))
     return published
