@@ -94,7 +94,7 @@ def test_markdown_maths_is_read_and_money_is_not_maths() -> None:
     )
     assert said("The sum from i equals one to n of x sub i.") in texts
     assert texts[-1] == said(
-        "divided by n, which we write as x bar. Code such as cost = $5 is not maths."
+        "divided by n, which we write as x bar. Code such as cost = 5 is not maths."
     )
 
 

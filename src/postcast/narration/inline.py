@@ -22,7 +22,7 @@ from postcast.narration.spoken import looks_like_url, sentence, site_name, tidy
 
 _LONG_CODE = 60  # characters: past this, inline code is announced rather than read
 _ORDINAL_SUFFIX = re.compile(r"^(?:st|nd|rd|th)$", re.IGNORECASE)
-_CODE_NOISE = re.compile(r"[{}\[\]<>\\|`;]+")
+_CODE_NOISE = re.compile(r"[{}\[\]<>\\|`;$]+")
 _SNAKE = re.compile(r"(?<=\w)_(?=\w)")
 
 

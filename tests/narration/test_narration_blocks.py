@@ -1,0 +1,63 @@
+"""Spoilers, collapsible sections, AI-written blocks, hidden editor notes and dialogues."""
+
+from __future__ import annotations
+
+from narration_samples import assert_clean, body, fixture_post, said, script_of
+
+from postcast.models import SegmentKind
+
+
+def test_special_blocks_are_announced_and_hidden_ones_never_read() -> None:
+    script = script_of(fixture_post("blocks.html"))
+    assert [(segment.kind, segment.text) for segment in body(script)] == [
+        (SegmentKind.PARAGRAPH, said("Before the puzzle, a warning.")),
+        (SegmentKind.PARAGRAPH, said("Spoiler:", "The answer is seven.", "End of spoiler.")),
+        (SegmentKind.PARAGRAPH, said("Spoiler:", "The butler did it.", "End of spoiler.")),
+        (SegmentKind.ANNOUNCEMENT, said("Full derivation.")),
+        (SegmentKind.PARAGRAPH, said("First we square both sides.")),
+        (SegmentKind.PARAGRAPH, said("Then we simplify.")),
+        (SegmentKind.ANNOUNCEMENT, said("Older collapsible.")),
+        (SegmentKind.PARAGRAPH, said("Hidden by default, read anyway.")),
+        (SegmentKind.ANNOUNCEMENT, said("The following was written by an AI model, Claude.")),
+        (SegmentKind.PARAGRAPH, said("Here is a short summary of the argument.")),
+        (SegmentKind.PARAGRAPH, said("It has two parts.")),
+        (SegmentKind.ANNOUNCEMENT, said("End of AI-written text.")),
+        (SegmentKind.PARAGRAPH, said("After the blocks, normal text resumes.")),
+    ]
+    spoken = " ".join(script.lines())
+    assert "TODO" not in spoken and "editor" not in spoken
+    assert_clean(script)
+
+
+def test_dialogue_turns_name_their_speaker_and_carry_a_voice() -> None:
+    script = script_of(fixture_post("dialogue.html", title="A dialogue on base rates"))
+    segments = body(script)
+    assert [(segment.voice, segment.text) for segment in segments] == [
+        ("Alice Moreau", said("Alice Moreau:", "I think the forecast is too confident.")),
+        ("Alice Moreau", said("The base rate alone says otherwise.")),
+        ("Bob Ito", said("Bob Ito:", "Fair, but the base rate is from a different decade.")),
+        ("Alice Moreau", said("Alice Moreau:", "Then let us look at the recent decade only.")),
+    ]
+    assert {segment.kind for segment in segments} == {SegmentKind.DIALOGUE}
+    assert script.segments[0].voice is None and script.segments[-1].voice is None
+    assert_clean(script)
+
+
+def test_dialogue_speaker_falls_back_to_the_header_name() -> None:
+    html = (
+        '<section class="dialogue-message" user-id="u9"><section class="dialogue-message-header">'
+        '<b>Chen Wei</b></section><div class="dialogue-message-content"><p>Agreed.</p></div>'
+        "</section>"
+    )
+    [turn] = body(script_of(fixture_post("dialogue.html", html=html)))
+    assert (turn.voice, turn.text) == ("Chen Wei", said("Chen Wei:", "Agreed."))
+
+
+def test_ai_block_without_a_model_name_is_still_announced() -> None:
+    html = '<div class="llm-content-block" data-model-name=""><p>Generated text.</p></div>'
+    texts = [s.text for s in body(script_of(fixture_post("blocks.html", html=html)))]
+    assert texts == [
+        said("The following was written by an AI model."),
+        said("Generated text."),
+        said("End of AI-written text."),
+    ]
