@@ -11,6 +11,7 @@ import feedparser
 import podcastparser
 import pytest
 from lxml import etree
+from PIL import Image
 
 from postcast.config import FeedConfig, LibraryConfig
 from postcast.errors import InputError, PublishError
@@ -106,6 +107,11 @@ def test_channel_has_what_apple_and_podcastindex_ask_for(published):
     assert channel.find(f"{PODCAST}locked").get("owner") == "postcast@example.org"
     self_link = channel.find("{http://www.w3.org/2005/Atom}link")
     assert (self_link.get("rel"), self_link.get("href")) == ("self", BASE + "feed.xml")
+    art = channel.find(f"{ITUNES}image").get("href")
+    assert art == channel.findtext("image/url") == BASE + "art/main.jpg"
+    with Image.open(published["site"] / art.removeprefix(BASE)) as image:
+        assert image.format == "JPEG" and image.mode == "RGB"
+        assert image.width == image.height and 1400 <= image.width <= 3000
     expected = uuid.uuid5(uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6"), BASE[8:] + "feed.xml")
     assert channel.findtext(f"{PODCAST}guid") == str(expected)
 
