@@ -112,6 +112,8 @@ def run_pass(
     library = open_library(config.library.database, config.base_dir)
     try:
         for source_config in config.sources:
+            if source_config.path:  # relative paths resolve from the configuration's folder
+                source_config = replace(source_config, path=str(config.resolve(source_config.path)))
             collect(source_config, library, report, progress, now)
         drop_duplicates(library)
         render_pending(config, library, report, progress)
@@ -143,6 +145,7 @@ def collect(
             if stored.qualified_at is not None:
                 report.new_episodes += _select(post, source_config, opt_out, stored, library)
             library.set_source_state(source_config.name, state)
+        library.set_source_state(source_config.name, saved)  # the finished fetch's cursor
         library.record_source_success(source_config.name, now)
     except PostcastError as error:
         report.source_errors.append((source_config.name, str(error)))
