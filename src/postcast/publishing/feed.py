@@ -149,7 +149,8 @@ def _item(parent: etree._Element, site_dir: Path, channel: Channel, episode: Epi
     _sub(item, "itunes:author", ", ".join(post.authors) or channel.library.author)
     _sub(item, "itunes:explicit", "true" if channel.library.explicit else "false")
     _sub(item, "itunes:episodeType", "full")
-    for mime, relative in sorted(episode.transcript_files.items()):
+    # WebVTT first: apps that take the first transcript they can read get the best one.
+    for mime, relative in sorted(episode.transcript_files.items(), key=_transcript_order):
         extra = {"rel": "captions"} if mime in CAPTION_TYPES else {}
         url = site_url(base, relative)
         _sub(
@@ -168,6 +169,10 @@ def _item(parent: etree._Element, site_dir: Path, channel: Channel, episode: Epi
         # The Podcast Taxonomy's writing/author: "has written prose ... originally intended
         # for text that is now being read verbatim on air" -- exactly a narrated post.
         _sub(item, "podcast:person", author, group="writing", role="author")
+
+
+def _transcript_order(entry: tuple[str, str]) -> tuple[int, str]:
+    return (entry[0] != VTT_TYPE, entry[0])
 
 
 def newest_first(episodes: Sequence[Episode]) -> list[Episode]:
