@@ -9,7 +9,7 @@ PYTHON=${PYTHON:-python3}
 SUDO=""
 if [ "$(id -u)" != "0" ] && command -v sudo >/dev/null; then SUDO="sudo"; fi
 
-debian_packages="espeak-ng nodejs npm chromium"
+debian_packages="espeak-ng nodejs npm chromium fonts-dejavu-core"
 missing=""
 for pkg in $debian_packages; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing="$missing $pkg"

@@ -117,7 +117,7 @@ def run_pass(
             collect(source_config, library, report, progress, now)
         drop_duplicates(library)
         render_pending(config, library, report, progress)
-        publish(config, library, report, now)
+        publish(config, library, report, now, progress)
     finally:
         library.close()
     return report
@@ -227,7 +227,13 @@ def render_pending(
     progress("Episodes", len(jobs), len(jobs))
 
 
-def publish(config: Config, library: Library, report: PassReport, now: datetime) -> None:
+def publish(
+    config: Config,
+    library: Library,
+    report: PassReport,
+    now: datetime,
+    progress: Progress = no_progress,
+) -> None:
     """Every feed from the stored episodes, written atomically."""
     episodes = library.published_episodes()
     feeds = config.feeds or default_feeds(config)
@@ -241,7 +247,16 @@ def publish(config: Config, library: Library, report: PassReport, now: datetime)
         )
         for feed in feeds
     ]
-    publish_site(config.resolve(config.library.site_dir), config.library, contents)
+    library_config = config.library
+    if library_config.image:  # the publisher takes paths as given: resolve them here
+        library_config = replace(library_config, image=str(config.resolve(library_config.image)))
+    contents = [
+        (replace(feed, image=str(config.resolve(feed.image))) if feed.image else feed, items)
+        for feed, items in contents
+    ]
+    publish_site(
+        config.resolve(config.library.site_dir), library_config, contents, progress=progress
+    )
     library.mark_published([episode.guid for episode in episodes], now)
     report.feeds = [feed.name for feed in feeds]
 
@@ -263,7 +278,7 @@ def add_url(
         if report.source_errors:
             raise SourceError(url, report.source_errors[0][1])
         render_pending(config, library, report, progress)
-        publish(config, library, report, now)
+        publish(config, library, report, now, progress)
     finally:
         library.close()
     return report
