@@ -1,0 +1,95 @@
+"""Quality gate: Whisper tiny.en hears each take back; bad takes are retried, then flagged."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from postcast.config import AudioConfig, SpeechConfig
+from postcast.models import Script, Segment, SegmentKind
+from postcast.speech import speak
+from postcast.speech.espeak_engine import EspeakEngine
+from postcast.speech.piper_engine import PiperEngine
+from postcast.speech.quality import QualityGate, spell_numbers, word_error_rate
+
+AUDIO = AudioConfig()
+
+
+def test_word_error_rate_ignores_case_punctuation_and_digits() -> None:
+    assert word_error_rate("It was three point five times larger.", "it was 3.5 times larger") == 0
+    assert word_error_rate("Hello, world!", "hello world") == 0
+    assert word_error_rate("one two three four", "one two three") == pytest.approx(0.25)
+    assert word_error_rate("", "anything") == 0
+    assert "forty-two" in spell_numbers("42")
+
+
+@dataclass(frozen=True)
+class Mispronouncing:
+    """A pronunciation lexicon gone wrong: every word is said as something else."""
+
+    version: str = "wrong-1"
+
+    def to_piper(self, text: str) -> str:
+        return self.respell(text)
+
+    def respell(self, text: str) -> str:
+        return "Banana pancake umbrella."
+
+
+class CountingEspeak(EspeakEngine):
+    def __init__(self, config: SpeechConfig, lexicon: Mispronouncing | None = None) -> None:
+        super().__init__(config, lexicon)
+        self.calls: list[str] = []
+        self._calls_lock = threading.Lock()
+
+    def synthesize(self, text: str, voice: str | None = None) -> np.ndarray:
+        with self._calls_lock:
+            self.calls.append(text)
+        return super().synthesize(text, voice)
+
+
+@pytest.mark.slow
+def test_good_piper_take_passes_the_gate() -> None:
+    engine = PiperEngine(SpeechConfig(), threads=1)
+    text = "The weather was lovely, so we walked to the market."
+    gate = QualityGate(0.35)
+    assert gate.score(text, engine.synthesize(text), engine.sample_rate) <= 0.35
+
+
+@pytest.mark.slow
+def test_speak_with_the_gate_keeps_good_takes(tmp_path: Path) -> None:
+    if shutil.which("espeak-ng") is None:
+        pytest.skip("espeak-ng is not installed")
+    config = SpeechConfig(engine="espeak", cache_dir=str(tmp_path), quality_gate=True)
+    engine = CountingEspeak(config)
+    script = Script("t", (Segment("Good morning everyone.", SegmentKind.PARAGRAPH),))
+    (item,) = list(speak(script, config, AUDIO, engine=engine))
+    assert not item.flagged and item.flagged_sentences == ()
+    assert engine.calls == ["Good morning everyone."]
+
+
+@pytest.mark.slow
+def test_sentence_that_never_passes_is_retried_then_flagged(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    if shutil.which("espeak-ng") is None:
+        pytest.skip("espeak-ng is not installed")
+    config = SpeechConfig(engine="espeak", cache_dir=str(tmp_path), quality_gate=True)
+    engine = CountingEspeak(config, Mispronouncing())
+    reports: list[tuple[str, float, float | None]] = []
+    text = "The committee approved the budget yesterday."
+    script = Script("t", (Segment(text, SegmentKind.PARAGRAPH),))
+    with caplog.at_level(logging.WARNING, logger="postcast.speech.stage"):
+        (item,) = list(speak(script, config, AUDIO, lambda *r: reports.append(r), engine=engine))
+    assert engine.calls == [text] * 3, "the first take and two more"
+    assert item.flagged and item.flagged_sentences == (text,)
+    assert len(item.sentences) == 1 and item.audio.size > 0, "the best take is still used"
+    assert any("flagged" in task for task, _, _ in reports)
+    assert text in caplog.text
+    assert not list(tmp_path.rglob("*.flac")), "a flagged take is not cached"
