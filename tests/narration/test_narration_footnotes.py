@@ -111,3 +111,14 @@ def test_each_note_is_read_once_even_when_cited_twice(place: str) -> None:
 def _texts_of(html: str, place: str) -> list[str]:
     post = fixture_post("footnotes_markdown.html", html=html)
     return [segment.text for segment in body(script_of(post, footnotes=place))]
+
+
+def test_substack_and_hand_made_markers_are_silent_and_notes_numbered_in_order() -> None:
+    script = script_of(fixture_post("footnotes_substack.html"), footnotes="inline")
+    assert [segment.text for segment in body(script)] == [
+        said("Most community groups meet monthly. Ours met weekly for a season."),
+        said("Footnote 1:", "Based on the groups that answered our survey."),
+        said("A hand-written marker also counts."),
+        said("Footnote 2:", "Written by hand in the editor."),
+    ]
+    assert_clean(script)

@@ -151,3 +151,19 @@ def test_missing_node_raises_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> N
 def test_posts_without_maths_never_need_the_engine(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PATH", "/nonexistent")
     assert body(script_of(fixture_post("tables.html")))
+
+
+@pytest.mark.usefixtures("engine")
+def test_katex_mathjax2_scripts_and_bare_mathml_are_read() -> None:
+    html = (
+        '<p>KaTeX gives <span class="katex"><span class="katex-mathml"><math><semantics><mrow>'
+        '<mi>a</mi></mrow><annotation encoding="application/x-tex">\\sqrt{a}</annotation>'
+        '</semantics></math></span><span class="katex-html" aria-hidden="true">√a</span></span>,'
+        ' a script gives <script type="math/tex">b^2</script>, and MathML gives '
+        "<math><mfrac><mn>1</mn><mn>3</mn></mfrac></math>.</p>"
+    )
+    script = script_of(fixture_post("structure.html", html=html))
+    assert body(script)[0].text == said(
+        "KaTeX gives the square root of a, a script gives b squared, and MathML gives one third."
+    )
+    assert_clean(script)

@@ -91,3 +91,14 @@ def test_unknown_embeds_name_their_site_and_polls_are_announced() -> None:
         said("Embedded content from openstreetmap dot org."),
         said("Embedded poll."),
     ]
+
+
+def test_video_and_audio_elements_are_announced_not_their_fallback_text() -> None:
+    html = (
+        '<video controls src="talk.mp4">Your browser does not support video.</video>'
+        '<audio src="clip.mp3"><a href="clip.mp3">Download</a></audio>'
+    )
+    assert [s.text for s in body(script_of(fixture_post("media.html", html=html)))] == [
+        said("Embedded video."),
+        said("Embedded audio."),
+    ]

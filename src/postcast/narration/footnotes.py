@@ -3,7 +3,9 @@
 CKEditor: `span.footnote-reference` -> `ol.footnote-section > li.footnote-item#fnID` with a
 `span.footnote-back-link` and a `div.footnote-content`. markdown-it (older posts, our own
 Markdown): `sup.footnote-ref` -> `section.footnotes > ol.footnotes-list > li.footnote-item`
-with `a.footnote-backref`, after an `hr.footnotes-sep`. Markers and back-links are never read.
+with `a.footnote-backref`, after an `hr.footnotes-sep`. Substack (RSS sources):
+`a.footnote-anchor` -> `div.footnote` holding `a.footnote-number#footnote-1` and a
+`div.footnote-content`. Markers and back-links are never read.
 """
 
 from __future__ import annotations
@@ -11,6 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bs4 import BeautifulSoup, Tag
+
+from postcast.narration.markup import classes
+from postcast.narration.spoken import tidy
 
 _LIST_SELECTORS = (
     "ol.footnote-section",
@@ -20,7 +25,7 @@ _LIST_SELECTORS = (
     "ol.footnotes-list",
     "ol.footnotes",
 )
-_BACK_LINKS = ".footnote-back-link, a.footnote-backref, [role=doc-backlink]"
+_BACK_LINKS = ".footnote-back-link, a.footnote-backref, [role=doc-backlink], a.footnote-number"
 
 
 @dataclass(frozen=True)
@@ -57,33 +62,45 @@ class Footnotes:
 
 
 def is_reference(element: Tag) -> bool:
-    classes = set(element.get_attribute_list("class") or [])
+    if bool(classes(element) & {"footnote-reference", "footnote-ref", "footnote-anchor"}):
+        return True
+    if element.has_attr("data-footnote-reference") or element.get("role") == "doc-noteref":
+        return True
+    # A hand-made marker: a superscript that is only a link to "#fn..." / "#footnote...".
+    links = element.find_all("a", href=True) if element.name == "sup" else []
     return (
-        bool(classes & {"footnote-reference", "footnote-ref"})
-        or element.has_attr("data-footnote-reference")
-        or element.get("role") == "doc-noteref"
+        len(links) == 1
+        and str(links[0]["href"]).startswith(("#fn", "#footnote"))
+        and tidy(element.get_text()) == tidy(links[0].get_text())
     )
 
 
 def take_footnotes(soup: BeautifulSoup) -> Footnotes:
-    """Remove every footnote list (and its separator) from `soup`; return the notes."""
-    notes: dict[str, Footnote] = {}
+    """Remove every footnote (list, separator, note) from `soup`; return them numbered in order."""
+    position = {id(tag): index for index, tag in enumerate(soup.find_all(True))}
+    found: list[tuple[Tag, str | None]] = []
     for selector in _LIST_SELECTORS:
         for section in soup.select(selector):
-            if section.decomposed:
-                continue
             items = section.select("li.footnote-item") or section.find_all("li")
-            for item in items:
-                _add_note(notes, item)
+            found += [(item, None) for item in items]
             section.extract()
+    for item in soup.select("li.footnote-item"):  # a hand-made list around them
+        found.append((item.extract(), None))
+    for note in soup.select("div.footnote"):
+        number = note.find("a", class_="footnote-number", id=True)
+        if isinstance(number, Tag):
+            found.append((note.extract(), str(number["id"])))
     for separator in soup.select("hr.footnotes-sep"):
         separator.decompose()
+    notes: dict[str, Footnote] = {}
+    for item, key in sorted(found, key=lambda pair: position[id(pair[0])]):
+        _add_note(notes, item, key)
     return Footnotes(notes)
 
 
-def _add_note(notes: dict[str, Footnote], item: Tag) -> None:
+def _add_note(notes: dict[str, Footnote], item: Tag, key: str | None = None) -> None:
+    key = key or str(item.get("id") or f"fn{item.get('data-footnote-id', len(notes) + 1)}")
     for back_link in item.select(_BACK_LINKS):
         back_link.decompose()
     content = item.find("div", class_="footnote-content") or item
-    key = str(item.get("id") or f"fn{item.get('data-footnote-id', len(notes) + 1)}")
     notes.setdefault(key, Footnote(len(notes) + 1, content))

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from bs4 import BeautifulSoup, Tag
 
 from postcast.narration.markdown import markdown_maths
+from postcast.narration.markup import classes
 from postcast.narration.math_speech import MathSource, speak_maths
 
 UNREADABLE = "an equation"
@@ -75,23 +76,19 @@ def _equation_elements(root: Tag) -> list[Tag]:
     return found
 
 
-def _classes(element: Tag) -> set[str]:
-    return set(element.get_attribute_list("class") or []) - {None}
-
-
 def _is_equation(element: Tag) -> bool:
-    classes = _classes(element)
+    names = classes(element)
     if element.name in ("mjx-container", "math"):
         return True
     if element.name == "script":
         return str(element.get("type", "")).startswith("math/tex")
-    if classes & {"mjpage", "mjx-chtml", "katex", "katex-display"}:
+    if names & {"mjpage", "mjx-chtml", "katex", "katex-display"}:
         return True
-    return element.name in ("span", "div") and "math" in classes
+    return element.name in ("span", "div") and "math" in names
 
 
 def _identify(element: Tag) -> _Found:
-    classes = _classes(element)
+    names = classes(element)
     if element.name == "mjx-container":
         mathml = element.find("math")
         display = element.get("display") == "true"
@@ -103,17 +100,17 @@ def _identify(element: Tag) -> _Found:
     if element.name == "script":
         display = "mode=display" in str(element.get("type", ""))
         return _Found(element, display, MathSource(tex=element.get_text().strip(), display=display))
-    if classes & {"katex", "katex-display"}:
+    if names & {"katex", "katex-display"}:
         annotation = element.find("annotation", attrs={"encoding": "application/x-tex"})
-        display = "katex-display" in classes or bool(element.find(class_="katex-display"))
+        display = "katex-display" in names or bool(element.find(class_="katex-display"))
         return _Found(element, display, _tex(annotation.get_text() if annotation else "", display))
-    if classes & {"mjpage", "mjx-chtml"}:
+    if names & {"mjpage", "mjx-chtml"}:
         label = element.find(class_="mjx-math", attrs={"aria-label": True})
-        display = bool(classes & {"mjpage__block", "MJXc-display"}) or bool(
+        display = bool(names & {"mjpage__block", "MJXc-display"}) or bool(
             element.find(class_="MJXc-display")
         )
         return _Found(element, display, _tex(str(label["aria-label"]) if label else "", display))
-    display = element.name == "div" or bool(classes & {"display", "block"})
+    display = element.name == "div" or bool(names & {"display", "block"})
     tex = element.get("data-tex")
     return _Found(element, display, _tex(str(tex) if tex else _strip_delimiters(element), display))
 

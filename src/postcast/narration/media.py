@@ -65,7 +65,7 @@ _LANGUAGES = {
 }
 _NO_LANGUAGE = {"", "plaintext", "plain", "text", "txt", "none", "nohighlight", "output"}
 
-# Named previews ForumMagnum renders for pasted links, by CSS class.
+# Named previews ForumMagnum renders for pasted links, by CSS class (or tag name).
 _PREVIEWS = {
     "youtube-preview": "Embedded video from YouTube.",
     "metaculus-preview": "Embedded forecast from Metaculus.",
@@ -78,6 +78,8 @@ _PREVIEWS = {
     "estimaker-preview": "Embedded estimate from Estimaker.",
     "viewpoints-preview": "Embedded survey from Viewpoints.",
     "thoughtSaverFrame": "Embedded flashcards.",
+    "video": "Embedded video.",
+    "audio": "Embedded audio.",
 }
 _SITE_EMBEDS = {
     "YouTube": "Embedded video from YouTube.",
