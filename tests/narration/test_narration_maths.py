@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import random
+import shutil
 from pathlib import Path
 
 import pytest
@@ -167,3 +169,23 @@ def test_katex_mathjax2_scripts_and_bare_mathml_are_read() -> None:
         "KaTeX gives the square root of a, a script gives b squared, and MathML gives one third."
     )
     assert_clean(script)
+
+
+def test_the_packaged_driver_asks_for_what_the_repo_root_installs() -> None:
+    root = Path(__file__).resolve().parents[2]
+    bundled = Path(math_speech.__file__).parent / "data" / "package.json"
+    wanted = json.loads(bundled.read_text(encoding="utf-8"))["dependencies"]
+    assert json.loads((root / "package.json").read_text(encoding="utf-8"))["dependencies"] == wanted
+    lock = json.loads((root / "package-lock.json").read_text(encoding="utf-8"))
+    for name, version in wanted.items():
+        assert lock["packages"][f"node_modules/{name}"]["version"] == version
+
+
+def test_node_modules_folder_can_be_pointed_at(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv(math_speech.NODE_MODULES_ENV, str(tmp_path))
+    assert math_speech.node_modules_dir() == tmp_path
+    if shutil.which("node"):
+        expected = f"mathjax-full, speech-rule-engine not installed in {tmp_path}"
+        assert math_speech.engine_problem() == expected
