@@ -12,7 +12,6 @@ from math import gcd
 import httpx
 import numpy as np
 import soundfile
-from scipy.signal import resample_poly
 
 from postcast.config import SpeechConfig
 from postcast.errors import ConfigError, SpeechError
@@ -152,6 +151,8 @@ class OpenAIEngine(SpeechEngine):
 def _resample(audio: np.ndarray, rate: int, target: int) -> np.ndarray:
     if rate == target:
         return audio.astype(np.float32, copy=False)
+    from scipy.signal import resample_poly  # ~2 s to import; only for an odd server rate
+
     common = gcd(rate, target)
     return resample_poly(audio, target // common, rate // common).astype(np.float32)
 

