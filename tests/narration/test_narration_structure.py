@@ -94,3 +94,13 @@ def test_superscripts_as_ordinals_and_powers() -> None:
     html = "<p>On the 1<sup>st</sup> day we saw 10<sup>6</sup> cells.</p>"
     segment = body(script_of(fixture_post("structure.html", html=html)))[0]
     assert segment.text == said("On the 1st day we saw 10 to the power of 6 cells.")
+
+
+def test_a_word_less_scene_break_is_a_pause_not_speech() -> None:
+    html = "<p>Part one ends.</p><p>* * *</p><p>Part two begins.</p>"
+    segments = body(script_of(fixture_post("structure.html", html=html)))
+    assert [segment.text for segment in segments] == [
+        said("Part one ends."),
+        said("Part two begins."),
+    ]
+    assert segments[0].pause_after > segments[1].pause_after

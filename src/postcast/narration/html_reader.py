@@ -120,10 +120,10 @@ class BodyReader:
             if isinstance(part, str):
                 words.append(part)
                 continue
-            segments += _maybe(prose("".join(words), kind))
+            segments += _paragraph("".join(words), kind)
             words = []
             segments.append(make(said(part.text), part.kind))
-        return segments + _maybe(prose("".join(words), kind))
+        return segments + _paragraph("".join(words), kind)
 
     # -- blocks ------------------------------------------------------------------------------
 
@@ -257,6 +257,14 @@ def _start(element: Tag) -> int:
         return int(str(element.get("start", 1)))
     except ValueError:
         return 1
+
+
+def _paragraph(raw: str, kind: Kind) -> list[Segment]:
+    """Words as a segment; a word-less mark such as "* * *" as a section break."""
+    segment = prose(raw, kind)
+    if segment is None:
+        return [pause(SECTION_BREAK)] if tidy(raw).strip(".,;:") else []
+    return [segment]
 
 
 def _maybe(segment: Segment | None) -> list[Segment]:
