@@ -61,7 +61,7 @@ def test_script_prints_only_spoken_words(tmp_path: Path) -> None:
     assert lines[0].startswith("Welcome to The Nonlinear Library")
     assert "Notes on maps" in lines[0] and "Ada Example" in lines[0]
     assert any("this essay" in line for line in lines)
-    assert any(line.startswith("Footnote 1") and "Borges" in line for line in lines)
+    assert any(line.startswith("Footnote one: Borges") for line in lines)
     text = "\n".join(lines)
     for never in ("http", "[^1]", "[1]", "<", "](", "#"):
         assert never not in text
