@@ -86,10 +86,12 @@ def test_unknown_embeds_name_their_site_and_polls_are_announced() -> None:
     html = (
         '<figure class="media"><div data-oembed-url="https://www.openstreetmap.org/#map=5/51/0">'
         "</div></figure><ck-poll data-poll-id='p1'>Which option?</ck-poll>"
+        '<iframe data-lexical-iframe-widget="true" srcdoc="&lt;p&gt;Drag me&lt;/p&gt;"></iframe>'
     )
     assert [s.text for s in body(script_of(fixture_post("media.html", html=html)))] == [
         said("Embedded content from openstreetmap dot org."),
         said("Embedded poll."),
+        said("Embedded interactive widget."),
     ]
 
 

@@ -141,6 +141,8 @@ def embed_words(element: Tag) -> str | None:
             return _PREVIEWS[name]
     if element.has_attr("data-lexical-tweet-id"):
         return "Embedded tweet."
+    if element.has_attr("data-lexical-iframe-widget"):  # an author's own HTML/JS widget
+        return "Embedded interactive widget."
     url = _embed_url(element)
     if url is None:
         return None
