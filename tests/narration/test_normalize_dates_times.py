@@ -1,0 +1,76 @@
+"""Dates (several formats), decades, eras, quarters and clock times."""
+
+from __future__ import annotations
+
+import pytest
+
+from postcast.narration.normalize import normalize_text
+
+
+@pytest.mark.parametrize(
+    ("written", "spoken"),
+    [
+        ("Due March 14, 2027.", "Due March fourteenth, twenty twenty-seven."),
+        ("Born Oct. 2 1961 in Leeds.", "Born October second nineteen sixty-one in Leeds."),
+        ("It opens on 9 August 2031.", "It opens on the ninth of August twenty thirty-one."),
+        ("On the 4th of July we rest.", "On the fourth of July we rest."),
+        ("By Dec 31 we ship.", "By December thirty-first we ship."),
+        ("In June 1812 it began.", "In June eighteen twelve it began."),
+        ("Filed 2023-11-09.", "Filed November ninth twenty twenty-three."),
+        ("Filed 7/4/1976.", "Filed July fourth nineteen seventy-six."),
+        ("Filed 28/02/2019.", "Filed the twenty-eighth of February twenty nineteen."),
+        ("Filed 3/9/07.", "Filed March ninth oh seven."),
+        ("Filed 31.12.1999.", "Filed the thirty-first of December nineteen ninety-nine."),
+    ],
+)
+def test_dates(written: str, spoken: str) -> None:
+    assert normalize_text(written) == spoken
+
+
+@pytest.mark.parametrize(
+    ("written", "spoken"),
+    [
+        ("Music of the 1970s.", "Music of the nineteen seventies."),
+        ("Back in the '90s.", "Back in the nineties."),
+        ("Since the 2010s.", "Since the twenty tens."),
+        ("From the 1950s-60s.", "From the nineteen fifties to sixties."),
+        ("Built in 480 BC.", "Built in four eighty B.C."),
+        ("In AD 1066 it fell.", "In A.D ten sixty-six it fell."),
+        ("Profits rose in Q4 2025.", "Profits rose in the fourth quarter of twenty twenty-five."),
+        ("Tens of 1000s of users.", "Tens of thousands of users."),
+    ],
+)
+def test_decades_eras_quarters(written: str, spoken: str) -> None:
+    assert normalize_text(written) == spoken
+
+
+@pytest.mark.parametrize(
+    ("written", "spoken"),
+    [
+        ("Meet at 6:45 today.", "Meet at six forty-five today."),
+        ("Doors open at 19:00 sharp.", "Doors open at nineteen o'clock sharp."),
+        ("Lunch at 12:05 pm works.", "Lunch at twelve oh five PM works."),
+        ("Wake at 7am daily.", "Wake at seven AM daily."),
+        ("It aired at 8 P.M. EDT on Friday.", "It aired at eight PM E.D.T on Friday."),
+        ("Open 9am-5pm weekdays.", "Open nine AM to five PM weekdays."),
+        (
+            "The record is 2:03:07 now.",
+            "The record is two hours three minutes and seven seconds now.",
+        ),
+        ("See John 3:16 again.", "See John three sixteen again."),
+    ],
+)
+def test_times(written: str, spoken: str) -> None:
+    assert normalize_text(written) == spoken
+
+
+def test_a_time_at_the_end_of_a_sentence_keeps_the_full_stop() -> None:
+    assert normalize_text("We left at 11 p.m. Nobody noticed.") == (
+        "We left at eleven PM. Nobody noticed."
+    )
+    assert normalize_text("We left at 11 p.m. and walked.") == "We left at eleven PM and walked."
+
+
+@pytest.mark.parametrize("text", ["I may go.", "Let us march on.", "We meet in May."])
+def test_month_names_that_are_words_stay_words(text: str) -> None:
+    assert normalize_text(text) == text

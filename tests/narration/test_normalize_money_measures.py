@@ -1,0 +1,74 @@
+"""Money and measures: currencies, cents, scales, units, per-unit rates, percentages."""
+
+from __future__ import annotations
+
+import pytest
+
+from postcast.narration.normalize import normalize_text
+
+
+@pytest.mark.parametrize(
+    ("written", "spoken"),
+    [
+        ("It costs $4,500.", "It costs four thousand five hundred dollars."),
+        ("Only $1 each.", "Only one dollar each."),
+        ("A coffee is $3.75 here.", "A coffee is three dollars and seventy-five cents here."),
+        ("Tip $0.05 more.", "Tip five cents more."),
+        ("Pay $7.00 now.", "Pay seven dollars now."),
+        ("Rent is £950 a month.", "Rent is nine hundred and fifty pounds a month."),
+        ("Stamps cost £0.01 each.", "Stamps cost one penny each."),
+        ("The bill was €12.40.", "The bill was twelve euros and forty cents."),
+        ("Tickets cost 80€.", "Tickets cost eighty euros."),
+        ("It sold for 2.5 million USD.", "It sold for two point five million US dollars."),
+        ("A budget of ¥5000.", "A budget of five thousand yen."),
+        ("They raised $3.2 billion.", "They raised three point two billion dollars."),
+        ("Grants of $40k are common.", "Grants of forty thousand dollars are common."),
+        ("A $2M round.", "A two million dollars round."),
+        ("It pays A$300 a week.", "It pays three hundred Australian dollars a week."),
+        ("Budget $10-20 per head.", "Budget ten to twenty dollars per head."),
+        ("Prices of $5-$8 apply.", "Prices of five dollars to eight dollars apply."),
+        ("It is $12/hr.", "It is twelve dollars per hour."),
+        ("We pay $9/user.", "We pay nine dollars per user."),
+    ],
+)
+def test_money(written: str, spoken: str) -> None:
+    assert normalize_text(written) == spoken
+
+
+@pytest.mark.parametrize(
+    ("written", "spoken"),
+    [
+        ("A 5km run.", "A five kilometers run."),
+        ("It weighs 1 kg.", "It weighs one kilogram."),
+        ("Lift 20 lbs twice.", "Lift twenty pounds twice."),
+        ("Drive at 65 mph.", "Drive at sixty-five miles per hour."),
+        ("It was 38°C outside.", "It was thirty-eight degrees Celsius outside."),
+        ("Water boils at 212 °F.", "Water boils at two hundred and twelve degrees Fahrenheit."),
+        ("A 16 GB card.", "A sixteen gigabytes card."),
+        ("A 100 Mbps line.", "A one hundred megabits per second line."),
+        ("The flat is 54 m² in size.", "The flat is fifty-four square meters in size."),
+        ("Speed 3 m/s.", "Speed three meters per second."),
+        ("It took 250 ms.", "It took two hundred and fifty milliseconds."),
+        ("A 12-inch pizza.", "A twelve inch pizza."),
+        ("A 5-km loop.", "A five kilometer loop."),
+        ("Growth of 7%.", "Growth of seven percent."),
+        ("Between 10-15% of people.", "Between ten to fifteen percent of people."),
+        ("Just 0.5 percent.", "Just zero point five percent."),
+        ("Wait 3 s and retry.", "Wait three seconds and retry."),
+    ],
+)
+def test_measures(written: str, spoken: str) -> None:
+    assert normalize_text(written) == spoken
+
+
+@pytest.mark.parametrize(
+    ("written", "spoken"),
+    [
+        ("I had 2 in a row.", "I had two in a row."),  # "in" is a word here, not inches
+        ("A 5G phone.", "A five G phone."),  # a lone "G" is no unit
+        ("Plan 9 from space.", "Plan nine from space."),
+        ("Give me 5 min.", "Give me five minutes."),
+    ],
+)
+def test_words_after_numbers_stay_words(written: str, spoken: str) -> None:
+    assert normalize_text(written) == spoken

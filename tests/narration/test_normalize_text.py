@@ -1,0 +1,108 @@
+"""normalize_text as a whole: prose stays prose, sentences stay sentences, lines stay lines,
+it is fast, and it meets the shared benchmark's goals."""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from postcast.narration.normalize import normalize_lines, normalize_text
+
+REPO = Path(__file__).resolve().parents[2]
+PROSE = (
+    "Most of us keep a to-do list, and most of us ignore it by Wednesday. Why? Because "
+    'writing a plan feels like progress! The author\'s well-known essay, "On Lists", said '
+    "so; she wasn't wrong (or was she?) - I can't tell.\n\nA second paragraph: short."
+)
+
+
+def _sentences(text: str) -> list[str]:
+    """The split a speech stage makes: after . ! ? followed by a space and a capital."""
+    return re.split(r"(?<=[.!?])\s+(?=[A-Z\"])", text)
+
+
+def test_ordinary_prose_is_untouched() -> None:
+    assert normalize_text(PROSE) == PROSE
+
+
+def test_sentence_boundaries_survive() -> None:
+    text = (
+        "On Jan. 5, 2024 we raised $1.5M, i.e. 3x our goal. Dr. Ruiz said it took 2 hrs. "
+        "The U.S. team, etc. came too. We met at 9 a.m. It was 2.5°C at 10:30. Fine."
+    )
+    spoken = normalize_text(text)
+    assert len(_sentences(spoken)) == 6
+    assert not re.search(r"\d", spoken)
+
+
+def test_empty_and_blank_text_come_back_as_they_are() -> None:
+    for text in ("", "   ", "\n"):
+        assert normalize_text(text) == text
+
+
+def test_it_is_deterministic() -> None:
+    text = "In 1999 about 1500 people paid $20 at 5pm on 3/4/2001."
+    assert len({normalize_text(text) for _ in range(3)}) == 1
+
+
+def test_lines_map_one_to_one() -> None:
+    lines = ["It cost $5.\n", "\n", "Call at 3pm\r\n", "no newline at the end", "a\u2028b\n"]
+    out = list(normalize_lines(lines))
+    assert out == ["It cost five dollars.", "", "Call at three PM", "no newline at the end", "a b"]
+    assert all("\n" not in line and "\r" not in line for line in out)
+
+
+def test_lines_from_a_file_object(tmp_path: Path) -> None:
+    source = tmp_path / "in.txt"
+    source.write_text("1st\n\n2nd\n", encoding="utf-8")
+    with source.open(encoding="utf-8") as handle:
+        assert list(normalize_lines(handle)) == ["first", "", "second"]
+
+
+def test_a_long_post_normalises_quickly() -> None:
+    sentence = (
+        "In 2019 the group spent $4,500 (about 12% of its budget) on 3 events, e.g. a talk "
+        "on March 3 at 7:30 p.m. with 250 guests; see https://example.org/events for more. "
+    )
+    prose = "The committee noticed the evening light over the harbour before the rain began. "
+    paragraph = sentence + prose * 6
+    post = [paragraph] * (20_000 // len(paragraph.split()) + 1)
+    started = time.perf_counter()
+    spoken = [normalize_text(text) for text in post]
+    elapsed = time.perf_counter() - started
+    assert sum(len(text.split()) for text in post) >= 20_000
+    assert not any(re.search(r"\d", text) for text in spoken)
+    assert elapsed < 2.0, f"{elapsed:.2f} s for 20,000 words"
+
+
+def _benchmark_module():  # the script lives outside the package, next to the other benchmarks
+    path = REPO / "benchmarks" / "text_normalization.py"
+    spec = importlib.util.spec_from_file_location("text_normalization_benchmark", path)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_lenient_comparison_follows_the_readme() -> None:
+    lenient = _benchmark_module().lenient
+    assert lenient("Twenty-One AND a Half, o'clock!") == "twenty one a half o'clock"
+    assert lenient("one hundred and five") == lenient("One Hundred Five")
+
+
+def test_benchmark_goals_are_met() -> None:
+    benchmark = _benchmark_module()
+    if not benchmark.DEFAULT_CASES.is_dir():
+        pytest.skip(f"benchmark cases not present at {benchmark.DEFAULT_CASES}")
+    report = benchmark.score(benchmark.DEFAULT_CASES)
+    identity = benchmark.score(benchmark.DEFAULT_CASES, normalize=lambda text: text)
+    assert report.rate >= benchmark.GOAL_OVERALL, benchmark.format_report(report)
+    assert min(item.rate for item in report.classes) >= benchmark.GOAL_EACH_CLASS
+    assert report.goals_met
+    assert not identity.goals_met and identity.rate == report.identity_rate

@@ -1,0 +1,88 @@
+"""URLs, e-mail addresses, abbreviations, initials, roman numerals and symbols."""
+
+from __future__ import annotations
+
+import pytest
+
+from postcast.narration.normalize import normalize_text
+
+
+@pytest.mark.parametrize(
+    ("written", "spoken"),
+    [
+        (
+            "See https://forum.example.org/p/42-ideas today.",
+            "See HTTPS colon slash slash forum dot example dot org slash p slash four two "
+            "dash ideas today.",
+        ),
+        ("Visit www.example.net.", "Visit WWW dot example dot net."),
+        ("It is on example.com now.", "It is on example dot com now."),
+        (
+            "Mail bob.smith7@mail.example.fr please.",
+            "Mail bob dot smith seven at mail dot example dot F.R please.",
+        ),
+        ("Open notes.pdf first.", "Open notes dot PDF first."),
+    ],
+)
+def test_web_addresses(written: str, spoken: str) -> None:
+    assert normalize_text(written) == spoken
+
+
+@pytest.mark.parametrize(
+    ("written", "spoken"),
+    [
+        ("Fruit, e.g. apples, is fine.", "Fruit, for example apples, is fine."),
+        ("One thing, i.e. this one.", "One thing, that is this one."),
+        ("Bring pens, paper, etc. and food.", "Bring pens, paper, et cetera and food."),
+        ("Bring pens, paper, etc. Then go.", "Bring pens, paper, et cetera. Then go."),
+        ("Cats vs. dogs.", "Cats versus dogs."),
+        ("Ask Dr. Okafor and Mrs. Lee.", "Ask Doctor Okafor and Misses Lee."),
+        ("Ask Prof. Ada Byrne.", "Ask Professor Ada Byrne."),
+        ("See No. 7 and pp. 3-9.", "See number seven and pages three to nine."),
+        ("He lives on Baker St. in town.", "He lives on Baker Street in town."),
+        ("We met at St. Andrews.", "We met at Saint Andrews."),
+        ("Read T. S. Eliot today.", "Read T.S Eliot today."),
+        ("Ask John Q. Public.", "Ask John Q Public."),
+        ("It was plan B. Then we left.", "It was plan B. Then we left."),
+        ("The U.S. army grew.", "The U.S army grew."),
+        ("Work 24/7 no more.", "Work twenty-four seven no more."),
+    ],
+)
+def test_abbreviations_and_initials(written: str, spoken: str) -> None:
+    assert normalize_text(written) == spoken
+
+
+@pytest.mark.parametrize(
+    ("written", "spoken"),
+    [
+        ("Read Chapter XII first.", "Read Chapter twelve first."),
+        ("After World War I it changed.", "After World War one it changed."),
+        ("Louis XIV was king.", "Louis the fourteenth was king."),
+        ("See Part III below.", "See Part three below."),
+        ("You and I agree.", "You and I agree."),
+        ("Malcolm X spoke.", "Malcolm X spoke."),
+        ("MIX the DC CD.", "MIX the DC CD."),
+    ],
+)
+def test_roman_numerals(written: str, spoken: str) -> None:
+    assert normalize_text(written) == spoken
+
+
+@pytest.mark.parametrize(
+    ("written", "spoken"),
+    [
+        ("Salt & pepper.", "Salt and pepper."),
+        ("Learn C++ now.", "Learn C plus plus now."),
+        ("If x = 3 then y > 2.", "If x equals three then y greater than two."),
+        ("Cause -> effect.", "Cause to effect."),
+        ("It costs ~20 now.", "It costs about twenty now."),
+        ("Take 3 + 4 = 7.", "Take three plus four equals seven."),
+        ("Compute 9-3=6.", "Compute nine minus three equals six."),
+        ("Use x^2 here.", "Use x squared here."),
+        ("Score ≥ 80 wins.", "Score greater than or equal to eighty wins."),
+        ("Rank #1 today.", "Rank number one today."),
+        ("A read/write disk.", "A read slash write disk."),
+    ],
+)
+def test_symbols_and_math(written: str, spoken: str) -> None:
+    assert normalize_text(written) == spoken
