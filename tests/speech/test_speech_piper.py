@@ -104,3 +104,5 @@ def test_another_voice_file_and_its_identity(tmp_path: Path) -> None:
     assert engine.synthesize("Another voice file.").size > 0
     with pytest.raises(InputError, match=r"missing\.onnx"):
         default.synthesize("Hello.", str(tmp_path / "missing.onnx"))
+    with pytest.raises(InputError, match="single speaker"):
+        default.identity("Alice")  # a speaker name means nothing to a one-speaker voice

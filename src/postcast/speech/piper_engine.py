@@ -48,9 +48,8 @@ class PiperEngine(SpeechEngine):
         self.use_cuda = cuda_available()
         self._voices: dict[Path, PiperVoice] = {}
         self._aligned_voices: dict[Path, PiperVoice] = {}  # with per-phoneme durations
-        self._config_digests: dict[Path, str] = {}
+        self._configs: dict[Path, tuple[PiperConfig, str]] = {}  # with the JSON's sha256
         self._load_lock = threading.Lock()
-        self._sample_rate: int | None = None
 
     # --- loading ---------------------------------------------------------------------
 
@@ -87,10 +86,9 @@ class PiperEngine(SpeechEngine):
             return loaded
 
     def _load(self, model: Path, aligned: bool = False) -> PiperVoice:
-        config_path = Path(f"{model}.json")
         providers = [CUDA_PROVIDER, "CPUExecutionProvider"] if self.use_cuda else None
+        piper_config = self._piper_config(model)
         try:
-            config_dict = json.loads(config_path.read_text(encoding="utf-8"))
             session = onnxruntime.InferenceSession(
                 _with_durations(model) if aligned else str(model),
                 sess_options=self._session_options(),
@@ -98,68 +96,60 @@ class PiperEngine(SpeechEngine):
             )
         except Exception as error:  # OSError, bad JSON, or ORT's own Fail/InvalidGraph
             raise SpeechError(f"cannot load Piper voice {model}: {error}") from error
-        return PiperVoice(config=PiperConfig.from_dict(config_dict), session=session)
+        return PiperVoice(config=piper_config, session=session)
+
+    def _piper_config(self, model: Path) -> PiperConfig:
+        """The voice's JSON config alone: cheap, so the parent of a process pool never
+        loads the model itself to learn a sample rate or check a speaker."""
+        return self._config_and_digest(model)[0]
+
+    def _config_and_digest(self, model: Path) -> tuple[PiperConfig, str]:
+        if model not in self._configs:
+            config_path = Path(f"{model}.json")
+            try:
+                raw = config_path.read_bytes()
+                parsed = PiperConfig.from_dict(json.loads(raw))
+            except (OSError, ValueError, KeyError) as error:
+                raise SpeechError(
+                    f"cannot read Piper voice config {config_path}: {error}"
+                ) from error
+            self._configs[model] = (parsed, hashlib.sha256(raw).hexdigest())
+        return self._configs[model]
 
     # --- interface -------------------------------------------------------------------
 
     @property
     def sample_rate(self) -> int:
-        # from the JSON config alone: the parent of a process pool never loads the model
-        if self._sample_rate is None:
-            config_path = Path(f"{self.default_model}.json")
-            try:
-                self._sample_rate = int(
-                    json.loads(config_path.read_bytes())["audio"]["sample_rate"]
-                )
-            except (OSError, ValueError, KeyError) as error:
-                raise SpeechError(
-                    f"cannot read Piper voice config {config_path}: {error}"
-                ) from error
-        return self._sample_rate
+        return self._piper_config(self.default_model).sample_rate
 
     def concurrency(self) -> Concurrency:
         return Concurrency.SINGLE if self.use_cuda else Concurrency.PROCESSES
 
     def identity(self, voice: str | None = None) -> str:
         choice = self._choose(voice)
+        piper_config, digest = self._config_and_digest(choice.model)
         return "|".join(
             [
                 "piper",
                 package_version("piper-tts"),
                 choice.model.name,
                 str(choice.model.stat().st_size),
-                self._config_digest(choice.model),
-                f"speaker={choice.speaker}",
+                digest,
+                f"speaker={_speaker_id(piper_config, choice.speaker)}",
                 f"length_scale={self.config.length_scale}",
                 "normalize=off",
                 f"lexicon={self.lexicon_version()}",
             ]
         )
 
-    def _config_digest(self, model: Path) -> str:
-        if model not in self._config_digests:
-            config_path = Path(f"{model}.json")
-            self._config_digests[model] = hashlib.sha256(config_path.read_bytes()).hexdigest()
-        return self._config_digests[model]
-
     def _synthesis_config(self, voice: PiperVoice, speaker: str | None) -> SynthesisConfig:
         # Piper scales every sentence to full range by default: that makes loud and soft
         # sentences equal and breaks mastering, so it stays off; loudness is the audio stage's.
         return SynthesisConfig(
-            speaker_id=self._speaker_id(voice, speaker),
+            speaker_id=_speaker_id(voice.config, speaker),
             length_scale=self.config.length_scale,
             normalize_audio=False,
         )
-
-    @staticmethod
-    def _speaker_id(voice: PiperVoice, speaker: str | None) -> int | None:
-        if speaker is None or voice.config.num_speakers <= 1:
-            return None
-        if speaker in voice.config.speaker_id_map:
-            return voice.config.speaker_id_map[speaker]
-        if speaker.isdigit() and int(speaker) < voice.config.num_speakers:
-            return int(speaker)
-        raise InputError(speaker, "not a speaker of this Piper voice")
 
     def _spoken(self, text: str) -> str:
         return self.lexicon.to_piper(text) if self.lexicon is not None else text
@@ -248,3 +238,19 @@ def _with_durations(model: Path) -> bytes:
     proto = onnx.load(str(model))
     add_alignment_output(proto)
     return proto.SerializeToString()
+
+
+def _speaker_id(config: PiperConfig, speaker: str | None) -> int | None:
+    """A speaker by name or number; None is the model's default speaker."""
+    if speaker is None:
+        return None
+    if speaker in config.speaker_id_map:
+        return config.speaker_id_map[speaker]
+    if speaker.isdigit() and int(speaker) < config.num_speakers:
+        return int(speaker)
+    problem = (
+        "not a Piper .onnx file, and this voice has a single speaker"
+        if config.num_speakers <= 1
+        else f"not a speaker of this Piper voice ({config.num_speakers} speakers)"
+    )
+    raise InputError(speaker, problem)

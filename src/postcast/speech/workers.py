@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from postcast.config import SpeechConfig
+from postcast.errors import PostcastError, SpeechError
 from postcast.speech.base import Concurrency, PronunciationLexicon, SpeechEngine
 from postcast.speech.registry import create_engine
 
@@ -109,4 +110,10 @@ def _start_worker(config: SpeechConfig, lexicon: PronunciationLexicon | None) ->
 
 def _worker_synthesize(texts: list[str], voice: str | None) -> list[np.ndarray]:
     assert _worker_engine is not None, "worker started without its engine"
-    return _worker_engine.synthesize_batch(texts, voice)
+    try:
+        return _worker_engine.synthesize_batch(texts, voice)
+    except SpeechError:
+        raise
+    except PostcastError as error:
+        # other errors take their own arguments and would not unpickle in the parent
+        raise SpeechError(str(error)) from None
