@@ -54,7 +54,8 @@ def speechlike(
     out *= level / rms
     for _ in range(hot_peaks):
         at = int(rng.integers(int(0.2 * rate), max(int(0.2 * rate) + 1, total - int(0.3 * rate))))
-        click = np.hanning(int(0.004 * rate)) * rng.choice([-1, 1]) * rng.uniform(0.9, 1.0)
+        height = min(1.0, level * rng.uniform(6.0, 10.0))  # plosives, 16-20 dB over the RMS
+        click = np.hanning(int(0.004 * rate)) * rng.choice([-1, 1]) * height
         out[at : at + len(click)] += click[: total - at]
     return out.astype(np.float32)
 
