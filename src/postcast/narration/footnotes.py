@@ -76,26 +76,34 @@ def is_reference(element: Tag) -> bool:
 
 
 def take_footnotes(soup: BeautifulSoup) -> Footnotes:
-    """Remove every footnote (list, separator, note) from `soup`; return them numbered in order."""
+    """Take every footnote (list, separator, note) out of `soup`, numbered in document order."""
     position = {id(tag): index for index, tag in enumerate(soup.find_all(True))}
+    sections: list[Tag] = []
     found: list[tuple[Tag, str | None]] = []
-    for selector in _LIST_SELECTORS:
-        for section in soup.select(selector):
-            items = section.select("li.footnote-item") or section.find_all("li")
-            found += [(item, None) for item in items]
-            section.extract()
-    for item in soup.select("li.footnote-item"):  # a hand-made list around them
-        found.append((item.extract(), None))
+    for section in soup.select(", ".join(_LIST_SELECTORS)):
+        if _inside(section, sections):
+            continue  # the <ol> of a <section class="footnotes"> taken already
+        sections.append(section)
+        items = section.select("li.footnote-item") or section.find_all("li")
+        found += [(item, None) for item in items]
+    for item in soup.select("li.footnote-item"):
+        if not _inside(item, sections):  # a hand-made list around them
+            found.append((item, None))
     for note in soup.select("div.footnote"):
         number = note.find("a", class_="footnote-number", id=True)
         if isinstance(number, Tag):
-            found.append((note.extract(), str(number["id"])))
-    for separator in soup.select("hr.footnotes-sep"):
-        separator.decompose()
+            found.append((note, str(number["id"])))
     notes: dict[str, Footnote] = {}
     for item, key in sorted(found, key=lambda pair: position[id(pair[0])]):
         _add_note(notes, item, key)
+    for element in [*sections, *(item for item, _ in found), *soup.select("hr.footnotes-sep")]:
+        element.extract()
     return Footnotes(notes)
+
+
+def _inside(element: Tag, containers: list[Tag]) -> bool:
+    ids = {id(container) for container in containers}
+    return any(id(parent) in ids for parent in element.parents)
 
 
 def _add_note(notes: dict[str, Footnote], item: Tag, key: str | None = None) -> None:
