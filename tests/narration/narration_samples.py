@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from datetime import UTC, datetime
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -11,10 +12,12 @@ import pytest
 from postcast.config import LibraryConfig, NarrationConfig
 from postcast.models import Post, Script, Segment
 from postcast.narration import narrate
-from postcast.narration.math_speech import engine_problem
+from postcast.narration.math_speech import engine_problem, speak_maths
+from postcast.narration.maths import maths_sources
 from postcast.narration.normalize import normalize_text
 
 FIXTURES = Path(__file__).parent / "fixtures"
+MATHS_FIXTURES = sorted(path.name for path in FIXTURES.glob("maths_*.html"))
 
 # Markup, styling, links and markers that must never reach the voice.
 FORBIDDEN = (
@@ -86,11 +89,25 @@ def assert_clean(script: Script) -> None:
 
 
 def require_maths_engine() -> None:
-    """Skip when Node.js or the engine is missing, unless POSTCAST_REQUIRE_ALL=1: then fail."""
+    """Skip when Node.js or the engine is missing, unless POSTCAST_REQUIRE_ALL=1: then fail.
+
+    When present, the engine is first given every fixture's equations in one call, so the
+    tests after it share one Node start instead of paying one each.
+    """
     problem = engine_problem()
     if problem is None:
+        _warm_engine()
         return
     reason = f"maths speech engine unavailable: {problem} (run `npm ci` at the repo root)"
     if os.environ.get("POSTCAST_REQUIRE_ALL") == "1":
         pytest.fail(f"{reason}; POSTCAST_REQUIRE_ALL=1 forbids skipping")
     pytest.skip(reason)
+
+
+@cache
+def _warm_engine() -> None:
+    sources = []
+    for name in MATHS_FIXTURES:
+        post = fixture_post(name)
+        sources += maths_sources(post.html, post.markdown)
+    speak_maths(sources)

@@ -119,16 +119,6 @@ def test_all_equations_of_a_post_go_to_one_engine_process(monkeypatch: pytest.Mo
     assert first[1] == f"x sub {num2words(marker)} plus one"
 
 
-@pytest.mark.usefixtures("engine")
-def test_tex_the_engine_cannot_parse_is_announced_not_spelled() -> None:
-    marker = random.randrange(10**6, 10**7)
-    assert speak_maths([MathSource(tex=f"\\notamacro{{{marker}}}")]) == [None]
-    html = f'<p>So <span class="math inline" data-tex="\\notamacro{{{marker}}}">x</span> holds.</p>'
-    assert body(script_of(fixture_post("structure.html", html=html)))[0].text == said(
-        "So an equation holds."
-    )
-
-
 def test_missing_node_modules_raise_a_clear_error(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
@@ -156,18 +146,16 @@ def test_posts_without_maths_never_need_the_engine(monkeypatch: pytest.MonkeyPat
 
 
 @pytest.mark.usefixtures("engine")
-def test_katex_mathjax2_scripts_and_bare_mathml_are_read() -> None:
-    html = (
-        '<p>KaTeX gives <span class="katex"><span class="katex-mathml"><math><semantics><mrow>'
-        '<mi>a</mi></mrow><annotation encoding="application/x-tex">\\sqrt{a}</annotation>'
-        '</semantics></math></span><span class="katex-html" aria-hidden="true">√a</span></span>,'
-        ' a script gives <script type="math/tex">b^2</script>, and MathML gives '
-        "<math><mfrac><mn>1</mn><mn>3</mn></mfrac></math>.</p>"
-    )
-    script = script_of(fixture_post("structure.html", html=html))
-    assert body(script)[0].text == said(
-        "KaTeX gives the square root of a, a script gives b squared, and MathML gives one third."
-    )
+def test_katex_scripts_bare_mathml_and_broken_tex() -> None:
+    script = script_of(fixture_post("maths_mixed.html"))
+    assert [segment.text for segment in body(script)] == [
+        said(
+            "KaTeX gives the square root of a, a script gives b squared, "
+            "and MathML gives one third."
+        ),
+        said("A broken formula such as an equation is announced."),
+    ]
+    assert speak_maths([MathSource(tex="\\notamacro{q}")]) == [None]
     assert_clean(script)
 
 

@@ -52,8 +52,7 @@ class SpokenMaths:
 
 def read_maths(soup: BeautifulSoup | Tag, markdown: str | None) -> SpokenMaths:
     """Mark each equation element in `soup` and speak them all through one engine call."""
-    found = [_identify(element) for element in _equation_elements(soup)]
-    _fill_from_markdown([item for item in found if item.glyphs_only], markdown)
+    found = _equations(soup, markdown)
     sources = [item.source for item in found if item.source is not None]
     spoken = iter(speak_maths(sources)) if sources else iter(())
     equations = []
@@ -62,6 +61,18 @@ def read_maths(soup: BeautifulSoup | Tag, markdown: str | None) -> SpokenMaths:
         speech = next(spoken) if item.source is not None else None
         equations.append(Equation(speech or UNREADABLE, item.display))
     return SpokenMaths(equations)
+
+
+def maths_sources(html: str, markdown: str | None) -> list[MathSource]:
+    """What a body's equations send to the engine: speak several posts' maths in one call."""
+    found = _equations(BeautifulSoup(html, "lxml"), markdown)
+    return [item.source for item in found if item.source is not None]
+
+
+def _equations(soup: BeautifulSoup | Tag, markdown: str | None) -> list[_Found]:
+    found = [_identify(element) for element in _equation_elements(soup)]
+    _fill_from_markdown([item for item in found if item.glyphs_only], markdown)
+    return found
 
 
 def _equation_elements(root: Tag) -> list[Tag]:
