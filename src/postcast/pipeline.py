@@ -141,7 +141,9 @@ def collect(
         for listed, state in source.fetch(saved, progress):
             report.posts_seen += 1
             post = as_episode_post(listed)
-            stored = library.upsert_post(post, source_config.karma_threshold, now)
+            stored = library.upsert_post(
+                post, source_config.karma_threshold, now, af=source_config.af
+            )
             if stored.qualified_at is not None:
                 report.new_episodes += _select(post, source_config, opt_out, stored, library)
             library.set_source_state(source_config.name, state)
