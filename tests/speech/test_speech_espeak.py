@@ -10,6 +10,7 @@ import pytest
 
 from postcast.config import SpeechConfig
 from postcast.errors import SpeechError
+from postcast.narration.lexicon import Lexicon
 from postcast.speech.espeak_engine import SAMPLE_RATE, EspeakEngine
 
 
@@ -56,3 +57,14 @@ def test_missing_binary_says_what_to_install(monkeypatch: pytest.MonkeyPatch) ->
     engine = EspeakEngine(SpeechConfig(engine="espeak"))
     with pytest.raises(SpeechError, match="apt-get install espeak-ng"):
         engine.synthesize("Hello.")
+
+
+def test_lexicon_respellings_are_spoken(espeak: EspeakEngine) -> None:
+    lexicon = Lexicon.load()
+    with_lexicon = EspeakEngine(SpeechConfig(engine="espeak"), lexicon)
+    respelt = lexicon.respell("Yudkowsky wrote this.")
+    assert respelt != "Yudkowsky wrote this."
+    spoken = with_lexicon.synthesize("Yudkowsky wrote this.")
+    np.testing.assert_array_equal(spoken, espeak.synthesize(respelt))
+    assert lexicon.version in with_lexicon.identity()
+    assert with_lexicon.identity() != espeak.identity()

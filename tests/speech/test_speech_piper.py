@@ -12,6 +12,7 @@ import pytest
 from postcast.config import AudioConfig, SpeechConfig
 from postcast.errors import InputError
 from postcast.models import Script, Segment, SegmentKind
+from postcast.narration.lexicon import Lexicon
 from postcast.speech import SpokenSegment, speak
 from postcast.speech.piper_engine import PiperEngine
 
@@ -62,9 +63,22 @@ def test_bundled_voice_single_process(tmp_path: Path) -> None:
     check_segments(list(speak(SCRIPT, config, AUDIO)))
 
 
-def test_bundled_voice_process_pool(tmp_path: Path) -> None:
+def test_bundled_voice_process_pool_with_lexicon(tmp_path: Path) -> None:
     config = SpeechConfig(cache_dir=str(tmp_path), workers=2)
-    check_segments(list(speak(SCRIPT, config, AUDIO)))
+    check_segments(list(speak(SCRIPT, config, AUDIO, lexicon=Lexicon.load())))
+
+
+def test_lexicon_words_are_spoken_from_their_ipa() -> None:
+    lexicon = Lexicon.load({"Zvi": "tsvˈiː"})
+    engine = PiperEngine(SpeechConfig(), lexicon, threads=1)
+    plain = PiperEngine(SpeechConfig(), threads=1)
+    voice = engine._voice(engine.default_model)
+    with_ipa = voice.phonemize(engine._spoken("Zvi wrote it."))
+    without = voice.phonemize(plain._spoken("Zvi wrote it."))
+    assert "".join(with_ipa[0]).startswith("tsvˈiː")
+    assert with_ipa != without
+    assert engine.synthesize("Zvi wrote it.").size > 0
+    assert lexicon.version in engine.identity() and engine.identity() != plain.identity()
 
 
 def test_engine_output_is_unnormalised_and_varies_between_takes() -> None:
