@@ -61,3 +61,19 @@ def test_ai_block_without_a_model_name_is_still_announced() -> None:
         said("Generated text."),
         said("End of AI-written text."),
     ]
+
+
+def test_inline_footnote_in_a_dialogue_turn_follows_the_turn_in_the_narrator_voice() -> None:
+    html = (
+        '<section class="dialogue-message" display-name="Bob Ito"><div class="dialogue-message-'
+        'content"><p>A claim<sup class="footnote-ref"><a href="#fn1">[1]</a></sup>.</p>'
+        "<p>And more.</p></div></section>"
+        '<section class="footnotes"><ol class="footnotes-list"><li id="fn1" class="footnote-item">'
+        "<p>A source.</p></li></ol></section>"
+    )
+    script = script_of(fixture_post("dialogue.html", html=html), footnotes="inline")
+    assert [(segment.voice, segment.text) for segment in body(script)] == [
+        ("Bob Ito", said("Bob Ito:", "A claim.")),
+        ("Bob Ito", said("And more.")),
+        (None, said("Footnote 1:", "A source.")),
+    ]

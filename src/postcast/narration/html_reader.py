@@ -3,8 +3,8 @@
 Runs of inline content become paragraph-sized segments; block elements are dispatched by
 what they are (heading, list, quote, table, code, figure, embed, spoiler, collapsible
 section, AI-written block, dialogue turn). Footnotes referenced in a block are read right
-after it when `narration.footnotes == "inline"`; inside a quote, table or dialogue turn
-they wait until that unit ends, so the frame ("Quote: ... End quote.") stays whole.
+after it when `narration.footnotes == "inline"`; inside a quote, spoiler, table or dialogue
+turn they wait until that unit ends, so its frame ("Quote: ... End quote.") stays whole.
 """
 
 from __future__ import annotations
@@ -187,7 +187,7 @@ class BodyReader:
             inner = self._container(element, Kind.PARAGRAPH)
         if kind is not None:
             inner = restyled(inner, kind)
-        return suffixed(prefixed(inner, opening), closing) + self._flush()
+        return suffixed(prefixed(inner, opening), closing)
 
     def _collapsible(self, element: Tag, kind: Kind) -> list[Segment]:
         title = element.find(class_="detailsBlockTitle") or element.find("summary")
@@ -228,7 +228,7 @@ class BodyReader:
                     [c for c in element.children if c is not header], Kind.PARAGRAPH
                 )
         inner = restyled(inner, Kind.DIALOGUE, voice=speaker or None)
-        return (prefixed(inner, f"{speaker}:") if speaker else inner) + self._flush()
+        return prefixed(inner, f"{speaker}:") if speaker else inner
 
     def _table(self, table: Tag, caption: str) -> list[Segment]:
         with self._holding_notes():
