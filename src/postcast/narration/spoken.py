@@ -15,7 +15,6 @@ _SITE_NAMES = {
     "greaterwrong.com": "GreaterWrong",
     "alignmentforum.org": "the AI Alignment Forum",
     "forum.effectivealtruism.org": "the EA Forum",
-    "effectivealtruism.org": "effectivealtruism dot org",
     "arxiv.org": "arXiv",
     "github.com": "GitHub",
     "youtube.com": "YouTube",
