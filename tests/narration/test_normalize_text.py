@@ -4,6 +4,7 @@ it is fast, and it meets the shared benchmark's goals."""
 from __future__ import annotations
 
 import importlib.util
+import random
 import re
 import sys
 import time
@@ -38,6 +39,47 @@ def test_sentence_boundaries_survive() -> None:
     spoken = normalize_text(text)
     assert len(_sentences(spoken)) == 6
     assert not re.search(r"\d", spoken)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "No. That is wrong. Did I mix it? I am here.",
+        "The CIA, NATO and the DNA of a LIVE CD.",
+        "We may march in May; the sun sat low.",
+        'He said: "no." Then he left.',
+        "Use the #general channel.",
+    ],
+)
+def test_words_that_look_like_forms_stay_words(text: str) -> None:
+    assert normalize_text(text) == text
+
+
+@pytest.mark.parametrize(
+    ("written", "spoken"),
+    [
+        ("In 1066 AD. It was over.", "In ten sixty-six A.D. It was over."),
+        ("He won 6-4, 6-3.", "He won six four, six three."),
+        ("Born c. 1450 in Mainz.", "Born circa fourteen fifty in Mainz."),
+    ],
+)
+def test_full_stops_after_abbreviations_that_end_sentences(written: str, spoken: str) -> None:
+    assert normalize_text(written) == spoken
+
+
+def test_phoneme_blocks_pass_through() -> None:
+    text = "Ask [[ bˈɑːstɹəm ]] about 3 ideas."
+    assert normalize_text(text) == "Ask [[ bˈɑːstɹəm ]] about three ideas."
+
+
+def test_no_input_makes_it_fail() -> None:
+    rng = random.Random(7)
+    alphabet = "0123456789" * 3 + " .,:;-–/$£€%°x@&+=~<>#()'\"abcIVXLCDMstndrhAPMkKmbB²½\n\t٣"
+    for _ in range(3000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 40)))
+        assert isinstance(normalize_text(text), str)
+    for huge in ("$" + "9" * 400, "9" * 400 + "th", "1e" + "9" * 50, "9" * 60 + "/7"):
+        assert not re.search(r"\d", normalize_text(huge))
 
 
 def test_empty_and_blank_text_come_back_as_they_are() -> None:

@@ -186,14 +186,33 @@ _PASSES = (
     normalize_initials,
     normalize_symbols,
 )
+_PHONEME_BLOCK = re.compile(r"(\[\[.*?\]\])", re.DOTALL)
 _DOUBLE_SPACES = re.compile(r"(?=[ \t])(?<=\S)[ \t]{2,}(?=\S)")
 _SPACE_BEFORE_STOP = re.compile(r"(?=[ \t])(?:(?<=\w)[ \t]+(?=[.,;:!?](?:\s|$))|(?<=\S)[ \t]+$)")
 
 
 def normalize_text(text: str) -> str:
-    """Return `text` as a careful narrator would say it: every written form in words."""
+    """Return `text` as a careful narrator would say it: every written form in words.
+
+    Piper phoneme blocks (`[[ ... ]]`, from the lexicon) pass through untouched.
+    """
     if not text.strip():
         return text
+    if "[[" in text:
+        parts = _PHONEME_BLOCK.split(text)
+        return "".join(part if index % 2 else _normalize(part) for index, part in enumerate(parts))
+    return _normalize(text)
+
+
+def _normalize(text: str) -> str:
+    core = text.strip()
+    if not core:
+        return text
+    start = text.index(core)
+    return text[:start] + _normalize_core(core) + text[start + len(core) :]
+
+
+def _normalize_core(text: str) -> str:
     for normalize_pass in _PASSES:
         text = normalize_pass(text)
     # Spoken forms are spliced in with spaces around them; tidy the seams.

@@ -102,7 +102,7 @@ def _unit_pattern() -> str:
 @cache
 def _measure_regexes() -> tuple[re.Pattern[str], re.Pattern[str]]:
     unit = _unit_pattern()
-    amount = rf"(?:\d+\s)?\d+/\d+(?=\s?[^\s\d/])|{_AMOUNT}"
+    amount = rf"(?:\d+ )?\d+/\d+(?=\s?[^\s\d/])|{_AMOUNT}"
     measure = (
         rf"(?P<amount>{amount})(?:\s(?P<scale>{_SCALE_WORD}))?(?P<sep>\s?|-)"
         rf"(?:(?P<unit>{unit})(?P<power>[23²³](?!\d))?(?:/(?P<per>{unit}))?|/(?P<per_only>{unit}))"
@@ -210,7 +210,7 @@ def _speak_measure(match: re.Match[str], low: str | None = None) -> str | None:
     if (written_unit and unit is None) or (per and per_unit is None) or not (unit or per_unit):
         return None
     amount, scale = match.group("amount"), match.group("scale")
-    words = [_speak_amount(amount)] if low is None else [number(low), "to", number(amount)]
+    words = [_speak_amount(amount)] if low is None else [number(low), "to", _speak_amount(amount)]
     if scale:
         words.append(scale)
     if unit:
@@ -253,7 +253,7 @@ def normalize_multiplication(text: str) -> str:
 _ORDINAL_SUFFIX = r"(?:st|nd|rd|th|ST|ND|RD|TH)"
 _FRACTION_SUFFIX = r"(?:(?:st|nd|rd|th|ST|ND|RD|TH)[sS]?)"  # "1/3rd", "7/10ths"
 _MIXED_FRACTION = re.compile(
-    rf"(?=\d)(?<![\w/.,])(\d+)\s(\d+)/(\d+){_FRACTION_SUFFIX}?(?![\w/]|[.,]\d)"
+    rf"(?=\d)(?<![\w/.,])(\d+) (\d+)/(\d+){_FRACTION_SUFFIX}?(?![\w/]|[.,]\d)"
 )
 _FRACTION = re.compile(
     rf"(?=\d)(?<![\w/.,])(\d+)(\s?/\s?)(\d+)({_FRACTION_SUFFIX})?(?![\w/]|[.,]\d)"
@@ -304,7 +304,7 @@ def _range(match: re.Match[str]) -> str:
     ascending = float(high.replace(",", "")) > float(low.replace(",", ""))
     if ascending or "–" in dash or "—" in dash:
         return f"{number(low)} to {number(high)}"
-    return f"{number(low)}, {number(high)}"  # "978-0": parts of an identifier, not a span
+    return f"{number(low)} {number(high)}"  # "6-4", "978-0": a score or a code, not a span
 
 
 def normalize_ranges(text: str) -> str:

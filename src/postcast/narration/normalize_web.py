@@ -61,7 +61,7 @@ def speak_electronic(token: str) -> str:
     words: list[str] = []
     pieces = _PIECES.findall(token)
     for index, piece in enumerate(pieces):
-        if piece.isdigit():
+        if piece.isdecimal():
             words.append(digits(piece))
         elif piece.isalpha():
             words.append(_speak_letters(piece, is_last=index == len(pieces) - 1))

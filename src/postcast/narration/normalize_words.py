@@ -104,7 +104,7 @@ def normalize_roman(text: str) -> str:
     return _ROMAN.sub(_roman, text)
 
 
-_INITIALS = re.compile(r"(?=[A-Z])(?<![\w.])((?:[A-Z]\.\s?){2,})(?=[A-Z][a-z])")
+_INITIALS = re.compile(r"(?=[A-Z])(?<![\w.])((?:[A-Z]\.\s?){2,})(?=([A-Z][a-z]+))")
 _MIDDLE_INITIAL = re.compile(r"(?=[A-Z])\b([A-Z][a-z]+ [A-Z])\.\s(?=([A-Z][a-z]+))")
 _DOTTED_ACRONYM = re.compile(r"(?=[A-Za-z])(?<![\w.])((?:[A-Za-z]\.){2,})(?=\s+[a-z]|[,;:)])")
 _SENTENCE_STARTERS = frozenset(
@@ -112,6 +112,12 @@ _SENTENCE_STARTERS = frozenset(
      "Then", "But", "And", "So", "If", "In", "On", "At", "As", "When", "What", "Why", "How",
      "A", "An", "Our", "My", "His", "Her", "Their", "One")
 )  # fmt: skip
+
+
+def _initials(match: re.Match[str]) -> str:
+    if match.group(2) in _SENTENCE_STARTERS:
+        return match.group(0)  # "in 1066 A.D. It was": the dot ends a sentence
+    return match.group(1).replace(" ", "").rstrip(".") + " "
 
 
 def _middle_initial(match: re.Match[str]) -> str:
@@ -128,7 +134,7 @@ def normalize_initials(text: str) -> str:
     """
     if "." not in text:
         return text
-    text = _INITIALS.sub(lambda found: found.group(1).replace(" ", "").rstrip(".") + " ", text)
+    text = _INITIALS.sub(_initials, text)
     text = _MIDDLE_INITIAL.sub(_middle_initial, text)
     return _DOTTED_ACRONYM.sub(lambda found: found.group(1).rstrip("."), text)
 

@@ -25,6 +25,7 @@ MONTHS = (
     "November",
     "December",
 )
+_LONGEST_NAMED = 36  # digits; num2words names numbers up to the undecillions
 _FRACTION_SINGULAR = {2: "half", 4: "quarter"}
 _FRACTION_PLURAL = {2: "halves", 4: "quarters"}
 _ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100, "D": 500, "M": 1000}
@@ -40,17 +41,21 @@ def cardinal(number: int) -> str:
     """123 -> "one hundred and twenty-three"; negatives say "minus"."""
     if number < 0:
         return "minus " + cardinal(-number)
+    if number >= 10**_LONGEST_NAMED:
+        return digits(str(number))
     return _clean(num2words(number))
 
 
 def ordinal(number: int) -> str:
     """21 -> "twenty-first"."""
+    if number >= 10**_LONGEST_NAMED:
+        return digits(str(number)) + "th"
     return _clean(num2words(number, to="ordinal"))
 
 
 def digits(text: str) -> str:
     """Reads "0042" -> "zero zero four two" (identifiers, leading zeros, long digit strings)."""
-    return " ".join(DIGIT_WORDS[int(char)] for char in text if char.isdigit())
+    return " ".join(DIGIT_WORDS[int(char)] for char in text if char.isdecimal())
 
 
 def year(number: int) -> str:
@@ -88,8 +93,9 @@ def integer(text: str) -> str:
     """A written integer ("1,234", "004", "-7") in words; leading zeros are read digit by digit."""
     negative = text.startswith(("-", "−"))
     body = text.lstrip("-−").replace(",", "")
-    leading_zero = len(body) > 1 and body.startswith("0")
-    words = digits(body) if leading_zero else cardinal(int(body))
+    # Leading zeros mark codes; past the largest named scale a number can only be read out.
+    as_digits = (len(body) > 1 and body.startswith("0")) or len(body) > _LONGEST_NAMED
+    words = digits(body) if as_digits else cardinal(int(body))
     return "minus " + words if negative else words
 
 
