@@ -10,6 +10,7 @@ measurement equals a whole-signal one.
 from __future__ import annotations
 
 import math
+from array import array
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -63,9 +64,9 @@ class LoudnessMeter:
         self._states = [np.zeros(2) for _ in self._filters]
         self._partial_sum = 0.0
         self._partial_len = 0
-        # One float per 100 ms (288 kB for two hours): a bounded-enough history
-        # that keeps the gating exact, unlike a histogram approximation.
-        self._step_sums: list[float] = []
+        # One double per 100 ms (576 kB for two hours): small enough to keep, and
+        # it keeps the gating exact, unlike libebur128's histogram approximation.
+        self._step_sums = array("d")
         self.samples = 0
 
     def add(self, chunk: np.ndarray) -> None:

@@ -87,3 +87,24 @@ def spoken_stream(
                 (half, seconds - 0.1, f"Sentence {index}b."),
             ),
         )
+
+
+def long_stream(
+    total_seconds: float, rate: int = 22050, seconds: float = 8.0
+) -> Iterator[SpokenSegment]:
+    """A long episode, made lazily from a few distinct segments cycled with varying levels.
+
+    Synthesising every segment afresh would make a two-hour benchmark mostly
+    about this generator; only the cycle (eight segments) is ever held in memory.
+    """
+    variants = list(spoken_stream(8, rate, seconds, chapter_every=4, hot_peaks=1, seed=100))
+    for index in range(int(total_seconds // seconds)):
+        template = variants[index % len(variants)]
+        level = (0.5, 1.0, 2.0)[index % 3]
+        chapter = f"Chapter {index // 40 + 1}" if index % 40 == 0 else None
+        yield SpokenSegment(
+            segment=Segment(text=f"Segment {index}.", kind=SegmentKind.PARAGRAPH, chapter=chapter),
+            audio=template.audio * level,
+            sample_rate=rate,
+            sentences=template.sentences,
+        )

@@ -1,0 +1,52 @@
+"""Mastering streams: a long episode costs no more memory than a short one."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+# Runs in a fresh interpreter so the peak RSS is this render's alone.
+SCRIPT = textwrap.dedent(
+    """
+    import json, resource, sys
+    from pathlib import Path
+    from postcast.audio import EpisodeTags, render_audio
+    from postcast.audio.testsignals import long_stream
+    from postcast.config import AudioConfig
+
+    def peak_mb():
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+    folder = Path(sys.argv[1])
+    tags = EpisodeTags("Long", "postcast", "Tests", "2025-01-01")
+    render_audio(long_stream(90), folder / "short.mp3", tags, AudioConfig())
+    short = peak_mb()
+    result = render_audio(long_stream(float(sys.argv[2])), folder / "long.mp3", tags, AudioConfig())
+    print(json.dumps({"short_mb": short, "long_mb": peak_mb(), "duration": result.duration,
+                      "chapters": len(result.chapters), "lufs": result.loudness_lufs}))
+    """
+)
+
+
+@pytest.mark.slow
+def test_a_30_minute_episode_needs_no_more_memory_than_90_seconds(tmp_path: Path) -> None:
+    minutes = 30
+    finished = subprocess.run(
+        [sys.executable, "-c", SCRIPT, str(tmp_path), str(minutes * 60)],
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=800,
+    )
+    measured = json.loads(finished.stdout.strip().splitlines()[-1])
+    assert measured["duration"] == pytest.approx(minutes * 60, abs=8)
+    assert measured["chapters"] == minutes * 60 // 8 // 40 + 1
+    assert measured["lufs"] == pytest.approx(-16, abs=1)
+    # 30 minutes of float32 at 44.1 kHz alone would be 320 MB; growth stays a few MB.
+    assert measured["long_mb"] - measured["short_mb"] < 40
+    assert measured["long_mb"] < 600
