@@ -101,6 +101,11 @@ def test_fractions(written: str, spoken: str) -> None:
         ("A ratio of 4:1.", "A ratio of four to one."),
         ("Boards of 3x6 and 2x4.", "Boards of three by six and two by four."),
         ("It is 2.5x faster.", "It is two point five times faster."),
+        ("It is 3-5x faster.", "It is three to five times faster."),
+        ("The 80/20 rule.", "The eighty twenty rule."),
+        ("Rated 4.5/5 overall.", "Rated four point five out of five overall."),
+        ("She is 5'7\" tall.", "She is five foot seven tall."),
+        ("An 8' fence, and '42' in quotes.", "An eight feet fence, and 'forty-two' in quotes."),
     ],
 )
 def test_ranges_and_products(written: str, spoken: str) -> None:

@@ -17,6 +17,7 @@ from collections.abc import Iterable, Iterator
 
 from postcast.narration.normalize_dates import normalize_dates, normalize_times
 from postcast.narration.normalize_numeric import (
+    normalize_feet_and_inches,
     normalize_fractions,
     normalize_measures,
     normalize_money,
@@ -176,6 +177,7 @@ _PASSES = (
     normalize_dates,
     normalize_money,
     normalize_multiplication,
+    normalize_feet_and_inches,
     normalize_measures,
     normalize_fractions,
     normalize_phone_numbers,

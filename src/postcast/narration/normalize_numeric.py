@@ -241,13 +241,33 @@ def normalize_measures(text: str) -> str:
 
 
 _DIMENSIONS = re.compile(rf"(?=[\d.])(?<![\w.])({_AMOUNT})\s?[x×]\s?(?=\d)")
-_MULTIPLIER = re.compile(rf"(?=[\d.])(?<![\w.])({_AMOUNT})[x×](?![\w])")
+_MULTIPLIER = re.compile(rf"(?=[\d.])(?<![\w.])({_AMOUNT})(?:\s?[-–]\s?({_AMOUNT}))?[x×](?![\w])")
+_FEET_INCHES = re.compile(r"(?=\d)(?<![\w.'‘])(\d+)['′]\s?(?:(\d+)(?:\"|″|''))?(?![\w'])")
 
 
 def normalize_multiplication(text: str) -> str:
     """Reads "2x8" -> "2 by 8" (dimensions), "4.4x faster" -> "four point four times faster"."""
     text = _DIMENSIONS.sub(r"\1 by ", text)
-    return _MULTIPLIER.sub(lambda match: f"{number(match.group(1))} times", text)
+    return _MULTIPLIER.sub(_multiplier, text)
+
+
+def _multiplier(match: re.Match[str]) -> str:
+    low, high = match.groups()
+    return f"{number(low)} to {number(high)} times" if high else f"{number(low)} times"
+
+
+def normalize_feet_and_inches(text: str) -> str:
+    """Reads 6'2" as "six foot two" and 8' as "eight feet"."""
+    if "'" not in text and "′" not in text:
+        return text
+    return _FEET_INCHES.sub(
+        lambda found: (
+            f"{cardinal(int(found.group(1)))} foot {cardinal(int(found.group(2)))}"
+            if found.group(2)
+            else f"{cardinal(int(found.group(1)))} {'foot' if found.group(1) == '1' else 'feet'}"
+        ),
+        text,
+    )
 
 
 _ORDINAL_SUFFIX = r"(?:st|nd|rd|th|ST|ND|RD|TH)"
@@ -261,17 +281,24 @@ _FRACTION = re.compile(
 
 
 def _fraction(match: re.Match[str]) -> str:
-    top, _slash, bottom, suffix = match.groups()
-    if int(bottom) == 0 or (top == bottom and not suffix):
-        # "50/50" is said "fifty fifty"; a zero denominator is no fraction at all.
+    top, _slash, bottom, _suffix = match.groups()
+    if int(bottom) == 0 or int(top) >= int(bottom) >= 10:
+        # "50/50", "80/20", "20/20 vision": a pair of numbers, not a fraction.
         return f"{integer(top)} {integer(bottom)}"
     return fraction(int(top), int(bottom))
+
+
+_SCORE = re.compile(r"(?=\d)(?<![\w/.,])(\d+\.\d+)\s?/\s?(\d+)(?![\w/]|[.,]\d)")
 
 
 def normalize_fractions(text: str) -> str:
     """Reads "3/4" -> "three quarters", "2 1/2" -> "two and a half", "1/3rd" -> "one third"."""
     if "/" not in text:
         return text
+    # "4.5/5 stars": a decimal over a whole number is a score.
+    text = _SCORE.sub(
+        lambda found: f"{number(found.group(1))} out of {integer(found.group(2))}", text
+    )
     text = _MIXED_FRACTION.sub(
         lambda found: mixed_fraction(*(int(part) for part in found.groups())), text
     )
