@@ -160,3 +160,14 @@ def test_registry_knows_the_builtin_kinds_and_names_unknown_ones() -> None:
     message = str(caught.value)
     assert "'gopher'" in message and "'mine'" in message
     assert "forummagnum, local, rss, url" in message
+
+
+def test_forum_json_names_its_forum_from_the_page_url(tmp_path: Path) -> None:
+    af_post = next((demo_posts_dir() / "alignmentforum").glob("*.json"))
+    post = load_post_file(af_post)
+    assert (post.forum_code, post.forum_name) == ("AF", "The AI Alignment Forum")
+    elsewhere = json.loads(af_post.read_text())
+    elsewhere["pageUrl"] = "https://forum.example.org/posts/x/y"
+    (tmp_path / "other.json").write_text(json.dumps(elsewhere))
+    other = load_post_file(tmp_path / "other.json")
+    assert (other.forum_code, other.forum_name) == ("", "")

@@ -12,9 +12,11 @@ from datetime import UTC, date, datetime, time
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from bs4 import BeautifulSoup
 
+from postcast.config import FORUM_NAMES
 from postcast.errors import InputError
 from postcast.models import Post
 from postcast.narration.markdown import markdown_to_html
@@ -91,6 +93,8 @@ def _from_json(path: Path, text: str, forum_name: str, code: str) -> Post:
         raise InputError(
             path, f"expected one ForumMagnum post object, got a JSON {type(data).__name__}"
         )
+    if not code and isinstance(data.get("pageUrl"), str):
+        code, forum_name = _forum_of(data["pageUrl"], forum_name)
     try:
         post = post_from_api(data, code, forum_name, SOURCE_NAME)
     except ShapeError as error:
@@ -98,6 +102,21 @@ def _from_json(path: Path, text: str, forum_name: str, code: str) -> Post:
     if not _visible_text(post.html):
         raise InputError(path, "post has no text (contents.html is empty)")
     return post
+
+
+# The forums the reference system read, by the host of a post's `pageUrl`.
+FORUM_HOSTS = {
+    "lesswrong.com": "LW",
+    "alignmentforum.org": "AF",
+    "forum.effectivealtruism.org": "EA",
+}
+
+
+def _forum_of(page_url: str, forum_name: str) -> tuple[str, str]:
+    """(code, forum name) of a known forum's post page; ("", forum_name) otherwise."""
+    host = (urlsplit(page_url).hostname or "").removeprefix("www.")
+    code = FORUM_HOSTS.get(host, "")
+    return code, forum_name or FORUM_NAMES.get(code, "")
 
 
 def _from_html(path: Path, text: str, forum_name: str, code: str) -> Post:
