@@ -1,11 +1,12 @@
 """Score `normalize_text` on the shared English text-normalisation cases.
 
-    python benchmarks/text_normalization.py [CASES_DIR]
+    python benchmarks/text_normalization.py [CASES_DIR] [--failures]
 
 CASES_DIR (or $POSTCAST_TN_CASES) defaults to ../shared/benchmarks/text-normalization from the
 repository root. Each CLASS.txt there holds `written~spoken` lines; a case passes when both
 sides are equal after the folder README's lenient comparison. Prints per-class pass rates
-for postcast and for the identity function, and exits 1 when a goal is missed.
+for postcast and for the identity function (--failures also lists the cases missed), and
+exits 1 when a goal is missed, 2 when there are no cases.
 """
 
 from __future__ import annotations
@@ -133,7 +134,11 @@ def main(argv: list[str]) -> int:
     cases_dir = Path(
         arguments[0] if arguments else os.environ.get("POSTCAST_TN_CASES", DEFAULT_CASES)
     )
-    report = score(cases_dir)
+    try:
+        report = score(cases_dir)
+    except FileNotFoundError as error:
+        print(f"error: {error} (pass the cases folder or set POSTCAST_TN_CASES)", file=sys.stderr)
+        return 2
     print(format_report(report, show_failures="--failures" in argv))
     return 0 if report.goals_met else 1
 
