@@ -76,7 +76,7 @@ def test_phoneme_blocks_pass_through() -> None:
 def test_no_input_makes_it_fail() -> None:
     rng = random.Random(7)
     alphabet = "0123456789" * 3 + " .,:;-–/$£€%°x@&+=~<>#()'\"abcIVXLCDMstndrhAPMkKmbB²½\n\t٣"
-    for _ in range(3000):
+    for _ in range(1000):
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 40)))
         assert isinstance(normalize_text(text), str)
     for huge in ("$" + "9" * 400, "9" * 400 + "th", "1e" + "9" * 50, "9" * 60 + "/7"):
