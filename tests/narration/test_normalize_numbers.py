@@ -35,6 +35,9 @@ def test_cardinals(written: str, spoken: str) -> None:
         ("1969 was a good year.", "nineteen sixty-nine was a good year."),
         ("She sold 1750 copies.", "She sold one thousand seven hundred and fifty copies."),
         ("They counted 7400 votes.", "They counted seven thousand four hundred votes."),
+        ("After the 2008 crisis.", "After the two thousand and eight crisis."),
+        ("The 2016 election.", "The twenty sixteen election."),
+        ("The 1500 soldiers.", "The one thousand five hundred soldiers."),
     ],
 )
 def test_years_versus_counts(written: str, spoken: str) -> None:

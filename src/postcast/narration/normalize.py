@@ -115,6 +115,10 @@ _NOT_COUNTED = frozenset(
      "while", "after", "before", "until", "as", "that", "which", "who", "we", "i", "he", "she",
      "they", "it", "there", "this", "saw", "brought", "marked", "onward", "onwards")
 )  # fmt: skip
+# "the 2008 crisis": after a determiner a modern year names an event, not a count.
+_DETERMINERS = frozenset(
+    ("the", "a", "an", "this", "that", "his", "her", "their", "its", "our", "my")
+)
 _PREVIOUS_WORD = re.compile(r"([A-Za-z]+)\W*$")
 _NEXT_WORD = re.compile(r"\s+([a-z]+)")
 
@@ -135,7 +139,8 @@ def _scientific(match: re.Match[str]) -> str:
 def _reads_as_year(match: re.Match[str]) -> bool:
     """A bare four-digit number from 1000 to 2099 is a year unless it counts something."""
     previous = _PREVIOUS_WORD.search(match.string, max(0, match.start() - 30), match.start())
-    if previous and previous.group(1).lower() in _YEAR_CUES:
+    word = previous.group(1).lower() if previous else ""
+    if word in _YEAR_CUES or (word in _DETERMINERS and int(match.group(2)) >= 1900):
         return True
     following = _NEXT_WORD.match(match.string, match.end())
     return not following or following.group(1) in _NOT_COUNTED
