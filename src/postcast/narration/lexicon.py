@@ -81,7 +81,7 @@ class Lexicon:
         return self._pattern.sub(replace, text) if self._entries else text
 
     def respell(self, text: str) -> str:
-        """Replace every lexicon word by its respelling: "Yudkowsky" -> "Yud-KOW-skee"."""
+        """Replace every lexicon word by its respelling: "Yudkowsky" -> "Yud-kow-skee"."""
 
         def replace(match: re.Match[str]) -> str:
             entry = self._lookup(match)
