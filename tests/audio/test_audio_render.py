@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import itertools
 import os
 import shutil
 import subprocess
@@ -94,12 +95,24 @@ def test_decoded_loudness_and_true_peak(rendered: Rendered) -> None:
     assert rendered.result.true_peak_dbtp == pytest.approx(peak, abs=0.2)
 
 
+def _pileup(audio: np.ndarray) -> float:
+    """How much the level histogram's top 8 dB rises towards the peak (clipping piles up).
+
+    Flat tops do not survive MP3 (it rings around them), but the samples held at
+    the clip level still show as a bump in the histogram just below the peak.
+    """
+    magnitude = np.abs(audio[audio != 0])
+    level_db = 20 * np.log10(magnitude / magnitude.max())
+    counts, _ = np.histogram(level_db, np.arange(-8.0, 0.01, 0.5))
+    return max(upper / lower for lower, upper in itertools.pairwise(counts) if lower > 50)
+
+
 @pytest.mark.slow
 def test_the_limiter_does_not_clip(rendered: Rendered) -> None:
     audio, _ = _decoded(rendered.path)
-    pinned = np.abs(np.abs(audio) - np.abs(audio).max()) < 1e-4
-    runs = np.diff(np.flatnonzero(np.diff(np.concatenate([[0], pinned.astype(int), [0]]))))
-    assert runs[::2].max() <= 2
+    assert _pileup(audio) <= 1.0
+    clipped = np.clip(audio, -0.5, 0.5) * 1.5  # the same audio, clipped 4 dB down
+    assert _pileup(clipped + 1e-3 * np.sin(np.arange(len(audio)))) > 1.05
 
 
 @pytest.mark.slow

@@ -78,3 +78,11 @@ def test_chapters_in_time_order_with_a_table_of_contents() -> None:
 def test_a_bad_date_is_an_input_error(date: str) -> None:
     with pytest.raises(InputError, match=r"tags\.date"):
         build_id3(EpisodeTags("t", "a", "b", date), [], 1.0)
+
+
+def test_the_cover_mime_follows_the_image_bytes() -> None:
+    # Declared JPEG, actually PNG (the cover generator makes PNGs): players trust the MIME.
+    tags = EpisodeTags("t", "a", "b", "2024-01-01", cover=COVER, cover_mime="image/jpeg")
+    assert _read(build_id3(tags, [], 1.0)).getall("APIC")[0].mime == "image/png"
+    unknown = EpisodeTags("t", "a", "b", "2024-01-01", cover=b"GIF89a...", cover_mime="image/gif")
+    assert _read(build_id3(unknown, [], 1.0)).getall("APIC")[0].mime == "image/gif"

@@ -42,6 +42,7 @@ from postcast.progress import Progress, no_progress
 from postcast.speech.base import SpokenSegment
 
 TASK = "Mastering"
+CORRECTIONS = 2  # re-encodes allowed when the decoded file misses a target
 SEGMENT_GAIN_LIMIT_DB = 24.0  # the leveler's reach: more would mostly lift noise
 
 
@@ -150,7 +151,7 @@ def _write_episode(
     """Encode the scratch audio behind `header` into `out_path`; measure it decoded.
 
     If the decoded file misses a target (the excerpt was not typical enough), it
-    is encoded once more with corrected settings before it replaces `out_path`.
+    is encoded again with corrected settings before it replaces `out_path`.
     """
 
     def report(done: int) -> None:
@@ -167,8 +168,11 @@ def _write_episode(
 
     with atomic_output(out_path) as (stream, written):
         measured = encode(stream, written, settings)
-        if not in_spec(measured, cfg):
-            measured = encode(stream, written, corrected(settings, measured, cfg))
+        for _ in range(CORRECTIONS):
+            if in_spec(measured, cfg):
+                break
+            settings = corrected(settings, measured, cfg)
+            measured = encode(stream, written, settings)
     return measured
 
 

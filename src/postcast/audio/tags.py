@@ -90,6 +90,15 @@ def chapter_frames(chapters: list[Chapter], duration: float) -> list[CHAP | CTOC
     return frames
 
 
+def _cover_mime(data: bytes, declared: str) -> str:
+    """The image's real type where its magic bytes tell (players trust the MIME)."""
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    if data.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    return declared
+
+
 def build_id3(tags: EpisodeTags, chapters: list[Chapter], duration: float) -> bytes:
     """The complete ID3v2.4 tag (with padding for later edits) as bytes."""
     check_tags(tags)
@@ -109,7 +118,7 @@ def build_id3(tags: EpisodeTags, chapters: list[Chapter], duration: float) -> by
         id3.add(
             APIC(
                 encoding=UTF8,
-                mime=tags.cover_mime,
+                mime=_cover_mime(tags.cover, tags.cover_mime),
                 type=PictureType.COVER_FRONT,
                 desc="Cover",
                 data=tags.cover,
