@@ -52,6 +52,7 @@ def test_money(written: str, spoken: str) -> None:
         ("A 12-inch pizza.", "A twelve inch pizza."),
         ("A 5-km loop.", "A five kilometer loop."),
         ("Growth of 7%.", "Growth of seven percent."),
+        ("Up 5%-8% a year.", "Up five to eight percent a year."),
         ("Between 10-15% of people.", "Between ten to fifteen percent of people."),
         ("Just 0.5 percent.", "Just zero point five percent."),
         ("Wait 3 s and retry.", "Wait three seconds and retry."),

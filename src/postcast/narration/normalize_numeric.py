@@ -227,9 +227,13 @@ def _speak_measure(match: re.Match[str], low: str | None = None) -> str | None:
     return " ".join(words)
 
 
+_PERCENT_RANGE = re.compile(r"(?=\d)(\d)\s?%\s?[-–—]\s?(?=[\d.]+\s?%)")
+
+
 def normalize_measures(text: str) -> str:
     """Reads "12kg" -> "twelve kilograms", "5-10%" -> "five to ten percent", "2°C", "3 km²"."""
     single, ranged = _measure_regexes()
+    text = _PERCENT_RANGE.sub(r"\1-", text)  # "10%-20%" is said "ten to twenty percent"
 
     def one(match: re.Match[str]) -> str:
         return _speak_measure(match) or match.group(0)

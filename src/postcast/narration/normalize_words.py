@@ -149,7 +149,7 @@ _SYMBOLS = (  # (characters that must occur, pattern, spoken form), applied in t
     (">", r"(?<=[\w)])\s*>\s*(?=[\w(])", " greater than "),
     ("<", r"(?<=[\w)])\s*<\s*(?=[\w(])", " less than "),
     ("≈", r"\s*≈\s*", " approximately "),
-    ("~", r"(?<![\w~])~\s?(?=\w)", "about "),
+    ("~", r"(?<![\w~])~\s?(?=\w)", "roughly "),  # "a ~30% chance": "a about" would jar
     ("=", r"\s*=\s*", " equals "),
     ("&", r"\s*&\s*", " and "),
     ("+", r"\s*\+\s*", " plus "),
