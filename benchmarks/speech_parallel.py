@@ -5,8 +5,12 @@ faster). The faster one is `postcast.speech.workers.PIPER_CPU_DEFAULT`.
 
     .venv/bin/python benchmarks/speech_parallel.py [--sentences 24] [--rounds 2]
 
-Measured on the 2-core development machine (bundled voice, 24 sentences, ~100 s audio):
-see the numbers in the commit that last changed PIPER_CPU_DEFAULT.
+Measured 2026-11-26 on the 2-core development machine, bundled voice (joe, medium),
+48 sentences, 153 s of audio, cache off, machine shared with other jobs (so noisy);
+RTF single process (ORT on 2 threads) vs pool (2 processes x 1 thread), per round:
+    0.126 vs 0.113 | 0.300 vs 0.270 | 0.491 vs 0.519 | 0.366 vs 0.250
+    0.237 vs 0.160 | 0.217 vs 0.116
+The pool won 5 of 6 rounds, by up to 1.9x; best single 0.126, best pool 0.113.
 """
 
 from __future__ import annotations
