@@ -73,9 +73,9 @@ def speak(
     """Speak `script`: one SpokenSegment per segment, in order, pauses baked in."""
     own_engine = engine is None
     engine = engine if engine is not None else create_engine(speech, lexicon)
-    renderer = _Renderer(engine, speech, audio, progress, lexicon)
+    renderer = _Renderer(engine, speech, audio, progress, lexicon, script)
     try:
-        yield from renderer.run(script)
+        yield from renderer.run()
     finally:
         renderer.close()
         if own_engine:
@@ -90,13 +90,16 @@ class _Renderer:
         audio: AudioConfig,
         progress: Progress,
         lexicon: PronunciationLexicon | None,
+        script: Script,
     ) -> None:
+        self.planned = [(segment, split_sentences(segment.text)) for segment in script.segments]
+        self.total = sum(len(sentences) for _, sentences in self.planned)
         self.engine = engine
         self.speech = speech
         self.audio = audio
         self.progress = progress
         self.cache = SentenceCache.from_config(speech)
-        self.plan = plan_for(engine, speech)
+        self.plan = plan_for(engine, speech, self.total)
         self.synthesizer = Synthesizer(engine, self.plan, speech, lexicon)
         self.gate = QualityGate(speech.quality_max_wer) if speech.quality_gate else None
         self.lookahead = max(8, 4 * self.plan.workers)
@@ -105,19 +108,16 @@ class _Renderer:
         self._identities: dict[str | None, str] = {}
         self._in_flight: dict[str, _Job] = {}
         self.done = 0
-        self.total = 0
         self.flagged = 0
 
     def close(self) -> None:
         self.synthesizer.close()
 
-    def run(self, script: Script) -> Iterator[SpokenSegment]:
-        planned = [(segment, split_sentences(segment.text)) for segment in script.segments]
-        self.total = sum(len(sentences) for _, sentences in planned)
+    def run(self) -> Iterator[SpokenSegment]:
         self.progress("speech", 0, self.total)
         window: deque[_Pending] = deque()
         held = 0  # sentences in the window
-        for segment, sentences in planned:
+        for segment, sentences in self.planned:
             window.append(self._start(segment, sentences))
             held += len(sentences)
             while window and held > self.lookahead:

@@ -23,6 +23,7 @@ from postcast.speech.registry import create_engine
 # of single-threaded ONNX sessions beat one session on every core in 5 of 6 rounds
 # (best RTF 0.113 vs 0.126, up to 1.9x under load); the numbers are in its docstring.
 PIPER_CPU_DEFAULT = Concurrency.PROCESSES
+POOL_MIN_SENTENCES = 24  # fewer, and the pool's start-up costs more than it saves
 
 
 def available_cores() -> int:
@@ -44,15 +45,25 @@ class Plan:
         return self.mode is Concurrency.SINGLE
 
 
-def plan_for(engine: SpeechEngine, config: SpeechConfig) -> Plan:
+def plan_for(engine: SpeechEngine, config: SpeechConfig, sentences: int | None = None) -> Plan:
+    """`config.workers` if set (1: one in-process engine), else what suits the engine
+    and the amount of work (`sentences`, when known)."""
     mode = engine.concurrency()
     if mode is Concurrency.PROCESSES:
-        if config.workers == 1 or (config.workers == 0 and PIPER_CPU_DEFAULT is Concurrency.SINGLE):
+        if config.workers == 1 or (config.workers == 0 and not _pool_pays(sentences)):
             return Plan(Concurrency.SINGLE, 1)
         return Plan(Concurrency.PROCESSES, config.workers or available_cores())
     if mode is Concurrency.SINGLE:
         return Plan(Concurrency.SINGLE, 1)
     return Plan(Concurrency.THREADS, config.workers or max(4, available_cores()))
+
+
+def _pool_pays(sentences: int | None) -> bool:
+    """Starting worker processes costs ~2 s (spawn, import, load the voice): a short
+    script is done sooner by the one engine already in this process."""
+    if PIPER_CPU_DEFAULT is Concurrency.SINGLE or available_cores() < 2:
+        return False
+    return sentences is None or sentences >= POOL_MIN_SENTENCES
 
 
 class Synthesizer:
