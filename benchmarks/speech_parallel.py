@@ -9,8 +9,8 @@ Measured 2026-11-26 on the 2-core development machine, bundled voice (joe, mediu
 48 sentences, 153 s of audio, cache off, machine shared with other jobs (so noisy);
 RTF single process (ORT on 2 threads) vs pool (2 processes x 1 thread), per round:
     0.126 vs 0.113 | 0.300 vs 0.270 | 0.491 vs 0.519 | 0.366 vs 0.250
-    0.237 vs 0.160 | 0.217 vs 0.116
-The pool won 5 of 6 rounds, by up to 1.9x; best single 0.126, best pool 0.113.
+    0.237 vs 0.160 | 0.217 vs 0.116 | 0.163 vs 0.110 | 0.166 vs 0.131
+The pool won 7 of 8 rounds, by up to 1.9x; best single 0.126, best pool 0.110.
 """
 
 from __future__ import annotations

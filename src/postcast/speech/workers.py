@@ -20,8 +20,8 @@ from postcast.speech.base import Concurrency, PronunciationLexicon, SpeechEngine
 from postcast.speech.registry import create_engine
 
 # Measured by benchmarks/speech_parallel.py on the 2-core development machine: a pool
-# of single-threaded ONNX sessions beat one session on every core in 5 of 6 rounds
-# (best RTF 0.113 vs 0.126, up to 1.9x under load); the numbers are in its docstring.
+# of single-threaded ONNX sessions beat one session on every core in 7 of 8 rounds
+# (best RTF 0.110 vs 0.126, up to 1.9x under load); the numbers are in its docstring.
 PIPER_CPU_DEFAULT = Concurrency.PROCESSES
 POOL_MIN_SENTENCES = 24  # fewer, and the pool's start-up costs more than it saves
 
