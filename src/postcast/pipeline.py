@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from postcast.audio import EpisodeTags, render_audio
-from postcast.config import FORUM_NAMES, Config, SourceConfig
+from postcast.config import FORUM_NAMES, Config, SourceConfig, SpeechConfig
 from postcast.errors import PostcastError, SourceError
 from postcast.models import EpisodeAudio, Post, Script
 from postcast.narration import narrate
@@ -64,6 +64,23 @@ def tags_for(post: Post, config: Config, cover: bytes | None = None) -> EpisodeT
     )
 
 
+def speech_settings(config: Config) -> SpeechConfig:
+    """`[speech]` with voice files resolved from the configuration's folder (a voice that
+    is a name, such as an espeak voice, stays as it is)."""
+
+    def resolve(voice: str) -> str:
+        looks_like_file = voice.endswith(".onnx") or "/" in voice
+        return str(config.resolve(voice)) if looks_like_file else voice
+
+    speech = config.speech
+    return replace(
+        speech,
+        voice=resolve(speech.voice) if speech.voice else None,
+        voices=[resolve(voice) for voice in speech.voices],
+        cache_dir=str(config.resolve(speech.cache_dir)) if speech.cache_dir else None,
+    )
+
+
 def render_post(
     post: Post,
     config: Config,
@@ -74,7 +91,7 @@ def render_post(
     """Narrate, speak and master one post into `out_path` (written atomically)."""
     script = script_for(post, config)
     lexicon = Lexicon.load(config.narration.lexicon)
-    spoken = speak(script, config.speech, config.audio, progress, lexicon=lexicon)
+    spoken = speak(script, speech_settings(config), config.audio, progress, lexicon=lexicon)
     audio = render_audio(spoken, out_path, tags_for(post, config, cover), config.audio, progress)
     return script, audio
 

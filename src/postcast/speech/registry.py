@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from importlib.metadata import entry_points
+
 from postcast.config import SpeechConfig
 from postcast.errors import ConfigError
 from postcast.speech.base import PronunciationLexicon, SpeechEngine
@@ -16,14 +18,20 @@ ENGINES: dict[str, type[SpeechEngine]] = {
 }
 
 
+ENTRY_POINT_GROUP = "postcast.engines"
+
+
 def engine_class(name: str) -> type[SpeechEngine]:
-    try:
+    """A built-in engine, else one a package registers in the `postcast.engines` group."""
+    if name in ENGINES:
         return ENGINES[name]
-    except KeyError:
-        known = ", ".join(sorted(ENGINES))
-        raise ConfigError(
-            "[speech] engine", f"unknown engine {name!r}; known engines: {known}"
-        ) from None
+    plugins = entry_points(group=ENTRY_POINT_GROUP)
+    for entry in plugins:
+        if entry.name == name:
+            engine: type[SpeechEngine] = entry.load()
+            return engine
+    known = ", ".join(sorted({*ENGINES, *(entry.name for entry in plugins)}))
+    raise ConfigError("[speech] engine", f"unknown engine {name!r}; known engines: {known}")
 
 
 def create_engine(
