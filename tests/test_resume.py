@@ -1,0 +1,81 @@
+"""A render killed at any moment (SIGKILL) and started again re-uses every sentence it
+had already synthesised and publishes one correct episode, never a truncated one."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from mutagen.mp3 import MP3
+
+from postcast.config import load_config
+from postcast.pipeline import render_post
+from postcast.sources.files import load_post_file
+from postcast.speech.piper_engine import PiperEngine
+
+pytestmark = pytest.mark.slow
+
+TOPICS = ("river", "garden", "market", "library", "harbour", "station", "orchard", "bridge")
+
+
+def _post(path: Path) -> Path:
+    sentences = [
+        f"Sentence {n} is about the {TOPICS[n % len(TOPICS)]} we visited on day {n + 2}."
+        for n in range(40)
+    ]
+    paragraphs = "".join(f"<p>{' '.join(sentences[i : i + 4])}</p>" for i in range(0, 40, 4))
+    path.write_text(
+        "<html><head><title>Resumable</title><meta name='author' content='Ada Example'>"
+        f"</head><body>{paragraphs}</body></html>"
+    )
+    return path
+
+
+def _cached(cache: Path) -> set[Path]:
+    return {p for p in cache.rglob("*.flac") if not p.name.startswith(".")}
+
+
+def test_killed_render_resumes_from_the_sentence_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    post = _post(tmp_path / "post.html")
+    cache = tmp_path / "cache"
+    config_file = tmp_path / "postcast.toml"
+    config_file.write_text(f'[speech]\ncache_dir = "{cache}"\nworkers = 1\n')
+    out = tmp_path / "site" / "episode.mp3"
+    out.parent.mkdir()
+    render = subprocess.Popen(
+        [sys.executable, "-m", "postcast", "render", str(post), "-o", str(out),
+         "--config", str(config_file)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    deadline = time.monotonic() + 300
+    while len(_cached(cache)) < 8 and render.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert render.poll() is None, "the render finished before it could be killed"
+    os.kill(render.pid, signal.SIGKILL)
+    render.wait()
+    assert not out.exists()  # nothing half-written where a client could fetch it
+    before = _cached(cache)
+    assert len(before) >= 8
+
+    calls: list[str] = []
+    real = PiperEngine.synthesize
+
+    def counting(self: PiperEngine, text: str, voice: str | None = None) -> object:
+        calls.append(text)
+        return real(self, text, voice)
+
+    monkeypatch.setattr(PiperEngine, "synthesize", counting)
+    _, audio = render_post(load_post_file(post), load_config(config_file), out)
+    after = _cached(cache)
+    assert before < after
+    assert len(calls) == len(after) - len(before)  # only the missing sentences were spoken
+    assert abs(MP3(out).info.length - audio.duration) < 0.2
+    assert audio.timings[-1].end <= audio.duration
+    assert out.stat().st_size == audio.size
