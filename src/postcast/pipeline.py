@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
+from postcast.atomic import remove_stale_temporaries
 from postcast.audio import EpisodeTags, render_audio
 from postcast.config import FORUM_NAMES, Config, SourceConfig, SpeechConfig
 from postcast.errors import PostcastError, SourceError
@@ -222,6 +223,7 @@ def render_pending(
 ) -> None:
     """Narration -> speech -> audio for every episode without a current render."""
     site = config.resolve(config.library.site_dir)
+    remove_stale_temporaries(site / "episodes")  # what a killed render left behind
     jobs = library.episodes_needing_render()
     cover = cover_for(config)
     for done, job in enumerate(jobs):

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import os
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
@@ -12,6 +10,7 @@ from typing import BinaryIO
 import lameenc
 import numpy as np
 
+from postcast.atomic import atomic_output as shared_atomic_output
 from postcast.errors import InputError
 
 MIN_BITRATE_KBPS = 64
@@ -46,49 +45,9 @@ class Mp3Encoder:
         return bytes(self._encoder.flush())
 
 
-def _fsync_directory(folder: Path) -> None:
-    with contextlib.suppress(OSError):  # some file systems cannot fsync a folder
-        descriptor = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(descriptor)
-        finally:
-            os.close(descriptor)
-
-
 @contextlib.contextmanager
 def atomic_output(path: Path) -> Iterator[tuple[BinaryIO, Path]]:
-    """Write `path` all or nothing: a temp file beside it, fsync, then `os.replace`.
-
-    Yields the open temp file and its path (to read back what was written).
-
-    On any error the temp file is removed and an existing `path` is left as it was.
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    descriptor, temp_name = tempfile.mkstemp(
-        prefix=f".{path.name}.", suffix=".part", dir=path.parent
-    )
-    try:
-        with os.fdopen(descriptor, "wb") as stream:
-            os.fchmod(stream.fileno(), 0o644)  # mkstemp's 0600 would hide it from web servers
-            yield stream, Path(temp_name)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temp_name, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temp_name)
-        raise
-    _fsync_directory(path.parent)
-
-
-@contextlib.contextmanager
-def scratch_file(folder: Path, suffix: str) -> Iterator[Path]:
-    """A temporary file in `folder` (beside the output, not on a RAM-backed /tmp)."""
-    folder.mkdir(parents=True, exist_ok=True)
-    descriptor, name = tempfile.mkstemp(prefix=".postcast-", suffix=suffix, dir=folder)
-    os.close(descriptor)
-    try:
-        yield Path(name)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(name)
+    """Write `path` all or nothing (see `postcast.atomic`); yields the open temp file
+    and its path (to read back what was written)."""
+    with shared_atomic_output(path) as temp, open(temp, "wb") as stream:
+        yield stream, temp

@@ -22,7 +22,8 @@ import numpy as np
 import soundfile as sf
 from scipy import signal
 
-from postcast.audio.encode import Mp3Encoder, atomic_output, scratch_file
+from postcast.atomic import scratch_file
+from postcast.audio.encode import Mp3Encoder, atomic_output
 from postcast.audio.loudness import LoudnessMeter
 from postcast.audio.master import (
     Mastering,

@@ -1,62 +1,6 @@
-"""Atomic file output: a reader sees the old file or the new one, never half of either.
+"""Atomic file output for published files; it lives in `postcast.atomic`, shared with the
+audio stage (which writes the MP3 before publishing sees it)."""
 
-Every published file (feeds, pages, audio, transcripts) goes through here, because the
-web server and podcast apps may read the site folder at any moment while we write it.
-"""
+from postcast.atomic import atomic_output, atomic_write_bytes, atomic_write_text
 
-from __future__ import annotations
-
-import contextlib
-import os
-import tempfile
-from collections.abc import Iterator
-from pathlib import Path
-
-
-def _fsync_directory(directory: Path) -> None:
-    """Make the rename itself durable (a crash right after must not undo it)."""
-    try:
-        descriptor = os.open(directory, os.O_RDONLY)
-    except OSError:  # some platforms cannot open folders; the rename is still atomic
-        return
-    try:
-        os.fsync(descriptor)
-    except OSError:
-        pass
-    finally:
-        os.close(descriptor)
-
-
-@contextlib.contextmanager
-def atomic_output(path: Path) -> Iterator[Path]:
-    """Yield a temporary path beside `path`; on success it replaces `path` in one rename.
-
-    The temporary name starts with a dot, so the web server never serves it. On error
-    it is removed and `path` is left exactly as it was.
-    """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    descriptor, temp_name = tempfile.mkstemp(
-        prefix=f".{path.name}.", suffix=".tmp", dir=path.parent
-    )
-    os.close(descriptor)
-    temp_path = Path(temp_name)
-    try:
-        yield temp_path
-        with open(temp_path, "rb+") as handle:
-            os.fsync(handle.fileno())
-        os.chmod(temp_path, 0o644)  # mkstemp makes 0600; published files are public
-        os.replace(temp_path, path)
-    except BaseException:
-        temp_path.unlink(missing_ok=True)
-        raise
-    _fsync_directory(path.parent)
-
-
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    with atomic_output(path) as temp_path:
-        temp_path.write_bytes(data)
-
-
-def atomic_write_text(path: Path, text: str) -> None:
-    atomic_write_bytes(path, text.encode("utf-8"))
+__all__ = ["atomic_output", "atomic_write_bytes", "atomic_write_text"]

@@ -1,0 +1,100 @@
+"""Atomic file output: a reader sees the old file or the new one, never half of either.
+
+Every published file (feeds, pages, audio, transcripts) goes through here, because the
+web server and podcast apps may read the site folder at any moment while we write it.
+Temporary files start with a dot, so the web server never serves them; one left by a
+killed process is swept by `remove_stale_temporaries` on the next run.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+TEMP_PATTERNS = (".*.tmp", ".postcast-*")
+STALE_AFTER_SECONDS = 3600.0
+
+
+def _fsync_directory(directory: Path) -> None:
+    """Make the rename itself durable (a crash right after must not undo it)."""
+    try:
+        descriptor = os.open(directory, os.O_RDONLY)
+    except OSError:  # some platforms cannot open folders; the rename is still atomic
+        return
+    try:
+        os.fsync(descriptor)
+    except OSError:
+        pass
+    finally:
+        os.close(descriptor)
+
+
+@contextlib.contextmanager
+def atomic_output(path: Path) -> Iterator[Path]:
+    """Yield a temporary path beside `path`; on success it replaces `path` in one rename.
+
+    The temporary name starts with a dot, so the web server never serves it. On error
+    it is removed and `path` is left exactly as it was.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    descriptor, temp_name = tempfile.mkstemp(
+        prefix=f".{path.name}.", suffix=".tmp", dir=path.parent
+    )
+    os.close(descriptor)
+    temp_path = Path(temp_name)
+    try:
+        yield temp_path
+        with open(temp_path, "rb+") as handle:
+            os.fsync(handle.fileno())
+        os.chmod(temp_path, 0o644)  # mkstemp makes 0600; published files are public
+        os.replace(temp_path, path)
+    except BaseException:
+        temp_path.unlink(missing_ok=True)
+        raise
+    _fsync_directory(path.parent)
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    with atomic_output(path) as temp_path:
+        temp_path.write_bytes(data)
+
+
+def atomic_write_text(path: Path, text: str) -> None:
+    atomic_write_bytes(path, text.encode("utf-8"))
+
+
+@contextlib.contextmanager
+def scratch_file(folder: Path, suffix: str) -> Iterator[Path]:
+    """A hidden temporary file in `folder`, removed afterwards (kept beside the output,
+    not on a RAM-backed /tmp, since it can hold hours of audio)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    descriptor, name = tempfile.mkstemp(prefix=".postcast-", suffix=suffix, dir=folder)
+    os.close(descriptor)
+    try:
+        yield Path(name)
+    finally:
+        Path(name).unlink(missing_ok=True)
+
+
+def remove_stale_temporaries(folder: Path, older_than: float = STALE_AFTER_SECONDS) -> int:
+    """Delete temporary files a killed writer left in `folder`; return how many.
+
+    Only files untouched for `older_than` seconds go, so a writer still at work in
+    another process keeps its file.
+    """
+    if not folder.is_dir():
+        return 0
+    cutoff = time.time() - older_than
+    removed = 0
+    for pattern in TEMP_PATTERNS:
+        for stale in folder.glob(pattern):
+            with contextlib.suppress(FileNotFoundError):
+                if stale.is_file() and stale.stat().st_mtime < cutoff:
+                    stale.unlink()
+                    removed += 1
+    return removed
