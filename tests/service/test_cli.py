@@ -110,3 +110,40 @@ def test_render_writes_a_tagged_episode(tmp_path: Path) -> None:
         str(c.sub_frames["TIT2"]) for c in sorted(tags.getall("CHAP"), key=lambda c: c.start_time)
     ]
     assert titles.index("Start") < titles.index("End")
+
+
+@pytest.mark.slow
+def test_run_once_publishes_and_reports_a_failing_source(tmp_path: Path) -> None:
+    import random
+    from datetime import UTC, datetime, timedelta
+
+    import feedparser
+    from tests.fakes.forummagnum_server import FakeForum, make_post
+
+    rng = random.Random(5)
+    users = [{"_id": "u1", "displayName": "Ada Example", "username": "ada", "slug": "ada"}]
+    site = "https://www.lesswrong.com"
+    now = datetime.now(UTC)
+    posts = [make_post(rng, now - timedelta(hours=5 + n), site, users) for n in range(3)]
+    for post in posts:
+        post.update(baseScore=50, isEvent=False, question=False, draft=None, af=False)
+    with FakeForum(posts=posts) as forum, FakeForum() as broken:
+        broken.fail_next(50, status=503)
+        config = tmp_path / "postcast.toml"
+        config.write_text(
+            f'[library]\ntitle = "Test Library"\nbase_url = "https://pod.example.org/"\n'
+            f'site_dir = "site"\ndatabase = "sqlite:///library.sqlite3"\n\n'
+            f'[[sources]]\nname = "lesswrong"\nkind = "forummagnum"\nurl = "{forum.url}"\n'
+            f'code = "LW"\nforum_name = "LessWrong"\nkarma_threshold = 30\n'
+            f"request_interval = 0.0\n\n"
+            f'[[sources]]\nname = "broken"\nkind = "forummagnum"\nurl = "{broken.url}"\n'
+            f'code = "EA"\nforum_name = "EA Forum"\nrequest_interval = 0.0\nmax_retries = 1\n\n'
+            f'[speech]\nengine = "espeak"\ncache_dir = "cache"\n'
+        )
+        result = run("run", "--once", "--config", str(config))
+    assert result.returncode == 0, result.stderr
+    assert "broken" in result.stderr and "503" in result.stderr
+    feed = feedparser.parse((tmp_path / "site" / "feed.xml").read_bytes())
+    expected = {f"LW - {post['title']} by " for post in posts}
+    assert {entry.title.rsplit("by ", 1)[0] + "by " for entry in feed.entries} == expected
+    assert all(entry.title.startswith("LW - ") for entry in feed.entries)
