@@ -11,6 +11,12 @@ import pytest
 POSTCAST = [sys.executable, "-m", "postcast"]
 
 
+@pytest.fixture(autouse=True)
+def own_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Renders speak for real instead of finding earlier runs' sentences cached."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))
+
+
 def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [*POSTCAST, *args], capture_output=True, text=True, input=stdin, timeout=600

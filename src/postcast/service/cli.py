@@ -1,6 +1,8 @@
 """The `postcast` command line: a thin Typer wrapper over the pipeline.
 
-Errors become output and exit codes here and nowhere else in the CLI.
+Errors become output and exit codes here and nowhere else in the CLI. Each command
+imports the stages it needs when it runs: the audio stack (SciPy, ONNX Runtime) costs
+seconds to import, which `postcast normalize` or `--help` should not pay.
 """
 
 from __future__ import annotations
@@ -13,13 +15,9 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from postcast import pipeline
 from postcast.config import Config, load_config
-from postcast.demo import demo_config
 from postcast.errors import InputError, PostcastError
-from postcast.narration.normalize import normalize_lines
 from postcast.service.progress_bar import RichProgress
-from postcast.sources.files import load_post_file
 
 app = typer.Typer(
     help="Turn the best writing on the web into a podcast.",
@@ -49,6 +47,9 @@ def demo(
     port: Annotated[int, typer.Option(help="Port to serve on.")] = 8000,
 ) -> None:
     """Render the bundled demo library into OUT and serve it."""
+    from postcast import pipeline
+    from postcast.demo import demo_config
+
     url = base_url or f"http://{host}:{port}/"
     config = demo_config(out.resolve(), url)
     with RichProgress() as progress:
@@ -86,6 +87,9 @@ def render(
     config: ConfigOption = None,
 ) -> None:
     """Render one post to a mastered, tagged MP3."""
+    from postcast import pipeline
+    from postcast.sources.files import load_post_file
+
     cfg = _config(config)
     post = load_post_file(file)
     with RichProgress() as progress:
@@ -102,14 +106,20 @@ def script(
     config: ConfigOption = None,
 ) -> None:
     """Print the narration script: exactly the words the voice will say, a segment a line."""
+    from postcast.narration import narrate
+    from postcast.sources.files import load_post_file
+
     post = load_post_file(file)
-    for line in pipeline.script_for(post, _config(config)).lines():
+    settings = _config(config)
+    for line in narrate(post, settings.library, settings.narration).lines():
         typer.echo(line)
 
 
 @app.command()
 def normalize() -> None:
     """Read lines on stdin; write one normalised line per input line on stdout."""
+    from postcast.narration.normalize import normalize_lines
+
     for line in normalize_lines(line.rstrip("\n") for line in sys.stdin):
         sys.stdout.write(line + "\n")
 
@@ -120,6 +130,8 @@ def run(
     once: Annotated[bool, typer.Option("--once", help="Do one pass and exit.")] = False,
 ) -> None:
     """Fetch, select, render and publish; forever, or once with --once."""
+    from postcast import pipeline
+
     cfg = load_config(config)
     while True:
         with RichProgress() as progress:
@@ -136,6 +148,8 @@ def add(
     config: Annotated[Path, typer.Option("--config", "-c", help="Path to postcast.toml.")],
 ) -> None:
     """Extract one article from URL, render it as an episode and publish."""
+    from postcast import pipeline
+
     cfg = load_config(config)
     with RichProgress() as progress:
         report = pipeline.add_url(cfg, url, progress)
