@@ -5,26 +5,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-import lameenc
-import numpy as np
+from tests.publishing.publishing_samples import tone_mp3
 
 from postcast.config import FeedConfig, LibraryConfig
 from postcast.models import Chapter, Episode, EpisodeAudio, Post, TimedSegment
 from postcast.publishing import publish_site, write_episode_extras
-
-SAMPLE_RATE = 44100
-
-
-def tone_mp3(seconds: float, frequency: float = 440.0) -> bytes:
-    """A real MP3 (64 kbps mono) of a sine tone, encoded with LAME."""
-    times = np.arange(int(seconds * SAMPLE_RATE)) / SAMPLE_RATE
-    samples = (8000 * np.sin(2 * np.pi * frequency * times)).astype("<i2")
-    encoder = lameenc.Encoder()
-    encoder.set_bit_rate(64)
-    encoder.set_in_sample_rate(SAMPLE_RATE)
-    encoder.set_channels(1)
-    encoder.set_quality(7)
-    return bytes(encoder.encode(samples.tobytes()) + encoder.flush())
 
 
 def build_site(site_dir: Path, base_url: str, seconds: float = 6.0) -> Episode:
