@@ -69,13 +69,14 @@ class TruePeakLimiter:
         around = np.maximum(peaks[:-1], peaks[1:])
         with np.errstate(divide="ignore"):
             level_db = 20.0 * np.log10(around)
-        return np.maximum(level_db - self.ceiling_dbtp, 0.0)
+        needed: np.ndarray = np.maximum(level_db - self.ceiling_dbtp, 0.0)
+        return needed
 
     def _release(self, needed: np.ndarray) -> np.ndarray:
         # max over k <= n of needed[k] - (n - k) * rate, as a running maximum.
         slope = np.arange(len(needed) + 1) * self._release_per_sample
         ramp = np.concatenate([[self._last_release], needed]) + slope
-        released = (np.maximum.accumulate(ramp) - slope)[1:]
+        released: np.ndarray = (np.maximum.accumulate(ramp) - slope)[1:]
         self._last_release = float(released[-1])
         return released
 
@@ -89,4 +90,5 @@ class TruePeakLimiter:
         extended = np.concatenate([self._attack_history, held])
         self._attack_history = extended[len(extended) - (self.window - 1) :]
         sums = np.cumsum(np.concatenate([[0.0], extended]))
-        return (sums[self.window :] - sums[: -self.window]) / self.window
+        averaged: np.ndarray = (sums[self.window :] - sums[: -self.window]) / self.window
+        return averaged

@@ -99,7 +99,8 @@ class LoudnessMeter:
         if len(sums) < BLOCK_STEPS:
             return np.zeros(0)
         windows = np.lib.stride_tricks.sliding_window_view(sums, BLOCK_STEPS)
-        return windows.sum(axis=1) / (BLOCK_STEPS * self.step)
+        powers: np.ndarray = windows.sum(axis=1) / (BLOCK_STEPS * self.step)
+        return powers
 
     def integrated(self) -> float:
         """Gated integrated loudness in LUFS; -inf for silence or under 400 ms."""
@@ -148,7 +149,7 @@ class Oversampler:
         data = np.concatenate([self._history, np.asarray(chunk, dtype=np.float64)])
         self._history = data[len(data) - len(self._history) :]
         delayed = data[len(self._history) - FILTER_DELAY : len(data) - FILTER_DELAY]
-        peak = np.abs(delayed) * self._passthrough_gain
+        peak: np.ndarray = np.abs(delayed) * self._passthrough_gain
         for phase in self._phases:
             np.maximum(peak, np.abs(np.convolve(data, phase, "valid")), out=peak)
         return peak

@@ -96,7 +96,8 @@ def read_excerpt(scratch: Path, total: int, rate: int) -> np.ndarray:
     """The whole scratch file if short, else evenly spaced windows from all of it."""
     with sf.SoundFile(scratch) as source:
         if total <= EXCERPT_SECONDS * rate:
-            return source.read(dtype="float32")
+            whole: np.ndarray = source.read(dtype="float32")
+            return whole
         window = int(EXCERPT_WINDOW_SECONDS * rate)
         count = int(EXCERPT_SECONDS / EXCERPT_WINDOW_SECONDS)
         parts = []

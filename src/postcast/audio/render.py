@@ -115,7 +115,8 @@ class Leveler:
         if math.isfinite(loudness):
             wanted = self.target_lufs - loudness
             self.gain_db = min(max(wanted, -SEGMENT_GAIN_LIMIT_DB), SEGMENT_GAIN_LIMIT_DB)
-        return (audio * 10.0 ** (self.gain_db / 20.0)).astype(np.float32)
+        levelled: np.ndarray = (audio * 10.0 ** (self.gain_db / 20.0)).astype(np.float32)
+        return levelled
 
 
 def _first_pass(
