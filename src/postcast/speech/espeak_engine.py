@@ -103,4 +103,5 @@ class EspeakEngine(SpeechEngine):
             raise SpeechError(f"espeak-ng wrote audio that is not WAV: {error}") from error
         if rate != SAMPLE_RATE:
             raise SpeechError(f"espeak-ng wrote {rate} Hz audio, expected {SAMPLE_RATE} Hz")
-        return audio[:, 0].copy()
+        mono: np.ndarray = audio[:, 0].copy()
+        return mono

@@ -237,7 +237,8 @@ def _with_durations(model: Path) -> bytes:
 
     proto = onnx.load(str(model))
     add_alignment_output(proto)
-    return proto.SerializeToString()
+    serialized: bytes = proto.SerializeToString()
+    return serialized
 
 
 def _speaker_id(config: PiperConfig, speaker: str | None) -> int | None:
