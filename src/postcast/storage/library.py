@@ -122,7 +122,7 @@ class Library(RenderBook, SourcesAndFeeds):
         )
 
     @staticmethod
-    def _post_query(key: PostKey) -> Select[tuple[PostRow]]:
+    def _post_query(key: PostKey) -> Select[PostRow]:
         return select(PostRow).where(PostRow.source == key.source, PostRow.post_id == key.post_id)
 
     def get_post(self, key: PostKey) -> Post | None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
@@ -22,6 +22,8 @@ from postcast.storage.records import (
 )
 from postcast.storage.schema import EpisodeRow, PostRow, RenderRow
 from postcast.storage.types import require_aware, utc_now
+
+T = TypeVar("T")
 
 DEFAULT_MAX_FAILURES = 3  # failed renders of one revision before it waits for an edit
 
@@ -47,8 +49,10 @@ def _latest_renders() -> Any:
 class RenderBook:
     """Needs `_write` and `_read` (transaction runners) from the class it is mixed into."""
 
-    _write: Callable[[Callable[[Session], Any]], Any]
-    _read: Callable[[Callable[[Session], Any]], Any]
+    if TYPE_CHECKING:  # declared for mypy; the class mixed into defines them
+
+        def _write(self, work: Callable[[Session], T]) -> T: ...
+        def _read(self, work: Callable[[Session], T]) -> T: ...
 
     @staticmethod
     def _latest_render(session: Session, episode_ref: int) -> RenderRow | None:

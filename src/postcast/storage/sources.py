@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -31,8 +31,10 @@ def _status(row: SourceRow) -> SourceStatus:
 class SourcesAndFeeds:
     """Needs `_write` and `_read` (transaction runners) from the class it is mixed into."""
 
-    _write: Callable[[Callable[[Session], Any]], Any]
-    _read: Callable[[Callable[[Session], Any]], Any]
+    if TYPE_CHECKING:  # declared for mypy; the class mixed into defines them
+
+        def _write(self, work: Callable[[Session], T]) -> T: ...
+        def _read(self, work: Callable[[Session], T]) -> T: ...
 
     @staticmethod
     def _source(session: Session, name: str, kind: str | None = None) -> SourceRow:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Connection, create_engine
 
+from postcast.errors import InputError
 from postcast.storage.schema import Base
 
 
@@ -31,6 +32,8 @@ def main() -> None:
     url = context.get_x_argument(as_dictionary=True).get("url") or context.config.get_main_option(
         "sqlalchemy.url"
     )
+    if url is None:  # create_engine(None) would fail with a less helpful message
+        raise InputError("database url", "none given: pass `-x url=...` to alembic")
     engine = create_engine(url)
     with engine.begin() as new_connection:
         _run(new_connection)
