@@ -107,7 +107,7 @@ def _inside(element: Tag, containers: list[Tag]) -> bool:
 
 
 def _add_note(notes: dict[str, Footnote], item: Tag, key: str | None = None) -> None:
-    key = key or str(item.get("id") or f"fn{item.get('data-footnote-id', len(notes) + 1)}")
+    key = key or str(item.get("id") or f"fn{item.get('data-footnote-id', str(len(notes) + 1))}")
     for back_link in item.select(_BACK_LINKS):
         back_link.decompose()
     content = item.find("div", class_="footnote-content") or item

@@ -12,7 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
-from bs4 import PageElement, Tag
+from bs4 import Tag
+from bs4.element import PageElement
 
 from postcast.config import NarrationConfig
 from postcast.models import Segment
@@ -254,7 +255,7 @@ class BodyReader:
 
 def _start(element: Tag) -> int:
     try:
-        return int(str(element.get("start", 1)))
+        return int(str(element.get("start", "1")))
     except ValueError:
         return 1
 

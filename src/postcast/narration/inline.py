@@ -10,8 +10,8 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from bs4 import NavigableString, PageElement, Tag
-from bs4.element import PreformattedString
+from bs4 import Tag
+from bs4.element import NavigableString, PageElement, PreformattedString
 
 from postcast.models import SegmentKind
 from postcast.narration.footnotes import Footnotes

@@ -59,7 +59,8 @@ def _parser() -> MarkdownIt:
 
 def markdown_to_html(text: str) -> str:
     """HTML for a Markdown post body (footnotes, tables and maths included)."""
-    return _parser().render(text)
+    html: str = _parser().render(text)
+    return html
 
 
 def markdown_maths(text: str) -> list[tuple[str, bool]]:

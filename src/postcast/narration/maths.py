@@ -116,7 +116,7 @@ def _identify(element: Tag) -> _Found:
         display = "katex-display" in names or bool(element.find(class_="katex-display"))
         return _Found(element, display, _tex(annotation.get_text() if annotation else "", display))
     if names & {"mjpage", "mjx-chtml"}:
-        label = element.find(class_="mjx-math", attrs={"aria-label": True})
+        label = element.find(None, {"aria-label": True}, class_="mjx-math")
         display = bool(names & {"mjpage__block", "MJXc-display"}) or bool(
             element.find(class_="MJXc-display")
         )

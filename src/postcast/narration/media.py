@@ -157,7 +157,7 @@ def _embed_url(element: Tag) -> str | None:
     if element.has_attr("data-oembed-url"):
         return str(element["data-oembed-url"])
     if element.name == "figure" and "media" in classes(element):
-        inner = element.find(["oembed", "iframe"]) or element.find(attrs={"data-oembed-url": True})
+        inner = element.find(["oembed", "iframe"]) or element.find(None, {"data-oembed-url": True})
         return _embed_url(inner) if isinstance(inner, Tag) else ""
     return None
 

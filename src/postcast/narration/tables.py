@@ -77,7 +77,7 @@ def _spread(row: list[Tag], cell_text: CellText) -> list[str]:
 
 def _span(cell: Tag) -> int:
     try:
-        return max(1, min(int(str(cell.get("colspan", 1))), 100))
+        return max(1, min(int(str(cell.get("colspan", "1"))), 100))
     except ValueError:
         return 1
 
