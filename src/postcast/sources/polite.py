@@ -143,7 +143,7 @@ class PoliteClient:
     def _backoff(self, attempt: int) -> float:
         # "Full-ish" jitter: somewhere in the upper half of the capped exponential step,
         # so clients that failed together do not come back together.
-        step = min(self.backoff_cap, self.backoff_base * 2**attempt)
+        step: float = min(self.backoff_cap, self.backoff_base * 2**attempt)
         return step * self.rng.uniform(0.5, 1.0)
 
     def _wait_for(self, response: httpx.Response, attempt: int) -> float:

@@ -27,7 +27,8 @@ def source_class(kind: str, where: str = "[[sources]]") -> type[Source]:
         return SOURCES[kind]
     for entry in entry_points(group=ENTRY_POINT_GROUP):
         if entry.name == kind:
-            return entry.load()
+            plugin: type[Source] = entry.load()
+            return plugin
     known = sorted({*SOURCES, *(entry.name for entry in entry_points(group=ENTRY_POINT_GROUP))})
     raise ConfigError(where, f"unknown source kind {kind!r}; known: {', '.join(known)}")
 

@@ -27,7 +27,7 @@ FORUM_DISCUSS = re.compile(
 
 def _entry_date(entry: Any) -> datetime | None:
     parsed = entry.get("published_parsed") or entry.get("updated_parsed")
-    return datetime(*parsed[:6], tzinfo=UTC) if parsed else None
+    return datetime(*parsed[:6]).replace(tzinfo=UTC) if parsed else None
 
 
 def _entry_html(entry: Any) -> str:

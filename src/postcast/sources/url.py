@@ -66,7 +66,11 @@ def article_from_html(html: str, url: str, source: str = "url") -> Post:
     if not extracted:
         raise InputError(url, "no article text could be extracted from this page")
     page = BeautifulSoup(extracted, "lxml")
-    meta = {tag["name"]: tag.get("content", "") for tag in page.find_all("meta") if tag.get("name")}
+    meta = {
+        str(tag["name"]): str(tag.get("content", ""))
+        for tag in page.find_all("meta")
+        if tag.get("name")
+    }
     body = page.body or page
     title = meta.get("title") or url
     heading = body.find("h1")
