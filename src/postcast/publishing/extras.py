@@ -79,7 +79,9 @@ def chapters_json(chapters: Sequence[Chapter]) -> str:
     return json.dumps({"version": "1.2.0", "chapters": entries}, ensure_ascii=False, indent=1)
 
 
-def write_episode_extras(site_dir: Path, episode_stem: str, audio: EpisodeAudio) -> dict:
+def write_episode_extras(
+    site_dir: Path, episode_stem: str, audio: EpisodeAudio
+) -> dict[str, str | None]:
     """Write `episodes/<stem>.vtt`, `.srt` and `.chapters.json` beside the episode's MP3.
 
     Returns paths relative to `site_dir`: "text/vtt" and "application/x-subrip" (absent when

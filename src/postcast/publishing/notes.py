@@ -7,6 +7,7 @@ Feeds get a short form: Apple Podcasts cuts `<description>` and `<content:encode
 from __future__ import annotations
 
 import html
+from typing import Literal
 from urllib.parse import urlsplit
 
 import lxml.html
@@ -37,7 +38,9 @@ def site_name(post: Post) -> str:
 
 def sanitize_html(fragment: str, base_url: str) -> str:
     """Strip scripts, styles, handlers and unknown tags; make relative links absolute."""
-    relative = ("rewrite_with_base", base_url) if base_url else "deny"
+    relative: tuple[Literal["rewrite_with_base"], str] | Literal["deny"] = (
+        ("rewrite_with_base", base_url) if base_url else "deny"
+    )
     return nh3.clean(fragment, url_relative=relative, link_rel="noopener noreferrer nofollow")
 
 

@@ -71,12 +71,12 @@ def episode_page_path(episode: Episode) -> str:
     return f"episodes/{episode_stem(episode)}.html"
 
 
-def _cues(site_dir: Path, episode: Episode) -> list[dict]:
+def _cues(site_dir: Path, episode: Episode) -> list[dict[str, str]]:
     relative = episode.transcript_files.get(VTT_TYPE)
     if not relative or not (site_dir / relative).is_file():
         return []
     cues = []
-    for caption in webvtt.read(str(site_dir / relative)):
+    for caption in webvtt.read(str(site_dir / relative)).captions:
         start = caption.start_time.in_milliseconds() / 1000
         end = caption.end_time.in_milliseconds() / 1000
         # webvtt-py leaves the cue's character references as written; the template escapes.
@@ -99,9 +99,9 @@ def _relative_to_page(relative: str) -> str:
     return f"../{relative}"
 
 
-def _episode_summary(episode: Episode, root: str, site_dir: Path | None) -> dict:
+def _episode_summary(episode: Episode, root: str, site_dir: Path | None) -> dict[str, object]:
     when = as_utc(episode.pub_date)
-    summary = {
+    summary: dict[str, object] = {
         "title": episode.title,
         "date": f"{when:%B} {when.day}, {when.year}",
         "date_iso": when.isoformat(),
@@ -134,7 +134,7 @@ def _episode_summary(episode: Episode, root: str, site_dir: Path | None) -> dict
     return summary
 
 
-def _show(library: LibraryConfig, art: str) -> dict:
+def _show(library: LibraryConfig, art: str) -> dict[str, str]:
     return {
         "title": library.title,
         "description": library.description,
