@@ -238,7 +238,9 @@ def render_pending(
                 job.revision,
                 audio,
                 audio_file=f"episodes/{stem}.mp3",
-                transcript_files={k: v for k, v in extras.items() if k != "chapters"},
+                transcript_files={
+                    k: v for k, v in extras.items() if k != "chapters" and v is not None
+                },
                 chapters_file=extras.get("chapters"),
             )
             report.rendered.append(job.guid)
