@@ -12,11 +12,13 @@ demo: setup
 
 test: setup
 	.venv/bin/ruff check src tests benchmarks
+	.venv/bin/mypy
 	.venv/bin/python -m pytest
 
 lint: setup
 	.venv/bin/ruff check src tests benchmarks
 	.venv/bin/ruff format --check src tests benchmarks
+	.venv/bin/mypy
 
 bench: setup
 	.venv/bin/python benchmarks/run_all.py
