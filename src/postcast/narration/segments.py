@@ -9,12 +9,23 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Iterable
+from typing import TypedDict, Unpack
 
 from postcast.models import Segment, SegmentKind
 from postcast.narration import normalize
 from postcast.narration.spoken import sentence, speak_urls, tidy
 
 Kind = SegmentKind
+
+
+class SegmentFields(TypedDict, total=False):
+    """The optional `Segment` fields a builder passes on, so mypy checks each call."""
+
+    pause_after: float
+    pause_before: float
+    voice: str | None
+    chapter: str | None
+
 
 # Seconds of silence after a segment of each kind; headings and display maths also get
 # silence before them, so a listener hears the structure.
@@ -44,16 +55,17 @@ def said(words: str) -> str:
     return normalize.normalize_text(words)
 
 
-def make(text: str, kind: Kind, **fields: object) -> Segment:
+def make(text: str, kind: Kind, **fields: Unpack[SegmentFields]) -> Segment:
     """A segment of already-normalised `text` with the pauses its kind gets."""
-    pauses: dict[str, object] = {
+    pauses: SegmentFields = {
         "pause_after": PAUSE_AFTER[kind],
         "pause_before": PAUSE_BEFORE.get(kind, 0.0),
     }
-    return Segment(text=text, kind=kind, **{**pauses, **fields})  # type: ignore[arg-type]
+    merged: SegmentFields = {**pauses, **fields}
+    return Segment(text=text, kind=kind, **merged)
 
 
-def prose(raw: str, kind: Kind, **fields: object) -> Segment | None:
+def prose(raw: str, kind: Kind, **fields: Unpack[SegmentFields]) -> Segment | None:
     """A segment of raw post text: tidied, URLs named, normalised; None when nothing to say."""
     text = speak_urls(tidy(raw))
     if not _WORDS.search(text):
@@ -82,13 +94,15 @@ def suffixed(segments: list[Segment], words: str) -> list[Segment]:
     return [*segments[:-1], dataclasses.replace(last, text=f"{sentence(last.text)} {said(words)}")]
 
 
-def restyled(segments: Iterable[Segment], kind: Kind, **fields: object) -> list[Segment]:
+def restyled(
+    segments: Iterable[Segment], kind: Kind, **fields: Unpack[SegmentFields]
+) -> list[Segment]:
     """Paragraphs and list items inside a quote, footnote or dialogue turn take its kind."""
     plain = (Kind.PARAGRAPH, Kind.LIST_ITEM)
     return [
-        dataclasses.replace(segment, kind=kind, **fields)  # type: ignore[arg-type]
+        dataclasses.replace(segment, kind=kind, **fields)
         if segment.kind in plain
-        else dataclasses.replace(segment, **fields)  # type: ignore[arg-type]
+        else dataclasses.replace(segment, **fields)
         for segment in segments
     ]
 
