@@ -34,15 +34,17 @@ def _font(pixels: int) -> Font:
     return ImageFont.load_default(size=pixels)  # Pillow's own scalable font
 
 
+def _bytes(rgb: tuple[float, float, float]) -> tuple[int, int, int]:
+    red, green, blue = rgb
+    return round(red * 255), round(green * 255), round(blue * 255)
+
+
 def _palette(rng: random.Random) -> tuple[tuple[int, int, int], tuple[int, int, int]]:
     """Two dark, saturated colours a third of the wheel apart: white text stays legible."""
     hue = rng.random()
     first = colorsys.hsv_to_rgb(hue, 0.75, 0.42)
     second = colorsys.hsv_to_rgb((hue + 0.12 + rng.random() * 0.2) % 1.0, 0.85, 0.22)
-    return (
-        tuple(round(channel * 255) for channel in first),  # type: ignore[return-value]
-        tuple(round(channel * 255) for channel in second),
-    )
+    return _bytes(first), _bytes(second)
 
 
 def _gradient(size: int, top: tuple[int, ...], bottom: tuple[int, ...]) -> Image.Image:
