@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from bs4 import BeautifulSoup
+from bs4 import BeautifulSoup, Tag
 
 from postcast.config import SourceConfig
 from postcast.models import Post
@@ -40,8 +40,8 @@ def _visible_soup(html: str) -> BeautifulSoup:
     return soup
 
 
-def _text_of(node: object) -> str:
-    return _SPACES.sub(" ", node.get_text(" ")).strip()  # type: ignore[attr-defined]
+def _text_of(node: Tag) -> str:
+    return _SPACES.sub(" ", node.get_text(" ")).strip()
 
 
 def visible_text(html: str) -> str:
