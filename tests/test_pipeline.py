@@ -7,17 +7,18 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import feedparser
 import pytest
+from tests.fakes.forummagnum_server import FakeForum, api_date, make_post
 
 from postcast import pipeline
 from postcast.config import Config, LibraryConfig, SourceConfig, SpeechConfig
 from postcast.errors import SpeechError
-from tests.fakes.forummagnum_server import FakeForum, api_date, make_post
 
 pytestmark = pytest.mark.slow
 NOW = datetime.now(UTC)
@@ -26,7 +27,8 @@ NOW = datetime.now(UTC)
 def _post(rng: random.Random, site: str, title: str, karma: int, **changes: Any) -> dict[str, Any]:
     users = [{"_id": "u1", "displayName": "Ada Example", "username": "ada", "slug": "ada"}]
     post = make_post(rng, NOW - timedelta(days=1, hours=len(title)), site, users)
-    body = " ".join(f"Sentence {n} of a post called {title}, long enough to read." for n in range(6))
+    sentence = "Sentence {} of a post called {}, long enough to read."
+    body = " ".join(sentence.format(n, title) for n in range(6))
     post.update(
         title=title,
         baseScore=karma,
@@ -129,7 +131,8 @@ def test_karma_rise_and_edit(tmp_path: Path, forums: Any) -> None:
     rising["baseScore"] = 45
     edited = next(p for p in lw.posts if p["title"] == "Hosted on LessWrong")
     edited["modifiedAt"] = api_date(NOW)
-    edited["contents"] = {**edited["contents"], "html": edited["contents"]["html"] + "<p>An added paragraph with a new thought in it.</p>"}  # fmt: skip
+    added = "<p>An added paragraph with a new thought in it.</p>"
+    edited["contents"] = {**edited["contents"], "html": edited["contents"]["html"] + added}
 
     report = pipeline.run_pass(config)
     assert report.new_episodes == 1 and len(report.rendered) == 2
@@ -166,3 +169,37 @@ def test_failing_source_and_failing_render_lose_nothing(
     report = pipeline.run_pass(config)
     assert not report.source_errors and len(report.rendered) == 1
     assert len(_titles(site)) == 3
+
+
+def test_archive_backfill_fills_top_feeds_in_the_past(tmp_path: Path) -> None:
+    rng = random.Random(11)
+    site_url = "https://www.lesswrong.com"
+
+    def classic(n: int, karma: int) -> dict[str, Any]:
+        posted = api_date(NOW - timedelta(days=700 + n))
+        return _post(rng, site_url, f"Classic number {n}", karma, postedAt=posted)
+
+    old = [classic(n, karma) for n, karma in enumerate((250, 400, 320, 90))]
+    recent = _post(rng, site_url, "Fresh this week", 220)
+    with FakeForum(posts=[*old, recent]) as forum:
+        config = _config(tmp_path, forum, forum, forum)
+        config.sources = [
+            replace(config.sources[0], name="lesswrong"),
+            replace(config.sources[0], name="lesswrong-archive", archive=True,
+                    karma_threshold=200, backfill_days=1000),
+        ]  # fmt: skip
+        report = pipeline.run_pass(config)
+    assert not report.source_errors and not report.failed
+    site = tmp_path / "site"
+    top = feedparser.parse((site / "feeds" / "lw-top.xml").read_bytes()).entries
+    assert sorted(e.title.split(" by ")[0] for e in top) == [
+        "LW - Classic number 0",  # karma 250
+        "LW - Classic number 1",  # 400
+        "LW - Classic number 2",  # 320; number 3 (90) is under the archive's threshold
+        "LW - Fresh this week",
+    ]
+    main = feedparser.parse((site / "feed.xml").read_bytes()).entries
+    assert main[0].title.startswith("LW - Fresh this week")  # the backfill sits in the past
+    classic = next(e for e in main if e.title.startswith("LW - Classic number 1"))
+    posted = next(p for p in old if p["title"] == "Classic number 1")["postedAt"]
+    assert classic.published_parsed[:6] == datetime.fromisoformat(posted).utctimetuple()[:6]

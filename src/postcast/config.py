@@ -68,6 +68,9 @@ class SourceConfig:
     timeout: float = 30.0
     max_retries: int = 5
     recheck_days: float = 3.0  # forummagnum: days re-read each run for karma and edits
+    # An archive source backfills old posts (for "top of all time" feeds): their episodes
+    # are dated by when they were posted, so they sit in the feeds' past, not on top.
+    archive: bool = False
 
 
 @dataclass

@@ -187,7 +187,8 @@ def _select(
     """Make (or exclude) the post's one episode; 1 if a new episode was created."""
     guid, code = episode_identity(post)
     title = episode_title(post, code)
-    key, pub_date = PostKey.of(post), stored.qualified_at
+    key = PostKey.of(post)
+    pub_date = post.posted_at if source_config.archive else stored.qualified_at
     assert pub_date is not None
     reason = is_eligible(post, source_config, opt_out)
     if reason is not None:
