@@ -14,11 +14,11 @@ from typing import Any
 
 import feedparser
 import pytest
-from tests.fakes.forummagnum_server import FakeForum, api_date, make_post
 
 from postcast import pipeline
 from postcast.config import Config, LibraryConfig, SourceConfig, SpeechConfig
 from postcast.errors import SpeechError
+from tests.fakes.forummagnum_server import FakeForum, api_date, make_post
 
 pytestmark = pytest.mark.slow
 NOW = datetime.now(UTC)

@@ -21,6 +21,7 @@ from urllib.parse import parse_qs, urlsplit
 import graphql
 from graphql import FieldNode, FragmentDefinitionNode, OperationDefinitionNode
 from graphql.utilities import value_from_ast_untyped
+
 from tests.fakes.forummagnum_posts import (
     RSS_THRESHOLDS,
     api_date,

@@ -124,6 +124,7 @@ def test_run_once_publishes_and_reports_a_failing_source(tmp_path: Path) -> None
     from datetime import UTC, datetime, timedelta
 
     import feedparser
+
     from tests.fakes.forummagnum_server import FakeForum, make_post
 
     rng = random.Random(5)

@@ -5,11 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-from tests.publishing.publishing_samples import tone_mp3
-
 from postcast.config import FeedConfig, LibraryConfig
 from postcast.models import Chapter, Episode, EpisodeAudio, Post, TimedSegment
 from postcast.publishing import publish_site, write_episode_extras
+from tests.publishing.publishing_samples import tone_mp3
 
 
 def build_site(site_dir: Path, base_url: str, seconds: float = 6.0) -> Episode:

@@ -10,12 +10,12 @@ from typing import Any
 
 import httpx
 import pytest
-from tests.fakes.forummagnum_server import FakeForum, ManualClock, api_date, generate_posts
 
 from postcast.config import SourceConfig
 from postcast.errors import ConfigError, SourceError
 from postcast.sources.forummagnum import MAX_OFFSET, PAGE_SIZE, ForumMagnumSource
 from postcast.sources.polite import Pacer
+from tests.fakes.forummagnum_server import FakeForum, ManualClock, api_date, generate_posts
 
 NOW = datetime(2025, 6, 8, tzinfo=UTC)
 WEEK_AGO = NOW - timedelta(days=7)

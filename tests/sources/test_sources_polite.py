@@ -10,10 +10,10 @@ from email.utils import format_datetime
 
 import httpx
 import pytest
-from tests.fakes.forummagnum_server import FakeForum, ManualClock
 
 from postcast.errors import SourceError
 from postcast.sources.polite import USER_AGENT, Pacer, PoliteClient, retry_after_seconds
+from tests.fakes.forummagnum_server import FakeForum, ManualClock
 
 
 def test_retry_after_forms() -> None:

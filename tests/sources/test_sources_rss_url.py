@@ -8,6 +8,12 @@ from typing import Any
 
 import httpx
 import pytest
+
+from postcast.config import SourceConfig
+from postcast.errors import InputError, SourceError
+from postcast.sources.polite import Pacer
+from postcast.sources.registry import create_source
+from postcast.sources.url import fetch_article
 from tests.fakes.forummagnum_server import (
     FakeForum,
     ManualClock,
@@ -15,12 +21,6 @@ from tests.fakes.forummagnum_server import (
     article_page,
     generate_posts,
 )
-
-from postcast.config import SourceConfig
-from postcast.errors import InputError, SourceError
-from postcast.sources.polite import Pacer
-from postcast.sources.registry import create_source
-from postcast.sources.url import fetch_article
 
 NOW = datetime(2025, 6, 8, tzinfo=UTC)
 
