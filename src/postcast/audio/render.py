@@ -64,6 +64,13 @@ class Timeline:
         elif spoken.segment.text.strip():
             self.timings.append(TimedSegment(start, start + length, spoken.segment.text))
 
+    def sentences(self, duration: float) -> list[TimedSegment]:
+        """The timings, none past the end: start + length sums can pass `duration`
+        (samples / rate) in the last floating-point digit."""
+        return [
+            TimedSegment(min(t.start, duration), min(t.end, duration), t.text) for t in self.timings
+        ]
+
     def chapters(self, duration: float) -> list[Chapter]:
         ends = [start for start, _ in self.chapter_starts[1:]]
         ends.append(duration)
@@ -210,7 +217,7 @@ def render_audio(
         duration=duration,
         size=out_path.stat().st_size,
         chapters=chapters,
-        timings=timeline.timings,
+        timings=timeline.sentences(duration),
         loudness_lufs=_finite_or_none(measured.loudness_lufs),
         true_peak_dbtp=_finite_or_none(measured.true_peak_dbtp),
     )
