@@ -94,6 +94,9 @@ class SpeechConfig:
     cache_max_mb: int = 2048
     quality_gate: bool = False
     quality_max_wer: float = 0.35
+    # The intro and outro are heard in every episode: their sentences always pass a
+    # stricter gate (more takes, best kept) unless this is 0.
+    intro_max_wer: float = 0.1
 
 
 @dataclass

@@ -93,3 +93,32 @@ def test_sentence_that_never_passes_is_retried_then_flagged(
     assert any("flagged" in task for task, _, _ in reports)
     assert text in caplog.text
     assert not list(tmp_path.rglob("*.flac")), "a flagged take is not cached"
+
+
+class VaryingEspeak(CountingEspeak):
+    """Pretends its takes differ, like Piper's, so the intro gate may ask for more."""
+
+    takes_vary = True
+
+
+@pytest.mark.slow
+def test_intro_and_outro_always_get_the_strict_gate(tmp_path: Path) -> None:
+    if shutil.which("espeak-ng") is None:
+        pytest.skip("espeak-ng is not installed")
+    config = SpeechConfig(engine="espeak", cache_dir=str(tmp_path))  # quality_gate off
+    intro, body = "Welcome to the show.", "The committee approved the budget."
+    script = Script(
+        "t",
+        (Segment(intro, SegmentKind.INTRO), Segment(body, SegmentKind.PARAGRAPH)),
+    )
+    engine = VaryingEspeak(config, Mispronouncing())
+    items = list(speak(script, config, AUDIO, engine=engine))
+    assert engine.calls.count(intro) == 5, "the first take and four more"
+    assert engine.calls.count(body) == 1, "the body is not gated by default"
+    assert not items[0].flagged, "the best intro take is kept, not flagged"
+    assert len(list(tmp_path.rglob("*.flac"))) == 2, "and cached, so later episodes reuse it"
+
+    steady = CountingEspeak(config, Mispronouncing())  # identical takes: retakes are pointless
+    list(speak(script, SpeechConfig(engine="espeak", cache_dir=str(tmp_path / "b")), AUDIO,
+               engine=steady))  # fmt: skip
+    assert steady.calls == [intro, body]

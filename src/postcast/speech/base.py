@@ -44,6 +44,9 @@ class SpeechEngine(ABC):
     """
 
     name: str = ""
+    # Whether a second take of the same sentence can sound different (Piper samples
+    # noise; espeak-ng does not): retakes only help an engine whose takes vary.
+    takes_vary: bool = True
 
     def __init__(
         self, config: SpeechConfig, lexicon: PronunciationLexicon | None = None, threads: int = 0

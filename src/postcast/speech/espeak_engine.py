@@ -26,6 +26,7 @@ TIMEOUT_SECONDS = 60.0
 
 class EspeakEngine(SpeechEngine):
     name = "espeak"
+    takes_vary = False
 
     def _binary(self) -> str:
         found = shutil.which(BINARY)

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from postcast.config import AudioConfig, SpeechConfig
-from postcast.models import Script, Segment
+from postcast.models import Script, Segment, SegmentKind
 from postcast.progress import Progress, no_progress
 from postcast.speech.base import PronunciationLexicon, SpeechEngine, SpokenSegment
 from postcast.speech.cache import SentenceCache, cache_key
@@ -28,6 +28,8 @@ from postcast.speech.workers import Synthesizer, plan_for
 
 logger = logging.getLogger(__name__)
 EXTRA_TAKES = 2  # new takes the quality gate may ask for after the first
+INTRO_EXTRA_TAKES = 4  # the intro and outro are heard in every episode: try harder
+FRAMING = (SegmentKind.INTRO, SegmentKind.OUTRO)
 
 
 class VoiceAssigner:
@@ -59,6 +61,7 @@ class _Pending:
     sentences: list[str]
     keys: list[str]
     parts: list[np.ndarray | _Job] = field(default_factory=list)
+    gate: QualityGate | None = None
 
 
 def speak(
@@ -102,10 +105,15 @@ class _Renderer:
         self.plan = plan_for(engine, speech, self.total)
         self.synthesizer = Synthesizer(engine, self.plan, speech, lexicon)
         self.gate = QualityGate(speech.quality_max_wer) if speech.quality_gate else None
+        self.framing_gate = (
+            QualityGate(speech.intro_max_wer)
+            if speech.intro_max_wer and engine.takes_vary
+            else None
+        )
         self.lookahead = max(8, 4 * self.plan.workers)
         self.voices = VoiceAssigner(speech.voices)
         self.sample_rate = engine.sample_rate
-        self._identities: dict[str | None, str] = {}
+        self._identities: dict[str, str] = {}
         self._in_flight: dict[str, _Job] = {}
         self.done = 0
         self.flagged = 0
@@ -127,18 +135,26 @@ class _Renderer:
         while window:
             yield self._finish(window.popleft())
 
-    def _identity(self, voice: str | None) -> str:
-        if voice not in self._identities:
+    def _gate_for(self, segment: Segment) -> QualityGate | None:
+        if segment.kind in FRAMING and self.framing_gate is not None:
+            return self.framing_gate
+        return self.gate
+
+    def _identity(self, voice: str | None, gate: QualityGate | None) -> str:
+        key = f"{voice}|{gate.max_wer if gate else None}"
+        if key not in self._identities:
             identity = self.engine.identity(voice)
-            if self.gate is not None:  # a gated take is a checked take: keep them apart
-                identity += f"|gate<={self.gate.max_wer}"
-            self._identities[voice] = identity
-        return self._identities[voice]
+            if gate is not None:  # a gated take is a checked take: keep them apart
+                identity += f"|gate<={gate.max_wer}"
+            self._identities[key] = identity
+        return self._identities[key]
 
     def _start(self, segment: Segment, sentences: list[str]) -> _Pending:
         voice = self.voices.voice_for(segment.voice)
-        identity = self._identity(voice)
-        pending = _Pending(segment, voice, sentences, [cache_key(identity, s) for s in sentences])
+        gate = self._gate_for(segment)
+        identity = self._identity(voice, gate)
+        keys = [cache_key(identity, s) for s in sentences]
+        pending = _Pending(segment, voice, sentences, keys, gate=gate)
         misses: list[int] = []
         for position, key in enumerate(pending.keys):
             cached = self.cache.get(key)
@@ -169,7 +185,7 @@ class _Renderer:
         flagged: list[str] = []
         for text, key, part in zip(pending.sentences, pending.keys, pending.parts, strict=True):
             if isinstance(part, _Job):
-                take, ok = self._fresh(text, pending.voice, part)
+                take, ok = self._fresh(text, pending.voice, part, pending.gate)
                 if ok:
                     self.cache.put(key, take, self.sample_rate)
                 else:
@@ -182,21 +198,27 @@ class _Renderer:
             self.progress("speech", self.done, self.total)
         return self._assemble(pending, takes, tuple(flagged))
 
-    def _fresh(self, text: str, voice: str | None, job: _Job) -> tuple[np.ndarray, bool]:
-        """A newly synthesised sentence, trimmed, through the quality gate if it is on."""
+    def _fresh(
+        self, text: str, voice: str | None, job: _Job, gate: QualityGate | None
+    ) -> tuple[np.ndarray, bool]:
+        """A newly synthesised sentence, trimmed, through its quality gate if it has one."""
         take = trim_silence(job.future.result()[job.index], self.sample_rate)
-        if self.gate is None:
+        if gate is None:
             return take, True
-        best, best_wer = take, self.gate.score(text, take, self.sample_rate)
-        for _ in range(EXTRA_TAKES):
-            if self.gate.passes(best_wer):
+        best, best_wer = take, gate.score(text, take, self.sample_rate)
+        extra_takes = INTRO_EXTRA_TAKES if gate is self.framing_gate else EXTRA_TAKES
+        for _ in range(extra_takes):
+            if gate.passes(best_wer):
                 break
             retry = self.synthesizer.submit([text], voice).result()[0]
             retry = trim_silence(retry, self.sample_rate)
-            wer = self.gate.score(text, retry, self.sample_rate)
+            wer = gate.score(text, retry, self.sample_rate)
             if wer < best_wer:
                 best, best_wer = retry, wer
-        if self.gate.passes(best_wer):
+        if gate.passes(best_wer):
+            return best, True
+        if gate is self.framing_gate:  # the best of several takes: keep it, don't flag it
+            logger.info("intro/outro: best take of %r has WER %.2f", text, best_wer)
             return best, True
         self.flagged += 1
         logger.warning("quality gate: best take of %r has WER %.2f", text, best_wer)
