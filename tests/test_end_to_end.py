@@ -168,17 +168,21 @@ def test_episode_starts_with_the_intro(demo_site: Path) -> None:
     from scipy.signal import resample_poly
 
     model = WhisperModel(str(get_model_path()), device="cpu", compute_type="int8")
-    # The recogniser is told the show's vocabulary, as a listener would know it.
+    # The recogniser is told the episode's names, as a listener would know them.
     pieces, _ = model.transcribe(
         resample_poly(clip, 160, 441).astype(np.float32),
         beam_size=5,
-        initial_prompt="The Nonlinear Library. LessWrong.",
+        initial_prompt="The Nonlinear Library. Mira Okafor. LessWrong.",
     )
     heard = " ".join(piece.text for piece in pieces)
     # Whisper's own normaliser puts script and transcript in one form (digits, spelling).
-    scoring = EnglishTextNormalizer()
-    error = jiwer.wer(scoring(intro), scoring(heard))
+    error = jiwer.wer(_scoring_form(intro), _scoring_form(heard))
     assert error <= 0.10, (heard, error)
+
+
+def _scoring_form(text: str) -> str:
+    """Whisper's own normaliser (digits, one spelling), and "March 14" = "March 14th"."""
+    return re.sub(r"\b(\d+)(st|nd|rd|th)\b", r"\1", EnglishTextNormalizer()(text))
 
 
 def _intro_end(vtt: Path) -> float:

@@ -96,7 +96,7 @@ class SpeechConfig:
     quality_max_wer: float = 0.35
     # The intro and outro are heard in every episode: their sentences always pass a
     # stricter gate (more takes, best kept) unless this is 0.
-    intro_max_wer: float = 0.1
+    intro_max_wer: float = 0.05
 
 
 @dataclass

@@ -113,7 +113,7 @@ def test_intro_and_outro_always_get_the_strict_gate(tmp_path: Path) -> None:
     )
     engine = VaryingEspeak(config, Mispronouncing())
     items = list(speak(script, config, AUDIO, engine=engine))
-    assert engine.calls.count(intro) == 5, "the first take and four more"
+    assert engine.calls.count(intro) == 6, "the first take and five more"
     assert engine.calls.count(body) == 1, "the body is not gated by default"
     assert not items[0].flagged, "the best intro take is kept, not flagged"
     assert len(list(tmp_path.rglob("*.flac"))) == 2, "and cached, so later episodes reuse it"

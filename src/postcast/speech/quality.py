@@ -83,7 +83,7 @@ class QualityGate:
                 )
             return self._model
 
-    def transcribe(self, audio: np.ndarray, sample_rate: int) -> str:
+    def transcribe(self, audio: np.ndarray, sample_rate: int, hotwords: str | None = None) -> str:
         from scipy.signal import resample_poly  # ~2 s to import; only needed with the gate
 
         common = gcd(sample_rate, WHISPER_RATE)
@@ -95,12 +95,19 @@ class QualityGate:
             temperature=0.0,
             condition_on_previous_text=False,
             without_timestamps=True,
+            hotwords=hotwords,
         )
         return " ".join(segment.text.strip() for segment in segments)
 
     def score(self, text: str, audio: np.ndarray, sample_rate: int) -> float:
-        """Word error rate of `audio` heard back against the `text` it should say."""
-        return word_error_rate(text, self.transcribe(audio, sample_rate))
+        """Word error rate of `audio` heard back against the `text` it should say.
+
+        The names in `text` are given to the recogniser as hot words: a listener knows
+        the show's and the author's names, and the gate judges the voice, not whether
+        tiny.en has heard of LessWrong.
+        """
+        names = " ".join(dict.fromkeys(re.findall(r"\b[A-Z][\w'-]+", text)))
+        return word_error_rate(text, self.transcribe(audio, sample_rate, names or None))
 
     def passes(self, wer: float) -> bool:
         return wer <= self.max_wer

@@ -28,7 +28,7 @@ from postcast.speech.workers import Synthesizer, plan_for
 
 logger = logging.getLogger(__name__)
 EXTRA_TAKES = 2  # new takes the quality gate may ask for after the first
-INTRO_EXTRA_TAKES = 4  # the intro and outro are heard in every episode: try harder
+INTRO_EXTRA_TAKES = 5  # the intro and outro are heard in every episode: try harder
 FRAMING = (SegmentKind.INTRO, SegmentKind.OUTRO)
 
 
