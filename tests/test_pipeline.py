@@ -18,7 +18,7 @@ import pytest
 from postcast import pipeline
 from postcast.config import Config, LibraryConfig, SourceConfig, SpeechConfig
 from postcast.errors import SpeechError
-from tests.fakes.forummagnum_server import FakeForum, api_date, make_post
+from tests.fakes.forummagnum_server import FakeForum, api_date, article_page, make_post
 
 pytestmark = pytest.mark.slow
 NOW = datetime.now(UTC)
@@ -203,3 +203,23 @@ def test_archive_backfill_fills_top_feeds_in_the_past(tmp_path: Path) -> None:
     classic = next(e for e in main if e.title.startswith("LW - Classic number 1"))
     posted = next(p for p in old if p["title"] == "Classic number 1")["postedAt"]
     assert classic.published_parsed[:6] == datetime.fromisoformat(posted).utctimetuple()[:6]
+
+
+def test_add_url_publishes_one_article_once(tmp_path: Path) -> None:
+    paragraphs = [
+        f"Paragraph {n} explains how the lighthouse keeper kept his records in order." * 2
+        for n in range(5)
+    ]
+    page = article_page("Notes from a lighthouse", "Grace Keeper", "2025-04-03", paragraphs)
+    with FakeForum() as server:
+        server.add_page("/essays/lighthouse", page)
+        config = _config(tmp_path, server, server, server)
+        config.sources = []
+        url = server.url + "/essays/lighthouse"
+        first = pipeline.add_url(config, url)
+        again = pipeline.add_url(config, url)
+    assert len(first.rendered) == 1 and again.rendered == [] and again.new_episodes == 0
+    site = tmp_path / "site"
+    assert _titles(site) == ["Notes from a lighthouse by Grace Keeper"]
+    entry = feedparser.parse((site / "feed.xml").read_bytes()).entries[0]
+    assert entry.link == url
