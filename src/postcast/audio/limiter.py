@@ -36,6 +36,7 @@ class TruePeakLimiter:
         release_db_per_s: float = 120.0,
     ) -> None:
         self.ceiling_dbtp = ceiling_dbtp
+        self._ceiling = 10.0 ** (ceiling_dbtp / 20.0)
         self.window = max(2, round(lookahead_s * sample_rate))
         self._release_per_sample = release_db_per_s / sample_rate
         self._oversampler = Oversampler()
@@ -63,7 +64,7 @@ class TruePeakLimiter:
         return self.process(np.zeros(self.latency))
 
     def _needed(self, data: np.ndarray) -> np.ndarray:
-        peaks = np.concatenate([self._last_peak, self._oversampler.peaks(data)])
+        peaks = np.concatenate([self._last_peak, self._oversampler.peaks(data, self._ceiling)])
         self._last_peak = peaks[-1:]
         # Covers the band-limited signal from one sample before to one after.
         around = np.maximum(peaks[:-1], peaks[1:])

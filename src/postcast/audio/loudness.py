@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 import soundfile as sf
 from scipy import signal
+from scipy.ndimage import maximum_filter1d
 
 ABSOLUTE_GATE_LUFS = -70.0
 RELATIVE_GATE_LU = -10.0
@@ -141,15 +142,36 @@ class Oversampler:
         phases = [taps[phase::OVERSAMPLING] for phase in range(OVERSAMPLING)]
         # Phase 0 of a windowed sinc cut off at 1/4 is a pure delay (its other taps
         # are zero): a scaled copy of the input, no filtering needed.
-        self._passthrough_gain = float(phases[0][FILTER_DELAY])
+        self.passthrough_gain = float(phases[0][FILTER_DELAY])
         self._phases = phases[1:]
+        # Column p correlates a window of the input with phase p (convolution order).
+        self._kernels = np.stack([phase[::-1] for phase in self._phases], axis=1)
+        # No interpolated value exceeds the window's largest magnitude times this.
+        self._bound_gain = max(float(np.abs(phase).sum()) for phase in self._phases)
         self._history = np.zeros(len(phases[0]) - 1)
 
-    def peaks(self, chunk: np.ndarray) -> np.ndarray:
+    def peaks(self, chunk: np.ndarray, floor: float = 0.0) -> np.ndarray:
+        """The peaks, exact where they may exceed `floor`; elsewhere some value <= `floor`.
+
+        Speech spends most of its time well below the loudest peaks, so with a
+        floor (the limiter's ceiling, the peak found so far) only the few samples
+        whose neighbourhood is loud enough are interpolated.
+        """
         data = np.concatenate([self._history, np.asarray(chunk, dtype=np.float64)])
         self._history = data[len(data) - len(self._history) :]
         delayed = data[len(self._history) - FILTER_DELAY : len(data) - FILTER_DELAY]
-        peak: np.ndarray = np.abs(delayed) * self._passthrough_gain
+        peak: np.ndarray = np.abs(delayed) * self.passthrough_gain
+        width = len(self._history) + 1
+        if floor > 0.0:
+            magnitude = np.abs(data)
+            # bound[n]: the largest magnitude in data[n : n + width], times the gain.
+            local = maximum_filter1d(magnitude, width, origin=-(width // 2))
+            loud = np.flatnonzero(local[: len(peak)] * self._bound_gain > floor)
+            if len(loud) * 3 < len(peak):  # else filtering everything is cheaper
+                windows = np.lib.stride_tricks.sliding_window_view(data, width)[loud]
+                interpolated = np.abs(windows @ self._kernels).max(axis=1)
+                peak[loud] = np.maximum(peak[loud], interpolated)
+                return peak
         for phase in self._phases:
             np.maximum(peak, np.abs(np.convolve(data, phase, "valid")), out=peak)
         return peak
@@ -164,7 +186,10 @@ class TruePeakMeter:
 
     def add(self, chunk: np.ndarray) -> None:
         if len(chunk):
-            self.peak = max(self.peak, float(self._oversampler.peaks(chunk).max()))
+            # A sample's own value is a peak too: only louder neighbourhoods matter.
+            sample_peak = float(np.abs(chunk).max()) * self._oversampler.passthrough_gain
+            peaks = self._oversampler.peaks(chunk, max(self.peak, sample_peak))
+            self.peak = max(self.peak, float(peaks.max()))
 
     def finish(self) -> float:
         # Flush the filter so the last samples' interpolated peaks are seen too.
