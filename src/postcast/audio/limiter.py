@@ -57,7 +57,10 @@ class TruePeakLimiter:
         self.max_reduction_db = max(self.max_reduction_db, float(reduction.max()))
         delayed = np.concatenate([self._delay_line, data])
         self._delay_line = delayed[len(data) :]
-        return delayed[: len(data)] * 10.0 ** (-reduction / 20.0)
+        output = delayed[: len(data)]
+        reduced = np.flatnonzero(reduction)
+        output[reduced] *= 10.0 ** (-reduction[reduced] / 20.0)
+        return output
 
     def flush(self) -> np.ndarray:
         """The last `latency` samples still held back."""
@@ -68,9 +71,10 @@ class TruePeakLimiter:
         self._last_peak = peaks[-1:]
         # Covers the band-limited signal from one sample before to one after.
         around = np.maximum(peaks[:-1], peaks[1:])
-        with np.errstate(divide="ignore"):
-            level_db = 20.0 * np.log10(around)
-        needed: np.ndarray = np.maximum(level_db - self.ceiling_dbtp, 0.0)
+        # Most samples are under the ceiling: take logarithms of the others only.
+        over = np.flatnonzero(around > self._ceiling)
+        needed = np.zeros(len(around))
+        needed[over] = np.maximum(20.0 * np.log10(around[over]) - self.ceiling_dbtp, 0.0)
         return needed
 
     def _release(self, needed: np.ndarray) -> np.ndarray:

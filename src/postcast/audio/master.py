@@ -93,7 +93,7 @@ def measure_encoded(source: Path | BinaryIO) -> Measured:
     with sf.SoundFile(source) as decoded:
         loudness, peak = LoudnessMeter(decoded.samplerate), TruePeakMeter()
         for block in decoded.blocks(blocksize=READ_CHUNK, dtype="float64", always_2d=True):
-            mono = block.mean(axis=1)
+            mono = block[:, 0] if block.shape[1] == 1 else block.mean(axis=1)
             loudness.add(mono)
             peak.add(mono)
     return Measured(loudness.integrated(), peak.finish())
