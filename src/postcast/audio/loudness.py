@@ -71,8 +71,17 @@ class LoudnessMeter:
         self.samples = 0
 
     def add(self, chunk: np.ndarray) -> None:
+        self.add_weighted(self.weight(chunk))
+
+    def weight(self, chunk: np.ndarray) -> np.ndarray:
+        """The chunk K-weighted, continuing from the previous chunk's filter state."""
         samples = np.asarray(chunk, dtype=np.float64)
+        weighted: np.ndarray
         weighted, self._state = signal.sosfilt(self._sos, samples, zi=self._state)
+        return weighted
+
+    def add_weighted(self, weighted: np.ndarray) -> None:
+        """Count an already K-weighted chunk (from `weight`, possibly scaled)."""
         self.samples += len(weighted)
         squares = weighted * weighted
         start = 0
