@@ -14,6 +14,7 @@ from __future__ import annotations
 import io
 import math
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import BinaryIO
@@ -63,27 +64,35 @@ def run_chain(
     """Gain, limit and encode `total` samples; the output lines up with the input.
 
     `listen` sees the encoder's input; with `write` None nothing is encoded.
+    LAME (which releases the GIL) encodes one block in a worker thread while the
+    next is limited: at most one block waits, so memory stays flat.
     """
     limiter = TruePeakLimiter(cfg.sample_rate, settings.ceiling_dbtp)
     encoder = Mp3Encoder(cfg.sample_rate, cfg.bitrate_kbps) if write is not None else None
     gain = 10.0 ** (settings.gain_db / 20.0)
     to_skip, done = limiter.latency, 0  # the limiter's first output is its delay line
+    pending: Future[object] | None = None
 
     def emit(limited: np.ndarray) -> None:
-        nonlocal to_skip, done
+        nonlocal to_skip, done, pending
         skipped = min(to_skip, len(limited))
         limited, to_skip = limited[skipped:], to_skip - skipped
         limited = limited[: total - done]
         if len(limited):
             listen(limited)
             if encoder is not None and write is not None:
-                write(encoder.encode(limited))
+                if pending is not None:
+                    pending.result()  # in order, and any error surfaces here
+                pending = worker.submit(lambda: write(encoder.encode(limited)))
             done += len(limited)
             on_samples(done)
 
-    for block in blocks:
-        emit(limiter.process(block * gain))
-    emit(limiter.flush())
+    with ThreadPoolExecutor(max_workers=1) as worker:
+        for block in blocks:
+            emit(limiter.process(block * gain))
+        emit(limiter.flush())
+        if pending is not None:
+            pending.result()
     if encoder is not None and write is not None:
         write(encoder.flush())
 
