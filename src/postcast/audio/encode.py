@@ -15,9 +15,9 @@ from postcast.errors import InputError
 
 MIN_BITRATE_KBPS = 64
 MAX_BITRATE_KBPS = 96
-# 0 best .. 9 fastest. LAME's default 5: twice as fast as 2 (the calibration encodes
-# minutes of audio several times) and no audible difference on 64 kbps speech.
-LAME_QUALITY = 5
+# 0 best .. 9 fastest. 7 (fast mode, no noise-shaping search): about 1.8x faster than
+# LAME's default 5, and no audible difference on 64 kbps speech.
+LAME_QUALITY = 7
 
 
 class Mp3Encoder:

@@ -36,6 +36,7 @@ class TruePeakLimiter:
         release_db_per_s: float = 120.0,
     ) -> None:
         self.ceiling_dbtp = ceiling_dbtp
+        self._ceiling = 10.0 ** (ceiling_dbtp / 20.0)
         self.window = max(2, round(lookahead_s * sample_rate))
         self._release_per_sample = release_db_per_s / sample_rate
         self._oversampler = Oversampler()
@@ -56,20 +57,24 @@ class TruePeakLimiter:
         self.max_reduction_db = max(self.max_reduction_db, float(reduction.max()))
         delayed = np.concatenate([self._delay_line, data])
         self._delay_line = delayed[len(data) :]
-        return delayed[: len(data)] * 10.0 ** (-reduction / 20.0)
+        output = delayed[: len(data)]
+        reduced = np.flatnonzero(reduction)
+        output[reduced] *= 10.0 ** (-reduction[reduced] / 20.0)
+        return output
 
     def flush(self) -> np.ndarray:
         """The last `latency` samples still held back."""
         return self.process(np.zeros(self.latency))
 
     def _needed(self, data: np.ndarray) -> np.ndarray:
-        peaks = np.concatenate([self._last_peak, self._oversampler.peaks(data)])
+        peaks = np.concatenate([self._last_peak, self._oversampler.peaks(data, self._ceiling)])
         self._last_peak = peaks[-1:]
         # Covers the band-limited signal from one sample before to one after.
         around = np.maximum(peaks[:-1], peaks[1:])
-        with np.errstate(divide="ignore"):
-            level_db = 20.0 * np.log10(around)
-        needed: np.ndarray = np.maximum(level_db - self.ceiling_dbtp, 0.0)
+        # Most samples are under the ceiling: take logarithms of the others only.
+        over = np.flatnonzero(around > self._ceiling)
+        needed = np.zeros(len(around))
+        needed[over] = np.maximum(20.0 * np.log10(around[over]) - self.ceiling_dbtp, 0.0)
         return needed
 
     def _release(self, needed: np.ndarray) -> np.ndarray:

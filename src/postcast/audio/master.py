@@ -3,8 +3,8 @@
 Gain alone would hit -16 LUFS, but speech has 18-20 dB between its loudness and
 its peaks, so the limiter must take 2-4 dB off the peaks, which lowers the
 loudness by 1-2 LU; MP3's low-pass then removes a little more (K-weighting
-counts high frequencies extra). So the chain is calibrated by running it, MP3
-round trip included, over an excerpt of the episode (at most a few minutes, spread
+counts high frequencies extra). So the chain is calibrated by running it (MP3
+round trip included once) over an excerpt of the episode (at most a few minutes, spread
 over its whole length) until the decoded excerpt meets the targets, and the
 final file is measured after decoding as well.
 """
@@ -14,6 +14,7 @@ from __future__ import annotations
 import io
 import math
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import BinaryIO
@@ -56,29 +57,44 @@ def run_chain(
     total: int,
     settings: Mastering,
     cfg: AudioConfig,
-    write: Callable[[bytes], object],
+    write: Callable[[bytes], object] | None,
     on_samples: Callable[[int], None] = lambda done: None,
+    listen: Callable[[np.ndarray], None] = lambda limited: None,
 ) -> None:
-    """Gain, limit and encode `total` samples; the output lines up with the input."""
+    """Gain, limit and encode `total` samples; the output lines up with the input.
+
+    `listen` sees the encoder's input; with `write` None nothing is encoded.
+    LAME (which releases the GIL) encodes one block in a worker thread while the
+    next is limited: at most one block waits, so memory stays flat.
+    """
     limiter = TruePeakLimiter(cfg.sample_rate, settings.ceiling_dbtp)
-    encoder = Mp3Encoder(cfg.sample_rate, cfg.bitrate_kbps)
+    encoder = Mp3Encoder(cfg.sample_rate, cfg.bitrate_kbps) if write is not None else None
     gain = 10.0 ** (settings.gain_db / 20.0)
     to_skip, done = limiter.latency, 0  # the limiter's first output is its delay line
+    pending: Future[object] | None = None
 
     def emit(limited: np.ndarray) -> None:
-        nonlocal to_skip, done
+        nonlocal to_skip, done, pending
         skipped = min(to_skip, len(limited))
         limited, to_skip = limited[skipped:], to_skip - skipped
         limited = limited[: total - done]
         if len(limited):
-            write(encoder.encode(limited))
+            listen(limited)
+            if encoder is not None and write is not None:
+                if pending is not None:
+                    pending.result()  # in order, and any error surfaces here
+                pending = worker.submit(lambda: write(encoder.encode(limited)))
             done += len(limited)
             on_samples(done)
 
-    for block in blocks:
-        emit(limiter.process(block * gain))
-    emit(limiter.flush())
-    write(encoder.flush())
+    with ThreadPoolExecutor(max_workers=1) as worker:
+        for block in blocks:
+            emit(limiter.process(block * gain))
+        emit(limiter.flush())
+        if pending is not None:
+            pending.result()
+    if encoder is not None and write is not None:
+        write(encoder.flush())
 
 
 def measure_encoded(source: Path | BinaryIO) -> Measured:
@@ -86,7 +102,7 @@ def measure_encoded(source: Path | BinaryIO) -> Measured:
     with sf.SoundFile(source) as decoded:
         loudness, peak = LoudnessMeter(decoded.samplerate), TruePeakMeter()
         for block in decoded.blocks(blocksize=READ_CHUNK, dtype="float64", always_2d=True):
-            mono = block.mean(axis=1)
+            mono = block[:, 0] if block.shape[1] == 1 else block.mean(axis=1)
             loudness.add(mono)
             peak.add(mono)
     return Measured(loudness.integrated(), peak.finish())
@@ -112,11 +128,29 @@ def _chunks(samples: np.ndarray, size: int) -> Iterator[np.ndarray]:
         yield samples[start : start + size].astype(np.float64)
 
 
-def _simulate(excerpt: np.ndarray, settings: Mastering, cfg: AudioConfig) -> Measured:
-    encoded = io.BytesIO()
-    run_chain(_chunks(excerpt, cfg.sample_rate), len(excerpt), settings, cfg, encoded.write)
+def _simulate(
+    excerpt: np.ndarray, settings: Mastering, cfg: AudioConfig, mp3: bool
+) -> tuple[Measured, Measured | None]:
+    """The excerpt through the chain, measured before encoding and, with `mp3`, decoded."""
+    loudness, peak = LoudnessMeter(cfg.sample_rate), TruePeakMeter()
+
+    def listen(limited: np.ndarray) -> None:
+        loudness.add(limited)
+        peak.add(limited)
+
+    encoded = io.BytesIO() if mp3 else None
+    write = encoded.write if encoded is not None else None
+    blocks = _chunks(excerpt, cfg.sample_rate)
+    run_chain(blocks, len(excerpt), settings, cfg, write, listen=listen)
+    limited = Measured(loudness.integrated(), peak.finish())
+    if encoded is None:
+        return limited, None
     encoded.seek(0)
-    return measure_encoded(encoded)
+    return limited, measure_encoded(encoded)
+
+
+def _difference(decoded: float, limited: float) -> float:
+    return decoded - limited if math.isfinite(decoded) and math.isfinite(limited) else 0.0
 
 
 def initial_settings(episode_lufs: float, cfg: AudioConfig) -> Mastering:
@@ -130,6 +164,11 @@ def calibrate(excerpt: np.ndarray, episode_lufs: float, cfg: AudioConfig) -> Mas
     The limiter flattens the loudness-versus-gain curve (+1 dB of gain may give
     only +0.3 LU), so the gain is found by the secant method on the excerpt's
     measured loudness, while the ceiling drops by any decoded overshoot.
+
+    Only the first round goes through MP3 and back: it tells how far decoding
+    moves the loudness and the true peak from the encoder's input. Later rounds
+    measure the encoder's input and add those offsets (the final file is still
+    measured decoded, and corrected if it misses).
     """
     settings = initial_settings(episode_lufs, cfg)
     meter = LoudnessMeter(cfg.sample_rate)
@@ -138,8 +177,18 @@ def calibrate(excerpt: np.ndarray, episode_lufs: float, cfg: AudioConfig) -> Mas
         return settings
     target = cfg.loudness_lufs + meter.integrated() - episode_lufs  # the excerpt's share
     previous: tuple[float, float] | None = None
-    for _ in range(CALIBRATION_ROUNDS):
-        measured = _simulate(excerpt, settings, cfg)
+    offsets = Measured(0.0, 0.0)  # decoded minus encoder input, from the first round
+    for round_ in range(CALIBRATION_ROUNDS):
+        limited, decoded = _simulate(excerpt, settings, cfg, mp3=round_ == 0)
+        if decoded is not None:
+            offsets = Measured(
+                _difference(decoded.loudness_lufs, limited.loudness_lufs),
+                _difference(decoded.true_peak_dbtp, limited.true_peak_dbtp),
+            )
+        measured = Measured(
+            limited.loudness_lufs + offsets.loudness_lufs,
+            limited.true_peak_dbtp + offsets.true_peak_dbtp,
+        )
         overshoot = measured.true_peak_dbtp - (cfg.true_peak_dbtp - CALIBRATION_TP_MARGIN_DB)
         error = target - measured.loudness_lufs
         if abs(error) < CALIBRATION_TOLERANCE_LU and overshoot <= 0:

@@ -115,15 +115,18 @@ class Leveler:
         self.target_lufs = target_lufs
         self.gain_db = 0.0
 
-    def __call__(self, audio: np.ndarray) -> np.ndarray:
+    def __call__(self, audio: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The levelled segment, and the same K-weighted (for the episode's meter)."""
         meter = LoudnessMeter(self.sample_rate)
-        meter.add(audio)
+        weighted = meter.weight(audio)
+        meter.add_weighted(weighted)
         loudness = meter.integrated()
         if math.isfinite(loudness):
             wanted = self.target_lufs - loudness
             self.gain_db = min(max(wanted, -SEGMENT_GAIN_LIMIT_DB), SEGMENT_GAIN_LIMIT_DB)
-        levelled: np.ndarray = (audio * 10.0 ** (self.gain_db / 20.0)).astype(np.float32)
-        return levelled
+        gain = 10.0 ** (self.gain_db / 20.0)
+        levelled: np.ndarray = (audio * gain).astype(np.float32)
+        return levelled, weighted * gain
 
 
 def _first_pass(
@@ -137,9 +140,12 @@ def _first_pass(
         scratch, "w", samplerate=sample_rate, channels=1, format="RF64", subtype="FLOAT"
     ) as sink:
         for index, item in enumerate(spoken):
-            audio = level(_prepared(item, index, sample_rate))
+            audio, weighted = level(_prepared(item, index, sample_rate))
             timeline.add(item, timeline.samples / sample_rate, len(audio) / sample_rate)
-            meter.add(audio)
+            # K-weighting is linear: the leveller's filtered segment, scaled, is
+            # what the episode's meter would compute (but for the filters' state
+            # at segment starts, which segments' silent ends leave near zero).
+            meter.add_weighted(weighted)
             sink.write(audio)
             timeline.samples += len(audio)
             progress(TASK, timeline.samples / sample_rate, None)
