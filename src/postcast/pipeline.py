@@ -102,7 +102,7 @@ def render_post(
 
 @dataclass
 class PassReport:
-    """What one pass did; the CLI prints `summary()`, the API returns it as JSON."""
+    """What one pass did; the CLI prints `summary()`."""
 
     posts_seen: int = 0
     new_episodes: int = 0

@@ -7,11 +7,12 @@ import re
 from collections.abc import Iterable, Sequence
 from datetime import timedelta
 
+from postcast.config import FORUM_NAMES
 from postcast.models import Post
 from postcast.selection.rules import normalise_name
 
 AF_CODE = "AF"
-AF_FORUM_NAME = "The AI Alignment Forum"
+AF_FORUM_NAME = FORUM_NAMES[AF_CODE]
 # LessWrong and the Alignment Forum share one database: one `_id` per post on both.
 SHARED_DATABASE_CODES = frozenset({"LW", "AF"})
 ANONYMOUS = "Anonymous"
