@@ -109,6 +109,8 @@ class AudioConfig:
     sentence_pause: float = 0.35
     paragraph_pause: float = 0.75
     heading_pause: float = 1.0
+    # mastered segments kept for re-renders, beside the sentence cache ([speech] cache_dir)
+    cache_max_mb: int = 1024
 
 
 @dataclass

@@ -11,9 +11,11 @@ import re
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from postcast.atomic import remove_stale_temporaries
 from postcast.audio import EpisodeTags, render_audio
+from postcast.audio.chunk_cache import ChunkCache
 from postcast.config import FORUM_NAMES, Config, SourceConfig, SpeechConfig
 from postcast.errors import PostcastError, SourceError
 from postcast.models import EpisodeAudio, Post, Script
@@ -31,9 +33,11 @@ from postcast.selection import (
     is_eligible,
     item_guid,
 )
-from postcast.sources.registry import create_source
 from postcast.speech import speak
-from postcast.storage import Library, PostKey, PostState, open_library
+
+if TYPE_CHECKING:  # the storage layer (SQLAlchemy, Alembic) costs 0.7 s to import, and
+    # `postcast render` and `script` never touch it
+    from postcast.storage import Library, PostState
 
 
 def script_for(post: Post, config: Config) -> Script:
@@ -89,11 +93,18 @@ def render_post(
     progress: Progress = no_progress,
     cover: bytes | None = None,
 ) -> tuple[Script, EpisodeAudio]:
-    """Narrate, speak and master one post into `out_path` (written atomically)."""
+    """Narrate, speak and master one post into `out_path` (written atomically).
+
+    Segments mastered before (same sentences, voice and settings) come from the chunk
+    cache whole: an edited post costs the edited segments only.
+    """
     script = script_for(post, config)
     lexicon = Lexicon.load(config.narration.lexicon)
-    spoken = speak(script, speech_settings(config), config.audio, progress, lexicon=lexicon)
-    audio = render_audio(spoken, out_path, tags_for(post, config, cover), config.audio, progress)
+    speech = speech_settings(config)
+    chunks = ChunkCache.from_config(speech, config.audio)
+    spoken = speak(script, speech, config.audio, progress, lexicon=lexicon, reuse=chunks.claim)
+    tags = tags_for(post, config, cover)
+    audio = render_audio(spoken, out_path, tags, config.audio, progress, cache=chunks)
     return script, audio
 
 
@@ -125,14 +136,32 @@ def run_pass(
     config: Config, progress: Progress = no_progress, now: datetime | None = None
 ) -> PassReport:
     """Fetch every source, select, render what is new or edited, publish every feed."""
-    now = now or datetime.now(UTC)
+    sources = [
+        # relative paths resolve from the configuration's folder
+        replace(source, path=str(config.resolve(source.path))) if source.path else source
+        for source in config.sources
+    ]
+    return _library_pass(config, sources, progress, now or datetime.now(UTC))
+
+
+def _library_pass(
+    config: Config,
+    sources: list[SourceConfig],
+    progress: Progress,
+    now: datetime,
+    must_fetch: str | None = None,
+) -> PassReport:
+    """Collect `sources` into the library, then render and publish. With `must_fetch`,
+    a source that fails is an error naming it, and nothing is rendered."""
+    from postcast.storage import open_library
+
     report = PassReport()
     library = open_library(config.library.database, config.base_dir)
     try:
-        for source_config in config.sources:
-            if source_config.path:  # relative paths resolve from the configuration's folder
-                source_config = replace(source_config, path=str(config.resolve(source_config.path)))
+        for source_config in sources:
             collect(source_config, library, report, progress, now)
+        if must_fetch is not None and report.source_errors:
+            raise SourceError(must_fetch, report.source_errors[0][1])
         drop_duplicates(library)
         render_pending(config, library, report, progress)
         publish(config, library, report, now, progress)
@@ -154,6 +183,8 @@ def collect(
     """
     opt_out = set(source_config.opt_out_authors)
     try:
+        from postcast.sources.registry import create_source  # httpx, trafilatura: slow
+
         source = create_source(source_config)
         saved = library.get_source_state(source_config.name)
         for listed, state in source.fetch(saved, progress):
@@ -187,6 +218,8 @@ def _select(
     """Make (or exclude) the post's one episode; 1 if a new episode was created."""
     guid, code = episode_identity(post)
     title = episode_title(post, code)
+    from postcast.storage import PostKey
+
     key = PostKey.of(post)
     pub_date = post.posted_at if source_config.archive else stored.qualified_at
     assert pub_date is not None
@@ -292,17 +325,6 @@ def add_url(
 
     The URL is a source of its own (kind `url`), so adding it again changes nothing.
     """
-    now = now or datetime.now(UTC)
     name = "url-" + hashlib.sha1(url.encode()).hexdigest()[:12]
     source_config = SourceConfig(name=name, kind="url", url=url)
-    report = PassReport()
-    library = open_library(config.library.database, config.base_dir)
-    try:
-        collect(source_config, library, report, progress, now)
-        if report.source_errors:
-            raise SourceError(url, report.source_errors[0][1])
-        render_pending(config, library, report, progress)
-        publish(config, library, report, now, progress)
-    finally:
-        library.close()
-    return report
+    return _library_pass(config, [source_config], progress, now or datetime.now(UTC), url)

@@ -20,7 +20,6 @@ The signal is delayed to line up with its gain (latency `FILTER_DELAY + lookahea
 from __future__ import annotations
 
 import numpy as np
-from scipy.ndimage import maximum_filter1d
 
 from postcast.audio.loudness import FILTER_DELAY, Oversampler
 
@@ -88,6 +87,8 @@ class TruePeakLimiter:
     def _hold(self, released: np.ndarray) -> np.ndarray:
         extended = np.concatenate([self._hold_history, released])
         self._hold_history = extended[len(extended) - (self.window - 1) :]
+        from scipy.ndimage import maximum_filter1d  # slow to import; see loudness.py
+
         held = maximum_filter1d(extended, self.window, origin=(self.window - 1) // 2)
         return held[self.window - 1 :]
 

@@ -16,7 +16,6 @@ from pathlib import Path
 
 import numpy as np
 import soundfile as sf
-from scipy import signal
 
 ABSOLUTE_GATE_LUFS = -70.0
 RELATIVE_GATE_LU = -10.0
@@ -77,7 +76,11 @@ class LoudnessMeter:
         """The chunk K-weighted, continuing from the previous chunk's filter state."""
         samples = np.asarray(chunk, dtype=np.float64)
         weighted: np.ndarray
-        weighted, self._state = signal.sosfilt(self._sos, samples, zi=self._state)
+        # imported here: scipy.signal takes 1-2 s to import, and a re-render whose
+        # segments are all mastered already never filters anything
+        from scipy.signal import sosfilt
+
+        weighted, self._state = sosfilt(self._sos, samples, zi=self._state)
         return weighted
 
     def add_weighted(self, weighted: np.ndarray) -> None:
@@ -102,26 +105,31 @@ class LoudnessMeter:
             self._partial_sum += float(squares[start:].sum())
             self._partial_len += len(squares) - start
 
-    def block_powers(self) -> np.ndarray:
-        """Mean square of every complete 400 ms block, hopping by 100 ms."""
-        sums = np.asarray(self._step_sums)
-        if len(sums) < BLOCK_STEPS:
-            return np.zeros(0)
-        windows = np.lib.stride_tricks.sliding_window_view(sums, BLOCK_STEPS)
-        powers: np.ndarray = windows.sum(axis=1) / (BLOCK_STEPS * self.step)
-        return powers
+    def steps(self) -> np.ndarray:
+        """Sum of K-weighted squares of every complete 100 ms step so far: two meters'
+        steps, concatenated, measure the two signals played one after the other."""
+        return np.asarray(self._step_sums, dtype=np.float64)
 
     def integrated(self) -> float:
         """Gated integrated loudness in LUFS; -inf for silence or under 400 ms."""
-        powers = self.block_powers()
-        with np.errstate(divide="ignore"):
-            block_lufs = -0.691 + 10.0 * np.log10(powers)
-        above_absolute = powers[block_lufs > ABSOLUTE_GATE_LUFS]
-        if not len(above_absolute):
-            return -math.inf
-        relative_gate = _power_to_lufs(float(above_absolute.mean())) + RELATIVE_GATE_LU
-        gated = powers[(block_lufs > ABSOLUTE_GATE_LUFS) & (block_lufs > relative_gate)]
-        return _power_to_lufs(float(gated.mean())) if len(gated) else -math.inf
+        return integrated_from_steps(self.steps(), self.step)
+
+
+def integrated_from_steps(step_sums: np.ndarray, step: int) -> float:
+    """BS.1770 gated loudness from per-100 ms sums of K-weighted squares (`step` samples
+    each): 400 ms blocks hopping by 100 ms, absolute then relative gate."""
+    if len(step_sums) < BLOCK_STEPS:
+        return -math.inf
+    windows = np.lib.stride_tricks.sliding_window_view(step_sums, BLOCK_STEPS)
+    powers = windows.sum(axis=1) / (BLOCK_STEPS * step)
+    with np.errstate(divide="ignore"):
+        block_lufs = -0.691 + 10.0 * np.log10(powers)
+    above_absolute = powers[block_lufs > ABSOLUTE_GATE_LUFS]
+    if not len(above_absolute):
+        return -math.inf
+    relative_gate = _power_to_lufs(float(above_absolute.mean())) + RELATIVE_GATE_LU
+    gated = powers[(block_lufs > ABSOLUTE_GATE_LUFS) & (block_lufs > relative_gate)]
+    return _power_to_lufs(float(gated.mean())) if len(gated) else -math.inf
 
 
 def oversampling_filter() -> np.ndarray:
@@ -130,8 +138,10 @@ def oversampling_filter() -> np.ndarray:
     Its delay is a whole 10 input samples, and phase 0 passes the original
     samples through, so sample peaks are always among the detected peaks.
     """
+    from scipy.signal import firwin  # slow to import; see `LoudnessMeter.weight`
+
     half_len = 10 * OVERSAMPLING
-    taps = signal.firwin(2 * half_len + 1, 1.0 / OVERSAMPLING, window=("kaiser", 5.0))
+    taps = firwin(2 * half_len + 1, 1.0 / OVERSAMPLING, window=("kaiser", 5.0))
     return taps * OVERSAMPLING
 
 

@@ -1,40 +1,32 @@
-"""Mastering in two streaming passes, in memory that does not grow with length.
+"""The audio stage: spoken segments in, one tagged MP3 episode out, in one streaming pass.
 
-Pass 1 resamples each spoken segment to the output rate, levels it (`Leveler`),
-appends it to a float32
-scratch file and feeds the loudness meter; it also notes where every chapter and
-sentence lands. Then the gain and limiter ceiling are calibrated on an excerpt
-(`master.py`). Pass 2 reads the scratch file back in one-second chunks, applies
-the gain, limits true peaks and encodes MP3 behind an ID3 tag, into a temp file
-that is measured decoded and then replaces `out_path`.
+Each segment is resampled to the output rate and mastered on its own into an MP3 chunk
+(`chunks.py`: levelled to the target loudness, true-peak limited, encoded, checked
+decoded), or taken from the chunk cache when the same segment was mastered before. The
+chunks' frames go to a scratch file as they come, while the engine speaks the next
+segments; at the end the ID3 tag (chapters need the whole timeline) and the frames
+replace `out_path` in one rename. The episode's loudness is the chunks' loudness steps
+put end to end; in the rare case it misses the target, the episode is corrected once.
 """
 
 from __future__ import annotations
 
 import math
+import shutil
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
-from typing import BinaryIO
 
 import numpy as np
 import soundfile as sf
-from scipy import signal
 
 from postcast.atomic import scratch_file
+from postcast.audio.chunk_cache import ChunkCache
+from postcast.audio.chunks import LAME_DELAY_SAMPLES, MasteredChunk, master_segment
 from postcast.audio.encode import Mp3Encoder, atomic_output
-from postcast.audio.loudness import LoudnessMeter
-from postcast.audio.master import (
-    Mastering,
-    Measured,
-    calibrate,
-    corrected,
-    in_spec,
-    measure_encoded,
-    read_excerpt,
-    run_chain,
-)
+from postcast.audio.loudness import LoudnessMeter, TruePeakMeter, integrated_from_steps
+from postcast.audio.master import MP3_HEADROOM_DB, Mastering, run_chain
 from postcast.audio.tags import EpisodeTags, build_id3, check_tags
 from postcast.config import AudioConfig
 from postcast.errors import InputError
@@ -43,37 +35,52 @@ from postcast.progress import Progress, no_progress
 from postcast.speech.base import SpokenSegment
 
 TASK = "Mastering"
-CORRECTIONS = 2  # re-encodes allowed when the decoded file misses a target
-SEGMENT_GAIN_LIMIT_DB = 24.0  # the leveler's reach: more would mostly lift noise
+LOUDNESS_TOLERANCE_LU = 0.5  # the episode is corrected once if further off
 
 
 @dataclass
 class Timeline:
-    """Where chapters and sentences fall in the episode, collected during pass 1."""
+    """Where chapters, sentences and loudness fall in the episode, chunk after chunk."""
 
+    sample_rate: int
     samples: int = 0
     chapter_starts: list[tuple[float, str]] = field(default_factory=list)
     timings: list[TimedSegment] = field(default_factory=list)
+    loudness_steps: list[np.ndarray] = field(default_factory=list)
+    true_peak_dbtp: float = -math.inf
 
-    def add(self, spoken: SpokenSegment, start: float, length: float) -> None:
+    def add(self, spoken: SpokenSegment, chunk: MasteredChunk) -> None:
+        start = self.samples / self.sample_rate
+        length = chunk.samples / self.sample_rate
         if spoken.segment.chapter:
             self.chapter_starts.append((start, spoken.segment.chapter))
-        if spoken.sentences:
-            for begin, end, text in spoken.sentences:
+        texts = [text for _, _, text in spoken.sentences]
+        if texts and len(texts) == len(chunk.sentence_spans):
+            for (begin, end), text in zip(chunk.sentence_spans, texts, strict=True):
                 self.timings.append(TimedSegment(start + begin, start + min(end, length), text))
         elif spoken.segment.text.strip():
-            self.timings.append(TimedSegment(start, start + length, spoken.segment.text))
+            begin = start + min(LAME_DELAY_SAMPLES / self.sample_rate, length)
+            self.timings.append(TimedSegment(begin, start + length, spoken.segment.text))
+        self.loudness_steps.append(chunk.loudness_steps)
+        self.true_peak_dbtp = max(self.true_peak_dbtp, chunk.true_peak_dbtp)
+        self.samples += chunk.samples
 
-    def sentences(self, duration: float) -> list[TimedSegment]:
-        """The timings, none past the end: start + length sums can pass `duration`
-        (samples / rate) in the last floating-point digit."""
-        return [
-            TimedSegment(min(t.start, duration), min(t.end, duration), t.text) for t in self.timings
-        ]
+    @property
+    def duration(self) -> float:
+        return self.samples / self.sample_rate
 
-    def chapters(self, duration: float) -> list[Chapter]:
+    def loudness(self) -> float:
+        steps = np.concatenate(self.loudness_steps) if self.loudness_steps else np.zeros(0)
+        return integrated_from_steps(steps, self.sample_rate // 10)
+
+    def sentences(self) -> list[TimedSegment]:
+        """The timings, none past the end (sums of floats can pass it in the last digit)."""
+        end = self.duration
+        return [TimedSegment(min(t.start, end), min(t.end, end), t.text) for t in self.timings]
+
+    def chapters(self) -> list[Chapter]:
         ends = [start for start, _ in self.chapter_starts[1:]]
-        ends.append(duration)
+        ends.append(self.duration)
         return [
             Chapter(start=start, title=title, end=end)
             for (start, title), end in zip(self.chapter_starts, ends, strict=False)
@@ -96,99 +103,68 @@ def _prepared(spoken: SpokenSegment, index: int, sample_rate: int) -> np.ndarray
         return audio
     # Segments are separate utterances with silence at their ends, so resampling
     # each on its own leaves no audible seam.
+    from scipy.signal import resample_poly  # slow to import; see loudness.py
+
     ratio = Fraction(sample_rate, spoken.sample_rate)
-    resampled = signal.resample_poly(audio, ratio.numerator, ratio.denominator)
+    resampled = resample_poly(audio, ratio.numerator, ratio.denominator)
     return resampled.astype(np.float32)
 
 
-class Leveler:
-    """Brings every segment to the same loudness before the episode is normalised.
-
-    Segments are separate utterances, possibly by different voices or engines at
-    very different levels; one episode-wide gain would leave the quiet ones
-    quiet and make the limiter crush the loud ones. Segments too short to
-    measure (under 400 ms) keep the previous segment's gain.
-    """
-
-    def __init__(self, sample_rate: int, target_lufs: float) -> None:
-        self.sample_rate = sample_rate
-        self.target_lufs = target_lufs
-        self.gain_db = 0.0
-
-    def __call__(self, audio: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """The levelled segment, and the same K-weighted (for the episode's meter)."""
-        meter = LoudnessMeter(self.sample_rate)
-        weighted = meter.weight(audio)
-        meter.add_weighted(weighted)
-        loudness = meter.integrated()
-        if math.isfinite(loudness):
-            wanted = self.target_lufs - loudness
-            self.gain_db = min(max(wanted, -SEGMENT_GAIN_LIMIT_DB), SEGMENT_GAIN_LIMIT_DB)
-        gain = 10.0 ** (self.gain_db / 20.0)
-        levelled: np.ndarray = (audio * gain).astype(np.float32)
-        return levelled, weighted * gain
+def _chunk_for(
+    spoken: SpokenSegment, index: int, cfg: AudioConfig, cache: ChunkCache | None
+) -> MasteredChunk:
+    """The segment's chunk: from the cache when it holds it, else mastered (and kept)."""
+    if spoken.key is not None and cache is not None:
+        cached = cache.take(spoken.key)
+        if cached is not None:
+            return cached
+    if spoken.reused:
+        raise RuntimeError(f"spoken segment {index} was reused, but no mastered chunk is held")
+    audio = _prepared(spoken, index, cfg.sample_rate)
+    spans = tuple((begin, end) for begin, end, _ in spoken.sentences)
+    chunk = master_segment(audio, spans, cfg)
+    if spoken.key is not None and cache is not None:
+        cache.put(spoken.key, chunk)
+    return chunk
 
 
-def _first_pass(
-    spoken: Iterable[SpokenSegment], scratch: Path, cfg: AudioConfig, progress: Progress
-) -> tuple[Timeline, float]:
-    sample_rate = cfg.sample_rate
-    timeline = Timeline()
-    meter = LoudnessMeter(sample_rate)
-    level = Leveler(sample_rate, cfg.loudness_lufs)
-    with sf.SoundFile(
-        scratch, "w", samplerate=sample_rate, channels=1, format="RF64", subtype="FLOAT"
-    ) as sink:
+def _master_all(
+    spoken: Iterable[SpokenSegment],
+    body: Path,
+    cfg: AudioConfig,
+    cache: ChunkCache | None,
+    progress: Progress,
+) -> Timeline:
+    """Every segment's chunk, appended to `body` as it comes."""
+    timeline = Timeline(cfg.sample_rate)
+    with open(body, "wb") as frames:
         for index, item in enumerate(spoken):
-            audio, weighted = level(_prepared(item, index, sample_rate))
-            timeline.add(item, timeline.samples / sample_rate, len(audio) / sample_rate)
-            # K-weighting is linear: the leveller's filtered segment, scaled, is
-            # what the episode's meter would compute (but for the filters' state
-            # at segment starts, which segments' silent ends leave near zero).
-            meter.add_weighted(weighted)
-            sink.write(audio)
-            timeline.samples += len(audio)
-            progress(TASK, timeline.samples / sample_rate, None)
+            chunk = _chunk_for(item, index, cfg, cache)
+            frames.write(chunk.mp3)
+            timeline.add(item, chunk)
+            progress(TASK, timeline.duration, None)
     if not timeline.samples:
         raise InputError("spoken segments", "no audio to master")
-    return timeline, meter.integrated()
+    return timeline
 
 
-def _write_episode(
-    scratch: Path,
-    total: int,
-    header: bytes,
-    settings: Mastering,
-    cfg: AudioConfig,
-    out_path: Path,
-    progress: Progress,
-) -> Measured:
-    """Encode the scratch audio behind `header` into `out_path`; measure it decoded.
-
-    If the decoded file misses a target (the excerpt was not typical enough), it
-    is encoded again with corrected settings before it replaces `out_path`.
-    """
-
-    def report(done: int) -> None:
-        progress(TASK, done / cfg.sample_rate, total / cfg.sample_rate)
-
-    def encode(stream: BinaryIO, written: Path, settings: Mastering) -> Measured:
-        stream.seek(0)
-        stream.truncate()
-        stream.write(header)
-        blocks = sf.blocks(str(scratch), blocksize=cfg.sample_rate, dtype="float64")
-        run_chain(blocks, total, settings, cfg, stream.write, report)
-        stream.flush()
-        return measure_encoded(written)
-
-    with atomic_output(out_path) as (stream, written):
-        measured = encode(stream, written, settings)
-        for _ in range(CORRECTIONS):
-            if in_spec(measured, cfg):
-                break
-            settings = corrected(settings, measured, cfg)
-            measured = encode(stream, written, settings)
-    return measured
+def _corrected(body: Path, timeline: Timeline, cfg: AudioConfig, into: Path) -> float:
+    """Re-level the whole episode once (decoded, gain, limiter, encoded) into `into`;
+    the decoded peak of the result. Only for an episode whose chunks, each in
+    tolerance, still add up to a loudness off target."""
+    gain = cfg.loudness_lufs - timeline.loudness()
+    settings = Mastering(gain, cfg.true_peak_dbtp - MP3_HEADROOM_DB)
+    with sf.SoundFile(body) as decoded, open(into, "wb") as out:
+        total = decoded.frames
+        blocks = decoded.blocks(blocksize=cfg.sample_rate, dtype="float64", always_2d=False)
+        run_chain(blocks, total, settings, cfg, out.write)
+    meter, peak = LoudnessMeter(cfg.sample_rate), TruePeakMeter()
+    for block in sf.blocks(str(into), blocksize=1 << 16, dtype="float64", always_2d=False):
+        meter.add(block)
+        peak.add(block)
+    timeline.loudness_steps = [meter.steps()]
+    timeline.true_peak_dbtp = peak.finish()
+    return timeline.true_peak_dbtp
 
 
 def _finite_or_none(value: float) -> float | None:
@@ -201,29 +177,35 @@ def render_audio(
     tags: EpisodeTags,
     cfg: AudioConfig,
     progress: Progress = no_progress,
+    cache: ChunkCache | None = None,
 ) -> EpisodeAudio:
     """Master spoken segments into a tagged MP3 at `out_path`, written atomically.
 
-    Consumes `spoken` once. Memory stays flat however long the episode is.
+    Consumes `spoken` once. Memory stays flat however long the episode is. With a
+    `cache`, segments mastered before are reused and new ones are kept.
     """
     out_path = Path(out_path)
     check_tags(tags)
     Mp3Encoder(cfg.sample_rate, cfg.bitrate_kbps)  # reject a bad bitrate before any work
-    with scratch_file(out_path.parent, ".f32.wav") as scratch:
-        rate = cfg.sample_rate
-        timeline, loudness = _first_pass(spoken, scratch, cfg, progress)
-        total = timeline.samples
-        duration = total / rate
-        chapters = timeline.chapters(duration)
-        settings = calibrate(read_excerpt(scratch, total, rate), loudness, cfg)
-        header = build_id3(tags, chapters, duration)
-        measured = _write_episode(scratch, total, header, settings, cfg, out_path, progress)
+    with scratch_file(out_path.parent, ".mp3") as body:
+        timeline = _master_all(spoken, body, cfg, cache, progress)
+        loudness = timeline.loudness()
+        if math.isfinite(loudness) and abs(loudness - cfg.loudness_lufs) > LOUDNESS_TOLERANCE_LU:
+            with scratch_file(out_path.parent, ".mp3") as levelled:
+                _corrected(body, timeline, cfg, levelled)
+                shutil.move(levelled, body)
+            loudness = timeline.loudness()
+        header = build_id3(tags, timeline.chapters(), timeline.duration)
+        with atomic_output(out_path) as (stream, _), open(body, "rb") as frames:
+            stream.write(header)
+            shutil.copyfileobj(frames, stream, 1 << 20)
+        progress(TASK, timeline.duration, timeline.duration)
     return EpisodeAudio(
         path=str(out_path),
-        duration=duration,
+        duration=timeline.duration,
         size=out_path.stat().st_size,
-        chapters=chapters,
-        timings=timeline.sentences(duration),
-        loudness_lufs=_finite_or_none(measured.loudness_lufs),
-        true_peak_dbtp=_finite_or_none(measured.true_peak_dbtp),
+        chapters=timeline.chapters(),
+        timings=timeline.sentences(),
+        loudness_lufs=_finite_or_none(loudness),
+        true_peak_dbtp=_finite_or_none(timeline.true_peak_dbtp),
     )

@@ -99,3 +99,9 @@ class SpokenSegment:
     # the quality gate could not get a sentence under `quality_max_wer` in any take
     flagged: bool = False
     flagged_sentences: tuple[str, ...] = ()
+    # What the audio is made of (sentence cache keys, pauses, rate): equal keys mean
+    # interchangeable audio. None when some take was not kept (flagged) or unknown.
+    key: str | None = None
+    # The consumer's `reuse` callback claimed this key: `audio` is left empty, and the
+    # sentences' times are the consumer's to know.
+    reused: bool = False

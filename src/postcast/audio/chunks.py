@@ -1,0 +1,157 @@
+"""Mastered chunks: one spoken segment levelled, limited and encoded as its own MP3 stream.
+
+An episode is its ID3 tag followed by its chunks' MP3 frames, one chunk after another,
+the way podcast ad insertion stitches MP3s: each independently encoded stream starts
+with an empty bit reservoir, so the frames decode in sequence, and the joins fall in the
+pauses between segments. Each chunk carries LAME's start-up delay and end padding,
+which would lengthen every pause by 25 to 50 ms: where a segment ends in silence, as
+most do, that much of its silence is dropped, so the episode keeps its length.
+
+Mastering segment by segment is what lets the audio stage overlap synthesis (a segment
+is mastered while the next ones are being spoken) and makes a chunk a pure function of
+its segment's audio and the audio settings, so it is cached: re-rendering an edited post
+masters and encodes only the edited segments. Every segment is brought to the target
+loudness on its own (it may come from another voice or engine at another level), and
+checked decoded, so the episode meets the targets with no second pass over it.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import soundfile as sf
+
+from postcast.audio.loudness import LoudnessMeter, TruePeakMeter
+from postcast.audio.master import MP3_HEADROOM_DB, Mastering, run_chain
+from postcast.config import AudioConfig
+
+# LAME's encoder delay (576 samples) plus the MP3 decoder's (529): where a chunk's
+# first input sample lands in its decoded audio.
+LAME_DELAY_SAMPLES = 1105
+MP3_FRAME_SAMPLES = 1152
+# LAME emits ceil((n + delay + this) / 1152) frames for n samples (measured, lameenc 1.x;
+# tests/audio/test_audio_chunks.py checks it).
+LAME_TAIL_SAMPLES = 48
+SILENT = 1e-4  # a trailing sample this quiet may be dropped
+# Speech levelled to the target loses about this much loudness in the limiter; aiming
+# above by as much makes the first encode of a segment land in tolerance most times.
+EXPECTED_LIMITER_LOSS_DB = 1.0
+SEGMENT_TOLERANCE_LU = 0.4
+TRUE_PEAK_MARGIN_DB = 0.3  # a retry aims this far under the ceiling it overshot
+ATTEMPTS = 4
+MAX_SEGMENT_GAIN_DB = 30.0  # more would mostly lift noise
+MIN_SLOPE = 0.15  # LU per dB of gain: below this, more gain only feeds the limiter
+SILENCE_FLOOR = 1e-3  # relative to the segment's peak: where speech starts and ends
+
+
+@dataclass(frozen=True)
+class MasteredChunk:
+    """One segment as MP3 frames, with what the episode needs to know about them."""
+
+    mp3: bytes
+    samples: int  # decoded length at the output rate
+    loudness_steps: np.ndarray  # decoded, K-weighted sums of squares per 100 ms
+    true_peak_dbtp: float  # decoded, 4x oversampled
+    sentence_spans: tuple[tuple[float, float], ...]  # seconds from the chunk's start
+
+
+def master_segment(
+    audio: np.ndarray, spans: tuple[tuple[float, float], ...], cfg: AudioConfig
+) -> MasteredChunk:
+    """Level, limit and encode one segment (mono, at `cfg.sample_rate`), checked decoded.
+
+    The gain is found by the secant method on the decoded loudness (the limiter
+    flattens loudness against gain); a decoded true peak over the ceiling lowers the
+    limiter's ceiling by the overshoot. Silence and sounds too short to measure keep
+    their first settings.
+    """
+    if not len(audio):
+        return MasteredChunk(b"", 0, np.zeros(0), -math.inf, ())
+    audio = fit_to_frames(audio)
+    settings = Mastering(_initial_gain(audio, cfg), cfg.true_peak_dbtp - MP3_HEADROOM_DB)
+    previous: tuple[float, float] | None = None
+    for _ in range(ATTEMPTS):
+        mp3 = _encode(audio, settings, cfg)
+        decoded, steps, loudness, peak = _measure(mp3, cfg.sample_rate)
+        error = cfg.loudness_lufs - loudness if math.isfinite(loudness) else 0.0
+        overshoot = peak - cfg.true_peak_dbtp
+        if abs(error) <= SEGMENT_TOLERANCE_LU and overshoot <= 0:
+            break
+        slope = 1.0
+        if previous is not None and settings.gain_db != previous[0]:
+            slope = (loudness - previous[1]) / (settings.gain_db - previous[0])
+            slope = min(max(slope, MIN_SLOPE), 1.0)
+        previous = (settings.gain_db, loudness)
+        ceiling = settings.ceiling_dbtp - (overshoot + TRUE_PEAK_MARGIN_DB if overshoot > 0 else 0)
+        gain = min(settings.gain_db + error / slope, MAX_SEGMENT_GAIN_DB)
+        settings = Mastering(gain, ceiling)
+    delay = LAME_DELAY_SAMPLES / cfg.sample_rate
+    return MasteredChunk(
+        mp3=mp3,
+        samples=decoded,
+        loudness_steps=steps,
+        true_peak_dbtp=peak,
+        sentence_spans=tuple((start + delay, end + delay) for start, end in spans),
+    )
+
+
+def fit_to_frames(audio: np.ndarray) -> np.ndarray:
+    """`audio` less as much trailing silence as makes its MP3 decode to the whole
+    number of frames nearest its own length; unchanged if it ends in sound."""
+    frames = max(1, round(len(audio) / MP3_FRAME_SAMPLES))
+    fitted = frames * MP3_FRAME_SAMPLES - LAME_DELAY_SAMPLES - LAME_TAIL_SAMPLES
+    if fitted <= 0 or fitted >= len(audio):
+        return audio
+    if np.abs(audio[fitted:]).max() > SILENT:
+        return audio
+    return audio[:fitted]
+
+
+def _initial_gain(audio: np.ndarray, cfg: AudioConfig) -> float:
+    """Gain to the target loudness, plus what the limiter will take back."""
+    loudness = _loudness(audio, cfg.sample_rate)
+    if not math.isfinite(loudness):
+        return 0.0
+    wanted = cfg.loudness_lufs - loudness + EXPECTED_LIMITER_LOSS_DB
+    return min(wanted, MAX_SEGMENT_GAIN_DB)
+
+
+def _loudness(audio: np.ndarray, rate: int) -> float:
+    """Gated loudness; for a sound under 400 ms (a one-word heading), the ungated
+    loudness of the part between its first and last audible samples."""
+    meter = LoudnessMeter(rate)
+    weighted = meter.weight(audio)
+    meter.add_weighted(weighted)
+    loudness = meter.integrated()
+    if math.isfinite(loudness) or not len(audio):
+        return loudness
+    peak = float(np.abs(audio).max())
+    if peak == 0.0:
+        return -math.inf
+    audible = np.flatnonzero(np.abs(audio) > peak * SILENCE_FLOOR)
+    span = weighted[audible[0] : audible[-1] + 1]
+    power = float(np.mean(span * span))
+    return -0.691 + 10.0 * math.log10(power) if power > 0 else -math.inf
+
+
+def _encode(audio: np.ndarray, settings: Mastering, cfg: AudioConfig) -> bytes:
+    encoded = io.BytesIO()
+    rate = cfg.sample_rate
+    starts = range(0, len(audio), rate)
+    blocks = (audio[start : start + rate].astype(np.float64) for start in starts)
+    run_chain(blocks, len(audio), settings, cfg, encoded.write)
+    return encoded.getvalue()
+
+
+def _measure(mp3: bytes, rate: int) -> tuple[int, np.ndarray, float, float]:
+    """Decoded length, loudness steps, loudness and true peak of one chunk."""
+    decoded, decoded_rate = sf.read(io.BytesIO(mp3), dtype="float64", always_2d=False)
+    if decoded_rate != rate:
+        raise RuntimeError(f"MP3 decoded at {decoded_rate} Hz, encoded at {rate} Hz")
+    meter, peak = LoudnessMeter(rate), TruePeakMeter()
+    meter.add(decoded)
+    peak.add(decoded)
+    return len(decoded), meter.steps(), meter.integrated(), peak.finish()

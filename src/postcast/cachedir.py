@@ -1,0 +1,119 @@
+"""A content-addressed cache folder: atomic entries, bounded size, least-recently-used.
+
+Shared by the sentence cache (speech) and the mastered-chunk cache (audio). Entries
+live under `directory/ab/abcdef...SUFFIX`; each is written to a temp file and renamed
+into place, so concurrent writers and a SIGKILL can leave a stray temp file but never
+a half-written entry. Recency is the file's mtime, touched on every hit; eviction
+drops the oldest first. Hand-written because the libraries that bound a cache
+(diskcache, cachetools) keep one SQLite index or live in memory: a folder of files
+renamed into place is safe across processes and machines sharing a disk, with no lock.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import BinaryIO
+
+TEMP_PREFIX = ".tmp-"
+STALE_TEMP_SECONDS = 3600.0  # a temp file this old belongs to a killed writer
+EVICT_TO = 0.9  # evict down to this share of the bound, so puts don't evict one by one
+
+
+def default_cache_root() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "postcast"
+
+
+class CacheDirectory:
+    """Files named by key under `directory`, at most `max_bytes` in all (0: disabled)."""
+
+    def __init__(self, directory: Path, suffix: str, max_bytes: int) -> None:
+        self.directory = directory
+        self.suffix = suffix
+        self.max_bytes = max_bytes
+        self._total_bytes: int | None = None  # learnt by a scan on the first put
+        self._lock = threading.Lock()
+
+    @property
+    def enabled(self) -> bool:
+        return self.max_bytes > 0
+
+    def path_for(self, key: str) -> Path:
+        return self.directory / key[:2] / f"{key}{self.suffix}"
+
+    def touch(self, path: Path) -> None:
+        """Mark an entry just used; if another process evicted it meanwhile, what the
+        caller already read is still good."""
+        with contextlib.suppress(FileNotFoundError):
+            os.utime(path)
+
+    def write(self, key: str, fill: Callable[[BinaryIO], object]) -> None:
+        """Create the entry for `key` with `fill(file)`, atomically, then keep the bound."""
+        path = self.path_for(key)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        folder = path.parent
+        handle, temp_name = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=self.suffix, dir=folder)
+        try:
+            with os.fdopen(handle, "wb") as file:
+                fill(file)
+            os.replace(temp_name, path)
+        except BaseException:
+            Path(temp_name).unlink(missing_ok=True)
+            raise
+        self._account(path.stat().st_size)
+
+    def _account(self, added: int) -> None:
+        with self._lock:
+            if self._total_bytes is None:
+                self._total_bytes = self._scan_total()
+            else:
+                self._total_bytes += added
+            over = self._total_bytes > self.max_bytes
+        if over:
+            self.evict()
+
+    def _entries(self) -> list[tuple[float, int, Path]]:
+        """(mtime, size, path) of every entry; stale temp files are removed on the way."""
+        entries: list[tuple[float, int, Path]] = []
+        if not self.directory.is_dir():
+            return entries
+        now = time.time()
+        for shard in os.scandir(self.directory):
+            if not shard.is_dir():
+                continue
+            for item in os.scandir(shard.path):
+                try:
+                    stat = item.stat()
+                except FileNotFoundError:
+                    continue
+                if item.name.startswith(TEMP_PREFIX):
+                    if now - stat.st_mtime > STALE_TEMP_SECONDS:
+                        Path(item.path).unlink(missing_ok=True)
+                elif item.name.endswith(self.suffix):
+                    entries.append((stat.st_mtime, stat.st_size, Path(item.path)))
+        return entries
+
+    def _scan_total(self) -> int:
+        return sum(size for _, size, _ in self._entries())
+
+    def total_bytes(self) -> int:
+        return self._scan_total()
+
+    def evict(self) -> None:
+        """Drop least-recently-used entries until the folder is under its bound."""
+        entries = sorted(self._entries())
+        total = sum(size for _, size, _ in entries)
+        target = int(self.max_bytes * EVICT_TO)
+        for _, size, path in entries:
+            if total <= target:
+                break
+            path.unlink(missing_ok=True)
+            total -= size
+        with self._lock:
+            self._total_bytes = total
