@@ -208,3 +208,53 @@ def test_speak_builds_the_configured_engine(config: SpeechConfig) -> None:
     spoken = list(speak(Script("t", (paragraph("Built from the config."),)), config, AUDIO))
     assert len(spoken) == 1 and spoken[0].sample_rate == 22050
     assert spoken[0].flagged is False
+
+
+def test_segment_keys_name_what_the_audio_is_made_of(config: SpeechConfig) -> None:
+    first = paragraph("Keys are stable. Across renders.", pause_after=0.75)
+    script = Script("t", (first, paragraph("Another one.")))
+    keys = [s.key for s in render(script, CountingEspeak(config))]
+    again = [s.key for s in render(script, CountingEspeak(config))]
+    assert keys == again and None not in keys and keys[0] != keys[1]
+    longer_pause = Script("t", (paragraph("Keys are stable. Across renders.", pause_after=1.0),))
+    assert render(longer_pause, CountingEspeak(config))[0].key != keys[0]
+    edited = Script("t", (paragraph("Keys are stable. Across edits.", pause_after=0.75),))
+    assert render(edited, CountingEspeak(config))[0].key != keys[0]
+
+
+def test_segments_the_consumer_holds_are_neither_spoken_nor_read(config: SpeechConfig) -> None:
+    script = Script(
+        "t",
+        (paragraph("Kept from before. Also kept."), paragraph("Said anew."), paragraph("Kept too.")),
+    )
+    keys = [s.key for s in render(script, CountingEspeak(config))]
+    shutil.rmtree(config.cache_dir or "")  # reused segments must not need the sentence cache
+    engine = CountingEspeak(config)
+    held = {keys[0], keys[2]}
+    asked: list[str] = []
+
+    def reuse(key: str) -> bool:
+        asked.append(key)
+        return key in held
+
+    spoken = render(script, engine, reuse=reuse)
+    assert engine.calls == [("Said anew.", None)]
+    assert [s.reused for s in spoken] == [True, False, True]
+    assert [s.key for s in spoken] == keys
+    assert spoken[0].audio.size == 0 and spoken[1].audio.size > 0
+    assert [text for _, _, text in spoken[0].sentences] == ["Kept from before.", "Also kept."]
+    assert set(asked) == set(keys)
+
+
+def test_a_flagged_segment_has_no_key(config: SpeechConfig, monkeypatch: pytest.MonkeyPatch) -> None:
+    from postcast.speech import stage
+
+    def always_garbled(self: stage.QualityGate, text: str, audio: np.ndarray, rate: int) -> float:
+        return 1.0
+
+    monkeypatch.setattr(stage.QualityGate, "score", always_garbled)
+    gated = SpeechConfig(
+        engine="espeak", cache_dir=config.cache_dir, quality_gate=True, quality_max_wer=0.1
+    )
+    (spoken,) = render(Script("t", (paragraph("Never heard right."),)), CountingEspeak(gated))
+    assert spoken.flagged and spoken.key is None

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 import shutil
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
@@ -23,7 +23,12 @@ import soundfile as sf
 
 from postcast.atomic import scratch_file
 from postcast.audio.chunk_cache import ChunkCache
-from postcast.audio.chunks import LAME_DELAY_SAMPLES, MasteredChunk, master_segment
+from postcast.audio.chunks import (
+    EXPECTED_LIMITER_LOSS_DB,
+    LAME_DELAY_SAMPLES,
+    MasteredChunk,
+    master_segment,
+)
 from postcast.audio.encode import Mp3Encoder, atomic_output
 from postcast.audio.loudness import LoudnessMeter, TruePeakMeter, integrated_from_steps
 from postcast.audio.master import MP3_HEADROOM_DB, Mastering, run_chain
@@ -35,7 +40,8 @@ from postcast.progress import Progress, no_progress
 from postcast.speech.base import SpokenSegment
 
 TASK = "Mastering"
-LOUDNESS_TOLERANCE_LU = 0.5  # the episode is corrected once if further off
+LOUDNESS_TOLERANCE_LU = 0.5  # the episode is corrected if further off
+CORRECTIONS = 3  # encodes of the whole episode allowed to correct it
 
 
 @dataclass
@@ -148,23 +154,43 @@ def _master_all(
     return timeline
 
 
-def _corrected(body: Path, timeline: Timeline, cfg: AudioConfig, into: Path) -> float:
-    """Re-level the whole episode once (decoded, gain, limiter, encoded) into `into`;
-    the decoded peak of the result. Only for an episode whose chunks, each in
-    tolerance, still add up to a loudness off target."""
-    gain = cfg.loudness_lufs - timeline.loudness()
-    settings = Mastering(gain, cfg.true_peak_dbtp - MP3_HEADROOM_DB)
-    with sf.SoundFile(body) as decoded, open(into, "wb") as out:
-        total = decoded.frames
-        blocks = decoded.blocks(blocksize=cfg.sample_rate, dtype="float64", always_2d=False)
-        run_chain(blocks, total, settings, cfg, out.write)
-    meter, peak = LoudnessMeter(cfg.sample_rate), TruePeakMeter()
-    for block in sf.blocks(str(into), blocksize=1 << 16, dtype="float64", always_2d=False):
-        meter.add(block)
-        peak.add(block)
-    timeline.loudness_steps = [meter.steps()]
-    timeline.true_peak_dbtp = peak.finish()
-    return timeline.true_peak_dbtp
+def _corrected(body: Path, timeline: Timeline, cfg: AudioConfig, into: Path) -> None:
+    """Re-level the whole episode (decoded, gain, limiter, encoded) into `into`.
+
+    Only for an episode whose chunks, each in tolerance, still add up to a loudness
+    off target (chunks mastered under other settings, say). The gain is found as in
+    `master_segment`; the timeline takes the new file's length and measurements.
+    """
+    loudness = timeline.loudness()
+    gain = cfg.loudness_lufs - loudness + EXPECTED_LIMITER_LOSS_DB
+    for _ in range(CORRECTIONS):
+        settings = Mastering(gain, cfg.true_peak_dbtp - MP3_HEADROOM_DB)
+        total = sum(len(block) for block in _decoded_blocks(body))
+        with open(into, "wb") as out:
+            run_chain(_decoded_blocks(body), total, settings, cfg, out.write)
+        meter, peak, samples = LoudnessMeter(cfg.sample_rate), TruePeakMeter(), 0
+        for block in _decoded_blocks(into):
+            meter.add(block)
+            peak.add(block)
+            samples += len(block)
+        timeline.loudness_steps = [meter.steps()]
+        timeline.true_peak_dbtp = peak.finish()
+        timeline.samples = samples
+        error = cfg.loudness_lufs - timeline.loudness()
+        if (
+            abs(error) <= LOUDNESS_TOLERANCE_LU / 2
+            and timeline.true_peak_dbtp <= cfg.true_peak_dbtp
+        ):
+            return
+        gain += error
+
+
+def _decoded_blocks(mp3: Path) -> Iterator[np.ndarray]:
+    """An MP3 decoded in one-second blocks, to its real end: libsndfile's frame count
+    for MP3 is an estimate, and `soundfile.blocks` pads up to it."""
+    with sf.SoundFile(mp3) as decoded:
+        while len(block := decoded.read(decoded.samplerate, dtype="float64")):
+            yield block if block.ndim == 1 else block.mean(axis=1)
 
 
 def _finite_or_none(value: float) -> float | None:
