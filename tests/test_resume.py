@@ -80,3 +80,41 @@ def test_killed_render_resumes_from_the_sentence_cache(
     assert abs(MP3(out).info.length - audio.duration) < 0.2
     assert audio.timings[-1].end <= audio.duration
     assert out.stat().st_size == audio.size
+
+
+def test_re_render_after_an_edit_speaks_and_masters_only_the_edited_paragraph(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from postcast.audio import render as audio_render
+    from postcast.speech.espeak_engine import EspeakEngine
+
+    post = _post(tmp_path / "post.html")
+    config_file = tmp_path / "postcast.toml"
+    config_file.write_text(f'[speech]\nengine = "espeak"\ncache_dir = "{tmp_path / "cache"}"\n')
+    config = load_config(config_file)
+    _, first = render_post(load_post_file(post), config, tmp_path / "first.mp3")
+
+    spoken: list[str] = []
+    mastered: list[float] = []
+    real_speak, real_master = EspeakEngine.synthesize, audio_render.master_segment
+
+    def counting_speak(self: EspeakEngine, text: str, voice: str | None = None) -> object:
+        spoken.append(text)
+        return real_speak(self, text, voice)
+
+    def counting_master(audio: object, spans: object, cfg: object) -> object:
+        mastered.append(len(spans))  # type: ignore[arg-type]
+        return real_master(audio, spans, cfg)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(EspeakEngine, "synthesize", counting_speak)
+    monkeypatch.setattr(audio_render, "master_segment", counting_master)
+    html = post.read_text()
+    post.write_text(html.replace("Sentence 21 is", "Sentence twenty-one, edited, is"))
+    _, second = render_post(load_post_file(post), config, tmp_path / "second.mp3")
+    assert spoken == [
+        "Sentence twenty-one, edited, is about the station we visited on day twenty-three."
+    ]
+    assert mastered == [4]  # one paragraph of four sentences
+    assert len(second.timings) == len(first.timings)
+    assert second.duration == pytest.approx(first.duration, abs=1.0)
+    assert abs(MP3(tmp_path / "second.mp3").info.length - second.duration) < 0.2

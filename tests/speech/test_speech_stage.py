@@ -225,7 +225,11 @@ def test_segment_keys_name_what_the_audio_is_made_of(config: SpeechConfig) -> No
 def test_segments_the_consumer_holds_are_neither_spoken_nor_read(config: SpeechConfig) -> None:
     script = Script(
         "t",
-        (paragraph("Kept from before. Also kept."), paragraph("Said anew."), paragraph("Kept too.")),
+        (
+            paragraph("Kept from before. Also kept."),
+            paragraph("Said anew."),
+            paragraph("Kept too."),
+        ),
     )
     keys = [s.key for s in render(script, CountingEspeak(config))]
     shutil.rmtree(config.cache_dir or "")  # reused segments must not need the sentence cache
@@ -246,7 +250,9 @@ def test_segments_the_consumer_holds_are_neither_spoken_nor_read(config: SpeechC
     assert set(asked) == set(keys)
 
 
-def test_a_flagged_segment_has_no_key(config: SpeechConfig, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_flagged_segment_has_no_key(
+    config: SpeechConfig, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from postcast.speech import stage
 
     def always_garbled(self: stage.QualityGate, text: str, audio: np.ndarray, rate: int) -> float:
