@@ -102,9 +102,9 @@ def test_re_render_after_an_edit_speaks_and_masters_only_the_edited_paragraph(
         spoken.append(text)
         return real_speak(self, text, voice)
 
-    def counting_master(audio: object, spans: object, cfg: object) -> object:
+    def counting_master(audio: object, spans: object, *args: object) -> object:
         mastered.append(len(spans))  # type: ignore[arg-type]
-        return real_master(audio, spans, cfg)  # type: ignore[arg-type]
+        return real_master(audio, spans, *args)  # type: ignore[arg-type]
 
     monkeypatch.setattr(EspeakEngine, "synthesize", counting_speak)
     monkeypatch.setattr(audio_render, "master_segment", counting_master)

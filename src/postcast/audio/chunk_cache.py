@@ -80,6 +80,7 @@ class ChunkCache(CacheDirectory):
                     loudness_steps=entry["steps"],
                     true_peak_dbtp=float(entry["peak"]),
                     sentence_spans=tuple((float(a), float(b)) for a, b in entry["spans"]),
+                    limiter_loss_db=float(entry["loss"]),
                 )
         except FileNotFoundError:
             return None
@@ -102,5 +103,6 @@ class ChunkCache(CacheDirectory):
                 steps=chunk.loudness_steps,
                 peak=np.float64(chunk.true_peak_dbtp),
                 spans=spans,
+                loss=np.float64(chunk.limiter_loss_db),
             ),
         )

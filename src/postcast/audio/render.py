@@ -117,7 +117,11 @@ def _prepared(spoken: SpokenSegment, index: int, sample_rate: int) -> np.ndarray
 
 
 def _chunk_for(
-    spoken: SpokenSegment, index: int, cfg: AudioConfig, cache: ChunkCache | None
+    spoken: SpokenSegment,
+    index: int,
+    cfg: AudioConfig,
+    cache: ChunkCache | None,
+    limiter_loss_db: float,
 ) -> MasteredChunk:
     """The segment's chunk: from the cache when it holds it, else mastered (and kept)."""
     if spoken.key is not None and cache is not None:
@@ -128,7 +132,7 @@ def _chunk_for(
         raise RuntimeError(f"spoken segment {index} was reused, but no mastered chunk is held")
     audio = _prepared(spoken, index, cfg.sample_rate)
     spans = tuple((begin, end) for begin, end, _ in spoken.sentences)
-    chunk = master_segment(audio, spans, cfg)
+    chunk = master_segment(audio, spans, cfg, limiter_loss_db)
     if spoken.key is not None and cache is not None:
         cache.put(spoken.key, chunk)
     return chunk
@@ -143,9 +147,12 @@ def _master_all(
 ) -> Timeline:
     """Every segment's chunk, appended to `body` as it comes."""
     timeline = Timeline(cfg.sample_rate)
+    limiter_loss = EXPECTED_LIMITER_LOSS_DB
     with open(body, "wb") as frames:
         for index, item in enumerate(spoken):
-            chunk = _chunk_for(item, index, cfg, cache)
+            chunk = _chunk_for(item, index, cfg, cache, limiter_loss)
+            if math.isfinite(chunk.limiter_loss_db):  # the next segment will lose as much
+                limiter_loss = chunk.limiter_loss_db
             frames.write(chunk.mp3)
             timeline.add(item, chunk)
             progress(TASK, timeline.duration, None)
