@@ -102,7 +102,7 @@ def render_post(
     lexicon = Lexicon.load(config.narration.lexicon)
     speech = speech_settings(config)
     chunks = ChunkCache.from_config(speech, config.audio)
-    spoken = speak(script, speech, config.audio, progress, lexicon=lexicon, reuse=chunks.claim)
+    spoken = speak(script, speech, config.audio, progress, lexicon=lexicon, reuse=chunks)
     tags = tags_for(post, config, cover)
     audio = render_audio(spoken, out_path, tags, config.audio, progress, cache=chunks)
     return script, audio

@@ -234,20 +234,27 @@ def test_segments_the_consumer_holds_are_neither_spoken_nor_read(config: SpeechC
     keys = [s.key for s in render(script, CountingEspeak(config))]
     shutil.rmtree(config.cache_dir or "")  # reused segments must not need the sentence cache
     engine = CountingEspeak(config)
-    held = {keys[0], keys[2]}
-    asked: list[str] = []
 
-    def reuse(key: str) -> bool:
-        asked.append(key)
-        return key in held
+    class Held:
+        def __init__(self, keys: set[str | None]) -> None:
+            self.keys = keys
+            self.claimed: list[str] = []
 
-    spoken = render(script, engine, reuse=reuse)
+        def has(self, key: str) -> bool:
+            return key in self.keys
+
+        def claim(self, key: str) -> bool:
+            self.claimed.append(key)
+            return key in self.keys
+
+    held = Held({keys[0], keys[2]})
+    spoken = render(script, engine, reuse=held)
     assert engine.calls == [("Said anew.", None)]
     assert [s.reused for s in spoken] == [True, False, True]
     assert [s.key for s in spoken] == keys
     assert spoken[0].audio.size == 0 and spoken[1].audio.size > 0
     assert [text for _, _, text in spoken[0].sentences] == ["Kept from before.", "Also kept."]
-    assert set(asked) == set(keys)
+    assert held.claimed == keys  # each claimed once, in order
 
 
 def test_a_flagged_segment_has_no_key(
@@ -264,3 +271,25 @@ def test_a_flagged_segment_has_no_key(
     )
     (spoken,) = render(Script("t", (paragraph("Never heard right."),)), CountingEspeak(gated))
     assert spoken.flagged and spoken.key is None
+
+
+def test_reused_segments_are_claimed_a_window_at_a_time(config: SpeechConfig) -> None:
+    script = Script("t", tuple(paragraph(f"Paragraph {n}.") for n in range(40)))
+    keys = [s.key for s in render(script, CountingEspeak(config))]
+    claimed: list[str] = []
+
+    class Everything:
+        def has(self, key: str) -> bool:
+            return True
+
+        def claim(self, key: str) -> bool:
+            claimed.append(key)
+            return True
+
+    one_worker = SpeechConfig(engine="espeak", cache_dir=config.cache_dir, workers=1)
+    engine = CountingEspeak(one_worker)
+    stream = speak(script, one_worker, AUDIO, engine=engine, reuse=Everything())
+    first = next(stream)
+    assert first.reused and first.key == keys[0]
+    assert len(claimed) == 9  # the lookahead window (8) and one: not the whole post
+    assert [s.key for s in stream] == keys[1:] and claimed == keys

@@ -53,6 +53,11 @@ class ChunkCache(CacheDirectory):
     def key_for(self, segment_key: str) -> str:
         return hashlib.sha256(f"{self.settings}|{segment_key}".encode()).hexdigest()
 
+    def has(self, segment_key: str) -> bool:
+        return segment_key in self._claimed or (
+            self.enabled and self.path_for(self.key_for(segment_key)).is_file()
+        )
+
     def claim(self, segment_key: str) -> bool:
         """Load the chunk for `segment_key` and hold it for `take`; False if absent."""
         if segment_key in self._claimed:

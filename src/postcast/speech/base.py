@@ -28,6 +28,19 @@ class PronunciationLexicon(Protocol):
         ...
 
 
+class FinishedSegments(Protocol):
+    """Segments the consumer of `speak` already holds finished (the audio stage's
+    mastered chunks), by segment key."""
+
+    def has(self, key: str) -> bool:
+        """Whether it holds `key` now: cheap, for planning only."""
+        ...
+
+    def claim(self, key: str) -> bool:
+        """Hold `key` until the consumer takes it; False if it cannot."""
+        ...
+
+
 class Concurrency(StrEnum):
     """How an engine is best run on several sentences at once."""
 

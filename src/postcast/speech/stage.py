@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 
@@ -19,7 +19,12 @@ import numpy as np
 from postcast.config import AudioConfig, SpeechConfig
 from postcast.models import Script, Segment, SegmentKind
 from postcast.progress import Progress, no_progress
-from postcast.speech.base import PronunciationLexicon, SpeechEngine, SpokenSegment
+from postcast.speech.base import (
+    FinishedSegments,
+    PronunciationLexicon,
+    SpeechEngine,
+    SpokenSegment,
+)
 from postcast.speech.cache import SentenceCache, cache_key
 from postcast.speech.quality import QualityGate
 from postcast.speech.registry import create_engine
@@ -68,8 +73,9 @@ class _Pending:
 
     @property
     def weight(self) -> int:
-        """Sentences this segment holds in the lookahead window."""
-        return 0 if self.reused else len(self.sentences)
+        """Room this segment takes in the lookahead window: its sentences, or one for a
+        reused segment (its finished audio is held until it is yielded)."""
+        return 1 if self.reused else len(self.sentences)
 
 
 def speak(
@@ -80,13 +86,14 @@ def speak(
     lexicon: PronunciationLexicon | None = None,
     *,
     engine: SpeechEngine | None = None,
-    reuse: Callable[[str], bool] | None = None,
+    reuse: FinishedSegments | None = None,
 ) -> Iterator[SpokenSegment]:
     """Speak `script`: one SpokenSegment per segment, in order, pauses baked in.
 
-    `reuse(key)` lets the consumer say it already holds a segment's finished audio
-    (the audio stage's mastered chunks): such a segment is yielded with `reused` set
+    `reuse` lets the consumer say it already holds a segment's finished audio (the
+    audio stage's mastered chunks): a segment it claims is yielded with `reused` set
     and no audio, and none of its sentences is synthesised or even read from the cache.
+    It is claimed when it enters the lookahead window, so what is held stays bounded.
     """
     own_engine = engine is None
     engine = engine if engine is not None else create_engine(speech, lexicon)
@@ -108,7 +115,7 @@ class _Renderer:
         progress: Progress,
         lexicon: PronunciationLexicon | None,
         script: Script,
-        reuse: Callable[[str], bool] | None = None,
+        reuse: FinishedSegments | None = None,
     ) -> None:
         self.planned = [(segment, split_sentences(segment.text)) for segment in script.segments]
         self.reuse = reuse
@@ -179,7 +186,7 @@ class _Renderer:
         """Sentences that neither the consumer nor the sentence cache holds."""
         missing: set[str] = set()
         for keys, key in self.keyed:
-            if self.reuse is None or not self.reuse(key):
+            if self.reuse is None or not self.reuse.has(key):
                 missing.update(k for k in keys if not self.cache.has(k))
         return len(missing)
 
@@ -187,7 +194,7 @@ class _Renderer:
         voice = self.voices.voice_for(segment.voice)
         gate = self._gate_for(segment)
         pending = _Pending(segment, voice, sentences, keys, key, gate=gate)
-        if self.reuse is not None and self.reuse(key):
+        if self.reuse is not None and self.reuse.claim(key):
             pending.reused = True
             return pending
         misses: list[int] = []
