@@ -100,3 +100,16 @@ def test_a_word_too_short_to_gate_is_levelled_too() -> None:
     spoken = decoded[np.abs(decoded) > 1e-3]
     assert 20 * np.log10(np.sqrt(np.mean(spoken**2))) > -30  # lifted from about -40 dBFS
     assert _true_peak_db(decoded) <= CFG.true_peak_dbtp
+
+
+def test_a_22k_voice_is_mastered_at_its_rate_and_encoded_at_the_output_rate() -> None:
+    voice = np.zeros(22050 * 3, dtype=np.float32)
+    voice[: 22050 * 2] = speechlike(2.0, 22050, 0.05, hot_peaks=2, seed=5)
+    chunk = master_segment(voice, ((0.1, 1.9),), CFG, sample_rate=22050)
+    decoded = _decode(chunk.mp3)
+    assert abs(len(decoded) - 3 * RATE) <= MP3_FRAME_SAMPLES // 2
+    assert pyloudnorm.Meter(RATE).integrated_loudness(decoded) == pytest.approx(-16.0, abs=0.5)
+    assert _true_peak_db(decoded) <= CFG.true_peak_dbtp
+    assert chunk.sentence_spans == (
+        (0.1 + LAME_DELAY_SAMPLES / RATE, 1.9 + LAME_DELAY_SAMPLES / RATE),
+    )

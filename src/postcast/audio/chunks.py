@@ -20,12 +20,15 @@ from __future__ import annotations
 import io
 import math
 from dataclasses import dataclass
+from fractions import Fraction
 
 import numpy as np
 import soundfile as sf
 
+from postcast.audio.encode import Mp3Encoder
+from postcast.audio.limiter import TruePeakLimiter
 from postcast.audio.loudness import LoudnessMeter, TruePeakMeter
-from postcast.audio.master import MP3_HEADROOM_DB, Mastering, run_chain
+from postcast.audio.master import MP3_HEADROOM_DB, Mastering
 from postcast.config import AudioConfig
 
 # LAME's encoder delay (576 samples) plus the MP3 decoder's (529): where a chunk's
@@ -68,8 +71,13 @@ def master_segment(
     spans: tuple[tuple[float, float], ...],
     cfg: AudioConfig,
     limiter_loss_db: float = EXPECTED_LIMITER_LOSS_DB,
+    sample_rate: int | None = None,
 ) -> MasteredChunk:
-    """Level, limit and encode one segment (mono, at `cfg.sample_rate`), checked decoded.
+    """Level, limit and encode one segment (mono, at `sample_rate`, by default the
+    output rate), checked decoded.
+
+    Levelling and limiting run at the segment's own rate (a voice's 22.05 kHz is half
+    the samples of the output's 44.1 kHz), then it is resampled for the encoder.
 
     The gain is found by the secant method on the decoded loudness (the limiter
     flattens loudness against gain); a decoded true peak over the ceiling lowers the
@@ -78,15 +86,15 @@ def master_segment(
     """
     if not len(audio):
         return MasteredChunk(b"", 0, np.zeros(0), -math.inf, ())
-    audio = fit_to_frames(audio)
-    input_loudness = _loudness(audio, cfg.sample_rate)
+    rate = sample_rate or cfg.sample_rate
+    input_loudness = _loudness(audio, rate)
     gain = 0.0
     if math.isfinite(input_loudness):
         gain = min(cfg.loudness_lufs - input_loudness + limiter_loss_db, MAX_SEGMENT_GAIN_DB)
     settings = Mastering(gain, cfg.true_peak_dbtp - MP3_HEADROOM_DB)
     previous: tuple[float, float] | None = None
     for _ in range(ATTEMPTS):
-        mp3 = _encode(audio, settings, cfg)
+        mp3 = _encode(audio, rate, settings, cfg)
         decoded, steps, loudness, peak = _measure(mp3, cfg.sample_rate)
         error = cfg.loudness_lufs - loudness if math.isfinite(loudness) else 0.0
         overshoot = peak - cfg.true_peak_dbtp
@@ -141,13 +149,21 @@ def _loudness(audio: np.ndarray, rate: int) -> float:
     return -0.691 + 10.0 * math.log10(power) if power > 0 else -math.inf
 
 
-def _encode(audio: np.ndarray, settings: Mastering, cfg: AudioConfig) -> bytes:
-    encoded = io.BytesIO()
-    rate = cfg.sample_rate
-    starts = range(0, len(audio), rate)
-    blocks = (audio[start : start + rate].astype(np.float64) for start in starts)
-    run_chain(blocks, len(audio), settings, cfg, encoded.write)
-    return encoded.getvalue()
+def _encode(audio: np.ndarray, rate: int, settings: Mastering, cfg: AudioConfig) -> bytes:
+    """Gain and limit at `rate`, resample to the output rate, fit to frames, encode."""
+    limiter = TruePeakLimiter(rate, settings.ceiling_dbtp)
+    gain = 10.0 ** (settings.gain_db / 20.0)
+    blocks = (audio[start : start + rate] for start in range(0, len(audio), rate))
+    parts = [limiter.process(block * gain) for block in blocks]
+    parts.append(limiter.flush())
+    limited = np.concatenate(parts)[limiter.latency : limiter.latency + len(audio)]
+    if rate != cfg.sample_rate:
+        from scipy.signal import resample_poly  # slow to import; see loudness.py
+
+        ratio = Fraction(cfg.sample_rate, rate)
+        limited = resample_poly(limited, ratio.numerator, ratio.denominator)
+    encoder = Mp3Encoder(cfg.sample_rate, cfg.bitrate_kbps)
+    return encoder.encode(fit_to_frames(limited)) + encoder.flush()
 
 
 def _measure(mp3: bytes, rate: int) -> tuple[int, np.ndarray, float, float]:

@@ -15,7 +15,6 @@ import math
 import shutil
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from fractions import Fraction
 from pathlib import Path
 
 import numpy as np
@@ -93,8 +92,8 @@ class Timeline:
         ]
 
 
-def _prepared(spoken: SpokenSegment, index: int, sample_rate: int) -> np.ndarray:
-    """The segment's samples as mono float32 at `sample_rate`, or InputError."""
+def _validated(spoken: SpokenSegment, index: int) -> np.ndarray:
+    """The segment's samples as mono float32, or InputError."""
     where = f"spoken segment {index}"
     audio = np.asarray(spoken.audio, dtype=np.float32)
     if audio.ndim == 2 and 1 in audio.shape:
@@ -105,15 +104,7 @@ def _prepared(spoken: SpokenSegment, index: int, sample_rate: int) -> np.ndarray
         raise InputError(where, f"invalid sample rate {spoken.sample_rate}")
     if not np.isfinite(audio).all():
         raise InputError(where, "audio contains NaN or infinite samples")
-    if spoken.sample_rate == sample_rate or not len(audio):
-        return audio
-    # Segments are separate utterances with silence at their ends, so resampling
-    # each on its own leaves no audible seam.
-    from scipy.signal import resample_poly  # slow to import; see loudness.py
-
-    ratio = Fraction(sample_rate, spoken.sample_rate)
-    resampled = resample_poly(audio, ratio.numerator, ratio.denominator)
-    return resampled.astype(np.float32)
+    return audio
 
 
 def _chunk_for(
@@ -130,9 +121,11 @@ def _chunk_for(
             return cached
     if spoken.reused:
         raise RuntimeError(f"spoken segment {index} was reused, but no mastered chunk is held")
-    audio = _prepared(spoken, index, cfg.sample_rate)
+    audio = _validated(spoken, index)
     spans = tuple((begin, end) for begin, end, _ in spoken.sentences)
-    chunk = master_segment(audio, spans, cfg, limiter_loss_db)
+    # Segments are separate utterances with silence at their ends, so resampling
+    # each on its own (inside master_segment) leaves no audible seam.
+    chunk = master_segment(audio, spans, cfg, limiter_loss_db, spoken.sample_rate)
     if spoken.key is not None and cache is not None:
         cache.put(spoken.key, chunk)
     return chunk
