@@ -137,6 +137,8 @@ class PiperEngine(SpeechEngine):
                 digest,
                 f"speaker={_speaker_id(piper_config, choice.speaker)}",
                 f"length_scale={self.config.length_scale}",
+                f"noise_scale={self.config.noise_scale}",
+                f"noise_w_scale={self.config.noise_w_scale}",
                 "normalize=off",
                 f"lexicon={self.lexicon_version()}",
             ]
@@ -148,6 +150,8 @@ class PiperEngine(SpeechEngine):
         return SynthesisConfig(
             speaker_id=_speaker_id(voice.config, speaker),
             length_scale=self.config.length_scale,
+            noise_scale=self.config.noise_scale,
+            noise_w_scale=self.config.noise_w_scale,
             normalize_audio=False,
         )
 
@@ -196,9 +200,9 @@ class PiperEngine(SpeechEngine):
             "input_lengths": np.array([len(row) for row in id_rows], dtype=np.int64),
             "scales": np.array(
                 [
-                    piper_voice.config.noise_scale,
-                    syn_config.length_scale or piper_voice.config.length_scale,
-                    piper_voice.config.noise_w_scale,
+                    _or(syn_config.noise_scale, piper_voice.config.noise_scale),
+                    _or(syn_config.length_scale, piper_voice.config.length_scale),
+                    _or(syn_config.noise_w_scale, piper_voice.config.noise_w_scale),
                 ],
                 dtype=np.float32,
             ),
@@ -239,6 +243,11 @@ def _with_durations(model: Path) -> bytes:
     add_alignment_output(proto)
     serialized: bytes = proto.SerializeToString()
     return serialized
+
+
+def _or(setting: float | None, voice_default: float) -> float:
+    """A configured scale, else the voice's; 0 is a setting (no noise), not a missing one."""
+    return voice_default if setting is None else setting
 
 
 def _speaker_id(config: PiperConfig, speaker: str | None) -> int | None:
