@@ -46,6 +46,8 @@ class PiperEngine(SpeechEngine):
         super().__init__(config, lexicon, threads)
         self.default_model = self._model_path(config.voice)
         self.use_cuda = cuda_available()
+        # without sampling noise a sentence comes out the same every time: no retakes
+        self.takes_vary = not (config.noise_scale == 0 and config.noise_w_scale == 0)
         self._voices: dict[Path, PiperVoice] = {}
         self._aligned_voices: dict[Path, PiperVoice] = {}  # with per-phoneme durations
         self._configs: dict[Path, tuple[PiperConfig, str]] = {}  # with the JSON's sha256
