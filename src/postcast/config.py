@@ -85,7 +85,11 @@ class SpeechConfig:
     engine: str = "piper"  # registry key: "piper", "espeak", "openai"
     voice: str | None = None  # Piper .onnx path, espeak voice name, or server voice
     voices: list[str] = field(default_factory=list)  # extra voices for dialogue speakers
-    length_scale: float | None = None
+    length_scale: float | None = None  # > 1 speaks slower; None: the voice's own pace
+    # Piper's sampling noise (None: the voice's own, 0.667 and 0.8 for the bundled one):
+    # noise_scale varies the voice's timbre, noise_w_scale its phoneme durations.
+    noise_scale: float | None = None
+    noise_w_scale: float | None = None
     server_url: str = ""  # for the OpenAI-compatible engine
     model: str = "tts-1"
     api_key: str = ""

@@ -115,3 +115,13 @@ def test_piper_speaks_the_lexicon_phonemes(lexicon: Lexicon) -> None:
         assert voice.phonemes_to_ids(sentence)
     audio = b"".join(chunk.audio_int16_bytes for chunk in voice.synthesize(wrapped))
     assert len(audio) > 22050  # more than half a second of 16-bit speech
+
+
+def test_and_before_ea_is_said_apart(lexicon: Lexicon) -> None:
+    """Said run together, "and EA" is heard as "in the A"; the phrase has its own entry."""
+    phrase = lexicon.entries["and EA"].ipa
+    assert lexicon.to_piper("the Rationalist and EA communities") == (
+        f"the Rationalist [[ {phrase} ]] communities"
+    )
+    assert lexicon.to_piper("an EA group") == f"an [[ {lexicon.entries['EA'].ipa} ]] group"
+    assert lexicon.respell("Rationalist and EA") == "Rationalist and E-A"

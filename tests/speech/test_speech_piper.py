@@ -91,6 +91,17 @@ def test_engine_output_is_unnormalised_and_varies_between_takes() -> None:
     assert first.size != second.size or not np.allclose(first, second)
 
 
+def test_without_sampling_noise_every_take_is_the_same() -> None:
+    steady = PiperEngine(SpeechConfig(noise_scale=0.0, noise_w_scale=0.0), threads=1)
+    first = steady.synthesize("The same words, twice.")
+    assert np.array_equal(first, steady.synthesize("The same words, twice."))
+    assert not steady.takes_vary, "so the intro gate asks for no retakes"
+    assert PiperEngine(SpeechConfig(noise_scale=0.0), threads=1).takes_vary
+    default = PiperEngine(SpeechConfig())
+    for changed in (SpeechConfig(noise_scale=0.3), SpeechConfig(noise_w_scale=0.3)):
+        assert PiperEngine(changed).identity() != default.identity()
+
+
 def test_batched_takes_match_single_takes_in_length() -> None:
     engine = PiperEngine(SpeechConfig(), threads=1)
     texts = ["Short.", "A noticeably longer sentence, to be padded against the short one."]

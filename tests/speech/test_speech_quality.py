@@ -16,7 +16,7 @@ from postcast.models import Script, Segment, SegmentKind
 from postcast.speech import speak
 from postcast.speech.espeak_engine import EspeakEngine
 from postcast.speech.piper_engine import PiperEngine
-from postcast.speech.quality import QualityGate, spell_numbers, word_error_rate
+from postcast.speech.quality import QualityGate, known_names, spell_numbers, word_error_rate
 
 AUDIO = AudioConfig()
 
@@ -27,6 +27,19 @@ def test_word_error_rate_ignores_case_punctuation_and_digits() -> None:
     assert word_error_rate("one two three four", "one two three") == pytest.approx(0.25)
     assert word_error_rate("", "anything") == 0
     assert "forty-two" in spell_numbers("42")
+
+
+def test_word_error_rate_reads_dates_as_the_script_says_them() -> None:
+    script = "Published by Mira Okafor on March fourteenth, twenty twenty-five."
+    assert word_error_rate(script, "Published by Mira Okafor on March 14th, 2025.") == 0
+    assert word_error_rate("one thousand four hundred and twelve tasks", "1,412 tasks") == 0
+    assert word_error_rate("in twenty twenty-five", "in 2024") > 0  # another year is wrong
+
+
+def test_the_gate_hints_names_but_not_abbreviations() -> None:
+    text = "Welcome to The Nonlinear Library, from the Rationalist and EA communities."
+    assert known_names(text) == "Welcome The Nonlinear Library Rationalist"
+    assert known_names("the end of it.") is None
 
 
 @dataclass(frozen=True)

@@ -46,6 +46,8 @@ class PiperEngine(SpeechEngine):
         super().__init__(config, lexicon, threads)
         self.default_model = self._model_path(config.voice)
         self.use_cuda = cuda_available()
+        # without sampling noise a sentence comes out the same every time: no retakes
+        self.takes_vary = not (config.noise_scale == 0 and config.noise_w_scale == 0)
         self._voices: dict[Path, PiperVoice] = {}
         self._aligned_voices: dict[Path, PiperVoice] = {}  # with per-phoneme durations
         self._configs: dict[Path, tuple[PiperConfig, str]] = {}  # with the JSON's sha256
@@ -137,6 +139,8 @@ class PiperEngine(SpeechEngine):
                 digest,
                 f"speaker={_speaker_id(piper_config, choice.speaker)}",
                 f"length_scale={self.config.length_scale}",
+                f"noise_scale={self.config.noise_scale}",
+                f"noise_w_scale={self.config.noise_w_scale}",
                 "normalize=off",
                 f"lexicon={self.lexicon_version()}",
             ]
@@ -148,6 +152,8 @@ class PiperEngine(SpeechEngine):
         return SynthesisConfig(
             speaker_id=_speaker_id(voice.config, speaker),
             length_scale=self.config.length_scale,
+            noise_scale=self.config.noise_scale,
+            noise_w_scale=self.config.noise_w_scale,
             normalize_audio=False,
         )
 
@@ -196,9 +202,9 @@ class PiperEngine(SpeechEngine):
             "input_lengths": np.array([len(row) for row in id_rows], dtype=np.int64),
             "scales": np.array(
                 [
-                    piper_voice.config.noise_scale,
-                    syn_config.length_scale or piper_voice.config.length_scale,
-                    piper_voice.config.noise_w_scale,
+                    _or(syn_config.noise_scale, piper_voice.config.noise_scale),
+                    _or(syn_config.length_scale, piper_voice.config.length_scale),
+                    _or(syn_config.noise_w_scale, piper_voice.config.noise_w_scale),
                 ],
                 dtype=np.float32,
             ),
@@ -239,6 +245,11 @@ def _with_durations(model: Path) -> bytes:
     add_alignment_output(proto)
     serialized: bytes = proto.SerializeToString()
     return serialized
+
+
+def _or(setting: float | None, voice_default: float) -> float:
+    """A configured scale, else the voice's; 0 is a setting (no noise), not a missing one."""
+    return voice_default if setting is None else setting
 
 
 def _speaker_id(config: PiperConfig, speaker: str | None) -> int | None:

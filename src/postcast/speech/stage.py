@@ -36,6 +36,7 @@ logger = logging.getLogger(__name__)
 EXTRA_TAKES = 2  # new takes the quality gate may ask for after the first
 INTRO_EXTRA_TAKES = 5  # the intro and outro are heard in every episode: try harder
 FRAMING = (SegmentKind.INTRO, SegmentKind.OUTRO)
+INTRO_BEAM_SIZE = 5  # the intro gate hears takes as listeners' tools do (beam search)
 
 
 class VoiceAssigner:
@@ -127,7 +128,7 @@ class _Renderer:
         self.cache = SentenceCache.from_config(speech)
         self.gate = QualityGate(speech.quality_max_wer) if speech.quality_gate else None
         self.framing_gate = (
-            QualityGate(speech.intro_max_wer)
+            QualityGate(speech.intro_max_wer, beam_size=INTRO_BEAM_SIZE)
             if speech.intro_max_wer and engine.takes_vary
             else None
         )
