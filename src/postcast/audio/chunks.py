@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import io
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -26,9 +27,8 @@ import numpy as np
 import soundfile as sf
 
 from postcast.audio.encode import Mp3Encoder
-from postcast.audio.limiter import TruePeakLimiter
 from postcast.audio.loudness import LoudnessMeter, TruePeakMeter
-from postcast.audio.master import MP3_HEADROOM_DB, Mastering
+from postcast.audio.master import MP3_HEADROOM_DB, Mastering, limit
 from postcast.config import AudioConfig
 
 # LAME's encoder delay (576 samples) plus the MP3 decoder's (529): where a chunk's
@@ -151,12 +151,8 @@ def _loudness(audio: np.ndarray, rate: int) -> float:
 
 def _encode(audio: np.ndarray, rate: int, settings: Mastering, cfg: AudioConfig) -> bytes:
     """Gain and limit at `rate`, resample to the output rate, fit to frames, encode."""
-    limiter = TruePeakLimiter(rate, settings.ceiling_dbtp)
-    gain = 10.0 ** (settings.gain_db / 20.0)
     blocks = (audio[start : start + rate] for start in range(0, len(audio), rate))
-    parts = [limiter.process(block * gain) for block in blocks]
-    parts.append(limiter.flush())
-    limited = np.concatenate(parts)[limiter.latency : limiter.latency + len(audio)]
+    limited = np.concatenate(list(limit(blocks, len(audio), settings, rate)))
     if rate != cfg.sample_rate:
         from scipy.signal import resample_poly  # slow to import; see loudness.py
 
@@ -171,7 +167,14 @@ def _measure(mp3: bytes, rate: int) -> tuple[int, np.ndarray, float, float]:
     decoded, decoded_rate = sf.read(io.BytesIO(mp3), dtype="float64", always_2d=False)
     if decoded_rate != rate:
         raise RuntimeError(f"MP3 decoded at {decoded_rate} Hz, encoded at {rate} Hz")
-    meter, peak = LoudnessMeter(rate), TruePeakMeter()
-    meter.add(decoded)
-    peak.add(decoded)
-    return len(decoded), meter.steps(), meter.integrated(), peak.finish()
+    return measure_blocks([decoded], rate)
+
+
+def measure_blocks(blocks: Iterable[np.ndarray], rate: int) -> tuple[int, np.ndarray, float, float]:
+    """Length, loudness steps, loudness and true peak of decoded audio, block by block."""
+    meter, peak, samples = LoudnessMeter(rate), TruePeakMeter(), 0
+    for block in blocks:
+        meter.add(block)
+        peak.add(block)
+        samples += len(block)
+    return samples, meter.steps(), meter.integrated(), peak.finish()

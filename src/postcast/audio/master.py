@@ -9,7 +9,8 @@ decoded and runs it again with corrected settings (`chunks.master_segment`).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import itertools
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -30,10 +31,23 @@ class Mastering:
     ceiling_dbtp: float
 
 
-@dataclass(frozen=True)
-class Measured:
-    loudness_lufs: float
-    true_peak_dbtp: float
+def limit(
+    blocks: Iterable[np.ndarray], total: int, settings: Mastering, rate: int
+) -> Iterator[np.ndarray]:
+    """`total` samples with gain and true-peak limiting, in order and lined up with the
+    input: the limiter's delay line is dropped from the front and flushed at the end."""
+    limiter = TruePeakLimiter(rate, settings.ceiling_dbtp)
+    gain = 10.0 ** (settings.gain_db / 20.0)
+    to_skip, done = limiter.latency, 0
+    outputs = itertools.chain((limiter.process(block * gain) for block in blocks), [None])
+    for output in outputs:
+        output = limiter.flush() if output is None else output  # only once input ends
+        skipped = min(to_skip, len(output))
+        output, to_skip = output[skipped:], to_skip - skipped
+        output = output[: total - done]
+        if len(output):
+            done += len(output)
+            yield output
 
 
 def run_chain(
@@ -41,41 +55,24 @@ def run_chain(
     total: int,
     settings: Mastering,
     cfg: AudioConfig,
-    write: Callable[[bytes], object] | None,
-    on_samples: Callable[[int], None] = lambda done: None,
-    listen: Callable[[np.ndarray], None] = lambda limited: None,
+    write: Callable[[bytes], object],
 ) -> None:
-    """Gain, limit and encode `total` samples; the output lines up with the input.
+    """Gain, limit and encode `total` samples at the output rate into `write`.
 
-    `listen` sees the encoder's input; with `write` None nothing is encoded.
     LAME (which releases the GIL) encodes one block in a worker thread while the
     next is limited: at most one block waits, so memory stays flat.
     """
-    limiter = TruePeakLimiter(cfg.sample_rate, settings.ceiling_dbtp)
-    encoder = Mp3Encoder(cfg.sample_rate, cfg.bitrate_kbps) if write is not None else None
-    gain = 10.0 ** (settings.gain_db / 20.0)
-    to_skip, done = limiter.latency, 0  # the limiter's first output is its delay line
+    encoder = Mp3Encoder(cfg.sample_rate, cfg.bitrate_kbps)
     pending: Future[object] | None = None
-
-    def emit(limited: np.ndarray) -> None:
-        nonlocal to_skip, done, pending
-        skipped = min(to_skip, len(limited))
-        limited, to_skip = limited[skipped:], to_skip - skipped
-        limited = limited[: total - done]
-        if len(limited):
-            listen(limited)
-            if encoder is not None and write is not None:
-                if pending is not None:
-                    pending.result()  # in order, and any error surfaces here
-                pending = worker.submit(lambda: write(encoder.encode(limited)))
-            done += len(limited)
-            on_samples(done)
-
     with ThreadPoolExecutor(max_workers=1) as worker:
-        for block in blocks:
-            emit(limiter.process(block * gain))
-        emit(limiter.flush())
+        for block in limit(blocks, total, settings, cfg.sample_rate):
+            if pending is not None:
+                pending.result()  # in order, and any error surfaces here
+            pending = worker.submit(_encode_into, encoder, block, write)
         if pending is not None:
             pending.result()
-    if encoder is not None and write is not None:
-        write(encoder.flush())
+    write(encoder.flush())
+
+
+def _encode_into(encoder: Mp3Encoder, block: np.ndarray, write: Callable[[bytes], object]) -> None:
+    write(encoder.encode(block))

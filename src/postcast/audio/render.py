@@ -27,9 +27,10 @@ from postcast.audio.chunks import (
     LAME_DELAY_SAMPLES,
     MasteredChunk,
     master_segment,
+    measure_blocks,
 )
 from postcast.audio.encode import Mp3Encoder, atomic_output
-from postcast.audio.loudness import LoudnessMeter, TruePeakMeter, integrated_from_steps
+from postcast.audio.loudness import integrated_from_steps
 from postcast.audio.master import MP3_HEADROOM_DB, Mastering, run_chain
 from postcast.audio.tags import EpisodeTags, build_id3, check_tags
 from postcast.config import AudioConfig
@@ -163,18 +164,14 @@ def _corrected(body: Path, timeline: Timeline, cfg: AudioConfig, into: Path) -> 
     """
     loudness = timeline.loudness()
     gain = cfg.loudness_lufs - loudness + EXPECTED_LIMITER_LOSS_DB
+    total = sum(len(block) for block in _decoded_blocks(body))
     for _ in range(CORRECTIONS):
         settings = Mastering(gain, cfg.true_peak_dbtp - MP3_HEADROOM_DB)
-        total = sum(len(block) for block in _decoded_blocks(body))
         with open(into, "wb") as out:
             run_chain(_decoded_blocks(body), total, settings, cfg, out.write)
-        meter, peak, samples = LoudnessMeter(cfg.sample_rate), TruePeakMeter(), 0
-        for block in _decoded_blocks(into):
-            meter.add(block)
-            peak.add(block)
-            samples += len(block)
-        timeline.loudness_steps = [meter.steps()]
-        timeline.true_peak_dbtp = peak.finish()
+        samples, steps, _, peak = measure_blocks(_decoded_blocks(into), cfg.sample_rate)
+        timeline.loudness_steps = [steps]
+        timeline.true_peak_dbtp = peak
         timeline.samples = samples
         error = cfg.loudness_lufs - timeline.loudness()
         if (
