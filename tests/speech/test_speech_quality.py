@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import logging
 import shutil
 import threading
@@ -53,6 +54,29 @@ class Mispronouncing:
 
     def respell(self, text: str) -> str:
         return "Banana pancake umbrella."
+
+
+class Garbling:
+    """A lexicon gone wrong in a new way on every take, as a noisy voice garbles."""
+
+    version = "garbling-1"
+    PHRASES = (
+        "Banana pancake umbrella.",
+        "Purple elephants dancing.",
+        "Seven windy tractors.",
+        "Lemon kettle drum.",
+        "Marble canyon echo.",
+        "Quiet orange bicycle.",
+    )
+
+    def __init__(self) -> None:
+        self.takes = itertools.count()
+
+    def to_piper(self, text: str) -> str:
+        return self.respell(text)
+
+    def respell(self, text: str) -> str:
+        return self.PHRASES[next(self.takes) % len(self.PHRASES)]
 
 
 class CountingEspeak(EspeakEngine):
@@ -124,14 +148,27 @@ def test_intro_and_outro_always_get_the_strict_gate(tmp_path: Path) -> None:
         "t",
         (Segment(intro, SegmentKind.INTRO), Segment(body, SegmentKind.PARAGRAPH)),
     )
-    engine = VaryingEspeak(config, Mispronouncing())
+    engine = VaryingEspeak(config, Garbling())
     items = list(speak(script, config, AUDIO, engine=engine))
     assert engine.calls.count(intro) == 6, "the first take and five more"
     assert engine.calls.count(body) == 1, "the body is not gated by default"
     assert not items[0].flagged, "the best intro take is kept, not flagged"
     assert len(list(tmp_path.rglob("*.flac"))) == 2, "and cached, so later episodes reuse it"
 
+    same_words = VaryingEspeak(config, Mispronouncing())
+    list(speak(script, SpeechConfig(engine="espeak", cache_dir=str(tmp_path / "a")), AUDIO,
+               engine=same_words))  # fmt: skip
+    assert same_words.calls.count(intro) == 2, "the same words heard twice: no more takes"
+
     steady = CountingEspeak(config, Mispronouncing())  # identical takes: retakes are pointless
     list(speak(script, SpeechConfig(engine="espeak", cache_dir=str(tmp_path / "b")), AUDIO,
                engine=steady))  # fmt: skip
     assert steady.calls == [intro, body]
+
+
+def test_word_error_rate_hears_site_names_and_compounds_as_said() -> None:
+    assert word_error_rate("please visit nonlinear dot org", "Please visit Nonlinear.org.") == 0
+    assert word_error_rate("published by Bench Mark", "published by Benchmark") == 0
+    assert word_error_rate("the nonlinear library", "the non linear library") == 0
+    assert word_error_rate("visit nonlinear dot org", "visit linear.org") > 0
+    assert word_error_rate("e.g. three point five", "e.g. 3.5") == 0

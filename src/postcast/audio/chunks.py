@@ -46,6 +46,11 @@ SILENT = 1e-4  # a trailing sample this quiet may be dropped
 EXPECTED_LIMITER_LOSS_DB = 3.6
 FIRST_SLOPE = 0.5  # LU per dB of gain near the target, measured on that voice
 SEGMENT_TOLERANCE_LU = 0.4
+# A segment shorter than this (a heading's two words between pauses) barely moves the
+# episode's loudness, and its gated loudness moves little with gain: a looser tolerance
+# spares it three more encodes, and what it lost is not passed on to the next segment.
+SHORT_SEGMENT_S = 5.0
+SHORT_SEGMENT_TOLERANCE_LU = 1.0
 TRUE_PEAK_MARGIN_DB = 0.3  # a retry aims this far under the ceiling it overshot
 ATTEMPTS = 4
 MAX_SEGMENT_GAIN_DB = 30.0  # more would mostly lift noise
@@ -63,6 +68,7 @@ class MasteredChunk:
     true_peak_dbtp: float  # decoded, 4x oversampled
     sentence_spans: tuple[tuple[float, float], ...]  # seconds from the chunk's start
     # loudness the limiter and encoder took off (input + gain - decoded); NaN if unknown
+    # or not telling (a short segment)
     limiter_loss_db: float = math.nan
 
 
@@ -92,13 +98,15 @@ def master_segment(
     if math.isfinite(input_loudness):
         gain = min(cfg.loudness_lufs - input_loudness + limiter_loss_db, MAX_SEGMENT_GAIN_DB)
     settings = Mastering(gain, cfg.true_peak_dbtp - MP3_HEADROOM_DB)
+    short = len(audio) < SHORT_SEGMENT_S * rate
+    tolerance = SHORT_SEGMENT_TOLERANCE_LU if short else SEGMENT_TOLERANCE_LU
     previous: tuple[float, float] | None = None
     for _ in range(ATTEMPTS):
         mp3 = _encode(audio, rate, settings, cfg)
         decoded, steps, loudness, peak = _measure(mp3, cfg.sample_rate)
         error = cfg.loudness_lufs - loudness if math.isfinite(loudness) else 0.0
         overshoot = peak - cfg.true_peak_dbtp
-        if abs(error) <= SEGMENT_TOLERANCE_LU and overshoot <= 0:
+        if abs(error) <= tolerance and overshoot <= 0:
             break
         slope = FIRST_SLOPE
         if previous is not None and settings.gain_db != previous[0]:
@@ -115,7 +123,7 @@ def master_segment(
         loudness_steps=steps,
         true_peak_dbtp=peak,
         sentence_spans=tuple((start + delay, end + delay) for start, end in spans),
-        limiter_loss_db=input_loudness + settings.gain_db - loudness,
+        limiter_loss_db=math.nan if short else input_loudness + settings.gain_db - loudness,
     )
 
 

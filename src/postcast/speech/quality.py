@@ -21,6 +21,8 @@ if TYPE_CHECKING:
 WHISPER_RATE = 16000
 # digits with thousands commas or a decimal point, and an ordinal's suffix ("21st")
 _NUMBER = re.compile(r"(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(st|nd|rd|th)?\b")
+# the dot of a site name between letters ("Nonlinear.org"), which the script says as "dot"
+_DOMAIN_DOT = re.compile(r"(?<=[a-z])\.(?=[a-z]{2,}\b)", re.IGNORECASE)
 
 
 @cache
@@ -68,18 +70,35 @@ def _plain(text: str) -> str:
 def word_error_rate(reference: str, heard: str) -> float:
     import jiwer
 
-    heard = spell_numbers(heard, reference)
-    reference = spell_numbers(reference)
-    if not _words_only()(reference)[0]:
+    reference_words = spoken_words(reference)
+    if not reference_words:
         return 0.0
-    return float(
-        jiwer.wer(
-            reference,
-            heard,
-            reference_transform=_words_only(),
-            hypothesis_transform=_words_only(),
-        )
-    )
+    heard_words = spoken_words(heard, reference)
+    # Whisper writes "Benchmark" for "Bench Mark" and "non linear" for "nonlinear":
+    # the same sounds, so a pair that the other side has as one word counts as that word.
+    reference_words = _join_compounds(reference_words, set(heard_words))
+    heard_words = _join_compounds(heard_words, set(reference_words))
+    return float(jiwer.wer(" ".join(reference_words), " ".join(heard_words)))
+
+
+def spoken_words(text: str, reference: str = "") -> list[str]:
+    """`text` as bare lower-case words, numbers spelt out and site names' dots said."""
+    words: list[str] = _words_only()(_DOMAIN_DOT.sub(" dot ", spell_numbers(text, reference)))[0]
+    return words
+
+
+def _join_compounds(words: list[str], other_side: set[str]) -> list[str]:
+    joined: list[str] = []
+    index = 0
+    while index < len(words):
+        pair = "".join(words[index : index + 2])
+        if index + 1 < len(words) and pair in other_side:
+            joined.append(pair)
+            index += 2
+        else:
+            joined.append(words[index])
+            index += 1
+    return joined
 
 
 def known_names(text: str) -> str | None:
@@ -141,6 +160,11 @@ class QualityGate:
         )
         return " ".join(segment.text.strip() for segment in segments)
 
+    def hear(self, text: str, audio: np.ndarray, sample_rate: int) -> tuple[float, str]:
+        """Word error rate of `audio` heard back against `text`, and the words heard."""
+        heard = self.transcribe(audio, sample_rate, known_names(text))
+        return word_error_rate(text, heard), " ".join(spoken_words(heard, text))
+
     def score(self, text: str, audio: np.ndarray, sample_rate: int) -> float:
         """Word error rate of `audio` heard back against the `text` it should say.
 
@@ -148,7 +172,7 @@ class QualityGate:
         the show's and the author's names, and the gate judges the voice, not whether
         tiny.en has heard of LessWrong.
         """
-        return word_error_rate(text, self.transcribe(audio, sample_rate, known_names(text)))
+        return self.hear(text, audio, sample_rate)[0]
 
     def passes(self, wer: float) -> bool:
         return wer <= self.max_wer

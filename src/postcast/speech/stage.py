@@ -265,19 +265,26 @@ class _Renderer:
         take = trim_silence(job.future.result()[job.index], self.sample_rate)
         if gate is None:
             return take, True
-        best, best_wer = take, gate.score(text, take, self.sample_rate)
-        extra_takes = INTRO_EXTRA_TAKES if gate is self.framing_gate else EXTRA_TAKES
+        best_wer, heard = gate.hear(text, take, self.sample_rate)
+        best, transcripts = take, {heard}
+        framing = gate is self.framing_gate
+        extra_takes = INTRO_EXTRA_TAKES if framing else EXTRA_TAKES
         for _ in range(extra_takes):
             if gate.passes(best_wer):
                 break
             retry = self.synthesizer.submit([text], voice).result()[0]
             retry = trim_silence(retry, self.sample_rate)
-            wer = gate.score(text, retry, self.sample_rate)
+            wer, heard = gate.hear(text, retry, self.sample_rate)
             if wer < best_wer:
                 best, best_wer = retry, wer
+            if framing and heard in transcripts:
+                # the same words heard twice: the recogniser hears this sentence its own
+                # way (a name, a word it spells its way), and four more takes won't change it
+                break
+            transcripts.add(heard)
         if gate.passes(best_wer):
             return best, True
-        if gate is self.framing_gate:  # the best of several takes: keep it, don't flag it
+        if framing:  # the best of several takes: keep it, don't flag it
             logger.info("intro/outro: best take of %r has WER %.2f", text, best_wer)
             return best, True
         self.flagged += 1
