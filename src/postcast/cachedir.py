@@ -55,18 +55,30 @@ class CacheDirectory:
 
     def write(self, key: str, fill: Callable[[BinaryIO], object]) -> None:
         """Create the entry for `key` with `fill(file)`, atomically, then keep the bound."""
+
+        def fill_path(temp: Path) -> None:
+            with open(temp, "wb") as file:
+                fill(file)
+
+        self.write_path(key, fill_path)
+
+    def write_path(self, key: str, make: Callable[[Path], object]) -> Path:
+        """Create the entry for `key` by `make(temp_path)` (for writers that want a path,
+        not a file), atomically, then keep the bound; returns the entry's path."""
         path = self.path_for(key)
         path.parent.mkdir(parents=True, exist_ok=True)
-        folder = path.parent
-        handle, temp_name = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=self.suffix, dir=folder)
+        handle, temp_name = tempfile.mkstemp(
+            prefix=TEMP_PREFIX, suffix=self.suffix, dir=path.parent
+        )
+        os.close(handle)
         try:
-            with os.fdopen(handle, "wb") as file:
-                fill(file)
+            make(Path(temp_name))
             os.replace(temp_name, path)
         except BaseException:
             Path(temp_name).unlink(missing_ok=True)
             raise
         self._account(path.stat().st_size)
+        return path
 
     def _account(self, added: int) -> None:
         with self._lock:

@@ -113,3 +113,13 @@ def test_a_22k_voice_is_mastered_at_its_rate_and_encoded_at_the_output_rate() ->
     assert chunk.sentence_spans == (
         (0.1 + LAME_DELAY_SAMPLES / RATE, 1.9 + LAME_DELAY_SAMPLES / RATE),
     )
+
+
+def test_a_heading_is_levelled_loosely_and_tells_the_next_segment_nothing() -> None:
+    heading = np.zeros(int(2.2 * RATE), dtype=np.float32)
+    heading[RATE // 2 : RATE + RATE // 4] = speechlike(0.75, RATE, 0.05, hot_peaks=1, seed=8)
+    chunk = master_segment(heading, (), CFG)
+    assert np.isnan(chunk.limiter_loss_db), "too short to say what the limiter will take"
+    assert _true_peak_db(_decode(chunk.mp3)) <= CFG.true_peak_dbtp, "the ceiling still holds"
+    paragraph = master_segment(speechlike(8.0, RATE, 0.05, hot_peaks=3, seed=9), (), CFG)
+    assert 0.0 < paragraph.limiter_loss_db < 10.0

@@ -20,9 +20,11 @@ import onnxruntime
 from piper import PiperVoice, SynthesisConfig
 from piper.config import PiperConfig
 
+from postcast.cachedir import default_cache_root
 from postcast.config import SpeechConfig
 from postcast.errors import InputError, SpeechError
 from postcast.speech.base import Concurrency, PronunciationLexicon, SpeechEngine
+from postcast.speech.onnx_cache import OptimisedModels
 
 CUDA_PROVIDER = "CUDAExecutionProvider"
 
@@ -52,6 +54,7 @@ class PiperEngine(SpeechEngine):
         self._aligned_voices: dict[Path, PiperVoice] = {}  # with per-phoneme durations
         self._configs: dict[Path, tuple[PiperConfig, str]] = {}  # with the JSON's sha256
         self._load_lock = threading.Lock()
+        self._optimised = _optimised_models(config)
 
     # --- loading ---------------------------------------------------------------------
 
@@ -88,14 +91,18 @@ class PiperEngine(SpeechEngine):
             return loaded
 
     def _load(self, model: Path, aligned: bool = False) -> PiperVoice:
-        providers = [CUDA_PROVIDER, "CPUExecutionProvider"] if self.use_cuda else None
+        providers = (
+            [CUDA_PROVIDER, "CPUExecutionProvider"] if self.use_cuda else ["CPUExecutionProvider"]
+        )
         piper_config = self._piper_config(model)
+        options = self._session_options()
         try:
-            session = onnxruntime.InferenceSession(
-                _with_durations(model) if aligned else str(model),
-                sess_options=self._session_options(),
-                providers=providers or ["CPUExecutionProvider"],
-            )
+            if aligned:
+                session = onnxruntime.InferenceSession(_with_durations(model), options, providers)
+            elif self._optimised is not None and not self.use_cuda:
+                session = self._optimised.open(model, options, providers)
+            else:
+                session = onnxruntime.InferenceSession(str(model), options, providers)
         except Exception as error:  # OSError, bad JSON, or ORT's own Fail/InvalidGraph
             raise SpeechError(f"cannot load Piper voice {model}: {error}") from error
         return PiperVoice(config=piper_config, session=session)
@@ -245,6 +252,14 @@ def _with_durations(model: Path) -> bytes:
     add_alignment_output(proto)
     serialized: bytes = proto.SerializeToString()
     return serialized
+
+
+def _optimised_models(config: SpeechConfig) -> OptimisedModels | None:
+    """Where optimised voice graphs are kept: beside the sentence cache, when it is on."""
+    if config.cache_max_mb <= 0:
+        return None
+    root = Path(config.cache_dir).expanduser() if config.cache_dir else default_cache_root()
+    return OptimisedModels(root / "onnx")
 
 
 def _or(setting: float | None, voice_default: float) -> float:

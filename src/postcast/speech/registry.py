@@ -1,30 +1,29 @@
-"""Speech engines by name: the built-in ones register the same way a plug-in would."""
+"""Speech engines by name: the built-in ones register the same way a plug-in would,
+as "module:Class" entry points, imported only when named (an engine's imports, such as
+the HTTP client of the server engine, cost a render that does not use it nothing)."""
 
 from __future__ import annotations
 
-from importlib.metadata import entry_points
+from importlib.metadata import EntryPoint, entry_points
 
 from postcast.config import SpeechConfig
 from postcast.errors import ConfigError
 from postcast.speech.base import PronunciationLexicon, SpeechEngine
-from postcast.speech.espeak_engine import EspeakEngine
-from postcast.speech.openai_engine import OpenAIEngine
-from postcast.speech.piper_engine import PiperEngine
-
-ENGINES: dict[str, type[SpeechEngine]] = {
-    PiperEngine.name: PiperEngine,
-    EspeakEngine.name: EspeakEngine,
-    OpenAIEngine.name: OpenAIEngine,
-}
-
 
 ENTRY_POINT_GROUP = "postcast.engines"
+
+ENGINES: dict[str, str] = {
+    "piper": "postcast.speech.piper_engine:PiperEngine",
+    "espeak": "postcast.speech.espeak_engine:EspeakEngine",
+    "openai": "postcast.speech.openai_engine:OpenAIEngine",
+}
 
 
 def engine_class(name: str) -> type[SpeechEngine]:
     """A built-in engine, else one a package registers in the `postcast.engines` group."""
     if name in ENGINES:
-        return ENGINES[name]
+        built_in: type[SpeechEngine] = EntryPoint(name, ENGINES[name], ENTRY_POINT_GROUP).load()
+        return built_in
     plugins = entry_points(group=ENTRY_POINT_GROUP)
     for entry in plugins:
         if entry.name == name:

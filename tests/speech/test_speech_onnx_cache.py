@@ -1,0 +1,55 @@
+"""Optimised voice graphs: saved on a voice's first load, opened from the cache after."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from postcast.config import SpeechConfig
+from postcast.speech.piper_engine import PiperEngine
+
+TEXT = "The harbour was quiet before the boats came in."
+
+
+def _engine(cache: Path) -> PiperEngine:
+    # no sampling noise: a sentence comes out the same from either graph
+    config = SpeechConfig(cache_dir=str(cache), noise_scale=0.0, noise_w_scale=0.0)
+    return PiperEngine(config, threads=1)
+
+
+def _saved(cache: Path) -> list[Path]:
+    return [path for path in (cache / "onnx").rglob("*.onnx") if not path.name.startswith(".")]
+
+
+@pytest.mark.slow
+def test_the_first_load_saves_the_graph_and_later_loads_sound_the_same(tmp_path: Path) -> None:
+    first = _engine(tmp_path).synthesize(TEXT)
+    (saved,) = _saved(tmp_path)
+    assert saved.stat().st_size > 1_000_000
+    before = saved.stat().st_mtime_ns
+    again = _engine(tmp_path).synthesize(TEXT)
+    assert _saved(tmp_path) == [saved] and saved.stat().st_mtime_ns >= before
+    assert len(again) == len(first)
+    assert np.allclose(again, first, atol=1e-3)
+
+
+@pytest.mark.slow
+def test_a_cache_it_cannot_write_only_costs_the_saving(tmp_path: Path) -> None:
+    if os.geteuid() == 0:
+        blocker = tmp_path / "onnx"
+        blocker.write_text("a file where the folder should be")  # root ignores permissions
+    else:
+        tmp_path.chmod(0o500)
+    try:
+        audio = _engine(tmp_path).synthesize(TEXT)
+    finally:
+        tmp_path.chmod(0o700)
+    assert audio.size > 10_000
+
+
+def test_no_cache_means_no_saved_graph(tmp_path: Path) -> None:
+    config = SpeechConfig(cache_dir=str(tmp_path), cache_max_mb=0)
+    assert PiperEngine(config)._optimised is None
