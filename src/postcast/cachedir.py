@@ -30,6 +30,11 @@ def default_cache_root() -> Path:
     return Path(base) / "postcast"
 
 
+def cache_root(cache_dir: str | None) -> Path:
+    """`[speech] cache_dir` if set, else `$XDG_CACHE_HOME/postcast`: every cache's parent."""
+    return Path(cache_dir).expanduser() if cache_dir else default_cache_root()
+
+
 class CacheDirectory:
     """Files named by key under `directory`, at most `max_bytes` in all (0: disabled)."""
 

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from postcast.atomic import remove_stale_temporaries
 from postcast.audio import MASTERING_MODULES, EpisodeTags, render_audio
 from postcast.audio.chunk_cache import ChunkCache
+from postcast.cachedir import cache_root
 from postcast.config import FORUM_NAMES, Config, SourceConfig, SpeechConfig
 from postcast.errors import PostcastError, SourceError
 from postcast.models import EpisodeAudio, Post, Script
@@ -23,7 +24,7 @@ from postcast.narration import narrate
 from postcast.narration.lexicon import Lexicon
 from postcast.preload import preload
 from postcast.progress import Progress, no_progress
-from postcast.publishing import cover_art, publish_site, write_episode_extras
+from postcast.publishing import cached_cover_art, publish_site, write_episode_extras
 from postcast.selection import (
     default_feeds,
     episode_code,
@@ -56,7 +57,11 @@ def title_for(post: Post) -> str:
 def cover_for(config: Config) -> bytes:
     if config.library.image:
         return config.resolve(config.library.image).read_bytes()
-    return cover_art(config.library.title, config.library.tagline)
+    speech = config.speech
+    folder = cache_root(speech.cache_dir and str(config.resolve(speech.cache_dir))) / "art"
+    return cached_cover_art(
+        config.library.title, config.library.tagline, folder if speech.cache_max_mb > 0 else None
+    )
 
 
 def tags_for(post: Post, config: Config, cover: bytes | None = None) -> EpisodeTags:

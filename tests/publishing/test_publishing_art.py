@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import pytest
 from PIL import Image, ImageStat
 
 from postcast.config import FeedConfig, LibraryConfig
 from postcast.errors import InputError
-from postcast.publishing import cover_art, publish_site
+from postcast.publishing import art, cover_art, publish_site
 
 
 def _open(data: bytes) -> Image.Image:
@@ -87,3 +88,17 @@ def test_configured_file_that_is_not_an_image_is_an_input_error(tmp_path):
     library = LibraryConfig(image=str(tmp_path / "cover.jpg"))
     with pytest.raises(InputError, match=r"cover\.jpg"):
         publish_site(tmp_path / "site", library, [(FeedConfig("main"), [])])
+
+
+def test_cover_art_is_drawn_once_and_kept(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    first = art.cached_cover_art("The Nonlinear Library", "Audio versions", tmp_path)
+    assert first == cover_art("The Nonlinear Library", "Audio versions")
+    assert len(list(tmp_path.rglob("*.jpg"))) == 1
+
+    def no_drawing(*_: object) -> bytes:
+        raise AssertionError("drawn again")
+
+    monkeypatch.setattr(art, "cover_art", no_drawing)
+    assert art.cached_cover_art("The Nonlinear Library", "Audio versions", tmp_path) == first
+    with pytest.raises(AssertionError):  # another title is another picture
+        art.cached_cover_art("Another Show", "", tmp_path)

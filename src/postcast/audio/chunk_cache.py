@@ -18,7 +18,7 @@ import numpy as np
 
 from postcast.audio.chunks import MasteredChunk
 from postcast.audio.encode import LAME_QUALITY
-from postcast.cachedir import CacheDirectory, default_cache_root
+from postcast.cachedir import CacheDirectory, cache_root
 from postcast.config import AudioConfig, SpeechConfig
 
 SUFFIX = ".npz"
@@ -47,7 +47,7 @@ class ChunkCache(CacheDirectory):
 
     @classmethod
     def from_config(cls, speech: SpeechConfig, audio: AudioConfig) -> ChunkCache:
-        root = Path(speech.cache_dir).expanduser() if speech.cache_dir else default_cache_root()
+        root = cache_root(speech.cache_dir)
         return cls(root, audio.cache_max_mb * 1024 * 1024, audio)
 
     def key_for(self, segment_key: str) -> str:

@@ -4,7 +4,7 @@ Every file goes through `atomic.py`, so a reader (the web server, a podcast app)
 sees a half-written file.
 """
 
-from postcast.publishing.art import cover_art
+from postcast.publishing.art import cached_cover_art, cover_art
 from postcast.publishing.atomic import atomic_output, atomic_write_bytes, atomic_write_text
 from postcast.publishing.extras import write_episode_extras
 from postcast.publishing.feed import podcast_guid
@@ -14,6 +14,7 @@ __all__ = [
     "atomic_output",
     "atomic_write_bytes",
     "atomic_write_text",
+    "cached_cover_art",
     "cover_art",
     "feed_path",
     "podcast_guid",

@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import soundfile
 
-from postcast.cachedir import TEMP_PREFIX, CacheDirectory, default_cache_root
+from postcast.cachedir import TEMP_PREFIX, CacheDirectory, cache_root, default_cache_root
 from postcast.config import SpeechConfig
 
 __all__ = ["TEMP_PREFIX", "CachedAudio", "SentenceCache", "cache_key", "default_cache_root"]
@@ -44,7 +44,7 @@ class SentenceCache(CacheDirectory):
 
     @classmethod
     def from_config(cls, config: SpeechConfig) -> SentenceCache:
-        root = Path(config.cache_dir).expanduser() if config.cache_dir else default_cache_root()
+        root = cache_root(config.cache_dir)
         return cls(root, config.cache_max_mb * 1024 * 1024)
 
     def has(self, key: str) -> bool:

@@ -20,7 +20,7 @@ import onnxruntime
 from piper import PiperVoice, SynthesisConfig
 from piper.config import PiperConfig
 
-from postcast.cachedir import default_cache_root
+from postcast.cachedir import cache_root
 from postcast.config import SpeechConfig
 from postcast.errors import InputError, SpeechError
 from postcast.speech.base import Concurrency, PronunciationLexicon, SpeechEngine
@@ -258,7 +258,7 @@ def _optimised_models(config: SpeechConfig) -> OptimisedModels | None:
     """Where optimised voice graphs are kept: beside the sentence cache, when it is on."""
     if config.cache_max_mb <= 0:
         return None
-    root = Path(config.cache_dir).expanduser() if config.cache_dir else default_cache_root()
+    root = cache_root(config.cache_dir)
     return OptimisedModels(root / "onnx")
 
 
