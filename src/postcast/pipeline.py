@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from postcast.atomic import remove_stale_temporaries
-from postcast.audio import MASTERING_MODULES, EpisodeTags, render_audio
+from postcast.audio import EpisodeTags, render_audio
 from postcast.audio.chunk_cache import ChunkCache
 from postcast.cachedir import cache_root
 from postcast.config import FORUM_NAMES, Config, SourceConfig, SpeechConfig
@@ -22,7 +22,6 @@ from postcast.errors import PostcastError, SourceError
 from postcast.models import EpisodeAudio, Post, Script
 from postcast.narration import narrate
 from postcast.narration.lexicon import Lexicon
-from postcast.preload import preload
 from postcast.progress import Progress, no_progress
 from postcast.publishing import cached_cover_art, publish_site, write_episode_extras
 from postcast.selection import (
@@ -104,7 +103,6 @@ def render_post(
     Segments mastered before (same sentences, voice and settings) come from the chunk
     cache whole: an edited post costs the edited segments only.
     """
-    preload(*MASTERING_MODULES)
     script = script_for(post, config)
     lexicon = Lexicon.load(config.narration.lexicon)
     speech = speech_settings(config)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from scipy.ndimage import maximum_filter1d
 
 from postcast.audio import true_peak_dbtp
-from postcast.audio.limiter import TruePeakLimiter
+from postcast.audio.limiter import TruePeakLimiter, trailing_max
 from postcast.audio.testsignals import speechlike
 
 RATE = 44100
@@ -78,3 +79,12 @@ def test_gain_reduction_starts_before_the_peak() -> None:
     assert before < 0.1 - 1e-4  # already turning down half a window ahead
     assert limited[RATE // 2 - 3 * look_ahead] == pytest.approx(0.1, abs=1e-9)
     assert abs(limited[RATE // 2]) <= 10 ** (-6 / 20) + 1e-3
+
+
+@pytest.mark.parametrize("window", [2, 3, 110, 221])
+@pytest.mark.parametrize("extra", [0, 1, 500, 999])
+def test_trailing_max_is_a_running_maximum(window: int, extra: int) -> None:
+    values = np.random.default_rng(window + extra).random(window + extra)
+    expected = maximum_filter1d(values, window, origin=(window - 1) // 2)[window - 1 :]
+    assert np.array_equal(trailing_max(values, window), expected)
+    assert trailing_max(values[: window - 1], window).size == 0

@@ -11,7 +11,13 @@ import soundfile as sf
 from scipy import signal
 
 from postcast.audio import LoudnessMeter, measure_loudness, true_peak_dbtp
-from postcast.audio.loudness import Oversampler, measure_true_peak
+from postcast.audio.loudness import (
+    KWeightingFilter,
+    Oversampler,
+    k_weighting,
+    measure_true_peak,
+    oversampling_filter,
+)
 from postcast.audio.testsignals import speechlike
 
 
@@ -115,3 +121,21 @@ def test_helpers_read_files(tmp_path) -> None:
     sf.write(path, audio, rate, subtype="FLOAT")
     assert measure_loudness(path) == pytest.approx(measure_loudness(audio, rate), abs=1e-3)
     assert true_peak_dbtp(path) == pytest.approx(true_peak_dbtp(audio, rate), abs=1e-3)
+
+
+@pytest.mark.parametrize("rate", [16000, 22050, 44100, 48000])
+def test_k_weighting_by_fft_is_the_recursive_filter(rate: int) -> None:
+    audio = np.random.default_rng(rate).standard_normal(rate * 3) * 0.1
+    audio[rate : rate + 50] += 0.9  # a click: the impulse response's long tail shows
+    sos = np.array([np.concatenate([b, a]) for b, a in k_weighting(rate)])
+    expected = signal.sosfilt(sos, audio)
+    whole = KWeightingFilter(rate)(audio)
+    streamed = KWeightingFilter(rate)
+    pieces = [streamed(piece) for piece in np.array_split(audio, [1, 7, 5000, rate, 2 * rate])]
+    assert np.abs(whole - expected).max() < 1e-10
+    assert np.abs(np.concatenate(pieces) - expected).max() < 1e-10
+
+
+def test_the_oversampling_filter_is_scipys_resampling_filter() -> None:
+    expected = signal.firwin(81, 0.25, window=("kaiser", 5.0)) * 4
+    assert np.allclose(oversampling_filter(), expected, rtol=0, atol=1e-15)

@@ -8,11 +8,7 @@ from postcast.audio.loudness import LoudnessMeter, measure_loudness, true_peak_d
 from postcast.audio.render import render_audio
 from postcast.audio.tags import EpisodeTags
 
-# What mastering imports on first use (slow imports; see `postcast.preload`).
-MASTERING_MODULES = ("scipy.signal", "scipy.ndimage")
-
 __all__ = [
-    "MASTERING_MODULES",
     "EpisodeTags",
     "LoudnessMeter",
     "measure_loudness",

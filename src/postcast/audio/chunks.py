@@ -21,10 +21,10 @@ import io
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
-from fractions import Fraction
 
 import numpy as np
 import soundfile as sf
+import soxr
 
 from postcast.audio.encode import Mp3Encoder
 from postcast.audio.loudness import LoudnessMeter, TruePeakMeter
@@ -162,10 +162,7 @@ def _encode(audio: np.ndarray, rate: int, settings: Mastering, cfg: AudioConfig)
     blocks = (audio[start : start + rate] for start in range(0, len(audio), rate))
     limited = np.concatenate(list(limit(blocks, len(audio), settings, rate)))
     if rate != cfg.sample_rate:
-        from scipy.signal import resample_poly  # slow to import; see loudness.py
-
-        ratio = Fraction(cfg.sample_rate, rate)
-        limited = resample_poly(limited, ratio.numerator, ratio.denominator)
+        limited = soxr.resample(limited, rate, cfg.sample_rate, quality="VHQ")
     encoder = Mp3Encoder(cfg.sample_rate, cfg.bitrate_kbps)
     return encoder.encode(fit_to_frames(limited)) + encoder.flush()
 

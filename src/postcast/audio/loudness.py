@@ -2,7 +2,7 @@
 
 Hand-written because pyloudnorm (the reference we test against) needs the whole
 signal in memory; a two-hour episode at 44.1 kHz is 1.3 GB of float32. Here the
-K-weighting filters keep their state between chunks (`sosfilt` with `zi`) and
+K-weighting filter keeps its state (the last inputs) between chunks and
 only one mean square per 100 ms step is kept, so memory stays tiny and a chunked
 measurement equals a whole-signal one.
 """
@@ -49,6 +49,49 @@ def k_weighting(sample_rate: int) -> list[tuple[np.ndarray, np.ndarray]]:
     return [(shelf_b / a0, shelf_a / a0), (pass_b, pass_a)]
 
 
+class KWeightingFilter:
+    """The two K-weighting biquads as one streaming filter, applied by FFT (overlap-save).
+
+    Hand-written rather than scipy's `sosfilt`, which runs the biquads in a C loop three
+    times faster: scipy.signal takes a second to import and a third of one to unload,
+    a quarter of a re-render after a small edit, while numpy's FFT costs neither. The
+    cascade's impulse response, sampled from its exact frequency response, is below
+    1e-16 after a quarter of a second (the slowest pole is the 38 Hz high-pass), so
+    convolving with that much of it is the recursive filter to rounding (tests compare).
+    """
+
+    def __init__(self, sample_rate: int) -> None:
+        self.taps = 1 << math.ceil(math.log2(sample_rate / 4))
+        design = 16 * self.taps  # long enough that the response's tail does not wrap
+        delay = np.exp(-2j * np.pi * np.fft.rfftfreq(design))  # z^-1 on the unit circle
+        response = np.ones(len(delay), dtype=complex)
+        for b, a in k_weighting(sample_rate):
+            response *= np.polyval(b[::-1], delay) / np.polyval(a[::-1], delay)
+        self._impulse = np.fft.irfft(response, design)[: self.taps]
+        self._history = np.zeros(self.taps - 1)  # the last inputs, as the filter's state
+        self._spectra: dict[int, np.ndarray] = {}
+
+    def __call__(self, chunk: np.ndarray) -> np.ndarray:
+        keep = self.taps - 1
+        data = np.concatenate([self._history, chunk])
+        self._history = data[len(data) - keep :]
+        size = min(1 << math.ceil(math.log2(keep + len(chunk) + 1)), 8 * self.taps)
+        spectrum = self._spectrum(size)
+        hop = size - keep  # outputs per transform that see no wrapped-around input
+        weighted = np.empty(len(chunk))
+        for start in range(0, len(chunk), hop):
+            block = data[start : start + size]
+            filtered = np.fft.irfft(np.fft.rfft(block, size) * spectrum, size)
+            count = min(hop, len(chunk) - start)
+            weighted[start : start + count] = filtered[keep : keep + count]
+        return weighted
+
+    def _spectrum(self, size: int) -> np.ndarray:
+        if size not in self._spectra:
+            self._spectra[size] = np.fft.rfft(self._impulse, size)
+        return self._spectra[size]
+
+
 def _power_to_lufs(power: float) -> float:
     return -0.691 + 10.0 * math.log10(power) if power > 0 else -math.inf
 
@@ -59,9 +102,7 @@ class LoudnessMeter:
     def __init__(self, sample_rate: int) -> None:
         self.sample_rate = sample_rate
         self.step = sample_rate // 10  # 100 ms
-        # Both biquads in one cascade (`sosfilt`): half the time of two `lfilter`s.
-        self._sos = np.array([np.concatenate([b, a]) for b, a in k_weighting(sample_rate)])
-        self._state = np.zeros((len(self._sos), 2))
+        self._filter = KWeightingFilter(sample_rate)
         self._partial_sum = 0.0
         self._partial_len = 0
         # One double per 100 ms (576 kB for two hours): small enough to keep, and
@@ -74,14 +115,7 @@ class LoudnessMeter:
 
     def weight(self, chunk: np.ndarray) -> np.ndarray:
         """The chunk K-weighted, continuing from the previous chunk's filter state."""
-        samples = np.asarray(chunk, dtype=np.float64)
-        weighted: np.ndarray
-        # imported here: scipy.signal takes 1-2 s to import, and a re-render whose
-        # segments are all mastered already never filters anything
-        from scipy.signal import sosfilt
-
-        weighted, self._state = sosfilt(self._sos, samples, zi=self._state)
-        return weighted
+        return self._filter(np.asarray(chunk, dtype=np.float64))
 
     def add_weighted(self, weighted: np.ndarray) -> None:
         """Count an already K-weighted chunk (from `weight`, possibly scaled)."""
@@ -138,11 +172,13 @@ def oversampling_filter() -> np.ndarray:
     Its delay is a whole 10 input samples, and phase 0 passes the original
     samples through, so sample peaks are always among the detected peaks.
     """
-    from scipy.signal import firwin  # slow to import; see `LoudnessMeter.weight`
-
+    # scipy's firwin(81, 1/4, window=("kaiser", 5.0)), written out: a Kaiser-windowed
+    # sinc scaled to unit gain at DC (numpy has both; scipy.signal takes a second to import)
     half_len = 10 * OVERSAMPLING
-    taps = firwin(2 * half_len + 1, 1.0 / OVERSAMPLING, window=("kaiser", 5.0))
-    return taps * OVERSAMPLING
+    offsets = np.arange(2 * half_len + 1) - half_len
+    taps = np.sinc(offsets / OVERSAMPLING) * np.kaiser(2 * half_len + 1, 5.0)
+    scaled: np.ndarray = taps * (OVERSAMPLING / taps.sum())
+    return scaled
 
 
 FILTER_DELAY = 10  # input samples: (81 - 1) / 2 oversampled samples / 4

@@ -7,11 +7,11 @@ import io
 import threading
 import time
 from email.utils import parsedate_to_datetime
-from math import gcd
 
 import httpx
 import numpy as np
 import soundfile
+import soxr
 
 from postcast.config import SpeechConfig
 from postcast.errors import ConfigError, SpeechError
@@ -151,10 +151,8 @@ class OpenAIEngine(SpeechEngine):
 def _resample(audio: np.ndarray, rate: int, target: int) -> np.ndarray:
     if rate == target:
         return audio.astype(np.float32, copy=False)
-    from scipy.signal import resample_poly  # ~2 s to import; only for an odd server rate
-
-    common = gcd(rate, target)
-    return resample_poly(audio, target // common, rate // common).astype(np.float32)
+    resampled: np.ndarray = soxr.resample(audio, rate, target, quality="VHQ")
+    return resampled.astype(np.float32)
 
 
 def _retry_after(response: httpx.Response) -> float | None:

@@ -10,10 +10,10 @@ from __future__ import annotations
 import re
 import threading
 from functools import cache
-from math import gcd
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import soxr
 
 if TYPE_CHECKING:
     from faster_whisper import WhisperModel
@@ -175,10 +175,7 @@ class QualityGate:
             return self._model
 
     def transcribe(self, audio: np.ndarray, sample_rate: int, hotwords: str | None = None) -> str:
-        from scipy.signal import resample_poly  # ~2 s to import; only needed with the gate
-
-        common = gcd(sample_rate, WHISPER_RATE)
-        audio16 = resample_poly(audio, WHISPER_RATE // common, sample_rate // common)
+        audio16 = soxr.resample(audio, sample_rate, WHISPER_RATE, quality="HQ")
         segments, _ = self._whisper().transcribe(
             audio16.astype(np.float32),
             language="en",
