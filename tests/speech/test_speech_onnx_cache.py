@@ -53,3 +53,14 @@ def test_a_cache_it_cannot_write_only_costs_the_saving(tmp_path: Path) -> None:
 def test_no_cache_means_no_saved_graph(tmp_path: Path) -> None:
     config = SpeechConfig(cache_dir=str(tmp_path), cache_max_mb=0)
     assert PiperEngine(config)._optimised is None
+
+
+@pytest.mark.slow
+def test_a_damaged_saved_graph_is_made_again(tmp_path: Path) -> None:
+    _engine(tmp_path).synthesize(TEXT)
+    (saved,) = _saved(tmp_path)
+    saved.write_bytes(b"not an onnx graph")
+    audio = _engine(tmp_path).synthesize(TEXT)
+    assert audio.size > 10_000
+    (remade,) = _saved(tmp_path)
+    assert remade.stat().st_size > 1_000_000

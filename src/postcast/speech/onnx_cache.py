@@ -38,7 +38,11 @@ class OptimisedModels:
         saved = self.folder.path_for(key)
         if saved.is_file():
             self.folder.touch(saved)
-            return onnxruntime.InferenceSession(str(saved), options, providers=providers)
+            try:
+                return onnxruntime.InferenceSession(str(saved), options, providers=providers)
+            except Exception as error:  # damaged on disk: make it again from the model
+                logger.warning("dropping unreadable optimised graph %s: %s", saved, error)
+                saved.unlink(missing_ok=True)
         sessions: list[onnxruntime.InferenceSession] = []
 
         def save(temp: Path) -> None:
