@@ -56,11 +56,9 @@ def title_for(post: Post) -> str:
 def cover_for(config: Config) -> bytes:
     if config.library.image:
         return config.resolve(config.library.image).read_bytes()
-    speech = config.speech
-    folder = cache_root(speech.cache_dir and str(config.resolve(speech.cache_dir))) / "art"
-    return cached_cover_art(
-        config.library.title, config.library.tagline, folder if speech.cache_max_mb > 0 else None
-    )
+    speech = speech_settings(config)  # cache_dir resolved from the configuration's folder
+    folder = cache_root(speech.cache_dir) / "art" if speech.cache_max_mb > 0 else None
+    return cached_cover_art(config.library.title, config.library.tagline, folder)
 
 
 def tags_for(post: Post, config: Config, cover: bytes | None = None) -> EpisodeTags:
