@@ -118,9 +118,9 @@ class _Renderer:
         script: Script,
         reuse: FinishedSegments | None = None,
     ) -> None:
-        self.planned = [(segment, split_sentences(segment.text)) for segment in script.segments]
+        planned = [(segment, split_sentences(segment.text)) for segment in script.segments]
         self.reuse = reuse
-        self.total = sum(len(sentences) for _, sentences in self.planned)
+        self.total = sum(len(sentences) for _, sentences in planned)
         self.engine = engine
         self.speech = speech
         self.audio = audio
@@ -136,7 +136,8 @@ class _Renderer:
         self.sample_rate = engine.sample_rate
         self._identities: dict[str, str] = {}
         self._in_flight: dict[str, _Job] = {}
-        self.keyed = [self._keys(segment, sentences) for segment, sentences in self.planned]
+        # taken from the front as they start, so a finished segment's audio is let go
+        self.pending = deque(self._plan(segment, sentences) for segment, sentences in planned)
         # The pool is sized by what is left to synthesise: a re-render after a small
         # edit runs in this process rather than paying a pool's start-up.
         self.plan = plan_for(engine, speech, self._to_synthesise())
@@ -152,8 +153,8 @@ class _Renderer:
         self.progress("speech", 0, self.total)
         window: deque[_Pending] = deque()
         held = 0  # sentences in the window
-        for (segment, sentences), (keys, key) in zip(self.planned, self.keyed, strict=True):
-            started = self._start(segment, sentences, keys, key)
+        while self.pending:
+            started = self._start(self.pending.popleft())
             window.append(started)
             held += started.weight
             while window and held > self.lookahead:
@@ -177,25 +178,24 @@ class _Renderer:
             self._identities[key] = identity
         return self._identities[key]
 
-    def _keys(self, segment: Segment, sentences: list[str]) -> tuple[list[str], str]:
-        """The sentences' cache keys and the segment's key."""
-        identity = self._identity(self.voices.voice_for(segment.voice), self._gate_for(segment))
-        keys = [cache_key(identity, s) for s in sentences]
-        return keys, self._segment_key(segment, keys)
+    def _plan(self, segment: Segment, sentences: list[str]) -> _Pending:
+        """The segment's voice, gate, and sentence and segment keys, before any audio."""
+        voice = self.voices.voice_for(segment.voice)
+        gate = self._gate_for(segment)
+        keys = [cache_key(self._identity(voice, gate), s) for s in sentences]
+        key = self._segment_key(segment, keys)
+        return _Pending(segment, voice, sentences, keys, key, gate=gate)
 
     def _to_synthesise(self) -> int:
         """Sentences that neither the consumer nor the sentence cache holds."""
         missing: set[str] = set()
-        for keys, key in self.keyed:
-            if self.reuse is None or not self.reuse.has(key):
-                missing.update(k for k in keys if not self.cache.has(k))
+        for pending in self.pending:
+            if self.reuse is None or not self.reuse.has(pending.key):
+                missing.update(key for key in pending.keys if not self.cache.has(key))
         return len(missing)
 
-    def _start(self, segment: Segment, sentences: list[str], keys: list[str], key: str) -> _Pending:
-        voice = self.voices.voice_for(segment.voice)
-        gate = self._gate_for(segment)
-        pending = _Pending(segment, voice, sentences, keys, key, gate=gate)
-        if self.reuse is not None and self.reuse.claim(key):
+    def _start(self, pending: _Pending) -> _Pending:
+        if self.reuse is not None and self.reuse.claim(pending.key):
             pending.reused = True
             return pending
         misses: list[int] = []
