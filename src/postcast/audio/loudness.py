@@ -9,6 +9,7 @@ measurement equals a whole-signal one.
 
 from __future__ import annotations
 
+import functools
 import math
 from array import array
 from collections.abc import Iterable, Iterator
@@ -61,22 +62,16 @@ class KWeightingFilter:
     """
 
     def __init__(self, sample_rate: int) -> None:
-        self.taps = 1 << math.ceil(math.log2(sample_rate / 4))
-        design = 16 * self.taps  # long enough that the response's tail does not wrap
-        delay = np.exp(-2j * np.pi * np.fft.rfftfreq(design))  # z^-1 on the unit circle
-        response = np.ones(len(delay), dtype=complex)
-        for b, a in k_weighting(sample_rate):
-            response *= np.polyval(b[::-1], delay) / np.polyval(a[::-1], delay)
-        self._impulse = np.fft.irfft(response, design)[: self.taps]
+        self.sample_rate = sample_rate
+        self.taps = len(_k_weighting_impulse(sample_rate))
         self._history = np.zeros(self.taps - 1)  # the last inputs, as the filter's state
-        self._spectra: dict[int, np.ndarray] = {}
 
     def __call__(self, chunk: np.ndarray) -> np.ndarray:
         keep = self.taps - 1
         data = np.concatenate([self._history, chunk])
         self._history = data[len(data) - keep :]
         size = min(1 << math.ceil(math.log2(keep + len(chunk) + 1)), 8 * self.taps)
-        spectrum = self._spectrum(size)
+        spectrum = _k_weighting_spectrum(self.sample_rate, size)
         hop = size - keep  # outputs per transform that see no wrapped-around input
         weighted = np.empty(len(chunk))
         for start in range(0, len(chunk), hop):
@@ -86,10 +81,26 @@ class KWeightingFilter:
             weighted[start : start + count] = filtered[keep : keep + count]
         return weighted
 
-    def _spectrum(self, size: int) -> np.ndarray:
-        if size not in self._spectra:
-            self._spectra[size] = np.fft.rfft(self._impulse, size)
-        return self._spectra[size]
+
+# Designed once per rate (and transform size): a meter is made for every segment measured.
+@functools.cache
+def _k_weighting_impulse(sample_rate: int) -> np.ndarray:
+    taps = 1 << math.ceil(math.log2(sample_rate / 4))
+    design = 16 * taps  # long enough that the response's tail does not wrap
+    delay = np.exp(-2j * np.pi * np.fft.rfftfreq(design))  # z^-1 on the unit circle
+    response = np.ones(len(delay), dtype=complex)
+    for b, a in k_weighting(sample_rate):
+        response *= np.polyval(b[::-1], delay) / np.polyval(a[::-1], delay)
+    impulse: np.ndarray = np.fft.irfft(response, design)[:taps]
+    impulse.flags.writeable = False
+    return impulse
+
+
+@functools.cache
+def _k_weighting_spectrum(sample_rate: int, size: int) -> np.ndarray:
+    spectrum: np.ndarray = np.fft.rfft(_k_weighting_impulse(sample_rate), size)
+    spectrum.flags.writeable = False
+    return spectrum
 
 
 def _power_to_lufs(power: float) -> float:
