@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -44,8 +45,8 @@ def gpu_rtf(script: Script, cpu_batches: bool) -> float:
     if cpu_batches:  # the GPU's code path (one in-process session, batches) on the CPU
         engine.use_cuda = True
     start = time.perf_counter()
-    audio = sum(s.audio.size / s.sample_rate for s in speak(script, CONFIG, AudioConfig(),
-                                                             engine=engine))  # fmt: skip
+    spoken = speak(script, CONFIG, AudioConfig(), engine=engine)
+    audio = sum(segment.audio.size / segment.sample_rate for segment in spoken)
     return (time.perf_counter() - start) / audio
 
 
@@ -66,8 +67,6 @@ def main() -> int:
     if not (cuda_available() or args.cpu_batches):
         print("ONNX Runtime has no CUDA provider here: no GPU figure (see --help)")
         return 0
-    import tempfile
-
     with tempfile.TemporaryDirectory() as folder:
         script = narration(args.words, Path(folder))
     batched = gpu_rtf(script, args.cpu_batches)

@@ -27,7 +27,7 @@ from postcast.config import Config, SpeechConfig
 from postcast.demo import demo_posts_dir
 from postcast.pipeline import render_post
 from postcast.sources.files import load_post_file
-from postcast.speech.quality import DOMAIN_DOT, join_compounds
+from postcast.speech.quality import DOMAIN_DOT, compound_wer
 
 GOAL = 0.05
 
@@ -64,9 +64,7 @@ def main() -> int:
             reference = words(" ".join(script.lines()))
             heard = words(" ".join(piece.text for piece in pieces))
             strict = jiwer.wer(reference, heard)
-            joined_reference = join_compounds(reference.split(), set(heard.split()))
-            joined_heard = join_compounds(heard.split(), set(joined_reference))
-            joined = jiwer.wer(" ".join(joined_reference), " ".join(joined_heard))
+            joined = compound_wer(reference.split(), heard.split())
             count = len(reference.split())
             errors["strict"] += strict * count
             errors["joined"] += joined * count

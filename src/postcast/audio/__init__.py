@@ -8,10 +8,4 @@ from postcast.audio.loudness import LoudnessMeter, measure_loudness, true_peak_d
 from postcast.audio.render import render_audio
 from postcast.audio.tags import EpisodeTags
 
-__all__ = [
-    "EpisodeTags",
-    "LoudnessMeter",
-    "measure_loudness",
-    "render_audio",
-    "true_peak_dbtp",
-]
+__all__ = ["EpisodeTags", "LoudnessMeter", "measure_loudness", "render_audio", "true_peak_dbtp"]

@@ -68,17 +68,23 @@ def _plain(text: str) -> str:
 
 
 def word_error_rate(reference: str, heard: str) -> float:
-    import jiwer
-
     reference_words = spoken_words(reference)
     if not reference_words:
         return 0.0
-    heard_words = spoken_words(heard, reference)
-    # Whisper writes "Benchmark" for "Bench Mark" and "non linear" for "nonlinear":
-    # the same sounds, so a pair that the other side has as one word counts as that word.
-    reference_words = join_compounds(reference_words, set(heard_words))
-    heard_words = join_compounds(heard_words, set(reference_words))
-    return float(jiwer.wer(" ".join(reference_words), " ".join(heard_words)))
+    return compound_wer(reference_words, spoken_words(heard, reference))
+
+
+def compound_wer(reference: list[str], heard: list[str]) -> float:
+    """Word error rate of `heard` against non-empty `reference`, compounds joined.
+
+    Whisper writes "Benchmark" for "Bench Mark" and "non linear" for "nonlinear": the
+    same sounds, so a pair that the other side has as one word counts as that word.
+    """
+    import jiwer
+
+    reference = _join_compounds(reference, set(heard))
+    heard = _join_compounds(heard, set(reference))
+    return float(jiwer.wer(" ".join(reference), " ".join(heard)))
 
 
 def spoken_words(text: str, reference: str = "") -> list[str]:
@@ -87,7 +93,7 @@ def spoken_words(text: str, reference: str = "") -> list[str]:
     return words
 
 
-def join_compounds(words: list[str], other_side: set[str]) -> list[str]:
+def _join_compounds(words: list[str], other_side: set[str]) -> list[str]:
     """`words` with each pair that `other_side` writes as one word ("non linear" where it
     has "nonlinear", "tie breaker" for "tiebreaker") joined into that word."""
     joined: list[str] = []
