@@ -17,7 +17,15 @@ from postcast.models import Script, Segment, SegmentKind
 from postcast.speech import speak
 from postcast.speech.espeak_engine import EspeakEngine
 from postcast.speech.piper_engine import PiperEngine
-from postcast.speech.quality import QualityGate, known_names, spell_numbers, word_error_rate
+from postcast.speech.quality import (
+    TAKE_GAP_S,
+    QualityGate,
+    known_names,
+    pack_takes,
+    sentence_scores,
+    spell_numbers,
+    word_error_rate,
+)
 
 AUDIO = AudioConfig()
 
@@ -35,6 +43,9 @@ def test_word_error_rate_reads_dates_as_the_script_says_them() -> None:
     assert word_error_rate(script, "Published by Mira Okafor on March 14th, 2025.") == 0
     assert word_error_rate("one thousand four hundred and twelve tasks", "1,412 tasks") == 0
     assert word_error_rate("in twenty twenty-five", "in 2024") > 0  # another year is wrong
+    assert word_error_rate("on January second, 2025", "on January 2, 2025") == 0
+    assert word_error_rate("two of them came second", "2 of them came second") == 0
+    assert word_error_rate("on January second", "on January 3") > 0
 
 
 def test_the_gate_hints_names_but_not_abbreviations() -> None:
@@ -173,3 +184,68 @@ def test_word_error_rate_hears_site_names_and_compounds_as_said() -> None:
     assert word_error_rate("the nonlinear library", "the non linear library") == 0
     assert word_error_rate("visit nonlinear dot org", "visit linear.org") > 0
     assert word_error_rate("e.g. three point five", "e.g. 3.5") == 0
+
+
+def test_one_transcript_of_several_takes_is_split_between_their_sentences() -> None:
+    texts = ["Welcome to The Nonlinear Library.", "This is Notes, by Mira Okafor.", "Bye now."]
+    heard = "Welcome to the non linear library. This is notes by Myra Okefor. Bye now."
+    (first, first_heard), (second, second_heard), (third, third_heard) = sentence_scores(
+        texts, heard
+    )
+    assert first == 0 and first_heard == "welcome to the nonlinear library"
+    assert second == pytest.approx(2 / 6) and second_heard == "this is notes by myra okefor"
+    assert third == 0 and third_heard == "bye now"
+
+
+def test_split_charges_drops_and_insertions_to_their_own_sentences() -> None:
+    texts = ["One two three four.", "Five six seven eight."]
+    dropped, kept = sentence_scores(texts, "one two five six seven eight")
+    assert dropped == (pytest.approx(0.5), "one two") and kept == (0.0, "five six seven eight")
+    extra, clean = sentence_scores(texts, "one two three four um er five six seven eight")
+    assert extra == (pytest.approx(0.5), "one two three four um er") and clean[0] == 0
+    assert sentence_scores(texts, "") == [(1.0, ""), (1.0, "")]
+    assert sentence_scores(["", "Two words."], "two words") == [(0.0, ""), (0.0, "two words")]
+
+
+def test_split_agrees_with_scoring_each_sentence_alone() -> None:
+    texts = ["It was three point five times larger.", "Published on March fourteenth, 2025."]
+    heard = "It was 3.5 times larger. Published on March 14th, 2024."
+    scores = sentence_scores(texts, heard)
+    alone = [word_error_rate(texts[0], "It was 3.5 times larger."),
+             word_error_rate(texts[1], "Published on March 14th, 2024.")]  # fmt: skip
+    assert [wer for wer, _ in scores] == pytest.approx(alone)
+    assert scores[1][0] > 0
+
+
+def test_takes_are_packed_into_whisper_windows_in_order() -> None:
+    assert pack_takes([10.0, 10.0, 10.0, 5.0]) == [[0, 1], [2, 3]]
+    assert pack_takes([40.0, 1.0]) == [[0], [1]]
+    assert pack_takes([]) == []
+
+
+@pytest.mark.slow
+def test_a_segments_takes_are_heard_in_one_pass(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if shutil.which("espeak-ng") is None:
+        pytest.skip("espeak-ng is not installed")
+    passes: list[float] = []
+    transcribe = QualityGate.transcribe
+
+    def counted(gate: QualityGate, audio: np.ndarray, rate: int, hotwords: str | None) -> str:
+        passes.append(len(audio) / rate)
+        return transcribe(gate, audio, rate, hotwords)
+
+    monkeypatch.setattr(QualityGate, "transcribe", counted)
+    config = SpeechConfig(engine="espeak", cache_dir=str(tmp_path), quality_gate=True)
+    engine = CountingEspeak(config)
+    sentences = [
+        "Good morning everyone.",
+        "The weather was lovely, so we walked to the market.",
+        "We walked home.",
+    ]
+    script = Script("t", (Segment(" ".join(sentences), SegmentKind.PARAGRAPH),))
+    (item,) = list(speak(script, config, AUDIO, engine=engine))
+    assert not item.flagged and engine.calls == sentences
+    spoken = sum(end - start for start, end, _ in item.sentences)
+    assert passes == [pytest.approx(spoken + 2 * TAKE_GAP_S, abs=0.01)], "one pass, all takes"

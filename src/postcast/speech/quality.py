@@ -7,6 +7,7 @@ error rate is over the bound, and flags the sentence when no take gets under it.
 
 from __future__ import annotations
 
+import math
 import re
 import threading
 from functools import cache
@@ -19,6 +20,8 @@ if TYPE_CHECKING:
     from faster_whisper import WhisperModel
 
 WHISPER_RATE = 16000
+PASS_SECONDS = 28.0  # Whisper hears in 30-s windows: takes heard together fill one
+TAKE_GAP_S = 0.5  # silence between takes heard together, as between sentences
 # digits with thousands commas or a decimal point, and an ordinal's suffix ("21st")
 _NUMBER = re.compile(r"(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(st|nd|rd|th)?\b")
 # the dot of a site name between letters ("Nonlinear.org"), which the script says as "dot"
@@ -60,6 +63,9 @@ def _number_words(digits: str, ordinal: bool, said: str) -> str:
     if ordinal:
         return str(num2words(value, to="ordinal"))
     cardinal, year = str(num2words(value)), str(num2words(value, to="year"))
+    nth = str(num2words(value, to="ordinal"))
+    if f" {_plain(cardinal)} " not in said and f" {_plain(nth)} " in said:
+        return nth  # "January 2" for the script's "January second"
     return year if f" {_plain(year)} " in said else cardinal
 
 
@@ -96,17 +102,74 @@ def spoken_words(text: str, reference: str = "") -> list[str]:
 def _join_compounds(words: list[str], other_side: set[str]) -> list[str]:
     """`words` with each pair that `other_side` writes as one word ("non linear" where it
     has "nonlinear", "tie breaker" for "tiebreaker") joined into that word."""
-    joined: list[str] = []
+    return [word for word, _ in _joined_with_origins(words, other_side)]
+
+
+def _joined_with_origins(words: list[str], other_side: set[str]) -> list[tuple[str, int]]:
+    """`_join_compounds`, each word with the index in `words` of its first part."""
+    joined: list[tuple[str, int]] = []
     index = 0
     while index < len(words):
         pair = "".join(words[index : index + 2])
         if index + 1 < len(words) and pair in other_side:
-            joined.append(pair)
+            joined.append((pair, index))
             index += 2
         else:
-            joined.append(words[index])
+            joined.append((words[index], index))
             index += 1
     return joined
+
+
+def sentence_scores(texts: list[str], heard: str) -> list[tuple[float, str]]:
+    """Each sentence's word error rate and heard words, from one transcript of the
+    sentences' takes played one after another.
+
+    The transcript is aligned with the whole script (jiwer's Levenshtein alignment);
+    each error counts against the sentence whose words it replaces or drops, and words
+    inserted between two sentences against the earlier one.
+    """
+    owners: list[int] = []  # the sentence each reference word belongs to
+    reference: list[str] = []
+    for position, text in enumerate(texts):
+        words = spoken_words(text)
+        reference += words
+        owners += [position] * len(words)
+    if not reference:
+        return [(0.0, "")] * len(texts)
+    heard_words = spoken_words(heard, " ".join(texts))
+    joined = _joined_with_origins(reference, set(heard_words))
+    reference, owners = [word for word, _ in joined], [owners[start] for _, start in joined]
+    heard_words = _join_compounds(heard_words, set(reference))
+    errors, said = [0] * len(texts), [list[str]() for _ in texts]
+    if not heard_words:  # everything dropped
+        errors = [owners.count(position) for position in range(len(texts))]
+    else:
+        import jiwer
+
+        alignment = jiwer.process_words(" ".join(reference), " ".join(heard_words))
+        for chunk in alignment.alignments[0]:
+            _count_chunk(chunk, owners, heard_words, errors, said)
+    return [
+        (errors[position] / count if (count := owners.count(position)) else 0.0, " ".join(words))
+        for position, words in enumerate(said)
+    ]
+
+
+def _count_chunk(
+    chunk: Any, owners: list[int], heard: list[str], errors: list[int], said: list[list[str]]
+) -> None:
+    """Charge one aligned stretch (equal, substitute, delete, insert) to its sentences."""
+    if chunk.type == "insert":
+        owner = owners[max(chunk.ref_start_idx - 1, 0)]
+        errors[owner] += chunk.hyp_end_idx - chunk.hyp_start_idx
+        said[owner] += heard[chunk.hyp_start_idx : chunk.hyp_end_idx]
+        return
+    for offset, ref_index in enumerate(range(chunk.ref_start_idx, chunk.ref_end_idx)):
+        owner = owners[ref_index]
+        if chunk.type != "equal":
+            errors[owner] += 1
+        if chunk.type != "delete":  # equal and substitute stretches are the same length
+            said[owner].append(heard[chunk.hyp_start_idx + offset])
 
 
 # Capitalised in titles ("The Nonlinear Library") but no names: a hint would let the gate
@@ -148,6 +211,19 @@ def known_names(text: str) -> str | None:
     return " ".join(dict.fromkeys(names)) or None
 
 
+def pack_takes(durations: list[float]) -> list[list[int]]:
+    """Consecutive indices grouped so that each group, gaps included, fits one pass."""
+    groups: list[list[int]] = []
+    length = math.inf
+    for index, duration in enumerate(durations):
+        if length + TAKE_GAP_S + duration > PASS_SECONDS:
+            groups.append([])
+            length = -TAKE_GAP_S
+        groups[-1].append(index)
+        length += TAKE_GAP_S + duration
+    return groups
+
+
 class QualityGate:
     """Transcribes sentences with Whisper tiny.en (CPU, int8), loaded on first use.
 
@@ -181,7 +257,12 @@ class QualityGate:
             return self._model
 
     def transcribe(self, audio: np.ndarray, sample_rate: int, hotwords: str | None = None) -> str:
-        audio16 = soxr.resample(audio, sample_rate, WHISPER_RATE, quality="HQ")
+        # Takes are trimmed to their first sound: heard with no silence before it,
+        # Whisper mishears the first word ("Go tomorrow" for "Good morning").
+        pad = np.zeros(round(TAKE_GAP_S * sample_rate), dtype=np.float32)
+        audio16 = soxr.resample(
+            np.concatenate([pad, audio, pad]), sample_rate, WHISPER_RATE, quality="HQ"
+        )
         segments, _ = self._whisper().transcribe(
             audio16.astype(np.float32),
             language="en",
@@ -197,6 +278,27 @@ class QualityGate:
         """Word error rate of `audio` heard back against `text`, and the words heard."""
         heard = self.transcribe(audio, sample_rate, known_names(text))
         return word_error_rate(text, heard), " ".join(spoken_words(heard, text))
+
+    def hear_all(
+        self, texts: list[str], takes: list[np.ndarray], sample_rate: int
+    ) -> list[tuple[float, str]]:
+        """`hear` for each take, in as few passes as fit: a pass costs Whisper one 30-s
+        window however short the audio, so takes are played one after another, a short
+        silence apart, up to `PASS_SECONDS`, and the transcript split between them."""
+        heard: list[tuple[float, str]] = []
+        for group in pack_takes([len(take) / sample_rate for take in takes]):
+            if len(group) == 1:
+                heard.append(self.hear(texts[group[0]], takes[group[0]], sample_rate))
+                continue
+            gap = np.zeros(round(TAKE_GAP_S * sample_rate), dtype=np.float32)
+            audio = np.concatenate([part for i in group for part in (takes[i], gap)][:-1])
+            group_texts = [texts[i] for i in group]
+            names = " ".join(
+                dict.fromkeys(" ".join(filter(None, map(known_names, group_texts))).split())
+            )
+            transcript = self.transcribe(audio, sample_rate, names or None)
+            heard += sentence_scores(group_texts, transcript)
+        return heard
 
     def score(self, text: str, audio: np.ndarray, sample_rate: int) -> float:
         """Word error rate of `audio` heard back against the `text` it should say.

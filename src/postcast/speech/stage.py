@@ -241,56 +241,77 @@ class _Renderer:
                 key=pending.key,
                 reused=True,
             )
-        takes: list[np.ndarray] = []
-        flagged: list[str] = []
-        for text, key, part in zip(pending.sentences, pending.keys, pending.parts, strict=True):
+        fresh = [i for i, part in enumerate(pending.parts) if isinstance(part, _Job)]
+        takes = list[np.ndarray]()
+        for part in pending.parts:
             if isinstance(part, _Job):
-                take, ok = self._fresh(text, pending.voice, part, pending.gate)
-                if ok:
-                    self.cache.put(key, take, self.sample_rate)
-                else:
-                    flagged.append(text)
-                self._in_flight.pop(key, None)
+                part = trim_silence(part.future.result()[part.index], self.sample_rate)
+            takes.append(part)
+        passed = [True] * len(fresh)
+        if pending.gate is not None and fresh:
+            best, passed = self._gated(
+                [pending.sentences[i] for i in fresh],
+                [takes[i] for i in fresh],
+                pending.voice,
+                pending.gate,
+            )
+            for i, take in zip(fresh, best, strict=True):
+                takes[i] = take
+        flagged: list[str] = []
+        for i, ok in zip(fresh, passed, strict=True):
+            key = pending.keys[i]
+            if ok:
+                self.cache.put(key, takes[i], self.sample_rate)
             else:
-                take = part
-            takes.append(take)
+                flagged.append(pending.sentences[i])
+            self._in_flight.pop(key, None)
+        for _ in pending.sentences:  # progress counts sentences, as `total` does
             self.done += 1
             self.progress("speech", self.done, self.total)
         return self._assemble(pending, takes, tuple(flagged))
 
-    def _fresh(
-        self, text: str, voice: str | None, job: _Job, gate: QualityGate | None
-    ) -> tuple[np.ndarray, bool]:
-        """A newly synthesised sentence, trimmed, through its quality gate if it has one."""
-        take = trim_silence(job.future.result()[job.index], self.sample_rate)
-        if gate is None:
-            return take, True
-        best_wer, heard = gate.hear(text, take, self.sample_rate)
-        best, transcripts = take, {heard}
+    def _gated(
+        self, texts: list[str], takes: list[np.ndarray], voice: str | None, gate: QualityGate
+    ) -> tuple[list[np.ndarray], list[bool]]:
+        """The best take of each sentence and whether it passed the gate.
+
+        Each round hears all the takes still failing in one Whisper pass and asks for
+        new takes of those together, so the pool speaks them in parallel.
+        """
         framing = gate is self.framing_gate
-        extra_takes = INTRO_EXTRA_TAKES if framing else EXTRA_TAKES
-        for _ in range(extra_takes):
-            if gate.passes(best_wer):
+        best = list(takes)
+        scores = gate.hear_all(texts, takes, self.sample_rate)
+        best_wer = [wer for wer, _ in scores]
+        transcripts = [{heard} for _, heard in scores]
+        failing = [i for i, wer in enumerate(best_wer) if not gate.passes(wer)]
+        for _ in range(INTRO_EXTRA_TAKES if framing else EXTRA_TAKES):
+            if not failing:
                 break
-            retry = self.synthesizer.submit([text], voice).result()[0]
-            retry = trim_silence(retry, self.sample_rate)
-            wer, heard = gate.hear(text, retry, self.sample_rate)
-            if wer < best_wer:
-                best, best_wer = retry, wer
-            if framing and heard in transcripts:
-                # the same words heard twice: the recogniser hears this sentence its own
-                # way (a name, a word it spells its way), and four more takes won't change it
-                break
-            transcripts.add(heard)
-        if gate.passes(best_wer):
-            return best, True
-        if framing:  # the best of several takes: keep it, don't flag it
-            logger.info("intro/outro: best take of %r has WER %.2f", text, best_wer)
-            return best, True
-        self.flagged += 1
-        logger.warning("quality gate: best take of %r has WER %.2f", text, best_wer)
-        self.progress("speech: sentences flagged by the quality gate", self.flagged, None)
-        return best, False
+            futures = [self.synthesizer.submit([texts[i]], voice) for i in failing]
+            retakes = [trim_silence(f.result()[0], self.sample_rate) for f in futures]
+            scores = gate.hear_all([texts[i] for i in failing], retakes, self.sample_rate)
+            still_failing = []
+            for i, retake, (wer, heard) in zip(failing, retakes, scores, strict=True):
+                if wer < best_wer[i]:
+                    best[i], best_wer[i] = retake, wer
+                # The same words heard twice: the recogniser hears this sentence its own
+                # way (a name, a word it spells its way), and more takes won't change it.
+                if not gate.passes(best_wer[i]) and not (framing and heard in transcripts[i]):
+                    still_failing.append(i)
+                transcripts[i].add(heard)
+            failing = still_failing
+        passed = []
+        for text, wer in zip(texts, best_wer, strict=True):
+            passed.append(gate.passes(wer) or framing)
+            if gate.passes(wer):
+                continue
+            if framing:  # the best of several takes: keep it, don't flag it
+                logger.info("intro/outro: best take of %r has WER %.2f", text, wer)
+                continue
+            self.flagged += 1
+            logger.warning("quality gate: best take of %r has WER %.2f", text, wer)
+            self.progress("speech: sentences flagged by the quality gate", self.flagged, None)
+        return best, passed
 
     def _assemble(
         self, pending: _Pending, takes: list[np.ndarray], flagged: tuple[str, ...]
