@@ -249,3 +249,32 @@ def test_a_segments_takes_are_heard_in_one_pass(
     assert not item.flagged and engine.calls == sentences
     spoken = sum(end - start for start, end, _ in item.sentences)
     assert passes == [pytest.approx(spoken + 2 * TAKE_GAP_S, abs=0.01)], "one pass, all takes"
+
+
+@pytest.mark.slow
+def test_intro_and_outro_are_spoken_first_and_heard_together(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if shutil.which("espeak-ng") is None:
+        pytest.skip("espeak-ng is not installed")
+    passes: list[float] = []
+    transcribe = QualityGate.transcribe
+
+    def counted(gate: QualityGate, audio: np.ndarray, rate: int, hotwords: str | None) -> str:
+        passes.append(len(audio) / rate)
+        return transcribe(gate, audio, rate, hotwords)
+
+    monkeypatch.setattr(QualityGate, "transcribe", counted)
+    config = SpeechConfig(engine="espeak", cache_dir=str(tmp_path), workers=1)
+    intro, outro = "Good morning everyone.", "Thanks for listening."
+    body = [Segment(f"Paragraph number {n}.", SegmentKind.PARAGRAPH) for n in range(30)]
+    script = Script(
+        "t", (Segment(intro, SegmentKind.INTRO), *body, Segment(outro, SegmentKind.OUTRO))
+    )
+    engine = VaryingEspeak(config)
+    items = list(speak(script, config, AUDIO, engine=engine))
+    assert engine.calls[:2] == [intro, outro], "the outro is spoken second, not last"
+    assert [item.segment for item in items] == list(script.segments), "but yielded last"
+    assert engine.calls.count(intro) == engine.calls.count(outro) == 1, "both heard right"
+    spoken = [end - start for item in (items[0], items[-1]) for start, end, _ in item.sentences]
+    assert passes == [pytest.approx(sum(spoken) + TAKE_GAP_S, abs=0.01)], "in one pass"

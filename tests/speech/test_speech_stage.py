@@ -19,6 +19,7 @@ from postcast.models import Script, Segment, SegmentKind
 from postcast.speech import SpokenSegment, VoiceAssigner, speak
 from postcast.speech.cache import SentenceCache
 from postcast.speech.espeak_engine import EspeakEngine
+from postcast.speech.stage import MIN_LOOKAHEAD
 
 AUDIO = AudioConfig(sentence_pause=0.35)
 
@@ -183,7 +184,7 @@ def test_output_streams_with_bounded_lookahead(config: SpeechConfig) -> None:
     stream = speak(script, config, AUDIO, engine=engine)
     first = next(stream)
     assert first.segment == script.segments[0]
-    assert len(engine.calls) <= 10, "only a window of sentences is spoken ahead"
+    assert len(engine.calls) <= MIN_LOOKAHEAD + 2, "only a window of sentences is spoken ahead"
     rest = list(stream)
     assert [item.segment for item in rest] == list(script.segments[1:])
     assert len(engine.calls) == 40
@@ -262,10 +263,12 @@ def test_a_flagged_segment_has_no_key(
 ) -> None:
     from postcast.speech import stage
 
-    def always_garbled(self: stage.QualityGate, text: str, audio: np.ndarray, rate: int) -> float:
-        return 1.0
+    def always_garbled(
+        self: stage.QualityGate, audio: np.ndarray, rate: int, hotwords: str | None = None
+    ) -> str:
+        return "banana pancake umbrella"
 
-    monkeypatch.setattr(stage.QualityGate, "score", always_garbled)
+    monkeypatch.setattr(stage.QualityGate, "transcribe", always_garbled)
     gated = SpeechConfig(
         engine="espeak", cache_dir=config.cache_dir, quality_gate=True, quality_max_wer=0.1
     )
@@ -291,5 +294,5 @@ def test_reused_segments_are_claimed_a_window_at_a_time(config: SpeechConfig) ->
     stream = speak(script, one_worker, AUDIO, engine=engine, reuse=Everything())
     first = next(stream)
     assert first.reused and first.key == keys[0]
-    assert len(claimed) == 9  # the lookahead window (8) and one: not the whole post
+    assert len(claimed) == MIN_LOOKAHEAD + 1  # the lookahead window and one: not the whole post
     assert [s.key for s in stream] == keys[1:] and claimed == keys

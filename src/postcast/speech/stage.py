@@ -37,6 +37,11 @@ EXTRA_TAKES = 2  # new takes the quality gate may ask for after the first
 INTRO_EXTRA_TAKES = 5  # the intro and outro are heard in every episode: try harder
 FRAMING = (SegmentKind.INTRO, SegmentKind.OUTRO)
 INTRO_BEAM_SIZE = 5  # the intro gate hears takes as listeners' tools do (beam search)
+# Sentences submitted ahead of the segment being yielded: enough that the workers stay
+# busy while this process hears the intro and outro (two seconds or so), few enough
+# that what is held stays small (24 sentences: about two minutes of audio, 10 MB).
+MIN_LOOKAHEAD = 24
+LOOKAHEAD_PER_WORKER = 8
 
 
 class VoiceAssigner:
@@ -61,7 +66,7 @@ class _Job:
     index: int  # of this sentence in the batch
 
 
-@dataclass
+@dataclass(eq=False)  # compared by identity: it holds audio
 class _Pending:
     segment: Segment
     voice: str | None
@@ -71,6 +76,8 @@ class _Pending:
     parts: list[np.ndarray | _Job] = field(default_factory=list)
     gate: QualityGate | None = None
     reused: bool = False  # the consumer has this segment's audio already
+    started: bool = False
+    finished: SpokenSegment | None = None  # when finished before its turn (the outro)
 
     @property
     def weight(self) -> int:
@@ -142,7 +149,12 @@ class _Renderer:
         # edit runs in this process rather than paying a pool's start-up.
         self.plan = plan_for(engine, speech, self._to_synthesise())
         self.synthesizer = Synthesizer(engine, self.plan, speech, lexicon)
-        self.lookahead = max(8, 4 * self.plan.workers)
+        self.lookahead = max(MIN_LOOKAHEAD, LOOKAHEAD_PER_WORKER * self.plan.workers)
+        # The intro and outro are spoken first and heard together in one Whisper pass
+        # while the body is spoken, rather than the outro holding up the episode's end.
+        self.framing = [
+            p for p in self.pending if p.gate is not None and p.gate is self.framing_gate
+        ]
         self.done = 0
         self.flagged = 0
 
@@ -151,6 +163,8 @@ class _Renderer:
 
     def run(self) -> Iterator[SpokenSegment]:
         self.progress("speech", 0, self.total)
+        for pending in self.framing:
+            self._start(pending)
         window: deque[_Pending] = deque()
         held = 0  # sentences in the window
         while self.pending:
@@ -195,6 +209,9 @@ class _Renderer:
         return len(missing)
 
     def _start(self, pending: _Pending) -> _Pending:
+        if pending.started:
+            return pending
+        pending.started = True
         if self.reuse is not None and self.reuse.claim(pending.key):
             pending.reused = True
             return pending
@@ -230,48 +247,79 @@ class _Renderer:
                 self._in_flight[pending.keys[position]] = job
 
     def _finish(self, pending: _Pending) -> SpokenSegment:
-        if pending.reused:
-            self.done += len(pending.sentences)
-            self.progress("speech", self.done, self.total)
-            return SpokenSegment(
-                segment=pending.segment,
-                audio=np.zeros(0, dtype=np.float32),
-                sample_rate=self.sample_rate,
-                sentences=tuple((0.0, 0.0, text) for text in pending.sentences),
-                key=pending.key,
-                reused=True,
-            )
-        fresh = [i for i, part in enumerate(pending.parts) if isinstance(part, _Job)]
-        takes = list[np.ndarray]()
-        for part in pending.parts:
-            if isinstance(part, _Job):
-                part = trim_silence(part.future.result()[part.index], self.sample_rate)
-            takes.append(part)
+        if pending.finished is None:
+            together = [p for p in self.framing if p.finished is None]
+            self._finish_group(together if pending in together else [pending])
+        finished, pending.finished = pending.finished, None  # let the audio go with it
+        assert finished is not None
+        return finished
+
+    def _finish_group(self, group: list[_Pending]) -> None:
+        """Finish each segment of `group` (sharing one gate), their takes heard together."""
+        fresh: list[tuple[_Pending, int]] = []  # (segment, sentence) newly synthesised
+        for pending in group:
+            if pending.reused:
+                pending.finished = self._reused(pending)
+                continue
+            for position, part in enumerate(pending.parts):
+                if isinstance(part, _Job):
+                    result = part.future.result()[part.index]
+                    pending.parts[position] = trim_silence(result, self.sample_rate)
+                    fresh.append((pending, position))
         passed = [True] * len(fresh)
-        if pending.gate is not None and fresh:
+        gate = group[0].gate
+        if gate is not None and fresh:
             best, passed = self._gated(
-                [pending.sentences[i] for i in fresh],
-                [takes[i] for i in fresh],
-                pending.voice,
-                pending.gate,
+                [pending.sentences[i] for pending, i in fresh],
+                [self._take(pending, i) for pending, i in fresh],
+                [pending.voice for pending, _ in fresh],
+                gate,
             )
-            for i, take in zip(fresh, best, strict=True):
-                takes[i] = take
-        flagged: list[str] = []
-        for i, ok in zip(fresh, passed, strict=True):
+            for (pending, i), take in zip(fresh, best, strict=True):
+                pending.parts[i] = take
+        flagged: dict[int, list[str]] = {id(pending): [] for pending in group}
+        for (pending, i), ok in zip(fresh, passed, strict=True):
             key = pending.keys[i]
             if ok:
-                self.cache.put(key, takes[i], self.sample_rate)
+                self.cache.put(key, self._take(pending, i), self.sample_rate)
             else:
-                flagged.append(pending.sentences[i])
+                flagged[id(pending)].append(pending.sentences[i])
             self._in_flight.pop(key, None)
+        for pending in group:
+            if not pending.reused:
+                takes = [self._take(pending, i) for i in range(len(pending.parts))]
+                self._count_done(pending)
+                pending.finished = self._assemble(pending, takes, tuple(flagged[id(pending)]))
+                pending.parts = []
+
+    @staticmethod
+    def _take(pending: _Pending, position: int) -> np.ndarray:
+        part = pending.parts[position]
+        assert not isinstance(part, _Job), "a sentence's audio, once its job is done"
+        return part
+
+    def _count_done(self, pending: _Pending) -> None:
         for _ in pending.sentences:  # progress counts sentences, as `total` does
             self.done += 1
             self.progress("speech", self.done, self.total)
-        return self._assemble(pending, takes, tuple(flagged))
+
+    def _reused(self, pending: _Pending) -> SpokenSegment:
+        self._count_done(pending)
+        return SpokenSegment(
+            segment=pending.segment,
+            audio=np.zeros(0, dtype=np.float32),
+            sample_rate=self.sample_rate,
+            sentences=tuple((0.0, 0.0, text) for text in pending.sentences),
+            key=pending.key,
+            reused=True,
+        )
 
     def _gated(
-        self, texts: list[str], takes: list[np.ndarray], voice: str | None, gate: QualityGate
+        self,
+        texts: list[str],
+        takes: list[np.ndarray],
+        voices: list[str | None],
+        gate: QualityGate,
     ) -> tuple[list[np.ndarray], list[bool]]:
         """The best take of each sentence and whether it passed the gate.
 
@@ -287,7 +335,7 @@ class _Renderer:
         for _ in range(INTRO_EXTRA_TAKES if framing else EXTRA_TAKES):
             if not failing:
                 break
-            futures = [self.synthesizer.submit([texts[i]], voice) for i in failing]
+            futures = [self.synthesizer.submit([texts[i]], voices[i]) for i in failing]
             retakes = [trim_silence(f.result()[0], self.sample_rate) for f in futures]
             scores = gate.hear_all([texts[i] for i in failing], retakes, self.sample_rate)
             still_failing = []
