@@ -10,12 +10,14 @@ import pytest
 import soundfile as sf
 from scipy import signal
 
+from postcast.audio import chunks
 from postcast.audio.chunks import (
     LAME_DELAY_SAMPLES,
     MP3_FRAME_SAMPLES,
     fit_to_frames,
     master_segment,
 )
+from postcast.audio.master import Mastering
 from postcast.audio.testsignals import speechlike
 from postcast.config import AudioConfig
 
@@ -123,3 +125,20 @@ def test_a_heading_is_levelled_loosely_and_tells_the_next_segment_nothing() -> N
     assert _true_peak_db(_decode(chunk.mp3)) <= CFG.true_peak_dbtp, "the ceiling still holds"
     paragraph = master_segment(speechlike(8.0, RATE, 0.05, hot_peaks=3, seed=9), (), CFG)
     assert 0.0 < paragraph.limiter_loss_db < 10.0
+
+
+def test_gain_the_limiter_would_take_is_not_added(monkeypatch: pytest.MonkeyPatch) -> None:
+    encodes: list[tuple[float, bytes]] = []
+    encode = chunks._encode
+
+    def counted(audio: np.ndarray, rate: int, settings: Mastering, cfg: AudioConfig) -> bytes:
+        encodes.append((settings.gain_db, encode(audio, rate, settings, cfg)))
+        return encodes[-1][1]
+
+    monkeypatch.setattr(chunks, "_encode", counted)
+    clicks = np.zeros(int(2.2 * RATE), dtype=np.float32)
+    clicks[RATE // 2 : RATE + RATE // 4 : RATE // 50] = 0.5  # all peak: no gain makes it loud
+    chunk = master_segment(clicks, (), CFG)
+    (first_gain, first), (second_gain, _) = encodes
+    assert second_gain > first_gain and chunk.mp3 == first, "the less squashed encode is kept"
+    assert _true_peak_db(_decode(chunk.mp3)) <= CFG.true_peak_dbtp

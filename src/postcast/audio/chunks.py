@@ -72,6 +72,21 @@ class MasteredChunk:
     limiter_loss_db: float = math.nan
 
 
+@dataclass(frozen=True)
+class _Attempt:
+    mp3: bytes
+    settings: Mastering
+    measured: tuple[int, np.ndarray, float, float]  # as `_measure` returns them
+
+    @property
+    def loudness(self) -> float:
+        return self.measured[2]
+
+    @property
+    def peak(self) -> float:
+        return self.measured[3]
+
+
 def master_segment(
     audio: np.ndarray,
     spans: tuple[tuple[float, float], ...],
@@ -100,7 +115,7 @@ def master_segment(
     settings = Mastering(gain, cfg.true_peak_dbtp - MP3_HEADROOM_DB)
     short = len(audio) < SHORT_SEGMENT_S * rate
     tolerance = SHORT_SEGMENT_TOLERANCE_LU if short else SEGMENT_TOLERANCE_LU
-    previous: tuple[float, float] | None = None
+    previous: _Attempt | None = None
     for _ in range(ATTEMPTS):
         mp3 = _encode(audio, rate, settings, cfg)
         decoded, steps, loudness, peak = _measure(mp3, cfg.sample_rate)
@@ -109,10 +124,16 @@ def master_segment(
         if abs(error) <= tolerance and overshoot <= 0:
             break
         slope = FIRST_SLOPE
-        if previous is not None and settings.gain_db != previous[0]:
-            slope = (loudness - previous[1]) / (settings.gain_db - previous[0])
+        if previous is not None and settings.gain_db != previous.settings.gain_db:
+            slope = (loudness - previous.loudness) / (settings.gain_db - previous.settings.gain_db)
+            if slope < MIN_SLOPE and previous.peak <= cfg.true_peak_dbtp and overshoot <= 0:
+                # The limiter took what the gain added (a heading's few words, already
+                # at the ceiling): keep the less squashed encode and stop.
+                mp3, settings = previous.mp3, previous.settings
+                decoded, steps, loudness, peak = previous.measured
+                break
             slope = min(max(slope, MIN_SLOPE), 1.0)
-        previous = (settings.gain_db, loudness)
+        previous = _Attempt(mp3, settings, (decoded, steps, loudness, peak))
         ceiling = settings.ceiling_dbtp - (overshoot + TRUE_PEAK_MARGIN_DB if overshoot > 0 else 0)
         gain = min(settings.gain_db + error / slope, MAX_SEGMENT_GAIN_DB)
         settings = Mastering(gain, ceiling)
