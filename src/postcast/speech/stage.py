@@ -2,7 +2,9 @@
 
 Sentences come from the sentence cache when they can, else from the engine, spread over
 workers; at most `lookahead` sentences are held ahead of the segment being yielded, so
-memory does not grow with the length of the post.
+memory does not grow with the length of the post. Gated takes are heard a segment at a
+time (`QualityGate.hear_all`); the intro and outro are spoken first and heard together,
+while the workers speak the body.
 """
 
 from __future__ import annotations
