@@ -58,7 +58,10 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as folder:
         for path in posts:
             post = load_post_file(path)
-            config = Config(speech=SpeechConfig(quality_gate=args.quality_gate))
+            # a fresh sentence cache: takes kept from earlier runs would make the figure
+            # depend on what was rendered before
+            speech = SpeechConfig(quality_gate=args.quality_gate, cache_dir=f"{folder}/cache")
+            config = Config(speech=speech)
             script, _ = render_post(post, config, Path(folder) / "episode.mp3")
             pieces, _ = model.transcribe(str(Path(folder) / "episode.mp3"), beam_size=5)
             reference = words(" ".join(script.lines()))
