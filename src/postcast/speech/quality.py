@@ -20,7 +20,8 @@ if TYPE_CHECKING:
     from faster_whisper import WhisperModel
 
 WHISPER_RATE = 16000
-PASS_SECONDS = 28.0  # Whisper hears in 30-s windows: takes heard together fill one
+# Whisper hears in 30-s windows: takes heard together fill one (with `transcribe`'s padding)
+PASS_SECONDS = 28.0
 TAKE_GAP_S = 0.5  # silence between takes heard together, as between sentences
 # digits with thousands commas or a decimal point, and an ordinal's suffix ("21st")
 _NUMBER = re.compile(r"(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(st|nd|rd|th)?\b")
@@ -280,8 +281,8 @@ class QualityGate:
 
     def hear(self, text: str, audio: np.ndarray, sample_rate: int) -> tuple[float, str]:
         """Word error rate of `audio` heard back against `text`, and the words heard."""
-        heard = self.transcribe(audio, sample_rate, known_names(text))
-        return word_error_rate(text, heard), " ".join(spoken_words(heard, text))
+        transcript = self.transcribe(audio, sample_rate, known_names(text))
+        return sentence_scores([text], transcript)[0]  # as `hear_all` scores, to compare
 
     def hear_all(
         self, texts: list[str], takes: list[np.ndarray], sample_rate: int
