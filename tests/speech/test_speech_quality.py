@@ -223,20 +223,24 @@ def test_takes_are_packed_into_whisper_windows_in_order() -> None:
     assert pack_takes([]) == []
 
 
-@pytest.mark.slow
-def test_a_segments_takes_are_heard_in_one_pass(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    if shutil.which("espeak-ng") is None:
-        pytest.skip("espeak-ng is not installed")
-    passes: list[float] = []
+@pytest.fixture
+def passes(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """Seconds of audio in each Whisper pass the gate makes, in order."""
+    heard: list[float] = []
     transcribe = QualityGate.transcribe
 
     def counted(gate: QualityGate, audio: np.ndarray, rate: int, hotwords: str | None) -> str:
-        passes.append(len(audio) / rate)
+        heard.append(len(audio) / rate)
         return transcribe(gate, audio, rate, hotwords)
 
     monkeypatch.setattr(QualityGate, "transcribe", counted)
+    return heard
+
+
+@pytest.mark.slow
+def test_a_segments_takes_are_heard_in_one_pass(tmp_path: Path, passes: list[float]) -> None:
+    if shutil.which("espeak-ng") is None:
+        pytest.skip("espeak-ng is not installed")
     config = SpeechConfig(engine="espeak", cache_dir=str(tmp_path), quality_gate=True)
     engine = CountingEspeak(config)
     sentences = [
@@ -253,18 +257,10 @@ def test_a_segments_takes_are_heard_in_one_pass(
 
 @pytest.mark.slow
 def test_intro_and_outro_are_spoken_first_and_heard_together(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, passes: list[float]
 ) -> None:
     if shutil.which("espeak-ng") is None:
         pytest.skip("espeak-ng is not installed")
-    passes: list[float] = []
-    transcribe = QualityGate.transcribe
-
-    def counted(gate: QualityGate, audio: np.ndarray, rate: int, hotwords: str | None) -> str:
-        passes.append(len(audio) / rate)
-        return transcribe(gate, audio, rate, hotwords)
-
-    monkeypatch.setattr(QualityGate, "transcribe", counted)
     config = SpeechConfig(engine="espeak", cache_dir=str(tmp_path), workers=1)
     intro, outro = "Good morning everyone.", "Thanks for listening."
     body = [Segment(f"Paragraph number {n}.", SegmentKind.PARAGRAPH) for n in range(30)]

@@ -75,10 +75,7 @@ def _plain(text: str) -> str:
 
 
 def word_error_rate(reference: str, heard: str) -> float:
-    reference_words = spoken_words(reference)
-    if not reference_words:
-        return 0.0
-    return compound_wer(reference_words, spoken_words(heard, reference))
+    return sentence_scores([reference], heard)[0][0]
 
 
 def compound_wer(reference: list[str], heard: list[str]) -> float:
@@ -212,6 +209,12 @@ def known_names(text: str) -> str | None:
     return " ".join(dict.fromkeys(names)) or None
 
 
+def _names_in(texts: list[str]) -> str | None:
+    """`known_names` of each text, each name once: the hints for texts heard together."""
+    names = [name for text in texts for name in (known_names(text) or "").split()]
+    return " ".join(dict.fromkeys(names)) or None
+
+
 def pack_takes(durations: list[float]) -> list[list[int]]:
     """Consecutive indices grouped so that each group, gaps included, fits one pass."""
     groups: list[list[int]] = []
@@ -298,10 +301,7 @@ class QualityGate:
             gap = np.zeros(round(TAKE_GAP_S * sample_rate), dtype=np.float32)
             audio = np.concatenate([part for i in group for part in (takes[i], gap)][:-1])
             group_texts = [texts[i] for i in group]
-            names = " ".join(
-                dict.fromkeys(" ".join(filter(None, map(known_names, group_texts))).split())
-            )
-            transcript = self.transcribe(audio, sample_rate, names or None)
+            transcript = self.transcribe(audio, sample_rate, _names_in(group_texts))
             heard += sentence_scores(group_texts, transcript)
         return heard
 

@@ -250,8 +250,10 @@ class _Renderer:
 
     def _finish(self, pending: _Pending) -> SpokenSegment:
         if pending.finished is None:
-            together = [p for p in self.framing if p.finished is None]
-            self._finish_group(together if pending in together else [pending])
+            if pending in self.framing:  # with the other framing segments, in one pass
+                self._finish_group([p for p in self.framing if p.finished is None])
+            else:
+                self._finish_group([pending])
         finished, pending.finished = pending.finished, None  # let the audio go with it
         assert finished is not None
         return finished
@@ -352,8 +354,9 @@ class _Renderer:
             failing = still_failing
         passed = []
         for text, wer in zip(texts, best_wer, strict=True):
-            passed.append(gate.passes(wer) or framing)
-            if gate.passes(wer):
+            ok = gate.passes(wer)
+            passed.append(ok or framing)
+            if ok:
                 continue
             if framing:  # the best of several takes: keep it, don't flag it
                 logger.info("intro/outro: best take of %r has WER %.2f", text, wer)
