@@ -8,10 +8,16 @@ import httpx
 import numpy as np
 import pytest
 
-from fakes.openai_tts_server import RATE_LIMITED, SAMPLE_RATE, SERVER_ERROR, Failure, FakeOpenAITTS
 from postcast.config import SpeechConfig
 from postcast.errors import ConfigError, SpeechError
 from postcast.speech.openai_engine import OpenAIEngine
+from tests.fakes.openai_tts_server import (
+    RATE_LIMITED,
+    SAMPLE_RATE,
+    SERVER_ERROR,
+    Failure,
+    FakeOpenAITTS,
+)
 
 TEXT = "Open models speak through the same interface."
 
