@@ -35,7 +35,8 @@ def _abbreviations() -> tuple[dict[str, Abbreviation], re.Pattern[str]]:
 
 
 _BEFORE_NAME = re.compile(r"\s+[A-Z]")
-_BEFORE_NUMBER = re.compile(r"\s?#?\d|\s[IVXLCDM]+\b")
+# "No. 5", "Vol. II"; a lone "I" is the pronoun ("No. I disagree").
+_BEFORE_NUMBER = re.compile(r"\s?#?\d|\s(?!I\b)[IVXLCDM]+\b")
 
 
 def _abbreviation(match: re.Match[str]) -> str:
@@ -54,21 +55,7 @@ def _abbreviation(match: re.Match[str]) -> str:
 def normalize_abbreviations(text: str) -> str:
     """Reads "e.g." -> "for example", "Dr. Evil" -> "doctor Evil", "No. 5" -> "number 5"."""
     pattern = _abbreviations()[1]
-    text = pattern.sub(_abbreviation, text)
-    return _SAINT_OR_STREET.sub(_saint_or_street, text)
-
-
-_SAINT_OR_STREET = re.compile(r"(?=S)\bSt\b\.?(?=\s|$)")
-_AFTER_NAME = re.compile(r"[A-Z][a-z]+\s$")
-
-
-def _saint_or_street(match: re.Match[str]) -> str:
-    # "Elm St." is a street; "St. Louis" (not after a name) a saint.
-    if _AFTER_NAME.search(match.string, 0, match.start()):
-        return "Street" + period_if_sentence_ends(match, match.group(0))
-    if _BEFORE_NAME.match(match.string, match.end()):
-        return "Saint"
-    return match.group(0)
+    return pattern.sub(_abbreviation, text)
 
 
 _ROMAN_KEYWORDS = frozenset(
