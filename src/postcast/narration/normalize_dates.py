@@ -42,7 +42,9 @@ _DAY_MONTH_YEAR = re.compile(
 _MONTH_YEAR = re.compile(
     rf"(?=[JjFfMmAaSsOoNnDd])\b(?P<month>{_MONTH})(?P<sep>,?\s+)(?P<year>\d{{4}})(?![\w:])"
 )
-_DAY_RANGE = rf"(?P<first>\d{{1,2}}){_DAY_SUFFIX}?\s*[-–—]\s*(?P<last>\d{{1,2}}){_DAY_SUFFIX}?"
+_DAY_RANGE = (
+    rf"(?P<first>\d{{1,2}}){_DAY_SUFFIX}?(?:\s*[-–—]\s*|\s+to\s+)(?P<last>\d{{1,2}}){_DAY_SUFFIX}?"
+)
 _YEAR_AFTER = r"(?:(?P<sep>,?\s+)(?P<year>\d{4})(?![\w:]))?"
 # "14–15 May 2026" and "May 14–15": one span of days, read the same way as a single date.
 _DAYS_MONTH = re.compile(
@@ -260,6 +262,11 @@ def _time_range(match: re.Match[str]) -> str:
     first = _TIME.fullmatch(match.group("first"))
     second = _TIME.fullmatch(match.group("second"))
     spoken = [speak_time(found) if found else None for found in (first, second)]
+    if spoken[0] is None and first and second and second.group("ampm") and spoken[1]:
+        # "7-9am": the first hour shares the second's "am", said once at the end.
+        hour, minute = first.group("hour"), first.group("minute")
+        if first.group("sep") in (None, ":") and int(hour) <= 12:
+            spoken[0] = cardinal(int(hour)) + (f" {_minutes(int(minute))}" if minute else "")
     if spoken[0] is None or spoken[1] is None:
         return match.group(0)
     return f"{spoken[0]} to {spoken[1]}" + period_if_sentence_ends(match, match.group(0))

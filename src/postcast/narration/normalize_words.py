@@ -62,7 +62,7 @@ _ROMAN_KEYWORDS = frozenset(
     ("chapter", "part", "volume", "vol.", "book", "section", "act", "scene", "appendix", "phase",
      "stage", "season", "episode", "article", "title", "type", "class", "level", "tier", "grade",
      "war", "round", "step", "lecture", "unit", "canto", "psalm", "figure", "table", "exhibit",
-     "annex", "division", "category", "schedule", "amendment")
+     "annex", "division", "category", "schedule", "amendment", "bowl")
 )  # fmt: skip
 # Found by the numeral first (an upper-case letter starts it, so the scan is quick), then
 # judged by the word before it.
@@ -144,6 +144,8 @@ _SYMBOLS = (  # (characters that must occur, pattern, spoken form), applied in t
     ("×", r"\s*×\s*", " times "),
     ("÷", r"\s*÷\s*", " divided by "),
     ("%", r"\s*%", " percent"),
+    ("°º", r"\s*[°º]C\b", " degrees Celsius"),
+    ("°º", r"\s*[°º]F\b", " degrees Fahrenheit"),
     ("°º", r"\s*[°º]", " degrees"),
     ("§", r"§\s*", "section "),
     ("@", r"(?<![\w])@(?=\w)", "at "),

@@ -116,10 +116,14 @@ def fraction(numerator: int, denominator: int) -> str:
     """3/4 -> "three quarters", 1/3 -> "one third", 5/1 -> "five over one"."""
     if denominator == 1:
         return f"{cardinal(numerator)} over one"
+    denominator_name = ordinal(denominator)
+    if denominator >= 100 and str(denominator).rstrip("0") == "1":
+        # num2words says "one hundredth"; after a numerator the "one" would be said twice.
+        denominator_name = denominator_name.removeprefix("one ")
     if numerator == 1:
-        name = _FRACTION_SINGULAR.get(denominator) or ordinal(denominator)
+        name = _FRACTION_SINGULAR.get(denominator) or denominator_name
         return f"one {name}"
-    name = _FRACTION_PLURAL.get(denominator) or ordinal(denominator) + "s"
+    name = _FRACTION_PLURAL.get(denominator) or denominator_name + "s"
     return f"{cardinal(numerator)} {name}"
 
 
