@@ -35,6 +35,7 @@ def _abbreviations() -> tuple[dict[str, Abbreviation], re.Pattern[str]]:
 
 
 _BEFORE_NAME = re.compile(r"\s+[A-Z]")
+_SENTENCE_START = re.compile(r"(?:^|[.!?]\s+)$")
 # "No. 5", "Vol. II"; a lone "I" is the pronoun ("No. I disagree").
 _BEFORE_NUMBER = re.compile(r"\s?#?\d|\s(?!I\b)[IVXLCDM]+\b")
 
@@ -46,7 +47,10 @@ def _abbreviation(match: re.Match[str]) -> str:
     if entry.kind == "title" and not _BEFORE_NAME.match(match.string, after):
         return written
     if entry.kind == "number":
-        return entry.spoken if _BEFORE_NUMBER.match(match.string, after) else written
+        if not _BEFORE_NUMBER.match(match.string, after):
+            return written
+        starts_sentence = _SENTENCE_START.search(match.string, 0, match.start()) is not None
+        return entry.spoken.capitalize() if starts_sentence else entry.spoken
     if entry.kind == "title":
         return entry.spoken.capitalize() if written[0].isupper() else entry.spoken
     return entry.spoken + period_if_sentence_ends(match, written)
@@ -62,7 +66,7 @@ _ROMAN_KEYWORDS = frozenset(
     ("chapter", "part", "volume", "vol.", "book", "section", "act", "scene", "appendix", "phase",
      "stage", "season", "episode", "article", "title", "type", "class", "level", "tier", "grade",
      "war", "round", "step", "lecture", "unit", "canto", "psalm", "figure", "table", "exhibit",
-     "annex", "division", "category", "schedule", "amendment", "bowl")
+     "annex", "division", "category", "schedule", "amendment", "bowl", "number")
 )  # fmt: skip
 # Found by the numeral first (an upper-case letter starts it, so the scan is quick), then
 # judged by the word before it.
@@ -77,6 +81,8 @@ def _roman(match: re.Match[str]) -> str:
     if before is None or value is None:
         return numeral
     word = before.group(1)
+    if word.lower() == "number" and numeral == "I":
+        return numeral  # "a number I like": the pronoun
     if word.lower() in _ROMAN_KEYWORDS:
         return cardinal(value)  # "Chapter IV", "World War II"
     name = word[0].isupper() and word[1:].islower() and not word.endswith(".")
