@@ -154,3 +154,15 @@ def test_context_rules_keep_one_line_per_input_line() -> None:
         "",
         "P of doom roughly ten percent?",
     ]
+
+
+@pytest.mark.parametrize(
+    ("written", "spoken"),
+    [
+        ("It rose from 1/3 to 2/3.", "It rose from one third to two thirds."),
+        ("It was cut by 2/3.", "It was cut by two thirds."),
+        ("It runs from 3/14 to 3/20.", "It runs from March fourteenth to March twentieth."),
+    ],
+)
+def test_weak_date_cues_need_a_day_no_fraction_has(written: str, spoken: str) -> None:
+    assert normalize_text(written) == spoken

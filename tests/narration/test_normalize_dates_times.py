@@ -92,6 +92,7 @@ def test_month_names_that_are_words_stay_words(text: str) -> None:
         ("From 1 to 28 February.", "From the first to the twenty-eighth of February."),
         ("From 2020–2024 it grew.", "From twenty twenty to twenty twenty-four it grew."),
         ("In 2020-24 it grew.", "In twenty twenty to twenty-four it grew."),
+        ("In 1998-03 it grew.", "In nineteen ninety-eight to two thousand and three it grew."),
     ],
 )
 def test_year_and_day_ranges(written: str, spoken: str) -> None:

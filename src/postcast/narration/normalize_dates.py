@@ -56,9 +56,12 @@ _MONTH_DAYS = re.compile(
 _SHORT_DATE = re.compile(r"(?=\d)(?<![\w/.,-])(\d{1,2})/(\d{1,2})(?![\w/-]|[.,]\d)")
 # A month/day pair is a date only where a date is expected ("due 3/14"); else a fraction.
 _DATE_CUES = frozenset(
-    ("on", "by", "until", "till", "since", "before", "after", "from", "due", "through", "thru",
-     "dated", "deadline", "starting", "ending", "to")
+    ("on", "until", "till", "since", "before", "after", "due", "through", "thru", "dated",
+     "deadline", "starting", "ending")
 )  # fmt: skip
+# "rose from 1/3 to 2/3", "cut by 2/3": after these a pair is a date only if the day
+# cannot be a common fraction's denominator ("by 3/14").
+_WEAK_DATE_CUES = frozenset(("by", "from", "to"))
 _WORD_BEFORE = re.compile(r"([A-Za-z]+)[ \t]+$")
 _FOLLOWED_BY_OF = re.compile(r"\s+of\b")
 _ISO_DATE = re.compile(r"(?=\d)(?<![\d./-])(\d{4})([-/.])(\d{1,2})\2(\d{1,2})(?![\d./-]?\d)")
@@ -147,11 +150,12 @@ def _month_days(match: re.Match[str]) -> str:
 
 def _short_date(match: re.Match[str]) -> str:
     before = _WORD_BEFORE.search(match.string, max(0, match.start() - 20), match.start())
-    if before is None or before.group(1).lower() not in _DATE_CUES:
+    cue = before.group(1).lower() if before else ""
+    month, day = int(match.group(1)), int(match.group(2))
+    if cue not in _DATE_CUES and (cue not in _WEAK_DATE_CUES or day < 13):
         return match.group(0)
     if _FOLLOWED_BY_OF.match(match.string, match.end()):
         return match.group(0)  # "by 1/3 of the budget": a fraction
-    month, day = int(match.group(1)), int(match.group(2))
     if not (1 <= month <= 12 and 1 <= day <= 31) or (month == 1 and day < 10):
         return match.group(0)  # "1/4" after "by" is more often a fraction than 4 January
     return f"{MONTHS[month - 1]} {ordinal(day)}"

@@ -353,8 +353,13 @@ def _range(match: re.Match[str]) -> str:
     low, dash, high, scale = match.groups()
     if scale:  # "40–60k": "forty to sixty thousand"
         return f"{number(low)} to {number(high)} {_RANGE_SCALES[scale]}"
-    if _is_year(low) and ((_is_year(high) and high > low) or len(high) == 2):
-        return f"{year(int(low))} to {cardinal(int(high)) if len(high) == 2 else year(int(high))}"
+    if _is_year(low) and len(high) == 2:
+        # "1960-80" is said "nineteen sixty to eighty"; "1998-03" crosses a century.
+        if low[:2] + high > low:
+            return f"{year(int(low))} to {cardinal(int(high))}"
+        high = str(int(low[:2]) + 1) + high
+    if _is_year(low) and _is_year(high) and high > low:
+        return f"{year(int(low))} to {year(int(high))}"
     ascending = float(high.replace(",", "")) > float(low.replace(",", ""))
     if ascending or "–" in dash or "—" in dash:
         return f"{number(low)} to {number(high)}"
