@@ -236,9 +236,10 @@ def nemo_normalizer() -> Callable[[str], str] | None:
         return None
     import logging
 
-    logging.getLogger("NeMo-text-processing").setLevel(logging.ERROR)
     NEMO_CACHE.mkdir(parents=True, exist_ok=True)
     normalizer = Normalizer(input_case="cased", lang="en", cache_dir=str(NEMO_CACHE))
+    # NeMo sets its logger up on import; quiet its per-sentence notes once it is built.
+    logging.getLogger("NeMo-text-processing").setLevel(logging.ERROR)
     return lambda text: str(normalizer.normalize(text, punct_post_process=True))
 
 

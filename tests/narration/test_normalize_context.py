@@ -34,6 +34,8 @@ def test_slash_dates_against_fractions(written: str, spoken: str) -> None:
     ("written", "spoken"),
     [
         ("Henry VIII wrote it.", "Henry the eighth wrote it."),
+        ("Henry V spoke.", "Henry the fifth spoke."),
+        ("Malcolm X spoke.", "Malcolm X spoke."),
         ("Elizabeth II reigned.", "Elizabeth the second reigned."),
         ("Part II goes deeper.", "Part two goes deeper."),
         ("World War II ended.", "World War two ended."),

@@ -86,8 +86,8 @@ def _roman(match: re.Match[str]) -> str:
     if word.lower() in _ROMAN_KEYWORDS:
         return cardinal(value)  # "Chapter IV", "World War II"
     name = word[0].isupper() and word[1:].islower() and not word.endswith(".")
-    if name and len(numeral) > 1 and set(numeral) <= set("IVXL"):
-        # "Henry VIII", "Pope Benedict XVI"; single letters ("Malcolm X", "Sam and I") stay.
+    if name and (len(numeral) > 1 or numeral == "V") and set(numeral) <= set("IVXL"):
+        # "Henry VIII", "Henry V"; other single letters ("Malcolm X", "Sam and I") stay.
         return f"the {ordinal(value)}"
     return numeral
 
