@@ -179,6 +179,10 @@ def test_exponents_and_whole_numbers(written: str, spoken: str) -> None:
         ("A 9/10 chance.", "A nine out of ten chance."),
         ("Then 3/10 of them.", "Then three tenths of them."),
         ("Just 1/10 left.", "Just one tenth left."),
+        ("I give it a 10/10.", "I give it a ten out of ten."),
+        ("I ran a 5k today.", "I ran a five K today."),
+        ("A 10k race is long.", "A ten K race is long."),
+        ("Views hit 10k today.", "Views hit ten thousand today."),
     ],
 )
 def test_scales_and_scores(written: str, spoken: str) -> None:

@@ -168,6 +168,22 @@ def _number(match: re.Match[str]) -> str:
     return number(written)
 
 
+# "ran a 5k", "a 10k race": a race's distance, said "five K", not "five thousand".
+_RACE_BEFORE = re.compile(r"\b(?:ran|run|running|runs|did|do)\s+(?:a|the|my|another)\s+$")
+_RACE_AFTER = re.compile(r"\s+(?:run|race|runs|races)\b")
+
+
+def _scale_suffix(match: re.Match[str]) -> str:
+    amount, suffix = match.groups()
+    start = max(0, match.start() - 20)
+    if suffix == "k" and (
+        _RACE_BEFORE.search(match.string, start, match.start())
+        or _RACE_AFTER.match(match.string, match.end())
+    ):
+        return f"{number(amount)} K"
+    return f"{number(amount)} {_SUFFIX_WORDS[suffix]}"
+
+
 def normalize_scientific(text: str) -> str:
     """Reads "3e-3" -> "three times ten to the power of minus three" (before the maths pass,
     which would otherwise take "x = 3" and leave "e-3")."""
@@ -180,9 +196,7 @@ def normalize_numbers(text: str) -> str:
         return text
     text = _POWER.sub(_power, text)
     text = _VERSION.sub(lambda found: " point ".join(map(integer, found.group(0).split("."))), text)
-    text = _SCALE_SUFFIX.sub(
-        lambda found: f"{number(found.group(1))} {_SUFFIX_WORDS[found.group(2)]}", text
-    )
+    text = _SCALE_SUFFIX.sub(_scale_suffix, text)
     text = _RATIO.sub(lambda found: f"{integer(found.group(1))} to {integer(found.group(2))}", text)
     text = _LETTERS_DIGITS.sub(r"\1\2 ", text)
     return _NUMBER.sub(_number, text)

@@ -297,12 +297,12 @@ _FRACTION = re.compile(
 
 def _fraction(match: re.Match[str]) -> str:
     top, _slash, bottom, suffix = match.groups()
+    of_follows = _OF_FOLLOWS.match(match.string, match.end())
+    if bottom == "10" and 1 < int(top) <= 10 and not (suffix or of_follows):
+        return f"{integer(top)} out of ten"  # "a 7/10 rating", "9/10 experts": a score
     if int(bottom) == 0 or int(top) >= int(bottom) >= 10:
         # "50/50", "80/20", "20/20 vision": a pair of numbers, not a fraction.
         return f"{integer(top)} {integer(bottom)}"
-    of_follows = _OF_FOLLOWS.match(match.string, match.end())
-    if bottom == "10" and 1 < int(top) < 10 and not (suffix or of_follows):
-        return f"{integer(top)} out of ten"  # "a 7/10 rating", "9/10 experts": a score
     return fraction(int(top), int(bottom))
 
 
