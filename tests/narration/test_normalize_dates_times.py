@@ -74,3 +74,26 @@ def test_a_time_at_the_end_of_a_sentence_keeps_the_full_stop() -> None:
 @pytest.mark.parametrize("text", ["I may go.", "Let us march on.", "We meet in May."])
 def test_month_names_that_are_words_stay_words(text: str) -> None:
     assert normalize_text(text) == text
+
+
+@pytest.mark.parametrize(
+    ("written", "spoken"),
+    [
+        (
+            "It runs 14–15 May 2026.",
+            "It runs the fourteenth to the fifteenth of May twenty twenty-six.",
+        ),
+        ("It runs 14-15 May.", "It runs the fourteenth to the fifteenth of May."),
+        (
+            "It runs May 14–15, 2026 there.",
+            "It runs May fourteenth to fifteenth, twenty twenty-six there.",
+        ),
+        ("Meet on May 14–15 then.", "Meet on May fourteenth to fifteenth then."),
+        ("From 1 to 28 February.", "From the first to the twenty-eighth of February."),
+        ("From 2020–2024 it grew.", "From twenty twenty to twenty twenty-four it grew."),
+        ("In 2020-24 it grew.", "In twenty twenty to twenty-four it grew."),
+        ("In 1998-03 it grew.", "In nineteen ninety-eight to two thousand and three it grew."),
+    ],
+)
+def test_year_and_day_ranges(written: str, spoken: str) -> None:
+    assert normalize_text(written) == spoken

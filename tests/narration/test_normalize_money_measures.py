@@ -73,3 +73,34 @@ def test_measures(written: str, spoken: str) -> None:
 )
 def test_words_after_numbers_stay_words(written: str, spoken: str) -> None:
     assert normalize_text(written) == spoken
+
+
+@pytest.mark.parametrize(
+    ("written", "spoken"),
+    [
+        ("They raised $25k fast.", "They raised twenty-five thousand dollars fast."),
+        ("The grant was $1.5M.", "The grant was one point five million dollars."),
+        ("Her salary is £20k.", "Her salary is twenty thousand pounds."),
+        ("They spent $2bn on it.", "They spent two billion dollars on it."),
+        ("The seed was $500K.", "The seed was five hundred thousand dollars."),
+        ("Budgets of $1–2M.", "Budgets of one to two million dollars."),
+    ],
+)
+def test_money_with_scale_abbreviations(written: str, spoken: str) -> None:
+    assert normalize_text(written) == spoken
+
+
+@pytest.mark.parametrize(
+    ("written", "spoken"),
+    [
+        ("Drink 2 L of water.", "Drink two liters of water."),
+        ("It draws 65 W idle.", "It draws sixty-five watts idle."),
+        ("The freezer is at -18°C.", "The freezer is at minus eighteen degrees Celsius."),
+        ("It is 20–25°C today.", "It is twenty to twenty-five degrees Celsius today."),
+        ("Runs at 30 tokens/s here.", "Runs at thirty tokens per second here."),
+        ("About 100 requests/hr.", "About one hundred requests per hour."),
+        ("Use and/or here.", "Use and or here."),
+    ],
+)
+def test_more_measures(written: str, spoken: str) -> None:
+    assert normalize_text(written) == spoken

@@ -113,3 +113,77 @@ def test_fractions(written: str, spoken: str) -> None:
 )
 def test_ranges_and_products(written: str, spoken: str) -> None:
     assert normalize_text(written) == spoken
+
+
+@pytest.mark.parametrize(
+    ("written", "spoken"),
+    [
+        ("A rate of 3e-3 works.", "A rate of three times ten to the power of minus three works."),
+        ("Decay was 1e-6.", "Decay was ten to the power of minus six."),
+        ("Set eps=1e-8.", "Set eps equals ten to the power of minus eight."),
+        (
+            "With lr = 3e-4 it ran.",
+            "With lr equals three times ten to the power of minus four it ran.",
+        ),
+        (
+            "It fell to -2e-3 after.",
+            "It fell to minus two times ten to the power of minus three after.",
+        ),
+        (
+            "Their 8e-3, not 7.5e+3.",
+            "Their eight times ten to the power of minus three, "
+            "not seven point five times ten to the power of three.",
+        ),
+        (
+            "About 6.02e23 atoms.",
+            "About six point zero two times ten to the power of twenty-three atoms.",
+        ),
+        (
+            "p = 2.5×10^-4 here.",
+            "p equals two point five times ten to the power of minus four here.",
+        ),
+    ],
+)
+def test_scientific_notation_keeps_its_sign(written: str, spoken: str) -> None:
+    assert normalize_text(written) == spoken
+
+
+@pytest.mark.parametrize(
+    ("written", "spoken"),
+    [
+        ("We used 2^14 tokens.", "We used two to the power of fourteen tokens."),
+        ("So 2^10 = 1,024.", "So two to the power of ten equals one thousand and twenty-four."),
+        (
+            "That gives 2^14=16,384 ways.",
+            "That gives two to the power of fourteen equals "
+            "sixteen thousand three hundred and eighty-four ways.",
+        ),
+        ("We have 16,384 GPUs.", "We have sixteen thousand three hundred and eighty-four GPUs."),
+        ("Only 16,384x more.", "Only sixteen thousand three hundred and eighty-four times more."),
+    ],
+)
+def test_exponents_and_whole_numbers(written: str, spoken: str) -> None:
+    assert normalize_text(written) == spoken
+
+
+@pytest.mark.parametrize(
+    ("written", "spoken"),
+    [
+        ("They raised 25k.", "They raised twenty-five thousand."),
+        ("A 7B model.", "A seven billion model."),
+        ("Salaries of 40–60k.", "Salaries of forty to sixty thousand."),
+        ("Between 1-2M users.", "Between one to two million users."),
+        ("Only 1/100 failed.", "Only one hundredth failed."),
+        ("Some 3/1000 failed.", "Some three thousandths failed."),
+        ("Rated 7/10 by users.", "Rated seven out of ten by users."),
+        ("A 9/10 chance.", "A nine out of ten chance."),
+        ("Then 3/10 of them.", "Then three tenths of them."),
+        ("Just 1/10 left.", "Just one tenth left."),
+        ("I give it a 10/10.", "I give it a ten out of ten."),
+        ("I ran a 5k today.", "I ran a five K today."),
+        ("A 10k race is long.", "A ten K race is long."),
+        ("Views hit 10k today.", "Views hit ten thousand today."),
+    ],
+)
+def test_scales_and_scores(written: str, spoken: str) -> None:
+    assert normalize_text(written) == spoken

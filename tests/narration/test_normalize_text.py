@@ -150,3 +150,32 @@ def test_benchmark_goals_are_met() -> None:
     assert min(item.rate for item in report.classes) >= benchmark.GOAL_EACH_CLASS
     assert report.goals_met
     assert not identity.goals_met and identity.rate == report.identity_rate
+
+
+def test_sentence_alternatives_expand_and_nest() -> None:
+    expand = _benchmark_module().expand
+    assert expand("plain") == ["plain"]
+    assert sorted(expand("a {b|c} d")) == ["a b d", "a c d"]
+    assert sorted(expand("{one |}hundred")) == ["hundred", "one hundred"]
+    assert sorted(expand("{{one |}ten|a million}!")) == ["a million!", "one ten!", "ten!"]
+    with pytest.raises(ValueError, match="unbalanced"):
+        expand("a {b|c")
+
+
+def test_sentence_comparison_joins_spelled_letters() -> None:
+    word_sequence = _benchmark_module().word_sequence
+    assert word_sequence("at three P.M. sharp") == word_sequence("at three p m sharp")
+    assert word_sequence("three PM") == "three pm"
+    assert word_sequence("three– five") != word_sequence("three to five")
+
+
+def test_sentence_benchmark_data_and_goal() -> None:
+    benchmark = _benchmark_module()
+    sentences = benchmark.read_sentences()
+    kinds = {item.kind for item in sentences}
+    assert len(sentences) >= 300 and len(kinds) >= 10
+    ours = benchmark.score_sentences("postcast", sentences, normalize_text)
+    identity = benchmark.score_sentences("identity", sentences, lambda text: text)
+    assert ours.rate(sentences) >= 0.95, [item.written for item, _ in ours.failures]
+    assert all(ours.rate(sentences, kind) >= 0.85 for kind in kinds)
+    assert identity.rate(sentences) < 0.1

@@ -87,3 +87,25 @@ def test_roman_numerals(written: str, spoken: str) -> None:
 )
 def test_symbols_and_math(written: str, spoken: str) -> None:
     assert normalize_text(written) == spoken
+
+
+@pytest.mark.parametrize(
+    ("written", "spoken"),
+    [
+        ("See sec. 3 first.", "See section three first."),
+        ("See Sec. 4.2 first.", "See section four point two first."),
+        ("As fig. 2 shows.", "As figure two shows."),
+        ("Plug into eq. 4 now.", "Plug into equation four now."),
+        ("Ch. 5 covers it.", "Chapter five covers it."),
+        ("It is on pp. 12–15.", "It is on pages twelve to fifteen."),
+        ("It is in vol. 3 here.", "It is in volume three here."),
+        ("It is in Thm. 2 here.", "It is in theorem two here."),
+        ("The sec. was short.", "The sec. was short."),
+    ],
+)
+def test_section_and_figure_abbreviations(written: str, spoken: str) -> None:
+    assert normalize_text(written) == spoken
+
+
+def test_a_number_i_like_keeps_the_pronoun() -> None:
+    assert normalize_text("It is a number I like.") == "It is a number I like."

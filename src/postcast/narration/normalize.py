@@ -15,6 +15,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 
+from postcast.narration.normalize_context import (
+    normalize_approximations,
+    normalize_lone_currency,
+    normalize_probabilities,
+    normalize_street_titles,
+)
 from postcast.narration.normalize_dates import normalize_dates, normalize_times
 from postcast.narration.normalize_numeric import (
     normalize_feet_and_inches,
@@ -52,7 +58,8 @@ def _prepare(text: str) -> str:
     )
 
 
-_OPERAND = r"(?:\d+(?:\.\d+)?|[A-Za-z](?![A-Za-z]))"
+# Thousands commas belong to the operand: "2^14=16,384" is never "sixteen,384".
+_OPERAND = r"(?:(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?|[A-Za-z](?![A-Za-z]))"
 _EXPRESSION = re.compile(
     rf"(?=[\w])(?<![\w.])(?:{_OPERAND})(?:\s*[-+*×÷/=^]\s*{_OPERAND}(?![\w.]\d))+"
 )
@@ -92,11 +99,13 @@ def normalize_math(text: str) -> str:
     return _EXPRESSION.sub(_expression, text)
 
 
-_SCIENTIFIC = re.compile(r"(?=\d)(?<![\w.])(\d+(?:\.\d+)?)[eE]([-+]?\d+)(?![\w.])")
+# "3e-3", "-1e-6." (a sentence's full stop may follow; a decimal point may not).
+_SCIENTIFIC = re.compile(r"(?=[-\d])(?<![\w.])(-(?=\d))?(\d+(?:\.\d+)?)[eE]([-+]?\d+)(?![\w]|\.\d)")
 _POWER = re.compile(r"(?<=\S)\^([-+]?\d+)|([²³])")
 _VERSION = re.compile(r"(?=\d)(?<![\w.])\d+(?:\.\d+){2,}(?![\w])")
-_SCALE_SUFFIX = re.compile(r"(?=\d)(?<![\w.])(\d+(?:\.\d+)?)(K|M|B|T|bn|mn|tn)(?![\w])")
-_SUFFIX_WORDS = {"K": "thousand", "M": "million", "B": "billion", "T": "trillion"}
+_SCALE_SUFFIX = re.compile(r"(?=\d)(?<![\w.])(\d+(?:\.\d+)?)(K|k|M|B|T|bn|mn|tn)(?![\w])")
+_SUFFIX_WORDS = {"K": "thousand", "k": "thousand", "M": "million", "B": "billion"}
+_SUFFIX_WORDS |= {"T": "trillion"}
 _SUFFIX_WORDS |= {"bn": "billion", "mn": "million", "tn": "trillion"}
 _RATIO = re.compile(r"(?=\d)(?<![\w:.])(\d+):(\d+)(?![\w:]|[.,]\d)")
 _LETTERS_DIGITS = re.compile(r"([A-Za-z])-?(?=\d)|(\d)-?(?=[A-Za-z])")
@@ -131,9 +140,10 @@ def _power(match: re.Match[str]) -> str:
 
 
 def _scientific(match: re.Match[str]) -> str:
-    mantissa, exponent = match.groups()
+    sign, mantissa, exponent = match.groups()
     power = f"ten to the power of {integer(exponent.lstrip('+'))}"
-    return power if mantissa == "1" else f"{number(mantissa)} times {power}"
+    spoken = power if mantissa == "1" else f"{number(mantissa)} times {power}"
+    return f"minus {spoken}" if sign else spoken
 
 
 def _reads_as_year(match: re.Match[str]) -> bool:
@@ -158,16 +168,35 @@ def _number(match: re.Match[str]) -> str:
     return number(written)
 
 
+# "ran a 5k", "a 10k race": a race's distance, said "five K", not "five thousand".
+_RACE_BEFORE = re.compile(r"\b(?:ran|run|running|runs|did|do)\s+(?:a|the|my|another)\s+$")
+_RACE_AFTER = re.compile(r"\s+(?:run|race|runs|races)\b")
+
+
+def _scale_suffix(match: re.Match[str]) -> str:
+    amount, suffix = match.groups()
+    start = max(0, match.start() - 20)
+    if suffix == "k" and (
+        _RACE_BEFORE.search(match.string, start, match.start())
+        or _RACE_AFTER.match(match.string, match.end())
+    ):
+        return f"{number(amount)} K"
+    return f"{number(amount)} {_SUFFIX_WORDS[suffix]}"
+
+
+def normalize_scientific(text: str) -> str:
+    """Reads "3e-3" -> "three times ten to the power of minus three" (before the maths pass,
+    which would otherwise take "x = 3" and leave "e-3")."""
+    return _SCIENTIFIC.sub(_scientific, text) if "e" in text or "E" in text else text
+
+
 def normalize_numbers(text: str) -> str:
     """Whatever numbers the specific rules left: cardinals, decimals, years, versions, powers."""
     if not any(char.isdigit() for char in text) and "²" not in text and "³" not in text:
         return text
-    text = _SCIENTIFIC.sub(_scientific, text)
     text = _POWER.sub(_power, text)
     text = _VERSION.sub(lambda found: " point ".join(map(integer, found.group(0).split("."))), text)
-    text = _SCALE_SUFFIX.sub(
-        lambda found: f"{number(found.group(1))} {_SUFFIX_WORDS[found.group(2)]}", text
-    )
+    text = _SCALE_SUFFIX.sub(_scale_suffix, text)
     text = _RATIO.sub(lambda found: f"{integer(found.group(1))} to {integer(found.group(2))}", text)
     text = _LETTERS_DIGITS.sub(r"\1\2 ", text)
     return _NUMBER.sub(_number, text)
@@ -175,8 +204,11 @@ def normalize_numbers(text: str) -> str:
 
 _PASSES = (
     _prepare,
+    normalize_street_titles,
     normalize_abbreviations,
+    normalize_probabilities,
     normalize_electronic,
+    normalize_scientific,
     normalize_math,
     normalize_times,
     normalize_dates,
@@ -191,6 +223,8 @@ _PASSES = (
     normalize_numbers,
     normalize_roman,
     normalize_initials,
+    normalize_lone_currency,
+    normalize_approximations,
     normalize_symbols,
 )
 _PHONEME_BLOCK = re.compile(r"(\[\[.*?\]\])", re.DOTALL)

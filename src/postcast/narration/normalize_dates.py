@@ -42,6 +42,28 @@ _DAY_MONTH_YEAR = re.compile(
 _MONTH_YEAR = re.compile(
     rf"(?=[JjFfMmAaSsOoNnDd])\b(?P<month>{_MONTH})(?P<sep>,?\s+)(?P<year>\d{{4}})(?![\w:])"
 )
+_DAY_RANGE = (
+    rf"(?P<first>\d{{1,2}}){_DAY_SUFFIX}?(?:\s*[-–—]\s*|\s+to\s+)(?P<last>\d{{1,2}}){_DAY_SUFFIX}?"
+)
+_YEAR_AFTER = r"(?:(?P<sep>,?\s+)(?P<year>\d{4})(?![\w:]))?"
+# "14–15 May 2026" and "May 14–15": one span of days, read the same way as a single date.
+_DAYS_MONTH = re.compile(
+    rf"(?=\d)(?<![\w.,/-]){_DAY_RANGE}(?:\s+of)?\s+(?P<month>{_MONTH}){_YEAR_AFTER}"
+)
+_MONTH_DAYS = re.compile(
+    rf"(?=[JjFfMmAaSsOoNnDd])\b(?P<month>{_MONTH})[ \t]+{_DAY_RANGE}(?![\d:/]){_YEAR_AFTER}"
+)
+_SHORT_DATE = re.compile(r"(?=\d)(?<![\w/.,-])(\d{1,2})/(\d{1,2})(?![\w/-]|[.,]\d)")
+# A month/day pair is a date only where a date is expected ("due 3/14"); else a fraction.
+_DATE_CUES = frozenset(
+    ("on", "until", "till", "since", "before", "after", "due", "through", "thru", "dated",
+     "deadline", "starting", "ending")
+)  # fmt: skip
+# "rose from 1/3 to 2/3", "cut by 2/3": after these a pair is a date only if the day
+# cannot be a common fraction's denominator ("by 3/14").
+_WEAK_DATE_CUES = frozenset(("by", "from", "to"))
+_WORD_BEFORE = re.compile(r"([A-Za-z]+)[ \t]+$")
+_FOLLOWED_BY_OF = re.compile(r"\s+of\b")
 _ISO_DATE = re.compile(r"(?=\d)(?<![\d./-])(\d{4})([-/.])(\d{1,2})\2(\d{1,2})(?![\d./-]?\d)")
 _NUMERIC_DATE = re.compile(
     r"(?=\d)(?<![\d./-])(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})(?![\d./-]?\d)"
@@ -101,6 +123,42 @@ def _day_month_year(match: re.Match[str]) -> str:
     month = _month_name(match.group("month"))
     spoken = f"{article}{ordinal(day)} of {month}{_year_part(match)}"
     return spoken + period_if_sentence_ends(match, match.group(0))
+
+
+def _day_span(match: re.Match[str]) -> tuple[int, int] | None:
+    first, last = int(match.group("first")), int(match.group("last"))
+    return (first, last) if 1 <= first < last <= 31 else None
+
+
+def _days_month(match: re.Match[str]) -> str:
+    days = _day_span(match)
+    if days is None:
+        return match.group(0)
+    article = "" if match.string[: match.start()].lower().endswith("the ") else "the "
+    month = _month_name(match.group("month"))
+    spoken = f"{article}{ordinal(days[0])} to the {ordinal(days[1])} of {month}"
+    return spoken + _year_part(match) + period_if_sentence_ends(match, match.group(0))
+
+
+def _month_days(match: re.Match[str]) -> str:
+    days = _day_span(match)
+    if days is None:
+        return match.group(0)
+    month = _month_name(match.group("month"))
+    return f"{month} {ordinal(days[0])} to {ordinal(days[1])}{_year_part(match)}"
+
+
+def _short_date(match: re.Match[str]) -> str:
+    before = _WORD_BEFORE.search(match.string, max(0, match.start() - 20), match.start())
+    cue = before.group(1).lower() if before else ""
+    month, day = int(match.group(1)), int(match.group(2))
+    if cue not in _DATE_CUES and (cue not in _WEAK_DATE_CUES or day < 13):
+        return match.group(0)
+    if _FOLLOWED_BY_OF.match(match.string, match.end()):
+        return match.group(0)  # "by 1/3 of the budget": a fraction
+    if not (1 <= month <= 12 and 1 <= day <= 31) or (month == 1 and day < 10):
+        return match.group(0)  # "1/4" after "by" is more often a fraction than 4 January
+    return f"{MONTHS[month - 1]} {ordinal(day)}"
 
 
 def _month_year(match: re.Match[str]) -> str:
@@ -208,6 +266,11 @@ def _time_range(match: re.Match[str]) -> str:
     first = _TIME.fullmatch(match.group("first"))
     second = _TIME.fullmatch(match.group("second"))
     spoken = [speak_time(found) if found else None for found in (first, second)]
+    if spoken[0] is None and first and second and second.group("ampm") and spoken[1]:
+        # "7-9am": the first hour shares the second's "am", said once at the end.
+        hour, minute = first.group("hour"), first.group("minute")
+        if first.group("sep") in (None, ":") and int(hour) <= 12:
+            spoken[0] = cardinal(int(hour)) + (f" {_minutes(int(minute))}" if minute else "")
     if spoken[0] is None or spoken[1] is None:
         return match.group(0)
     return f"{spoken[0]} to {spoken[1]}" + period_if_sentence_ends(match, match.group(0))
@@ -227,6 +290,9 @@ def normalize_dates(text: str) -> str:
     for pattern, speak in (
         (_ISO_DATE, _iso_date),
         (_NUMERIC_DATE, _numeric_date),
+        (_SHORT_DATE, _short_date),
+        (_DAYS_MONTH, _days_month),
+        (_MONTH_DAYS, _month_days),
         (_MONTH_DAY_YEAR, _month_day_year),
         (_DAY_MONTH_YEAR, _day_month_year),
         (_MONTH_YEAR, _month_year),

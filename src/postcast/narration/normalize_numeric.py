@@ -108,7 +108,8 @@ def _measure_regexes() -> tuple[re.Pattern[str], re.Pattern[str]]:
         rf"(?:(?P<unit>{unit})(?P<power>[23²³](?!\d))?(?:/(?P<per>{unit}))?|/(?P<per_only>{unit}))"
         r"(?![\w])"
     )
-    single = re.compile(rf"(?=[\d.])(?<![\w.,/-]){measure}")
+    signed = measure.replace("(?P<amount>", "(?P<amount>-?", 1)  # "-18°C"
+    single = re.compile(rf"(?=[-\d.])(?<![\w.,/-]){signed}")
     ranged = re.compile(rf"(?=[\d.])(?<![\w.,/-])(?P<low>{_AMOUNT}){_DASH}{measure}")
     return single, ranged
 
@@ -230,6 +231,15 @@ def _speak_measure(match: re.Match[str], low: str | None = None) -> str | None:
 _PERCENT_RANGE = re.compile(r"(?=\d)(\d)\s?%\s?[-–—]\s?(?=[\d.]+\s?%)")
 
 
+# "tokens/s", "requests/hr": a count per unit of time, after a word rather than a number.
+_PER_TIME = re.compile(r"(?<=[a-z]{2})/(s|sec|min|h|hr|d|day|wk|week|mo|month|yr|year)(?![\w/])")
+
+
+def _per_time(match: re.Match[str]) -> str:
+    unit = find_unit(match.group(1), after_slash=True)
+    return f" per {unit.singular}" if unit else match.group(0)
+
+
 def normalize_measures(text: str) -> str:
     """Reads "12kg" -> "twelve kilograms", "5-10%" -> "five to ten percent", "2°C", "3 km²"."""
     single, ranged = _measure_regexes()
@@ -241,7 +251,8 @@ def normalize_measures(text: str) -> str:
     def both(match: re.Match[str]) -> str:
         return _speak_measure(match, low=match.group("low")) or match.group(0)
 
-    return single.sub(one, ranged.sub(both, text))
+    text = single.sub(one, ranged.sub(both, text))
+    return _PER_TIME.sub(_per_time, text) if "/" in text else text
 
 
 _DIMENSIONS = re.compile(rf"(?=[\d.])(?<![\w.])({_AMOUNT})\s?[x×]\s?(?=\d)")
@@ -285,11 +296,17 @@ _FRACTION = re.compile(
 
 
 def _fraction(match: re.Match[str]) -> str:
-    top, _slash, bottom, _suffix = match.groups()
+    top, _slash, bottom, suffix = match.groups()
+    of_follows = _OF_FOLLOWS.match(match.string, match.end())
+    if bottom == "10" and 1 < int(top) <= 10 and not (suffix or of_follows):
+        return f"{integer(top)} out of ten"  # "a 7/10 rating", "9/10 experts": a score
     if int(bottom) == 0 or int(top) >= int(bottom) >= 10:
         # "50/50", "80/20", "20/20 vision": a pair of numbers, not a fraction.
         return f"{integer(top)} {integer(bottom)}"
     return fraction(int(top), int(bottom))
+
+
+_OF_FOLLOWS = re.compile(r"\s+of\b")
 
 
 _SCORE = re.compile(r"(?=\d)(?<![\w/.,])(\d+\.\d+)\s?/\s?(\d+)(?![\w/]|[.,]\d)")
@@ -321,7 +338,11 @@ def normalize_phone_numbers(text: str) -> str:
     )
 
 
-_RANGE = re.compile(rf"(?=[\d.])(?<![\w.,/-])({_AMOUNT})({_DASH})({_AMOUNT})(?![\w/-]|[.,]\d)")
+_RANGE = re.compile(
+    rf"(?=[\d.])(?<![\w.,/-])({_AMOUNT})({_DASH})({_AMOUNT})(k|K|M|B|bn)?(?![\w/-]|[.,]\d)"
+)
+_RANGE_SCALES = {"k": "thousand", "K": "thousand", "M": "million", "B": "billion"}
+_RANGE_SCALES |= {"bn": "billion"}
 
 
 def _is_year(written: str) -> bool:
@@ -329,9 +350,16 @@ def _is_year(written: str) -> bool:
 
 
 def _range(match: re.Match[str]) -> str:
-    low, dash, high = match.groups()
-    if _is_year(low) and ((_is_year(high) and high > low) or len(high) == 2):
-        return f"{year(int(low))} to {cardinal(int(high)) if len(high) == 2 else year(int(high))}"
+    low, dash, high, scale = match.groups()
+    if scale:  # "40–60k": "forty to sixty thousand"
+        return f"{number(low)} to {number(high)} {_RANGE_SCALES[scale]}"
+    if _is_year(low) and len(high) == 2:
+        # "1960-80" is said "nineteen sixty to eighty"; "1998-03" crosses a century.
+        if low[:2] + high > low:
+            return f"{year(int(low))} to {cardinal(int(high))}"
+        high = str(int(low[:2]) + 1) + high
+    if _is_year(low) and _is_year(high) and high > low:
+        return f"{year(int(low))} to {year(int(high))}"
     ascending = float(high.replace(",", "")) > float(low.replace(",", ""))
     if ascending or "–" in dash or "—" in dash:
         return f"{number(low)} to {number(high)}"

@@ -35,7 +35,9 @@ def _abbreviations() -> tuple[dict[str, Abbreviation], re.Pattern[str]]:
 
 
 _BEFORE_NAME = re.compile(r"\s+[A-Z]")
-_BEFORE_NUMBER = re.compile(r"\s?#?\d|\s[IVXLCDM]+\b")
+_SENTENCE_START = re.compile(r"(?:^|[.!?]\s+)$")
+# "No. 5", "Vol. II"; a lone "I" is the pronoun ("No. I disagree").
+_BEFORE_NUMBER = re.compile(r"\s?#?\d|\s(?!I\b)[IVXLCDM]+\b")
 
 
 def _abbreviation(match: re.Match[str]) -> str:
@@ -45,7 +47,10 @@ def _abbreviation(match: re.Match[str]) -> str:
     if entry.kind == "title" and not _BEFORE_NAME.match(match.string, after):
         return written
     if entry.kind == "number":
-        return entry.spoken if _BEFORE_NUMBER.match(match.string, after) else written
+        if not _BEFORE_NUMBER.match(match.string, after):
+            return written
+        starts_sentence = _SENTENCE_START.search(match.string, 0, match.start()) is not None
+        return entry.spoken.capitalize() if starts_sentence else entry.spoken
     if entry.kind == "title":
         return entry.spoken.capitalize() if written[0].isupper() else entry.spoken
     return entry.spoken + period_if_sentence_ends(match, written)
@@ -54,28 +59,14 @@ def _abbreviation(match: re.Match[str]) -> str:
 def normalize_abbreviations(text: str) -> str:
     """Reads "e.g." -> "for example", "Dr. Evil" -> "doctor Evil", "No. 5" -> "number 5"."""
     pattern = _abbreviations()[1]
-    text = pattern.sub(_abbreviation, text)
-    return _SAINT_OR_STREET.sub(_saint_or_street, text)
-
-
-_SAINT_OR_STREET = re.compile(r"(?=S)\bSt\b\.?(?=\s|$)")
-_AFTER_NAME = re.compile(r"[A-Z][a-z]+\s$")
-
-
-def _saint_or_street(match: re.Match[str]) -> str:
-    # "Elm St." is a street; "St. Louis" (not after a name) a saint.
-    if _AFTER_NAME.search(match.string, 0, match.start()):
-        return "Street" + period_if_sentence_ends(match, match.group(0))
-    if _BEFORE_NAME.match(match.string, match.end()):
-        return "Saint"
-    return match.group(0)
+    return pattern.sub(_abbreviation, text)
 
 
 _ROMAN_KEYWORDS = frozenset(
     ("chapter", "part", "volume", "vol.", "book", "section", "act", "scene", "appendix", "phase",
      "stage", "season", "episode", "article", "title", "type", "class", "level", "tier", "grade",
      "war", "round", "step", "lecture", "unit", "canto", "psalm", "figure", "table", "exhibit",
-     "annex", "division", "category", "schedule", "amendment")
+     "annex", "division", "category", "schedule", "amendment", "bowl", "number")
 )  # fmt: skip
 # Found by the numeral first (an upper-case letter starts it, so the scan is quick), then
 # judged by the word before it.
@@ -90,11 +81,13 @@ def _roman(match: re.Match[str]) -> str:
     if before is None or value is None:
         return numeral
     word = before.group(1)
+    if word.lower() == "number" and numeral == "I":
+        return numeral  # "a number I like": the pronoun
     if word.lower() in _ROMAN_KEYWORDS:
         return cardinal(value)  # "Chapter IV", "World War II"
     name = word[0].isupper() and word[1:].islower() and not word.endswith(".")
-    if name and len(numeral) > 1 and set(numeral) <= set("IVXL"):
-        # "Henry VIII", "Pope Benedict XVI"; single letters ("Malcolm X", "Sam and I") stay.
+    if name and (len(numeral) > 1 or numeral == "V") and set(numeral) <= set("IVXL"):
+        # "Henry VIII", "Henry V"; other single letters ("Malcolm X", "Sam and I") stay.
         return f"the {ordinal(value)}"
     return numeral
 
@@ -157,6 +150,8 @@ _SYMBOLS = (  # (characters that must occur, pattern, spoken form), applied in t
     ("×", r"\s*×\s*", " times "),
     ("÷", r"\s*÷\s*", " divided by "),
     ("%", r"\s*%", " percent"),
+    ("°º", r"\s*[°º]C\b", " degrees Celsius"),
+    ("°º", r"\s*[°º]F\b", " degrees Fahrenheit"),
     ("°º", r"\s*[°º]", " degrees"),
     ("§", r"§\s*", "section "),
     ("@", r"(?<![\w])@(?=\w)", "at "),

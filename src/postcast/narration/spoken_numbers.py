@@ -7,6 +7,7 @@ it (digit-by-digit reading, "oh" in years, fraction names, no commas inside a nu
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from num2words import num2words
 
@@ -29,6 +30,8 @@ _LONGEST_NAMED = 36  # digits; num2words names numbers up to the undecillions
 _FRACTION_SINGULAR = {2: "half", 4: "quarter"}
 _FRACTION_PLURAL = {2: "halves", 4: "quarters"}
 _ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100, "D": 500, "M": 1000}
+# num2words takes about 0.1 ms a call, and a post says the same numbers again and again.
+_cached = lru_cache(maxsize=4096)
 _ROMAN_CANONICAL = re.compile(r"M{0,3}(CM|CD|D?C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})")
 
 
@@ -37,6 +40,7 @@ def _clean(words: str) -> str:
     return words.replace(",", "")
 
 
+@_cached
 def cardinal(number: int) -> str:
     """123 -> "one hundred and twenty-three"; negatives say "minus"."""
     if number < 0:
@@ -46,6 +50,7 @@ def cardinal(number: int) -> str:
     return _clean(num2words(number))
 
 
+@_cached
 def ordinal(number: int) -> str:
     """21 -> "twenty-first"."""
     if number >= 10**_LONGEST_NAMED:
@@ -58,6 +63,7 @@ def digits(text: str) -> str:
     return " ".join(DIGIT_WORDS[int(char)] for char in text if char.isdecimal())
 
 
+@_cached
 def year(number: int) -> str:
     """1994 -> "nineteen ninety-four", 2006 -> "two thousand and six", 1506 -> "fifteen oh six"."""
     if number < 100:
@@ -116,10 +122,14 @@ def fraction(numerator: int, denominator: int) -> str:
     """3/4 -> "three quarters", 1/3 -> "one third", 5/1 -> "five over one"."""
     if denominator == 1:
         return f"{cardinal(numerator)} over one"
+    denominator_name = ordinal(denominator)
+    if denominator >= 100 and str(denominator).rstrip("0") == "1":
+        # num2words says "one hundredth"; after a numerator the "one" would be said twice.
+        denominator_name = denominator_name.removeprefix("one ")
     if numerator == 1:
-        name = _FRACTION_SINGULAR.get(denominator) or ordinal(denominator)
+        name = _FRACTION_SINGULAR.get(denominator) or denominator_name
         return f"one {name}"
-    name = _FRACTION_PLURAL.get(denominator) or ordinal(denominator) + "s"
+    name = _FRACTION_PLURAL.get(denominator) or denominator_name + "s"
     return f"{cardinal(numerator)} {name}"
 
 

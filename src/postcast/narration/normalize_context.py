@@ -1,0 +1,84 @@
+"""Tokens whose reading depends on the words around them.
+
+"St." is Saint before a name and Street after one, "Dr." Doctor or Drive likewise; "P(doom)"
+is a probability; "$" alone is the currency's name; a "~" after "roughly" is not said twice.
+"""
+
+from __future__ import annotations
+
+import re
+
+from postcast.narration.normalize_dates import period_if_sentence_ends
+
+_BEFORE_NAME = re.compile(r"\s+[A-Z][a-z]")
+_AFTER_NAME = re.compile(r"[A-Z][a-z]+\s$")
+# After "Elm St." these words start the next sentence; they are no saint's name.
+_SENTENCE_STARTERS = frozenset(
+    ("The", "This", "That", "These", "Those", "It", "He", "She", "They", "We", "You", "There",
+     "Then", "But", "And", "So", "If", "In", "On", "At", "As", "When", "What", "Why", "How",
+     "A", "An", "Our", "My", "His", "Her", "Their", "I", "Its", "After", "Before")
+)  # fmt: skip
+_STREET_WORDS = {"St": ("Saint", "Street"), "Dr": ("Doctor", "Drive")}
+_SAINT_OR_STREET = re.compile(r"(?=[SD])\b(St|Dr)\b(\.?)(?=\s|$|[,;:!?)])")
+_NEXT_WORD = re.compile(r"\s+([A-Z][a-z]*)")
+
+
+def _saint_or_street(match: re.Match[str]) -> str:
+    before_title, after_name = _STREET_WORDS[match.group(1)]
+    follows_name = _AFTER_NAME.search(match.string, 0, match.start()) is not None
+    following = _NEXT_WORD.match(match.string, match.end())
+    precedes_name = following is not None and following.group(1) not in _SENTENCE_STARTERS
+    if precedes_name:
+        return before_title  # "St. Louis", "Ask Dr. Okafor"
+    if follows_name:
+        return after_name + period_if_sentence_ends(match, match.group(0))  # "Elm St. The"
+    return match.group(0)
+
+
+def normalize_street_titles(text: str) -> str:
+    """Reads "St. Louis" -> "Saint Louis", "Elm St." -> "Elm Street", "Oak Dr." -> "Oak Drive"."""
+    if "St" not in text and "Dr" not in text:
+        return text
+    return _SAINT_OR_STREET.sub(_saint_or_street, text)
+
+
+# "P(doom)", "p(AGI by 2030)", "P(A|B)": a probability, "P of doom", "P of A given B".
+_PROBABILITY = re.compile(
+    r"(?<![\w(])[Pp]\(\s*([^()|\n]{1,60}?)\s*(?:\|\s*([^()|\n]{1,60}?)\s*)?\)"
+)
+
+
+def _probability(match: re.Match[str]) -> str:
+    event, condition = match.groups()
+    return f"P of {event}" + (f" given {condition}" if condition else "")
+
+
+def normalize_probabilities(text: str) -> str:
+    """Reads "P(doom)" -> "P of doom" and "P(A|B)" -> "P of A given B"."""
+    return _PROBABILITY.sub(_probability, text) if "(" in text else text
+
+
+_CURRENCY_NAMES = {"$": "dollars", "£": "pounds", "€": "euros", "¥": "yen"}
+# A currency symbol with no amount next to it: "prices in $ or €".
+_LONE_CURRENCY = re.compile(r"(?<![\w$£€¥])[$£€¥](?=[\s.,;:!?)]|$)")
+
+
+def normalize_lone_currency(text: str) -> str:
+    """Reads a currency symbol standing alone as its name: "in $ or £" -> "in dollars or pounds"."""
+    if not any(symbol in text for symbol in _CURRENCY_NAMES):
+        return text
+    return _LONE_CURRENCY.sub(lambda found: _CURRENCY_NAMES[found.group(0)], text)
+
+
+# "roughly ~30%": the word already says what "~" would; say it once.
+_SAID_APPROXIMATELY = re.compile(
+    r"\b((?i:roughly|about|around|approximately|approx\.?|circa|ca\.|some|nearly|almost))"
+    r"\s*[~≈]\s?(?=[\w$£€.])"
+)
+
+
+def normalize_approximations(text: str) -> str:
+    """Drops a "~" or "≈" that follows a word meaning the same: "about ~5" -> "about 5"."""
+    if "~" not in text and "≈" not in text:
+        return text
+    return _SAID_APPROXIMATELY.sub(r"\1 ", text)
