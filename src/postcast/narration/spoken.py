@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
+import emoji
+
 # Hosts listeners know by name; anything else is read as its domain ("example dot org").
 _SITE_NAMES = {
     "lesswrong.com": "LessWrong",
@@ -42,12 +44,34 @@ _INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
 _SPACE_BEFORE_PUNCTUATION = re.compile(r"\s+([,.;:!?)\]])")
 _SPACE_AFTER_OPENING = re.compile(r"([(\[])\s+")
 _EMPTY_BRACKETS = re.compile(r"\(\s*\)|\[\s*\]")
+_DOI = re.compile(
+    r"(?:\bdoi:\s*|\bhttps?://(?:dx\.)?doi\.org/)10\.\d{4,9}/[^\s<>\"']*[^\s<>\"'.,;:)\]]",
+    re.IGNORECASE,
+)
+_HANDLE_SIGN = re.compile(r"^@")
+_NAME_JOINER = re.compile(r"(?<=[^\W_])_+(?=[^\W_])")
+_LETTERS_THEN_DIGITS = re.compile(r"([^\W\d_]{2,})(\d+)\b")
+# "@habryka" (not an e-mail address) or a name joined by underscores ("jessica_taylor42").
+_HANDLE = re.compile(
+    r"(?<![\w@.])@[A-Za-z][\w-]*[A-Za-z0-9]|\b[A-Za-z][A-Za-z0-9]*(?:_+[A-Za-z0-9]+)+\b"
+)
+# The emoji worth a word; the `emoji` package finds the rest, which are dropped.
+_EMOJI_NAMES = {
+    "👍": "thumbs up",
+    "👎": "thumbs down",
+    "✅": "check mark",
+    "✔": "check mark",
+    "❌": "cross mark",
+    "⚠": "warning",
+    "❤": "heart",
+}
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*$")
 
 
 def tidy(text: str) -> str:
-    """One line of clean text: no invisible characters, single spaces, no space before commas."""
-    text = _INVISIBLE.sub("", text)
+    """One line of clean text: no invisible characters or raw emoji, single spaces, no space
+    before commas."""
+    text = speak_emoji(_INVISIBLE.sub("", text))
     text = " ".join(text.split())
     text = _EMPTY_BRACKETS.sub("", text)
     text = _SPACE_BEFORE_PUNCTUATION.sub(r"\1", text)
@@ -93,15 +117,50 @@ def site_name(url: str) -> str:
     return " dot ".join(part for part in host.split(".") if part)
 
 
+def link_name(url: str) -> str:
+    """What a narrator calls a bare link: its site, or "a post on X by NAME" for a tweet."""
+    name = site_name(url)
+    if name in ("X", "Twitter"):
+        candidate = url.strip() if "://" in url else "//" + url.strip()
+        path = [part for part in urlsplit(candidate).path.split("/") if part]
+        if len(path) >= 3 and path[1] == "status" and path[0] != "i":
+            return f"a post on X by {spoken_name(path[0])}"
+        if len(path) >= 2 and path[-2] == "status":
+            return "a post on X"
+    return name
+
+
 def speak_urls(text: str) -> str:
-    """Replace every bare URL in running text by its site name."""
+    """Replace every bare URL in running text by its site name; DOIs are dropped."""
 
     def replace(match: re.Match[str]) -> str:
         url = match.group(0)
         stripped = url.rstrip(_URL_TRAILING)
-        return site_name(stripped) + url[len(stripped) :]
+        return link_name(stripped) + url[len(stripped) :]
 
-    return _URL.sub(replace, text)
+    return _URL.sub(replace, _DOI.sub("", text))
+
+
+def spoken_name(name: str) -> str:
+    """A display name or handle as said: "jessica_taylor42" is "jessica taylor 42"."""
+    name = _HANDLE_SIGN.sub("", name.strip())
+    name = _NAME_JOINER.sub(" ", name)
+    return " ".join(_LETTERS_THEN_DIGITS.sub(r"\1 \2", name).split())
+
+
+def speak_handles(text: str) -> str:
+    """@-mentions and snake_case names in running text said as names, not as symbols."""
+    return _HANDLE.sub(lambda found: spoken_name(found.group(0)), text)
+
+
+def speak_emoji(text: str) -> str:
+    """A few emoji that carry meaning named; every other emoji dropped, never left raw."""
+
+    def replace(found: str, _data: dict[str, str]) -> str:
+        name = _EMOJI_NAMES.get(found.replace("\ufe0f", ""))
+        return f" {name} " if name else " "
+
+    return emoji.replace_emoji(text, replace=replace) if emoji.emoji_count(text) else text
 
 
 def with_article(phrase: str) -> str:
