@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from narration_samples import assert_clean, body, fixture_post, said, script_of
 
 from postcast.models import SegmentKind
@@ -104,3 +105,93 @@ def test_a_word_less_scene_break_is_a_pause_not_speech() -> None:
         said("Part two begins."),
     ]
     assert segments[0].pause_after > segments[1].pause_after
+
+
+def _texts(html: str) -> list[str]:
+    return [segment.text for segment in body(script_of(fixture_post("structure.html", html=html)))]
+
+
+def test_lexical_text_runs_in_bare_spans_read_as_one_paragraph() -> None:
+    html = (
+        '<p><span style="white-space: pre-wrap;">Runs </span><b><span style="white-space: '
+        'pre-wrap;">in bold</span></b><span style="white-space: pre-wrap;"> join up.</span></p>'
+    )
+    assert _texts(html) == [said("Runs in bold join up.")]
+
+
+def test_lexical_sub_lists_inside_an_item_and_older_wrapper_items_keep_the_numbering() -> None:
+    inside = (
+        '<ol><li value="1"><span>Collect data</span><ol><li value="1"><span>Surveys</span></li>'
+        '<li value="2"><span>Interviews</span></li></ol></li>'
+        '<li value="2"><span>Analyse it</span></li></ol>'
+    )
+    wrapper = (
+        '<ol><li value="1">Collect data</li><li value="1" class="nested-list-item"><ol>'
+        '<li value="1">Surveys</li><li value="2">Interviews</li></ol></li>'
+        '<li value="2">Analyse it</li></ol>'
+    )
+    expected = [
+        said("1.", "Collect data"),
+        said("1.", "Surveys"),
+        said("2.", "Interviews"),
+        said("2.", "Analyse it"),
+    ]
+    assert _texts(inside) == expected
+    assert _texts(wrapper) == expected
+
+
+def test_an_item_value_sets_the_number() -> None:
+    html = '<ol><li value="3">Third</li><li value="7">Seventh</li><li>Eighth</li></ol>'
+    assert _texts(html) == [said("3.", "Third"), said("7.", "Seventh"), said("8.", "Eighth")]
+
+
+@pytest.mark.parametrize(
+    ("written", "spoken"),
+    [
+        ("As argued in [1], it holds.", "As argued in reference 1, it holds."),
+        ("Two studies [1, 2] agree.", "Two studies references 1 and 2 agree."),
+        ("Several [3-5] disagree.", "Several references 3 to 5 disagree."),
+        ("It was shown.[4]", "It was shown. reference 4"),
+        ("The array a[0] is empty.", "The array a[0] is empty."),
+    ],
+)
+def test_bracketed_numbers_are_citations(written: str, spoken: str) -> None:
+    assert _texts(f"<p>{written}</p>") == [said(spoken)]
+
+
+def test_a_reference_list_reads_labels_as_references_without_urls_or_dois() -> None:
+    html = (
+        "<h2>References</h2>"
+        "<p>[1] Christiano, P. (2018). Takeoff speeds. https://sideways-view.com/2018/02/24/"
+        "takeoff-speeds/</p>"
+        "<p>[2] LeCun, Y., Bengio, Y. and Hinton, G. (2015). Deep learning. Nature. "
+        "doi:10.1038/nature14539</p>"
+    )
+    spoken = _texts(html)
+    assert spoken == [
+        said("References"),
+        said("Reference 1: Christiano, P. (2018). Takeoff speeds. sideways-view dot com"),
+        said("Reference 2: LeCun, Y., Bengio, Y. and Hinton, G. (2015). Deep learning. Nature."),
+    ]
+
+
+def test_handles_and_underscored_names_are_said_as_names() -> None:
+    html = "<p>Thanks to @habryka and jessica_taylor42 for comments.</p>"
+    assert _texts(html) == [said("Thanks to habryka and jessica taylor 42 for comments.")]
+
+
+def test_emoji_are_named_or_dropped_never_left_raw() -> None:
+    html = (
+        "<h2>🚀 Launch</h2><p>It works 🎉👍 and the tests pass ✅. Careful ⚠️ with 🧑🏽‍💻 folk.</p>"
+    )
+    spoken = _texts(html)
+    assert spoken == [
+        said("Launch"),
+        said("It works thumbs up and the tests pass check mark. Careful warning with folk."),
+    ]
+    assert not any(ord(character) > 0x2000 for text in spoken for character in text)
+
+
+def test_author_names_in_the_intro_are_said_as_names() -> None:
+    post = fixture_post("structure.html", html="<p>Hi.</p>", authors=("jessica_taylor42", "Zvi"))
+    assert "published by jessica taylor forty-two and Zvi" in script_of(post).segments[0].text

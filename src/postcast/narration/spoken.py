@@ -45,7 +45,7 @@ _SPACE_BEFORE_PUNCTUATION = re.compile(r"\s+([,.;:!?)\]])")
 _SPACE_AFTER_OPENING = re.compile(r"([(\[])\s+")
 _EMPTY_BRACKETS = re.compile(r"\(\s*\)|\[\s*\]")
 _DOI = re.compile(
-    r"(?:\bdoi:\s*|\bhttps?://(?:dx\.)?doi\.org/)10\.\d{4,9}/[^\s<>\"']*[^\s<>\"'.,;:)\]]",
+    r"\s*(?:\bdoi:\s*|\bhttps?://(?:dx\.)?doi\.org/)10\.\d{4,9}/[^\s<>\"']*[^\s<>\"'.,;:)\]]",
     re.IGNORECASE,
 )
 _HANDLE_SIGN = re.compile(r"^@")
