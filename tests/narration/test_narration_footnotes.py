@@ -138,9 +138,8 @@ def test_lexical_footnotes_are_notes_and_bracketed_numbers_elsewhere_are_citatio
         '<div class="footnote-content" data-footnote-content="" data-footnote-id="ab12">'
         "<p><span>Up to a point.</span></p></div></li></ol>"
     )
-    assert [
-        segment.text for segment in body(script_of(fixture_post("footnotes_ckeditor.html", html=html)))
-    ] == [
+    post = fixture_post("footnotes_ckeditor.html", html=html)
+    assert [segment.text for segment in body(script_of(post))] == [
         said("Scaling holds, as argued in reference 1."),
         said("Footnote 1:", "Up to a point."),
     ]

@@ -82,7 +82,8 @@ def test_merged_cells_and_a_two_row_header_give_each_cell_its_own_header() -> No
 def test_lexical_header_cells_without_thead_and_row_labels() -> None:
     def cell(tag: str, text: str) -> str:
         kind = "table-cell table-cell-header" if tag == "th" else "table-cell"
-        return f'<{tag} class="{kind}"><p><span style="white-space: pre-wrap;">{text}</span></p></{tag}>'
+        run = f'<span style="white-space: pre-wrap;">{text}</span>'
+        return f'<{tag} class="{kind}"><p>{run}</p></{tag}>'
 
     rows = [
         cell("th", "Model") + cell("th", "Accuracy") + cell("th", "Cost"),
