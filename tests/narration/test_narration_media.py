@@ -182,7 +182,7 @@ def test_a_call_to_action_button_says_its_label_and_where_it_leads() -> None:
         (
             '<p>As <a href="https://x.com/ESYudkowsky/status/1790000000000000000">'
             "https://x.com/ESYudkowsky/status/1790000000000000000</a> put it.</p>",
-            "As a post on X by ESYudkowsky put it.",
+            "As a post on X by ES Yudkowsky put it.",
         ),
         (
             "<p>See https://twitter.com/sama/status/123 for more.</p>",

@@ -180,14 +180,20 @@ def test_handles_and_underscored_names_are_said_as_names() -> None:
     assert _texts(html) == [said("Thanks to habryka and jessica taylor 42 for comments.")]
 
 
-def test_emoji_are_named_or_dropped_never_left_raw() -> None:
+def test_emoji_among_words_are_dropped_and_alone_a_few_are_named() -> None:
     html = (
         "<h2>🚀 Launch</h2><p>It works 🎉👍 and the tests pass ✅. Careful ⚠️ with 🧑🏽‍💻 folk.</p>"
+        "<p>Fair 👍 Let us look.</p><table><tr><th>Check</th><th>Result</th></tr>"
+        "<tr><td>Tests</td><td>✅</td></tr><tr><td>Lint</td><td>❌</td></tr></table>"
     )
     spoken = _texts(html)
     assert spoken == [
         said("Launch"),
-        said("It works thumbs up and the tests pass check mark. Careful warning with folk."),
+        said("It works and the tests pass. Careful with folk."),
+        said("Fair. Let us look."),
+        said("A table with 2 rows and 2 columns."),
+        said("Check: Tests. Result: check mark."),
+        said("Check: Lint. Result: cross mark. End of table."),
     ]
     assert not any(ord(character) > 0x2000 for text in spoken for character in text)
 

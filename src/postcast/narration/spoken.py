@@ -50,6 +50,11 @@ _DOI = re.compile(
 )
 _HANDLE_SIGN = re.compile(r"^@")
 _NAME_JOINER = re.compile(r"(?<=[^\W_])_+(?=[^\W_])")
+_CASE_TURN = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
+_LONG_DIGITS = re.compile(r"\b\d{3,}\b")
+_WORD = re.compile(r"\w")
+_DROPPED = "\x00"
+_DROPPED_AT_SENTENCE_END = re.compile(r"(?<=\w)[ \x00]*\x00[ \x00]*(?=[A-Z])")
 _LETTERS_THEN_DIGITS = re.compile(r"([^\W\d_]{2,})(\d+)\b")
 # "@habryka" (not an e-mail address) or a name joined by underscores ("jessica_taylor42").
 _HANDLE = re.compile(
@@ -124,7 +129,7 @@ def link_name(url: str) -> str:
         candidate = url.strip() if "://" in url else "//" + url.strip()
         path = [part for part in urlsplit(candidate).path.split("/") if part]
         if len(path) >= 3 and path[1] == "status" and path[0] != "i":
-            return f"a post on X by {spoken_name(path[0])}"
+            return f"a post on X by {spoken_name(path[0], handle=True)}"
         if len(path) >= 2 and path[-2] == "status":
             return "a post on X"
     return name
@@ -141,11 +146,20 @@ def speak_urls(text: str) -> str:
     return _URL.sub(replace, _DOI.sub("", text))
 
 
-def spoken_name(name: str) -> str:
-    """A display name or handle as said: "jessica_taylor42" is "jessica taylor 42"."""
-    name = _HANDLE_SIGN.sub("", name.strip())
-    name = _NAME_JOINER.sub(" ", name)
-    return " ".join(_LETTERS_THEN_DIGITS.sub(r"\1 \2", name).split())
+def spoken_name(name: str, handle: bool = False) -> str:
+    """A display name or handle as said: "jessica_taylor42" is "jessica taylor 42".
+
+    A handle (`handle=True`, or one written with "@") is also split where its case turns
+    ("NateSilver538" is "Nate Silver 5 3 8"); a display name keeps "McDonald" whole. Three
+    or more digits in a name are said one by one, as people read them.
+    """
+    handle = handle or name.strip().startswith("@")
+    name = _NAME_JOINER.sub(" ", _HANDLE_SIGN.sub("", name.strip()))
+    if handle:
+        name = _CASE_TURN.sub(" ", name)
+    name = _LETTERS_THEN_DIGITS.sub(r"\1 \2", name)
+    name = _LONG_DIGITS.sub(lambda found: " ".join(found.group(0)), name)
+    return " ".join(name.split())
 
 
 def speak_handles(text: str) -> str:
@@ -154,13 +168,19 @@ def speak_handles(text: str) -> str:
 
 
 def speak_emoji(text: str) -> str:
-    """A few emoji that carry meaning named; every other emoji dropped, never left raw."""
+    """Emoji never reach the voice raw. Standing alone (a table cell that is only "✅") a
+    few that carry meaning are named; among words, every emoji is decoration and dropped."""
+    if not emoji.emoji_count(text):
+        return text
+    alone = not _WORD.search(emoji.replace_emoji(text, replace=""))
 
     def replace(found: str, _data: dict[str, str]) -> str:
-        name = _EMOJI_NAMES.get(found.replace("\ufe0f", ""))
-        return f" {name} " if name else " "
+        name = _EMOJI_NAMES.get(found.replace("\ufe0f", "")) if alone else None
+        return f" {name} " if name else _DROPPED
 
-    return emoji.replace_emoji(text, replace=replace) if emoji.emoji_count(text) else text
+    text = emoji.replace_emoji(text, replace=replace)
+    # "Fair 👍 Let us look": the emoji ended a sentence, so a full stop takes its place.
+    return _DROPPED_AT_SENTENCE_END.sub(". ", text).replace(_DROPPED, " ")
 
 
 def with_article(phrase: str) -> str:
