@@ -149,8 +149,12 @@ def test_an_item_value_sets_the_number() -> None:
     ("written", "spoken"),
     [
         ("As argued in [1], it holds.", "As argued in reference 1, it holds."),
-        ("Two studies [1, 2] agree.", "Two studies references 1 and 2 agree."),
-        ("Several [3-5] disagree.", "Several references 3 to 5 disagree."),
+        ("Two studies [1, 2] agree.", "Two studies, references 1 and 2, agree."),
+        (
+            "Later work [3-5], however, disagrees.",
+            "Later work, references 3 to 5, however, disagrees.",
+        ),
+        ("See e.g. [6] and [7–9].", "See e.g. reference 6 and references 7 to 9."),
         ("It was shown.[4]", "It was shown. reference 4"),
         ("The array a[0] is empty.", "The array a[0] is empty."),
     ],

@@ -17,6 +17,14 @@ _NUMBERS = r"\d{1,4}(?:\s*[-–—]\s*\d{1,4})?(?:\s*,\s*\d{1,4}(?:\s*[-–—]\
 _CITATION = re.compile(rf"(?<![\d_\]\)\[])(?<!\b[A-Za-z])\[\s*({_NUMBERS})\s*\](?!\()")
 _ENTRY_LABEL = re.compile(r"^\s*\[\s*(\d{1,4})\s*\]\s*(?=\S)")
 _RANGE = re.compile(r"\s*[-–—]\s*")
+_WORD_BEFORE = re.compile(r"\w\s*$")
+# Words after which the citation is the object ("as argued in [1]"): no commas around it.
+_WANTS_OBJECT = re.compile(
+    r"\b(?:in|see|by|from|of|to|cf|and|or|also|with|under|per|following|including|like|as|"
+    r"e\.g|i\.e|especially|eg|ie)\.?\s*$",
+    re.IGNORECASE,
+)
+_WORD_AFTER = re.compile(r"\s+\w")
 
 
 def speak_citations(text: str) -> str:
@@ -30,6 +38,11 @@ def _cited(found: re.Match[str]) -> str:
     said = [" to ".join(_RANGE.split(item)) for item in items]
     several = len(items) > 1 or " to " in said[0]
     words = f"{'references' if several else 'reference'} {join_names(said)}"
-    before = found.string[found.start() - 1 : found.start()]
-    glued = bool(before) and not before.isspace() and before not in "(["  # "claim.[1]"
-    return f" {words}" if glued else words
+    before = found.string[: found.start()]
+    after = found.string[found.end() :]
+    if _WORD_BEFORE.search(before) and not _WANTS_OBJECT.search(before):
+        # "work on agents [1], with" is "work on agents, reference 1, with"; "in [1]" stays.
+        words = f", {words}" + ("," if _WORD_AFTER.match(after) else "")
+    elif before and not before[-1].isspace() and before[-1] not in "([":  # "shown.[4]"
+        words = f" {words}"
+    return words
