@@ -205,3 +205,13 @@ def test_emoji_among_words_are_dropped_and_alone_a_few_are_named() -> None:
 def test_author_names_in_the_intro_are_said_as_names() -> None:
     post = fixture_post("structure.html", html="<p>Hi.</p>", authors=("jessica_taylor42", "Zvi"))
     assert "published by jessica taylor forty-two and Zvi" in script_of(post).segments[0].text
+
+
+def test_urls_and_addresses_with_underscores_are_not_taken_for_names() -> None:
+    html = (
+        "<p>Write to first_last@example.org or see https://example.com/read_me "
+        "for jessica_taylor.</p>"
+    )
+    assert _texts(html) == [
+        said("Write to first_last@example.org or see example dot com for jessica taylor.")
+    ]

@@ -48,6 +48,10 @@ _DOI = re.compile(
     r"\s*(?:\bdoi:\s*|\bhttps?://(?:dx\.)?doi\.org/)10\.\d{4,9}/[^\s<>\"']*[^\s<>\"'.,;:)\]]",
     re.IGNORECASE,
 )
+_URL_OR_EMAIL = re.compile(
+    r"(\b(?:https?://|www\.)[^\s<>\"']+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\S+\.[a-z]{2,}/\S*)",
+    re.IGNORECASE,
+)
 _HANDLE_SIGN = re.compile(r"^@")
 _NAME_JOINER = re.compile(r"(?<=[^\W_])_+(?=[^\W_])")
 _CASE_TURN = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
@@ -163,8 +167,15 @@ def spoken_name(name: str, handle: bool = False) -> str:
 
 
 def speak_handles(text: str) -> str:
-    """@-mentions and snake_case names in running text said as names, not as symbols."""
-    return _HANDLE.sub(lambda found: spoken_name(found.group(0)), text)
+    """@-mentions and snake_case names in running text said as names, not as symbols.
+
+    URLs and e-mail addresses are left whole for the passes that name them.
+    """
+    parts = _URL_OR_EMAIL.split(text)
+    return "".join(
+        part if index % 2 else _HANDLE.sub(lambda found: spoken_name(found.group(0)), part)
+        for index, part in enumerate(parts)
+    )
 
 
 def speak_emoji(text: str) -> str:
