@@ -6,6 +6,7 @@ import pytest
 from narration_samples import assert_clean, body, fixture_post, said, script_of
 
 from postcast.models import SegmentKind
+from postcast.narration.spoken import speak_emoji
 
 
 def _script():
@@ -215,3 +216,7 @@ def test_urls_and_addresses_with_underscores_are_not_taken_for_names() -> None:
     assert _texts(html) == [
         said("Write to first_last@example.org or see example dot com for jessica taylor.")
     ]
+
+
+def test_text_symbols_the_emoji_set_also_lists_are_left_to_the_normaliser() -> None:
+    assert speak_emoji("© 2026 Acme™, A ↔ B 🎉") == "© 2026 Acme™, A ↔ B  "

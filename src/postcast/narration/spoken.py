@@ -57,6 +57,8 @@ _NAME_JOINER = re.compile(r"(?<=[^\W_])_+(?=[^\W_])")
 _CASE_TURN = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 _LONG_DIGITS = re.compile(r"\b\d{3,}\b")
 _WORD = re.compile(r"\w")
+# Pictographs and the emoji presentation selector; an emoji without one is a text symbol.
+_PICTOGRAPH = re.compile("[\U0001f000-\U0001faff\u2600-\u27bf\u2b00-\u2bff\u231a-\u23ff\ufe0f]")
 _DROPPED = "\x00"
 _DROPPED_AT_SENTENCE_END = re.compile(r"(?<=\w)[ \x00]*\x00[ \x00]*(?=[A-Z])")
 _LETTERS_THEN_DIGITS = re.compile(r"([^\W\d_]{2,})(\d+)\b")
@@ -181,11 +183,13 @@ def speak_handles(text: str) -> str:
 def speak_emoji(text: str) -> str:
     """Emoji never reach the voice raw. Standing alone (a table cell that is only "✅") a
     few that carry meaning are named; among words, every emoji is decoration and dropped."""
-    if not emoji.emoji_count(text):
+    if not _PICTOGRAPH.search(text):  # most text has none: skip the slower full search
         return text
     alone = not _WORD.search(emoji.replace_emoji(text, replace=""))
 
     def replace(found: str, _data: dict[str, str]) -> str:
+        if not _PICTOGRAPH.search(found):
+            return found  # ©, ®, ™ and arrows are text symbols, said by the normaliser
         name = _EMOJI_NAMES.get(found.replace("\ufe0f", "")) if alone else None
         return f" {name} " if name else _DROPPED
 
