@@ -220,3 +220,18 @@ def test_urls_and_addresses_with_underscores_are_not_taken_for_names() -> None:
 
 def test_text_symbols_the_emoji_set_also_lists_are_left_to_the_normaliser() -> None:
     assert speak_emoji("© 2026 Acme™, A ↔ B 🎉") == "© 2026 Acme™, A ↔ B  "
+
+
+@pytest.mark.parametrize(
+    ("handle", "spoken"),
+    [
+        ("https://x.com/NateSilver538/status/1", "a post on X by Nate Silver five thirty-eight"),
+        ("https://x.com/agent007/status/1", "a post on X by agent zero zero seven"),
+        ("https://x.com/alex2024/status/1", "a post on X by alex twenty twenty-four"),
+        ("https://twitter.com/OpenPhil/status/1", "a post on X by Open Phil"),
+    ],
+)
+def test_handles_in_links_to_posts_on_x_are_said_as_people_say_them(
+    handle: str, spoken: str
+) -> None:
+    assert _texts(f"<p>{handle}</p>") == [spoken]

@@ -156,16 +156,25 @@ def spoken_name(name: str, handle: bool = False) -> str:
     """A display name or handle as said: "jessica_taylor42" is "jessica taylor 42".
 
     A handle (`handle=True`, or one written with "@") is also split where its case turns
-    ("NateSilver538" is "Nate Silver 5 3 8"); a display name keeps "McDonald" whole. Three
-    or more digits in a name are said one by one, as people read them.
+    ("NateSilver538" is "Nate Silver 5 38"); a display name keeps "McDonald" whole.
     """
     handle = handle or name.strip().startswith("@")
     name = _NAME_JOINER.sub(" ", _HANDLE_SIGN.sub("", name.strip()))
     if handle:
         name = _CASE_TURN.sub(" ", name)
     name = _LETTERS_THEN_DIGITS.sub(r"\1 \2", name)
-    name = _LONG_DIGITS.sub(lambda found: " ".join(found.group(0)), name)
+    name = _LONG_DIGITS.sub(lambda found: _name_digits(found.group(0)), name)
     return " ".join(name.split())
+
+
+def _name_digits(digits: str) -> str:
+    """Digits in a name as people say them: "538" as "5 38", "2024" as a year, "00712" digit by
+    digit."""
+    if digits[0] == "0" or len(digits) > 4:
+        return " ".join(digits)
+    if len(digits) == 3:
+        return f"{digits[0]} {digits[1:]}" if digits[1] != "0" else " ".join(digits)
+    return digits
 
 
 def speak_handles(text: str) -> str:
