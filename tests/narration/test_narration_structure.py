@@ -235,3 +235,19 @@ def test_handles_in_links_to_posts_on_x_are_said_as_people_say_them(
     handle: str, spoken: str
 ) -> None:
     assert _texts(f"<p>{handle}</p>") == [spoken]
+
+
+def test_an_ordered_reference_list_drops_doi_links_and_arxiv_numbers() -> None:
+    html = (
+        "<h2>References</h2><ol>"
+        '<li>Jones, A. Reading habits. <a href="https://doi.org/10.1000/xyz123">'
+        "https://doi.org/10.1000/xyz123</a></li>"
+        "<li>Patel, R. Long posts. arXiv:2312.11671.</li>"
+        "<li>Kim, S. Notes. https://dx.doi.org/10.1000/abc.</li></ol>"
+    )
+    assert _texts(html) == [
+        said("References"),
+        said("1.", "Jones, A. Reading habits."),
+        said("2.", "Patel, R. Long posts. arXiv."),
+        said("3.", "Kim, S. Notes."),
+    ]

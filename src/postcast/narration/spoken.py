@@ -35,6 +35,7 @@ _SITE_NAMES = {
     "anthropic.com": "Anthropic",
 }
 
+_UNSPOKEN_SITES = {"doi dot org", "dx dot doi dot org"}
 _URL = re.compile(r"\b(?:https?://|www\.)[^\s<>\"']+", re.IGNORECASE)
 _URL_TRAILING = ".,;:!?)]}'\""
 _LOOKS_LIKE_URL = re.compile(
@@ -52,6 +53,8 @@ _URL_OR_EMAIL = re.compile(
     r"(\b(?:https?://|www\.)[^\s<>\"']+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\S+\.[a-z]{2,}/\S*)",
     re.IGNORECASE,
 )
+_ARXIV_ID = re.compile(r"\barXiv:\s*\d{4}\.\d{4,5}(?:v\d+)?", re.IGNORECASE)
+_DOUBLED_STOP = re.compile(r"\x00\.")
 _HANDLE_SIGN = re.compile(r"^@")
 _NAME_JOINER = re.compile(r"(?<=[^\W_])_+(?=[^\W_])")
 _CASE_TURN = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
@@ -131,6 +134,8 @@ def site_name(url: str) -> str:
 def link_name(url: str) -> str:
     """What a narrator calls a bare link: its site, or "a post on X by NAME" for a tweet."""
     name = site_name(url)
+    if name in _UNSPOKEN_SITES:  # a DOI link says nothing a listener can use
+        return ""
     if name in ("X", "Twitter"):
         candidate = url.strip() if "://" in url else "//" + url.strip()
         path = [part for part in urlsplit(candidate).path.split("/") if part]
@@ -142,14 +147,23 @@ def link_name(url: str) -> str:
 
 
 def speak_urls(text: str) -> str:
-    """Replace every bare URL in running text by its site name; DOIs are dropped."""
+    """Replace every bare URL in running text by its site name; DOIs and arXiv numbers, which
+    no listener can use, are dropped."""
 
     def replace(match: re.Match[str]) -> str:
         url = match.group(0)
         stripped = url.rstrip(_URL_TRAILING)
         return link_name(stripped) + url[len(stripped) :]
 
-    return _URL.sub(replace, _DOI.sub("", text))
+    text = _ARXIV_ID.sub("arXiv", _DOI.sub(_without_doi, text))
+    return _URL.sub(replace, _DOUBLED_STOP.sub("", text))
+
+
+def _without_doi(found: re.Match[str]) -> str:
+    """Nothing; "Notes. doi:10.1/x." loses the stop after the DOI too, leaving "Notes."."""
+    before = found.string[: found.start()].rstrip()
+    after = found.string[found.end() : found.end() + 1]
+    return "\x00" if before[-1:] in ".,;:" and after == "." else ""
 
 
 def spoken_name(name: str, handle: bool = False) -> str:
