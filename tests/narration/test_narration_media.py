@@ -202,3 +202,18 @@ def test_a_call_to_action_button_says_its_label_and_where_it_leads() -> None:
 )
 def test_tweets_are_posts_on_x_by_their_author(html: str, spoken: str) -> None:
     assert [text for _, text in _spoken(html)] == [said(spoken)]
+
+
+def test_ckeditor_previews_without_titles_are_named_from_their_slugs() -> None:
+    html = (
+        '<figure class="media"><div data-oembed-url="https://manifold.markets/Alice/'
+        'will-ai-be-sentient-by-2030"><div class="manifold-preview"><iframe style="height: '
+        '405px;" src="https://manifold.markets/embed/Alice/will-ai-be-sentient-by-2030">'
+        "</iframe></div></div></figure>"
+        '<div class="owid-preview" data-owid-slug="life-expectancy"><iframe style="height: '
+        '400px;" src="https://ourworldindata.org/grapher/life-expectancy?tab=chart"></iframe></div>'
+    )
+    assert [text for _, text in _spoken(html)] == [
+        said("Embedded prediction market from Manifold: Will AI be sentient by 2030."),
+        said("Embedded chart from Our World in Data: Life expectancy."),
+    ]

@@ -42,6 +42,9 @@ def embed_words(element: Tag) -> str | None:
     url = _embed_url(element)
     if url is None:
         return None
+    preview = element.find(class_=lambda name: name in _PREVIEWS or name in _DESCRIBED)
+    if isinstance(preview, Tag):  # CKEditor keeps the named preview inside the oEmbed
+        return embed_words(preview)
     return _words_for_url(url)
 
 
