@@ -158,6 +158,7 @@ def test_an_item_value_sets_the_number() -> None:
         ("See e.g. [6] and [7–9].", "See e.g. reference 6 and references 7 to 9."),
         ("It was shown.[4]", "It was shown. reference 4"),
         ("The array a[0] is empty.", "The array a[0] is empty."),
+        ("The edition [2019] differs.", "The edition [2019] differs."),
     ],
 )
 def test_bracketed_numbers_are_citations(written: str, spoken: str) -> None:

@@ -12,10 +12,11 @@ import re
 
 from postcast.narration.spoken import join_names
 
-_NUMBERS = r"\d{1,4}(?:\s*[-–—]\s*\d{1,4})?(?:\s*,\s*\d{1,4}(?:\s*[-–—]\s*\d{1,4})?)*"
+# One to three digits: "[2019]" is a year in brackets, not the 2019th reference.
+_NUMBERS = r"\d{1,3}(?:\s*[-–—]\s*\d{1,3})?(?:\s*,\s*\d{1,3}(?:\s*[-–—]\s*\d{1,3})?)*"
 # Not an index (x_1[2], a[0], f(x)[1]) nor a link label followed by "(": a citation.
 _CITATION = re.compile(rf"(?<![\d_\]\)\[])(?<!\b[A-Za-z])\[\s*({_NUMBERS})\s*\](?!\()")
-_ENTRY_LABEL = re.compile(r"^\s*\[\s*(\d{1,4})\s*\]\s*(?=\S)")
+_ENTRY_LABEL = re.compile(r"^\s*\[\s*(\d{1,3})\s*\]\s*(?=\S)")
 _RANGE = re.compile(r"\s*[-–—]\s*")
 _WORD_BEFORE = re.compile(r"\w\s*$")
 # Words after which the citation is the object ("as argued in [1]"): no commas around it.
