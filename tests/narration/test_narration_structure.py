@@ -120,7 +120,7 @@ def test_lexical_text_runs_in_bare_spans_read_as_one_paragraph() -> None:
     assert _texts(html) == [said("Runs in bold join up.")]
 
 
-def test_lexical_sub_lists_inside_an_item_and_older_wrapper_items_keep_the_numbering() -> None:
+def test_lexical_sub_lists_inside_an_item_and_older_wrapper_items_read_as_one_outline() -> None:
     inside = (
         '<ol><li value="1"><span>Collect data</span><ol><li value="1"><span>Surveys</span></li>'
         '<li value="2"><span>Interviews</span></li></ol></li>'
@@ -131,14 +131,19 @@ def test_lexical_sub_lists_inside_an_item_and_older_wrapper_items_keep_the_numbe
         '<li value="1">Surveys</li><li value="2">Interviews</li></ol></li>'
         '<li value="2">Analyse it</li></ol>'
     )
-    expected = [
+    expected = [  # the sub-items belong to item 1: no second "1." to make the list restart
         said("1.", "Collect data"),
-        said("1.", "Surveys"),
-        said("2.", "Interviews"),
+        said("Surveys"),
+        said("Interviews"),
         said("2.", "Analyse it"),
     ]
     assert _texts(inside) == expected
     assert _texts(wrapper) == expected
+
+
+def test_a_numbered_list_inside_a_bulleted_item_keeps_its_numbers() -> None:
+    html = "<ul><li>Options<ol><li>wait</li><li>act</li></ol></li></ul>"
+    assert _texts(html) == [said("Options"), said("1.", "wait"), said("2.", "act")]
 
 
 def test_an_item_value_sets_the_number() -> None:

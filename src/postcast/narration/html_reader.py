@@ -171,7 +171,10 @@ class BodyReader:
         return self._container(element, kind)
 
     def _list(self, element: Tag) -> list[Segment]:
-        ordered = element.name == "ol"
+        # A numbered sub-list of a numbered item is read without its own numbers: "two.
+        # Pick a reading", "short posts", "a sequence", "three. Rotate" is heard as one
+        # outline, where "two, one, two, three" would sound like a list that restarted.
+        ordered = element.name == "ol" and not _inside_numbered_item(element)
         number = _start(element)
         segments: list[Segment] = []
         for child in element.children:
@@ -272,6 +275,11 @@ def _value(item: Tag, number: int) -> int:
         return int(str(item.get("value") or number))
     except ValueError:
         return number
+
+
+def _inside_numbered_item(element: Tag) -> bool:
+    item = element.find_parent("li")
+    return item is not None and item.parent is not None and item.parent.name == "ol"
 
 
 def _holds_only_lists(item: Tag) -> bool:
