@@ -5,6 +5,9 @@ what they are (heading, list, quote, table, code, figure, embed, spoiler, collap
 section, AI-written block, dialogue turn). Footnotes referenced in a block are read right
 after it when `narration.footnotes == "inline"`; inside a quote, spoiler, table or dialogue
 turn they wait until that unit ends, so its frame ("Quote: ... End quote.") stays whole.
+Bracketed citations are said as references paragraph by paragraph (`citations`); list
+items take their number from Lexical's `value`, and Lexical's wrapper items around a
+sub-list (`li.nested-list-item`) have none of their own.
 """
 
 from __future__ import annotations
