@@ -77,3 +77,58 @@ def test_inline_footnote_in_a_dialogue_turn_follows_the_turn_in_the_narrator_voi
         ("Bob Ito", said("And more.")),
         (None, said("Footnote 1:", "A source.")),
     ]
+
+
+def _spoken(html: str) -> list[tuple[SegmentKind, str]]:
+    segments = body(script_of(fixture_post("blocks.html", html=html)))
+    return [(segment.kind, segment.text) for segment in segments]
+
+
+def test_lexical_collapsible_section_reads_its_title_once_then_its_content() -> None:
+    html = (
+        '<details class="detailsBlock"><summary class="detailsBlockTitle"><p><span>Proof sketch'
+        '</span></p></summary><div class="detailsBlockContent"><p><span>Induct on n.</span></p>'
+        "</div></details>"
+    )
+    assert _spoken(html) == [
+        (SegmentKind.ANNOUNCEMENT, said("Proof sketch.")),
+        (SegmentKind.PARAGRAPH, said("Induct on n.")),
+    ]
+
+
+def test_conditional_blocks_are_read_only_when_visible_by_default() -> None:
+    html = (
+        '<div class="conditionallyVisibleBlock defaultHidden" data-visibility="todo">'
+        "<p>TODO: cite the survey</p></div>"
+        '<div class="conditionallyVisibleBlock defaultVisible" data-visibility="unset">'
+        "<p>Shown to every reader.</p></div>"
+    )
+    assert _spoken(html) == [(SegmentKind.PARAGRAPH, said("Shown to every reader."))]
+
+
+def test_llm_block_names_its_model_from_the_attribute() -> None:
+    html = (
+        '<div class="llm-content-block" data-model-name="Claude Opus 4.1">'
+        '<div class="llm-content-block-content"><p><span>A short summary.</span></p></div></div>'
+    )
+    assert _spoken(html) == [
+        (
+            SegmentKind.ANNOUNCEMENT,
+            said("The following was written by an AI model, Claude Opus 4.1."),
+        ),
+        (SegmentKind.PARAGRAPH, said("A short summary.")),
+        (SegmentKind.ANNOUNCEMENT, said("End of AI-written text.")),
+    ]
+
+
+def test_dialogue_names_with_underscores_and_digits_are_said_as_names() -> None:
+    html = (
+        '<section class="dialogue-message" message-id="m1" user-id="u1" '
+        'display-name="jessica_taylor42" submitted-date="2026-05-01" user-order="1">'
+        '<section class="dialogue-message-header"><b>jessica_taylor42</b></section>'
+        "<div><p>Shall we start?</p></div></section>"
+    )
+    script = script_of(fixture_post("blocks.html", html=html))
+    turn = body(script)[0]
+    assert turn.text == said("jessica taylor 42:", "Shall we start?")
+    assert turn.voice == "jessica_taylor42"  # the voice map keys on the stored name

@@ -122,3 +122,24 @@ def test_substack_and_hand_made_markers_are_silent_and_notes_numbered_in_order()
         said("Footnote 2:", "Written by hand in the editor."),
     ]
     assert_clean(script)
+
+
+def test_lexical_footnotes_are_notes_and_bracketed_numbers_elsewhere_are_citations() -> None:
+    html = (
+        "<p><span>Scaling holds</span>"
+        '<span class="footnote-reference" data-footnote-reference="" data-footnote-index="1" '
+        'data-footnote-id="ab12" role="doc-noteref" id="fnrefab12"><sup><a href="#fnab12">[1]'
+        "</a></sup></span><span>, as argued in [1].</span></p>"
+        '<ol class="footnote-section footnotes" data-footnote-section="" role="doc-endnotes">'
+        '<li class="footnote-item" data-footnote-item="" data-footnote-index="1" '
+        'data-footnote-id="ab12" role="doc-endnote" id="fnab12">'
+        '<span class="footnote-back-link" data-footnote-back-link="" data-footnote-id="ab12">'
+        '<sup><strong><a href="#fnrefab12">^</a></strong></sup></span>'
+        '<div class="footnote-content" data-footnote-content="" data-footnote-id="ab12">'
+        "<p><span>Up to a point.</span></p></div></li></ol>"
+    )
+    post = fixture_post("footnotes_ckeditor.html", html=html)
+    assert [segment.text for segment in body(script_of(post))] == [
+        said("Scaling holds, as argued in reference 1."),
+        said("Footnote 1:", "Up to a point."),
+    ]

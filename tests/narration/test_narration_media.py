@@ -35,10 +35,10 @@ def test_media_post_reads_as_a_listener_needs() -> None:
         (SegmentKind.CODE, said("A JavaScript code block of 1 line.")),
         (SegmentKind.CODE, said("A code block of 1 line.")),
         (SegmentKind.EMBED, said("Embedded video from YouTube.")),
-        (SegmentKind.EMBED, said("Embedded tweet.")),
+        (SegmentKind.EMBED, said("Embedded post on X by someone.")),
         (SegmentKind.EMBED, said("Embedded forecast from Metaculus.")),
-        (SegmentKind.EMBED, said("Embedded prediction market from Manifold.")),
-        (SegmentKind.EMBED, said("Embedded chart from Our World in Data.")),
+        (SegmentKind.EMBED, said("Embedded prediction market from Manifold: Will it rain.")),
+        (SegmentKind.EMBED, said("Embedded chart from Our World in Data: Malaria deaths.")),
         (SegmentKind.EMBED, said("Embedded video from Vimeo.")),
         (SegmentKind.PARAGRAPH, said("That is the whole pipeline.")),
     ]
@@ -90,7 +90,7 @@ def test_unknown_embeds_name_their_site_and_polls_are_announced() -> None:
     )
     assert [s.text for s in body(script_of(fixture_post("media.html", html=html)))] == [
         said("Embedded content from openstreetmap dot org."),
-        said("Embedded poll."),
+        said("Embedded poll: Which option?"),
         said("Embedded interactive widget."),
     ]
 
@@ -103,4 +103,117 @@ def test_video_and_audio_elements_are_announced_not_their_fallback_text() -> Non
     assert [s.text for s in body(script_of(fixture_post("media.html", html=html)))] == [
         said("Embedded video."),
         said("Embedded audio."),
+    ]
+
+
+def _spoken(html: str) -> list[tuple[SegmentKind, str]]:
+    return [(s.kind, s.text) for s in body(script_of(fixture_post("media.html", html=html)))]
+
+
+def test_lexical_code_block_counts_its_lines_by_line_breaks() -> None:
+    html = (
+        '<pre class="code-block" data-language="python" data-gutter="1 2 3 4">'
+        '<span style="white-space: pre-wrap;">def double(x):</span><br>'
+        '<span style="white-space: pre-wrap;">    return 2 * x</span><br><br>'
+        '<span style="white-space: pre-wrap;">print(double(3))</span></pre>'
+    )
+    assert _spoken(html) == [(SegmentKind.CODE, said("A Python code block of 4 lines."))]
+
+
+def test_previews_name_the_market_and_the_chart_from_their_iframe_titles() -> None:
+    html = (
+        '<div class="manifold-preview"><iframe src="https://manifold.markets/embed/'
+        'will-ai-win-an-imo-gold-medal-by-2027" title="Manifold market '
+        'will-ai-win-an-imo-gold-medal-by-2027" frameborder="0"></iframe></div>'
+        '<div class="owid-preview" data-owid-slug="share-of-population-in-extreme-poverty">'
+        '<iframe src="https://ourworldindata.org/grapher/share-of-population-in-extreme-poverty"'
+        ' title="OWID share-of-population-in-extreme-poverty"></iframe></div>'
+        '<div class="metaculus-preview" data-metaculus-id="3479"></div>'
+        '<div class="youtube-preview"><iframe src="https://www.youtube-nocookie.com/embed/abc"'
+        ' title="YouTube video" frameborder="0" allowfullscreen="true"></iframe></div>'
+        '<div class="elicit-binary-prediction" data-elicit-id="q1">Prediction</div>'
+    )
+    assert [text for _, text in _spoken(html)] == [
+        said("Embedded prediction market from Manifold: Will AI win an imo gold medal by 2027."),
+        said("Embedded chart from Our World in Data: Share of population in extreme poverty."),
+        said("Embedded forecast from Metaculus."),
+        said("Embedded video from YouTube."),
+        said("Embedded prediction, where readers give their own probability."),
+    ]
+
+
+def test_a_poll_reads_its_question_and_scale_from_its_props() -> None:
+    props = (
+        '{"question":"Alignment research is underfunded","agreeWording":"strongly agree",'
+        '"disagreeWording":"strongly disagree","colorScheme":{"darkColor":"#000",'
+        '"lightColor":"#fff","bannerTextColor":"#fff"},"duration":{"days":7,"hours":0,"minutes":0}}'
+    )
+    html = f'<div class="ck-poll" data-internal-id="p1" data-props=\'{props}\'></div>'
+    assert _spoken(html) == [
+        (
+            SegmentKind.EMBED,
+            said(
+                "A poll: Alignment research is underfunded. Readers answer on a scale from "
+                "strongly disagree to strongly agree."
+            ),
+        )
+    ]
+
+
+def test_a_broken_poll_is_still_announced() -> None:
+    assert _spoken('<div class="ck-poll" data-props="{not json"></div>') == [
+        (SegmentKind.EMBED, said("Embedded poll."))
+    ]
+
+
+def test_a_call_to_action_button_says_its_label_and_where_it_leads() -> None:
+    html = (
+        '<p><a class="ck-cta-button ck-cta-button-centered" data-href="https://www.givewell.org/'
+        'donate" target="_blank" rel="noopener noreferrer">Donate to GiveWell</a></p>'
+    )
+    assert _spoken(html) == [
+        (SegmentKind.EMBED, said("A button: Donate to GiveWell, linking to givewell dot org."))
+    ]
+
+
+@pytest.mark.parametrize(
+    ("html", "spoken"),
+    [
+        (
+            '<p>As <a href="https://x.com/ESYudkowsky/status/1790000000000000000">'
+            "https://x.com/ESYudkowsky/status/1790000000000000000</a> put it.</p>",
+            "As a post on X by ES Yudkowsky put it.",
+        ),
+        (
+            "<p>See https://twitter.com/sama/status/123 for more.</p>",
+            "See a post on X by sama for more.",
+        ),
+        (
+            '<div data-lexical-tweet-id="1790000000000000000">'
+            "https://x.com/i/web/status/1790000000000000000</div>",
+            "Embedded post on X.",
+        ),
+        (
+            '<figure class="media"><div data-oembed-url="https://twitter.com/jessica_taylor42/'
+            'status/5"><div></div></div></figure>',
+            "Embedded post on X by jessica taylor 42.",
+        ),
+    ],
+)
+def test_tweets_are_posts_on_x_by_their_author(html: str, spoken: str) -> None:
+    assert [text for _, text in _spoken(html)] == [said(spoken)]
+
+
+def test_ckeditor_previews_without_titles_are_named_from_their_slugs() -> None:
+    html = (
+        '<figure class="media"><div data-oembed-url="https://manifold.markets/Alice/'
+        'will-ai-be-sentient-by-2030"><div class="manifold-preview"><iframe style="height: '
+        '405px;" src="https://manifold.markets/embed/Alice/will-ai-be-sentient-by-2030">'
+        "</iframe></div></div></figure>"
+        '<div class="owid-preview" data-owid-slug="life-expectancy"><iframe style="height: '
+        '400px;" src="https://ourworldindata.org/grapher/life-expectancy?tab=chart"></iframe></div>'
+    )
+    assert [text for _, text in _spoken(html)] == [
+        said("Embedded prediction market from Manifold: Will AI be sentient by 2030."),
+        said("Embedded chart from Our World in Data: Life expectancy."),
     ]

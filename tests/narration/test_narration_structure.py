@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
 from narration_samples import assert_clean, body, fixture_post, said, script_of
 
 from postcast.models import SegmentKind
+from postcast.narration.spoken import speak_emoji
 
 
 def _script():
@@ -104,3 +106,154 @@ def test_a_word_less_scene_break_is_a_pause_not_speech() -> None:
         said("Part two begins."),
     ]
     assert segments[0].pause_after > segments[1].pause_after
+
+
+def _texts(html: str) -> list[str]:
+    return [segment.text for segment in body(script_of(fixture_post("structure.html", html=html)))]
+
+
+def test_lexical_text_runs_in_bare_spans_read_as_one_paragraph() -> None:
+    html = (
+        '<p><span style="white-space: pre-wrap;">Runs </span><b><span style="white-space: '
+        'pre-wrap;">in bold</span></b><span style="white-space: pre-wrap;"> join up.</span></p>'
+    )
+    assert _texts(html) == [said("Runs in bold join up.")]
+
+
+def test_lexical_sub_lists_inside_an_item_and_older_wrapper_items_read_as_one_outline() -> None:
+    inside = (
+        '<ol><li value="1"><span>Collect data</span><ol><li value="1"><span>Surveys</span></li>'
+        '<li value="2"><span>Interviews</span></li></ol></li>'
+        '<li value="2"><span>Analyse it</span></li></ol>'
+    )
+    wrapper = (
+        '<ol><li value="1">Collect data</li><li value="1" class="nested-list-item"><ol>'
+        '<li value="1">Surveys</li><li value="2">Interviews</li></ol></li>'
+        '<li value="2">Analyse it</li></ol>'
+    )
+    expected = [  # the sub-items belong to item 1: no second "1." to make the list restart
+        said("1.", "Collect data"),
+        said("Surveys"),
+        said("Interviews"),
+        said("2.", "Analyse it"),
+    ]
+    assert _texts(inside) == expected
+    assert _texts(wrapper) == expected
+
+
+def test_a_numbered_list_inside_a_bulleted_item_keeps_its_numbers() -> None:
+    html = "<ul><li>Options<ol><li>wait</li><li>act</li></ol></li></ul>"
+    assert _texts(html) == [said("Options"), said("1.", "wait"), said("2.", "act")]
+
+
+def test_an_item_value_sets_the_number() -> None:
+    html = '<ol><li value="3">Third</li><li value="7">Seventh</li><li>Eighth</li></ol>'
+    assert _texts(html) == [said("3.", "Third"), said("7.", "Seventh"), said("8.", "Eighth")]
+
+
+@pytest.mark.parametrize(
+    ("written", "spoken"),
+    [
+        ("As argued in [1], it holds.", "As argued in reference 1, it holds."),
+        ("Two studies [1, 2] agree.", "Two studies, references 1 and 2, agree."),
+        (
+            "Later work [3-5], however, disagrees.",
+            "Later work, references 3 to 5, however, disagrees.",
+        ),
+        ("See e.g. [6] and [7–9].", "See e.g. reference 6 and references 7 to 9."),
+        ("It was shown.[4]", "It was shown. reference 4"),
+        ("The array a[0] is empty.", "The array a[0] is empty."),
+        ("The edition [2019] differs.", "The edition [2019] differs."),
+    ],
+)
+def test_bracketed_numbers_are_citations(written: str, spoken: str) -> None:
+    assert _texts(f"<p>{written}</p>") == [said(spoken)]
+
+
+def test_a_reference_list_reads_labels_as_references_without_urls_or_dois() -> None:
+    html = (
+        "<h2>References</h2>"
+        "<p>[1] Christiano, P. (2018). Takeoff speeds. https://sideways-view.com/2018/02/24/"
+        "takeoff-speeds/</p>"
+        "<p>[2] LeCun, Y., Bengio, Y. and Hinton, G. (2015). Deep learning. Nature. "
+        "doi:10.1038/nature14539</p>"
+    )
+    spoken = _texts(html)
+    assert spoken == [
+        said("References"),
+        said("Reference 1: Christiano, P. (2018). Takeoff speeds. sideways-view dot com"),
+        said("Reference 2: LeCun, Y., Bengio, Y. and Hinton, G. (2015). Deep learning. Nature."),
+    ]
+
+
+def test_handles_and_underscored_names_are_said_as_names() -> None:
+    html = "<p>Thanks to @habryka and jessica_taylor42 for comments.</p>"
+    assert _texts(html) == [said("Thanks to habryka and jessica taylor 42 for comments.")]
+
+
+def test_emoji_among_words_are_dropped_and_alone_a_few_are_named() -> None:
+    html = (
+        "<h2>🚀 Launch</h2><p>It works 🎉👍 and the tests pass ✅. Careful ⚠️ with 🧑🏽‍💻 folk.</p>"
+        "<p>Fair 👍 Let us look.</p><table><tr><th>Check</th><th>Result</th></tr>"
+        "<tr><td>Tests</td><td>✅</td></tr><tr><td>Lint</td><td>❌</td></tr></table>"
+    )
+    spoken = _texts(html)
+    assert spoken == [
+        said("Launch"),
+        said("It works and the tests pass. Careful with folk."),
+        said("Fair. Let us look."),
+        said("A table with 2 rows and 2 columns."),
+        said("Check: Tests. Result: check mark."),
+        said("Check: Lint. Result: cross mark. End of table."),
+    ]
+    assert not any(ord(character) > 0x2000 for text in spoken for character in text)
+
+
+def test_author_names_in_the_intro_are_said_as_names() -> None:
+    post = fixture_post("structure.html", html="<p>Hi.</p>", authors=("jessica_taylor42", "Zvi"))
+    assert "published by jessica taylor forty-two and Zvi" in script_of(post).segments[0].text
+
+
+def test_urls_and_addresses_with_underscores_are_not_taken_for_names() -> None:
+    html = (
+        "<p>Write to first_last@example.org or see https://example.com/read_me "
+        "for jessica_taylor.</p>"
+    )
+    assert _texts(html) == [
+        said("Write to first_last@example.org or see example dot com for jessica taylor.")
+    ]
+
+
+def test_text_symbols_the_emoji_set_also_lists_are_left_to_the_normaliser() -> None:
+    assert speak_emoji("© 2026 Acme™, A ↔ B 🎉") == "© 2026 Acme™, A ↔ B  "
+
+
+@pytest.mark.parametrize(
+    ("handle", "spoken"),
+    [
+        ("https://x.com/NateSilver538/status/1", "a post on X by Nate Silver five thirty-eight"),
+        ("https://x.com/agent007/status/1", "a post on X by agent zero zero seven"),
+        ("https://x.com/alex2024/status/1", "a post on X by alex twenty twenty-four"),
+        ("https://twitter.com/OpenPhil/status/1", "a post on X by Open Phil"),
+    ],
+)
+def test_handles_in_links_to_posts_on_x_are_said_as_people_say_them(
+    handle: str, spoken: str
+) -> None:
+    assert _texts(f"<p>{handle}</p>") == [spoken]
+
+
+def test_an_ordered_reference_list_drops_doi_links_and_arxiv_numbers() -> None:
+    html = (
+        "<h2>References</h2><ol>"
+        '<li>Jones, A. Reading habits. <a href="https://doi.org/10.1000/xyz123">'
+        "https://doi.org/10.1000/xyz123</a></li>"
+        "<li>Patel, R. Long posts. arXiv:2312.11671.</li>"
+        "<li>Kim, S. Notes. https://dx.doi.org/10.1000/abc.</li></ol>"
+    )
+    assert _texts(html) == [
+        said("References"),
+        said("1.", "Jones, A. Reading habits."),
+        said("2.", "Patel, R. Long posts. arXiv."),
+        said("3.", "Kim, S. Notes."),
+    ]

@@ -1,11 +1,13 @@
 """Footnotes, in CKEditor's and markdown-it's markup: taken out of the body, read on their own.
 
-CKEditor: `span.footnote-reference` -> `ol.footnote-section > li.footnote-item#fnID` with a
-`span.footnote-back-link` and a `div.footnote-content`. markdown-it (older posts, our own
-Markdown): `sup.footnote-ref` -> `section.footnotes > ol.footnotes-list > li.footnote-item`
-with `a.footnote-backref`, after an `hr.footnotes-sep`. Substack (RSS sources):
-`a.footnote-anchor` -> `div.footnote` holding `a.footnote-number#footnote-1` and a
-`div.footnote-content`. Markers and back-links are never read.
+CKEditor and Lexical (which writes the same markup): `span.footnote-reference` ->
+`ol.footnote-section > li.footnote-item#fnID` with a `span.footnote-back-link` and a
+`div.footnote-content`. markdown-it (older posts, our own Markdown): `sup.footnote-ref` ->
+`section.footnotes > ol.footnotes-list > li.footnote-item` with `a.footnote-backref`, after
+an `hr.footnotes-sep`. Substack (RSS sources): `a.footnote-anchor` -> `div.footnote` holding
+`a.footnote-number#footnote-1` and a `div.footnote-content`. Markers and back-links are never
+read; a bracketed number that is no marker ("as argued in [1]") is a citation, said by
+`citations`.
 """
 
 from __future__ import annotations

@@ -5,6 +5,9 @@ what they are (heading, list, quote, table, code, figure, embed, spoiler, collap
 section, AI-written block, dialogue turn). Footnotes referenced in a block are read right
 after it when `narration.footnotes == "inline"`; inside a quote, spoiler, table or dialogue
 turn they wait until that unit ends, so its frame ("Quote: ... End quote.") stays whole.
+Bracketed citations are said as references paragraph by paragraph (`citations`); list
+items take their number from Lexical's `value`, and Lexical's wrapper items around a
+sub-list (`li.nested-list-item`) have none of their own.
 """
 
 from __future__ import annotations
@@ -17,11 +20,13 @@ from bs4.element import PageElement
 
 from postcast.config import NarrationConfig
 from postcast.models import Segment
+from postcast.narration.citations import speak_citations
+from postcast.narration.embeds import embed_words
 from postcast.narration.footnotes import Footnote, Footnotes
 from postcast.narration.inline import InlineReader
 from postcast.narration.markup import HEADINGS, classes, is_block, is_hidden
 from postcast.narration.maths import SpokenMaths
-from postcast.narration.media import code_words, embed_words, image_words
+from postcast.narration.media import code_words, image_words
 from postcast.narration.segments import (
     SECTION_BREAK,
     Kind,
@@ -33,7 +38,7 @@ from postcast.narration.segments import (
     said,
     suffixed,
 )
-from postcast.narration.spoken import sentence, tidy
+from postcast.narration.spoken import sentence, spoken_name, tidy
 from postcast.narration.tables import table_texts
 
 _SPOILERS = {"spoilers", "spoiler-v2", "spoiler"}
@@ -121,10 +126,10 @@ class BodyReader:
             if isinstance(part, str):
                 words.append(part)
                 continue
-            segments += _paragraph("".join(words), kind)
+            segments += _paragraph(speak_citations("".join(words)), kind)
             words = []
             segments.append(make(said(part.text), part.kind))
-        return segments + _paragraph("".join(words), kind)
+        return segments + _paragraph(speak_citations("".join(words)), kind)
 
     # -- blocks ------------------------------------------------------------------------------
 
@@ -169,11 +174,17 @@ class BodyReader:
         return self._container(element, kind)
 
     def _list(self, element: Tag) -> list[Segment]:
-        ordered = element.name == "ol"
+        # A numbered sub-list of a numbered item is read without its own numbers: "two.
+        # Pick a reading", "short posts", "a sequence", "three. Rotate" is heard as one
+        # outline, where "two, one, two, three" would sound like a list that restarted.
+        ordered = element.name == "ol" and not _inside_numbered_item(element)
         number = _start(element)
         segments: list[Segment] = []
         for child in element.children:
-            if isinstance(child, Tag) and child.name == "li":
+            if isinstance(child, Tag) and child.name == "li" and _holds_only_lists(child):
+                segments += self._container(child, Kind.LIST_ITEM)  # Lexical's nested-list-item
+            elif isinstance(child, Tag) and child.name == "li":
+                number = _value(child, number)
                 item = self._container(child, Kind.LIST_ITEM)
                 segments += prefixed(item, f"{number}.") if ordered else item
                 number += 1
@@ -220,6 +231,7 @@ class BodyReader:
         speaker = tidy(str(element.get("display-name") or ""))
         if not speaker and isinstance(header, Tag):
             speaker = tidy(header.get_text(" "))
+        voice = speaker or None
         content = element.find(class_="dialogue-message-content")
         with self._holding_notes():
             if isinstance(content, Tag):
@@ -228,8 +240,8 @@ class BodyReader:
                 inner = self._sequence(
                     [c for c in element.children if c is not header], Kind.PARAGRAPH
                 )
-        inner = restyled(inner, Kind.DIALOGUE, voice=speaker or None)
-        return prefixed(inner, f"{speaker}:") if speaker else inner
+        inner = restyled(inner, Kind.DIALOGUE, voice=voice)
+        return prefixed(inner, f"{spoken_name(speaker)}:") if speaker else inner
 
     def _table(self, table: Tag, caption: str) -> list[Segment]:
         with self._holding_notes():
@@ -258,6 +270,31 @@ def _start(element: Tag) -> int:
         return int(str(element.get("start", "1")))
     except ValueError:
         return 1
+
+
+def _value(item: Tag, number: int) -> int:
+    """An item's own number (Lexical writes `<li value="N">`), else the count so far."""
+    try:
+        return int(str(item.get("value") or number))
+    except ValueError:
+        return number
+
+
+def _inside_numbered_item(element: Tag) -> bool:
+    item = element.find_parent("li")
+    return item is not None and item.parent is not None and item.parent.name == "ol"
+
+
+def _holds_only_lists(item: Tag) -> bool:
+    """A wrapper around a sub-list (`li.nested-list-item`): it has no number of its own."""
+    if "nested-list-item" in classes(item):
+        return True
+    children = [
+        child for child in item.children if not (isinstance(child, str) and not child.strip())
+    ]
+    return bool(children) and all(
+        isinstance(child, Tag) and child.name in ("ul", "ol") for child in children
+    )
 
 
 def _paragraph(raw: str, kind: Kind) -> list[Segment]:

@@ -14,11 +14,12 @@ from bs4 import Tag
 from bs4.element import NavigableString, PageElement, PreformattedString
 
 from postcast.models import SegmentKind
+from postcast.narration.citations import speak_citations
 from postcast.narration.footnotes import Footnotes
 from postcast.narration.markup import is_block, is_hidden
 from postcast.narration.maths import SpokenMaths
 from postcast.narration.media import image_words
-from postcast.narration.spoken import looks_like_url, sentence, site_name, tidy
+from postcast.narration.spoken import link_name, looks_like_url, sentence, speak_handles, tidy
 
 _LONG_CODE = 60  # characters: past this, inline code is announced rather than read
 _ORDINAL_SUFFIX = re.compile(r"^(?:st|nd|rd|th)$", re.IGNORECASE)
@@ -54,12 +55,13 @@ class InlineReader:
     def text(self, element: Tag) -> str:
         """All of `element` as one line of raw text (breaks said in place)."""
         parts = self.parts(element.children)
-        return tidy(" ".join(part if isinstance(part, str) else part.text for part in parts))
+        words = " ".join(part if isinstance(part, str) else part.text for part in parts)
+        return tidy(speak_citations(words))
 
     def _node(self, node: PageElement, out: list[Part]) -> None:
         if isinstance(node, NavigableString):
             if not isinstance(node, PreformattedString):  # comments, CDATA, doctypes
-                out.append(str(node))
+                out.append(speak_handles(str(node)))
             return
         if not isinstance(node, Tag):
             return
@@ -100,7 +102,7 @@ class InlineReader:
         words = tidy("".join(part for part in inside if isinstance(part, str)))
         if words and looks_like_url(words):
             href = str(node.get("href", ""))
-            out.append(site_name(href if looks_like_url(href) else words))
+            out.append(link_name(href if looks_like_url(href) else words))
             out.extend(part for part in inside if isinstance(part, Break))
             return
         out.extend(inside)

@@ -76,7 +76,7 @@ def is_hidden(element: Tag) -> bool:
     """Hidden on the site (editor notes, to-dos) or silent by nature: never read."""
     return (
         element.name in SILENT_TAGS
-        or "conditionallyVisibleBlock" in classes(element)
+        or _conditionally_hidden(classes(element))
         or element.has_attr("hidden")
         or element.get("aria-hidden") == "true"
     )
@@ -84,3 +84,8 @@ def is_hidden(element: Tag) -> bool:
 
 def is_block(element: Tag) -> bool:
     return element.name in BLOCK_TAGS
+
+
+def _conditionally_hidden(found: set[str]) -> bool:
+    """Lexical's conditional blocks (to-dos, fixmes, comments) show only when `defaultVisible`."""
+    return "conditionallyVisibleBlock" in found and "defaultVisible" not in found

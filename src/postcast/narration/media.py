@@ -1,4 +1,4 @@
-"""Things a listener cannot hear, described instead: images, code blocks, embeds, polls.
+"""Things a listener cannot hear, described instead: images and code blocks.
 
 Each function returns the narrator's raw words (normalised later by the caller), or None
 when there is nothing worth saying.
@@ -9,16 +9,10 @@ from __future__ import annotations
 import re
 
 from bs4 import Tag
+from bs4.element import NavigableString
 
 from postcast.narration.markup import classes
-from postcast.narration.spoken import (
-    looks_like_url,
-    plural,
-    sentence,
-    site_name,
-    tidy,
-    with_article,
-)
+from postcast.narration.spoken import looks_like_url, plural, sentence, tidy, with_article
 
 _FILE_NAME = re.compile(r"\.(?:png|jpe?g|gif|webp|svg|bmp|tiff?|avif)$", re.IGNORECASE)
 _GENERIC_ALT = {"image", "img", "picture", "photo", "figure", "graphic", "screenshot", "alt"}
@@ -65,32 +59,6 @@ _LANGUAGES = {
 }
 _NO_LANGUAGE = {"", "plaintext", "plain", "text", "txt", "none", "nohighlight", "output"}
 
-# Named previews ForumMagnum renders for pasted links, by CSS class (or tag name).
-_PREVIEWS = {
-    "youtube-preview": "Embedded video from YouTube.",
-    "metaculus-preview": "Embedded forecast from Metaculus.",
-    "manifold-preview": "Embedded prediction market from Manifold.",
-    "owid-preview": "Embedded chart from Our World in Data.",
-    "strawpoll-embed": "Embedded poll.",
-    "ck-poll": "Embedded poll.",
-    "elicit-binary-prediction": "Embedded prediction.",
-    "neuronpedia-preview": "Embedded feature from Neuronpedia.",
-    "estimaker-preview": "Embedded estimate from Estimaker.",
-    "viewpoints-preview": "Embedded survey from Viewpoints.",
-    "thoughtSaverFrame": "Embedded flashcards.",
-    "video": "Embedded video.",
-    "audio": "Embedded audio.",
-}
-_SITE_EMBEDS = {
-    "YouTube": "Embedded video from YouTube.",
-    "Vimeo": "Embedded video from Vimeo.",
-    "Twitter": "Embedded tweet.",
-    "X": "Embedded tweet.",
-    "Metaculus": _PREVIEWS["metaculus-preview"],
-    "Manifold": _PREVIEWS["manifold-preview"],
-    "Our World in Data": _PREVIEWS["owid-preview"],
-}
-
 
 def image_words(image: Tag | None, caption: str = "") -> str | None:
     """ "Image: {alt}. {caption}." leaving out file names and alt text like "image"."""
@@ -107,8 +75,7 @@ def image_words(image: Tag | None, caption: str = "") -> str | None:
 def code_words(block: Tag) -> str:
     """ "A Python code block of 12 lines." The code itself is not read."""
     code = block.find("code")
-    lines = block.get_text().strip("\n").splitlines()
-    length = plural(max(1, len(lines)), "line")
+    length = plural(max(1, code_lines(block)), "line")
     name = _language(block, code if isinstance(code, Tag) else None)
     phrase = with_article(f"{name} code block" if name else "code block")
     return f"{phrase[:1].upper()}{phrase[1:]} of {length}."
@@ -134,36 +101,11 @@ def _language_name(key: str) -> str:
     return _LANGUAGES.get(key, key[:1].upper() + key[1:])
 
 
-def embed_words(element: Tag) -> str | None:
-    """What an embedded widget is, or None when `element` is no embed."""
-    for name in classes(element) | {element.name or ""}:
-        if name in _PREVIEWS:
-            return _PREVIEWS[name]
-    if element.has_attr("data-lexical-tweet-id"):
-        return "Embedded tweet."
-    if element.has_attr("data-lexical-iframe-widget"):  # an author's own HTML/JS widget
-        return "Embedded interactive widget."
-    url = _embed_url(element)
-    if url is None:
-        return None
-    return _words_for_url(url)
-
-
-def _embed_url(element: Tag) -> str | None:
-    if element.name == "iframe":
-        return str(element.get("src", ""))
-    if element.name == "oembed":
-        return str(element.get("url", ""))
-    if element.has_attr("data-oembed-url"):
-        return str(element["data-oembed-url"])
-    if element.name == "figure" and "media" in classes(element):
-        inner = element.find(["oembed", "iframe"]) or element.find(None, {"data-oembed-url": True})
-        return _embed_url(inner) if isinstance(inner, Tag) else ""
-    return None
-
-
-def _words_for_url(url: str) -> str:
-    if not url:
-        return "Embedded content."
-    site = site_name(url)
-    return _SITE_EMBEDS.get(site) or f"Embedded content from {site}."
+def code_lines(block: Tag) -> int:
+    """Lines of code in a block: Lexical separates them by `<br>`, the others by newlines."""
+    text = "".join(
+        "\n" if isinstance(node, Tag) else str(node)
+        for node in block.descendants
+        if isinstance(node, NavigableString) or (isinstance(node, Tag) and node.name == "br")
+    )
+    return len(text.strip("\n").splitlines())

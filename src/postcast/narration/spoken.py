@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
+import emoji
+
 # Hosts listeners know by name; anything else is read as its domain ("example dot org").
 _SITE_NAMES = {
     "lesswrong.com": "LessWrong",
@@ -33,6 +35,7 @@ _SITE_NAMES = {
     "anthropic.com": "Anthropic",
 }
 
+_UNSPOKEN_SITES = {"doi dot org", "dx dot doi dot org"}
 _URL = re.compile(r"\b(?:https?://|www\.)[^\s<>\"']+", re.IGNORECASE)
 _URL_TRAILING = ".,;:!?)]}'\""
 _LOOKS_LIKE_URL = re.compile(
@@ -42,12 +45,47 @@ _INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
 _SPACE_BEFORE_PUNCTUATION = re.compile(r"\s+([,.;:!?)\]])")
 _SPACE_AFTER_OPENING = re.compile(r"([(\[])\s+")
 _EMPTY_BRACKETS = re.compile(r"\(\s*\)|\[\s*\]")
+_DOI = re.compile(
+    r"\s*(?:\bdoi:\s*|\bhttps?://(?:dx\.)?doi\.org/)10\.\d{4,9}/[^\s<>\"']*[^\s<>\"'.,;:)\]]",
+    re.IGNORECASE,
+)
+_URL_OR_EMAIL = re.compile(
+    r"(\b(?:https?://|www\.)[^\s<>\"']+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\S+\.[a-z]{2,}/\S*)",
+    re.IGNORECASE,
+)
+_ARXIV_ID = re.compile(r"\barXiv:\s*\d{4}\.\d{4,5}(?:v\d+)?", re.IGNORECASE)
+_DOUBLED_STOP = re.compile(r"\x00\.")
+_HANDLE_SIGN = re.compile(r"^@")
+_NAME_JOINER = re.compile(r"(?<=[^\W_])_+(?=[^\W_])")
+_CASE_TURN = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
+_LONG_DIGITS = re.compile(r"\b\d{3,}\b")
+_WORD = re.compile(r"\w")
+# Pictographs and the emoji presentation selector; an emoji without one is a text symbol.
+_PICTOGRAPH = re.compile("[\U0001f000-\U0001faff\u2600-\u27bf\u2b00-\u2bff\u231a-\u23ff\ufe0f]")
+_DROPPED = "\x00"
+_DROPPED_AT_SENTENCE_END = re.compile(r"(?<=\w)[ \x00]*\x00[ \x00]*(?=[A-Z])")
+_LETTERS_THEN_DIGITS = re.compile(r"([^\W\d_]{2,})(\d+)\b")
+# "@habryka" (not an e-mail address) or a name joined by underscores ("jessica_taylor42").
+_HANDLE = re.compile(
+    r"(?<![\w@.])@[A-Za-z][\w-]*[A-Za-z0-9]|\b[A-Za-z][A-Za-z0-9]*(?:_+[A-Za-z0-9]+)+\b"
+)
+# The emoji worth a word; the `emoji` package finds the rest, which are dropped.
+_EMOJI_NAMES = {
+    "👍": "thumbs up",
+    "👎": "thumbs down",
+    "✅": "check mark",
+    "✔": "check mark",
+    "❌": "cross mark",
+    "⚠": "warning",
+    "❤": "heart",
+}
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*$")
 
 
 def tidy(text: str) -> str:
-    """One line of clean text: no invisible characters, single spaces, no space before commas."""
-    text = _INVISIBLE.sub("", text)
+    """One line of clean text: no invisible characters or raw emoji, single spaces, no space
+    before commas."""
+    text = speak_emoji(_INVISIBLE.sub("", text))
     text = " ".join(text.split())
     text = _EMPTY_BRACKETS.sub("", text)
     text = _SPACE_BEFORE_PUNCTUATION.sub(r"\1", text)
@@ -93,15 +131,94 @@ def site_name(url: str) -> str:
     return " dot ".join(part for part in host.split(".") if part)
 
 
+def link_name(url: str) -> str:
+    """What a narrator calls a bare link: its site, or "a post on X by NAME" for a tweet."""
+    name = site_name(url)
+    if name in _UNSPOKEN_SITES:  # a DOI link says nothing a listener can use
+        return ""
+    if name in ("X", "Twitter"):
+        candidate = url.strip() if "://" in url else "//" + url.strip()
+        path = [part for part in urlsplit(candidate).path.split("/") if part]
+        if len(path) >= 3 and path[1] == "status" and path[0] != "i":
+            return f"a post on X by {spoken_name(path[0], handle=True)}"
+        if len(path) >= 2 and path[-2] == "status":
+            return "a post on X"
+    return name
+
+
 def speak_urls(text: str) -> str:
-    """Replace every bare URL in running text by its site name."""
+    """Replace every bare URL in running text by its site name; DOIs and arXiv numbers, which
+    no listener can use, are dropped."""
 
     def replace(match: re.Match[str]) -> str:
         url = match.group(0)
         stripped = url.rstrip(_URL_TRAILING)
-        return site_name(stripped) + url[len(stripped) :]
+        return link_name(stripped) + url[len(stripped) :]
 
-    return _URL.sub(replace, text)
+    text = _ARXIV_ID.sub("arXiv", _DOI.sub(_without_doi, text))
+    return _URL.sub(replace, _DOUBLED_STOP.sub("", text))
+
+
+def _without_doi(found: re.Match[str]) -> str:
+    """Nothing; "Notes. doi:10.1/x." loses the stop after the DOI too, leaving "Notes."."""
+    before = found.string[: found.start()].rstrip()
+    after = found.string[found.end() : found.end() + 1]
+    return "\x00" if before[-1:] in ".,;:" and after == "." else ""
+
+
+def spoken_name(name: str, handle: bool = False) -> str:
+    """A display name or handle as said: "jessica_taylor42" is "jessica taylor 42".
+
+    A handle (`handle=True`, or one written with "@") is also split where its case turns
+    ("NateSilver538" is "Nate Silver 5 38"); a display name keeps "McDonald" whole.
+    """
+    handle = handle or name.strip().startswith("@")
+    name = _NAME_JOINER.sub(" ", _HANDLE_SIGN.sub("", name.strip()))
+    if handle:
+        name = _CASE_TURN.sub(" ", name)
+    name = _LETTERS_THEN_DIGITS.sub(r"\1 \2", name)
+    name = _LONG_DIGITS.sub(lambda found: _name_digits(found.group(0)), name)
+    return " ".join(name.split())
+
+
+def _name_digits(digits: str) -> str:
+    """Digits in a name as people say them: "538" as "5 38", "2024" as a year, "00712" digit by
+    digit."""
+    if digits[0] == "0" or len(digits) > 4:
+        return " ".join(digits)
+    if len(digits) == 3:
+        return f"{digits[0]} {digits[1:]}" if digits[1] != "0" else " ".join(digits)
+    return digits
+
+
+def speak_handles(text: str) -> str:
+    """@-mentions and snake_case names in running text said as names, not as symbols.
+
+    URLs and e-mail addresses are left whole for the passes that name them.
+    """
+    parts = _URL_OR_EMAIL.split(text)
+    return "".join(
+        part if index % 2 else _HANDLE.sub(lambda found: spoken_name(found.group(0)), part)
+        for index, part in enumerate(parts)
+    )
+
+
+def speak_emoji(text: str) -> str:
+    """Emoji never reach the voice raw. Standing alone (a table cell that is only "✅") a
+    few that carry meaning are named; among words, every emoji is decoration and dropped."""
+    if not _PICTOGRAPH.search(text):  # most text has none: skip the slower full search
+        return text
+    alone = not _WORD.search(emoji.replace_emoji(text, replace=""))
+
+    def replace(found: str, _data: dict[str, str]) -> str:
+        if not _PICTOGRAPH.search(found):
+            return found  # ©, ®, ™ and arrows are text symbols, said by the normaliser
+        name = _EMOJI_NAMES.get(found.replace("\ufe0f", "")) if alone else None
+        return f" {name} " if name else _DROPPED
+
+    text = emoji.replace_emoji(text, replace=replace)
+    # "Fair 👍 Let us look": the emoji ended a sentence, so a full stop takes its place.
+    return _DROPPED_AT_SENTENCE_END.sub(". ", text).replace(_DROPPED, " ")
 
 
 def with_article(phrase: str) -> str:

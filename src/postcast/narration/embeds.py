@@ -1,0 +1,163 @@
+"""Embedded widgets, as ForumMagnum stores them, described in a sentence.
+
+Lexical and CKEditor store named previews (`div.youtube-preview`, `div.manifold-preview`
+whose iframe title names the market, `div.owid-preview`, an often empty
+`div.metaculus-preview`, `div.elicit-binary-prediction`), CKEditor polls
+(`div.ck-poll[data-props]` holding the question and slider ends as JSON) and
+call-to-action buttons (`a.ck-cta-button[data-href]`), oEmbeds
+(`figure.media > div[data-oembed-url]`) and Lexical tweets (`div[data-lexical-tweet-id]`).
+Each function returns the narrator's raw words, or None when the element is no embed.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from urllib.parse import urlsplit
+
+from bs4 import Tag
+
+from postcast.narration.markup import classes
+from postcast.narration.spoken import link_name, sentence, site_name, tidy
+
+_SLUG_SEPARATORS = re.compile(r"[-_]+")
+# Slugs are lower case; these read wrongly that way ("ai" is not "eye").
+_ACRONYMS = {"ai", "agi", "asi", "llm", "llms", "gpt", "us", "uk", "eu", "un", "gdp", "ml", "rl"}
+_TITLE_PREFIXES = ("Manifold market ", "OWID ", "Metaculus question ")
+
+
+def embed_words(element: Tag) -> str | None:
+    """What an embedded widget is, or None when `element` is no embed."""
+    for name in classes(element) | {element.name or ""}:
+        describe = _DESCRIBED.get(name)
+        if describe is not None:
+            return describe(element)
+        if name in _PREVIEWS:
+            return _PREVIEWS[name]
+    if element.has_attr("data-lexical-tweet-id"):
+        return _tweet(tidy(element.get_text()))
+    if element.has_attr("data-lexical-iframe-widget"):  # an author's own HTML/JS widget
+        return "Embedded interactive widget."
+    url = _embed_url(element)
+    if url is None:
+        return None
+    preview = element.find(class_=lambda name: name in _PREVIEWS or name in _DESCRIBED)
+    if isinstance(preview, Tag):  # CKEditor keeps the named preview inside the oEmbed
+        return embed_words(preview)
+    return _words_for_url(url)
+
+
+def _manifold(element: Tag) -> str:
+    market = _named_by(element, "data-manifold-slug")
+    said = "Embedded prediction market from Manifold"
+    return sentence(f"{said}: {market}") if market else f"{said}."
+
+
+def _owid(element: Tag) -> str:
+    chart = _named_by(element, "data-owid-slug")
+    said = "Embedded chart from Our World in Data"
+    return sentence(f"{said}: {chart}") if chart else f"{said}."
+
+
+def _poll(element: Tag) -> str:
+    """A CKEditor poll: a question and a slider from disagree to agree."""
+    try:
+        props = json.loads(str(element.get("data-props", "")))
+    except json.JSONDecodeError:
+        props = None
+    if not isinstance(props, dict) or not str(props.get("question", "")).strip():
+        question = tidy(element.get_text(" "))
+        return sentence(f"Embedded poll: {question}") if question else "Embedded poll."
+    said = sentence(f"A poll: {tidy(str(props['question']))}")
+    low, high = (tidy(str(props.get(key, ""))) for key in ("disagreeWording", "agreeWording"))
+    if low and high:
+        said += f" Readers answer on a scale from {low} to {high}."
+    return said
+
+
+def _call_to_action(element: Tag) -> str:
+    label = tidy(element.get_text(" "))
+    target = str(element.get("data-href") or element.get("href") or "")
+    said = f"A button: {label}" if label else "A button"
+    return sentence(f"{said}, linking to {link_name(target)}" if target.strip() else said)
+
+
+def _named_by(element: Tag, slug_attribute: str) -> str:
+    """The thing a preview shows: its iframe's title, else its slug as words."""
+    frame = element.find("iframe")
+    title = tidy(str(frame.get("title", ""))) if isinstance(frame, Tag) else ""
+    for prefix in _TITLE_PREFIXES:
+        if title.startswith(prefix):
+            return _slug_words(title.removeprefix(prefix))
+    if title and not title.lower().endswith((" video", " embed", " iframe")):
+        return title
+    slug = str(element.get(slug_attribute, ""))
+    if not slug and isinstance(frame, Tag):
+        slug = urlsplit(str(frame.get("src", ""))).path.rstrip("/").rsplit("/", 1)[-1]
+    return _slug_words(slug)
+
+
+def _slug_words(slug: str) -> str:
+    """ "will-ai-pass-the-turing-test-by-2030" is "Will ai pass the turing test by 2030"."""
+    words = tidy(_SLUG_SEPARATORS.sub(" ", slug.rsplit("/", 1)[-1])).split(" ")
+    words = [word.upper() if word in _ACRONYMS else word for word in words]
+    said = " ".join(words)
+    return said[:1].upper() + said[1:]
+
+
+def _tweet(url: str) -> str:
+    said = link_name(url) if site_name(url) in ("X", "Twitter") else "a post on X"
+    return sentence(f"Embedded {said.removeprefix('a ')}")
+
+
+def _embed_url(element: Tag) -> str | None:
+    if element.name == "iframe":
+        return str(element.get("src", ""))
+    if element.name == "oembed":
+        return str(element.get("url", ""))
+    if element.has_attr("data-oembed-url"):
+        return str(element["data-oembed-url"])
+    if element.name == "figure" and "media" in classes(element):
+        inner = element.find(["oembed", "iframe"]) or element.find(None, {"data-oembed-url": True})
+        return _embed_url(inner) if isinstance(inner, Tag) else ""
+    return None
+
+
+def _words_for_url(url: str) -> str:
+    if not url:
+        return "Embedded content."
+    site = site_name(url)
+    if site in ("X", "Twitter"):
+        return _tweet(url)
+    return _SITE_EMBEDS.get(site) or f"Embedded content from {site}."
+
+
+# Named previews ForumMagnum renders for pasted links, by CSS class (or tag name).
+_PREVIEWS = {
+    "youtube-preview": "Embedded video from YouTube.",
+    "metaculus-preview": "Embedded forecast from Metaculus.",
+    "strawpoll-embed": "Embedded poll.",
+    "elicit-binary-prediction": "Embedded prediction, where readers give their own probability.",
+    "neuronpedia-preview": "Embedded feature from Neuronpedia.",
+    "estimaker-preview": "Embedded estimate from Estimaker.",
+    "viewpoints-preview": "Embedded survey from Viewpoints.",
+    "metaforecast-preview": "Embedded forecast from Metaforecast.",
+    "calendly-preview": "Embedded booking calendar from Calendly.",
+    "thoughtSaverFrame": "Embedded flashcards.",
+    "video": "Embedded video.",
+    "audio": "Embedded audio.",
+}
+_DESCRIBED: dict[str, Callable[[Tag], str]] = {
+    "manifold-preview": _manifold,
+    "owid-preview": _owid,
+    "ck-poll": _poll,
+    "ck-cta-button": _call_to_action,
+}
+_SITE_EMBEDS = {
+    "YouTube": _PREVIEWS["youtube-preview"],
+    "Vimeo": "Embedded video from Vimeo.",
+    "Metaculus": _PREVIEWS["metaculus-preview"],
+    "Manifold": "Embedded prediction market from Manifold.",
+    "Our World in Data": "Embedded chart from Our World in Data.",
+}
