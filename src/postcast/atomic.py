@@ -16,7 +16,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from postcast.errors import WRITE_ERRNOS, WriteError
+from postcast.errors import WRITE_ERRNOS, WriteError, describe
 
 TEMP_PATTERNS = (".*.tmp", ".postcast-*")
 STALE_AFTER_SECONDS = 3600.0
@@ -65,7 +65,12 @@ def new_temporary(folder: Path, prefix: str, suffix: str, target: Path) -> Path:
         folder.mkdir(parents=True, exist_ok=True)
         descriptor, name = tempfile.mkstemp(prefix=prefix, suffix=suffix, dir=folder)
     except OSError as error:
-        raise WriteError.from_os_error(error, target) from error
+        # An error about the temporary names the target (the temporary means nothing
+        # to a user); one about a folder on the way names that folder.
+        failed = Path(os.fsdecode(error.filename)) if error.filename is not None else None
+        if failed is None or failed.name.startswith(prefix):
+            raise WriteError(target, describe(error)) from error
+        raise WriteError(failed, describe(error)) from error
     os.close(descriptor)
     return Path(name)
 
@@ -78,11 +83,11 @@ def written_to(target: Path, *temporaries: Path) -> Iterator[None]:
     try:
         yield
     except OSError as error:
-        ours = {str(target), *map(str, temporaries)}
-        named = error.filename is not None and os.fsdecode(error.filename) in ours
-        if not named and error.errno not in WRITE_ERRNOS:
+        failed = os.fsdecode(error.filename) if error.filename is not None else None
+        ours = failed is None or failed in {str(target), *map(str, temporaries)}
+        if error.errno not in WRITE_ERRNOS and not (ours and failed is not None):
             raise
-        raise WriteError.from_os_error(error, target) from error
+        raise WriteError(target if ours else failed, describe(error)) from error
 
 
 def writable_folder(folder: Path) -> Path:
