@@ -170,6 +170,8 @@ def test_every_documented_key_is_valid(tmp_path: Path) -> None:
     assert [source.kind for source in config.sources][:3] == ["forummagnum", "rss", "local"]
     assert config.sources[0].af is True and config.sources[-1].archive is True
     assert config.narration.lexicon == {"Yudkowsky": "jʌdkˈaʊski"}
+    assert config.library.allow_private_addresses is False
+    assert config.sources[0].allow_private_addresses is True
 
 
 def test_paths_are_absolute_from_the_file_folder(tmp_path: Path) -> None:
