@@ -32,7 +32,13 @@ from postcast.config import (
     SpeechConfig,
 )
 from postcast.errors import ConfigError
-from postcast.plugins import BUILTIN_SOURCE_KINDS, known_engines, known_source_kinds
+from postcast.plugins import (
+    BUILTIN_SOURCE_KINDS,
+    is_engine,
+    is_source_kind,
+    known_engines,
+    known_source_kinds,
+)
 
 TABLES: dict[str, type] = {
     "library": LibraryConfig,
@@ -212,7 +218,7 @@ def _cross_checks(sections: dict[str, Any]) -> list[str]:
     """What one key alone cannot say: plug-in names, required keys, references."""
     problems = _library_checks(sections.get("library") or LibraryConfig())
     speech = sections.get("speech") or SpeechConfig()
-    if speech.engine not in known_engines():
+    if not is_engine(speech.engine):
         problems.append(
             f"[speech] engine: {_show(speech.engine)} is not a known engine "
             f"(known: {', '.join(known_engines())})"
@@ -253,7 +259,7 @@ def _library_checks(library: LibraryConfig) -> list[str]:
 def _source_checks(source: SourceConfig, where: str) -> list[str]:
     if not source.name:
         return [f"{where} name: must not be empty"]
-    if source.kind not in known_source_kinds():
+    if not is_source_kind(source.kind):
         known = ", ".join(known_source_kinds())
         return [f"{where} kind: {_show(source.kind)} is not a known source kind (known: {known})"]
     if source.kind not in BUILTIN_SOURCE_KINDS:

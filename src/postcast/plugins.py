@@ -22,6 +22,16 @@ def plugin_names(group: str) -> set[str]:
     return {entry.name for entry in entry_points(group=group)}
 
 
+def is_engine(name: str) -> bool:
+    """Built-in, or registered by a package (entry points are read only for a name that
+    is not built in: scanning every installed package costs a tenth of a second)."""
+    return name in BUILTIN_ENGINES or name in plugin_names(ENGINE_GROUP)
+
+
+def is_source_kind(kind: str) -> bool:
+    return kind in BUILTIN_SOURCE_KINDS or kind in plugin_names(SOURCE_GROUP)
+
+
 def known_engines() -> list[str]:
     return sorted({*BUILTIN_ENGINES, *plugin_names(ENGINE_GROUP)})
 
