@@ -122,6 +122,8 @@ def _error(tmp_path: Path, text: str) -> str:
             '[[feeds]] #1 sources: no source named "nowhere"',
         ),
         ("interval_minutes = 0", "interval_minutes: 0 must be more than 0"),
+        ("interval_minutes = inf", "interval_minutes: inf is not a finite number"),
+        ("[audio]\nloudness_lufs = nan", "[audio] loudness_lufs: nan is not a finite number"),
         ('interval_minutes = "often"', 'interval_minutes: "often" is not a number'),
         ('titel = "Show"', "unknown section(s) or key(s): titel"),
     ],

@@ -56,6 +56,7 @@ TYPE_WORDS = {
     "bool_type": "is not true or false",
     "list_type": "is not a list",
     "dict_type": "is not a table",
+    "finite_number": "is not a finite number",
 }
 
 
@@ -132,7 +133,7 @@ def _model(cls: type) -> type[BaseModel]:
         required = field.default is dataclasses.MISSING
         required = required and field.default_factory is dataclasses.MISSING
         fields[field.name] = (hints[field.name], ... if required else None)
-    config = ConfigDict(strict=True, extra="forbid", validate_default=False)
+    config = ConfigDict(strict=True, extra="forbid", validate_default=False, allow_inf_nan=False)
     return create_model(f"{cls.__name__}Schema", __config__=config, **fields)
 
 
