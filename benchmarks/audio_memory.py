@@ -16,8 +16,11 @@ import time
 from pathlib import Path
 
 from postcast.audio import EpisodeTags, render_audio
-from postcast.audio.testsignals import long_stream
 from postcast.config import AudioConfig
+
+# The synthetic narration is a test helper (it needs SciPy, a test dependency).
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from tests.audio.testsignals import long_stream
 
 GOAL_MB = 600
 

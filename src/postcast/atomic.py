@@ -3,7 +3,8 @@
 Every published file (feeds, pages, audio, transcripts) goes through here, because the
 web server and podcast apps may read the site folder at any moment while we write it.
 Temporary files start with a dot, so the web server never serves them; one left by a
-killed process is swept by `remove_stale_temporaries` on the next run.
+killed process is swept by `remove_stale_temporaries` on the next run. A write the disk
+refuses (full, read-only, not a folder) is a `WriteError` naming the file, not an `OSError`.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
+
+from postcast.errors import WRITE_ERRNOS, WriteError, describe
 
 TEMP_PATTERNS = (".*.tmp", ".postcast-*")
 STALE_AFTER_SECONDS = 3600.0
@@ -41,22 +44,64 @@ def atomic_output(path: Path) -> Iterator[Path]:
     it is removed and `path` is left exactly as it was.
     """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    descriptor, temp_name = tempfile.mkstemp(
-        prefix=f".{path.name}.", suffix=".tmp", dir=path.parent
-    )
-    os.close(descriptor)
-    temp_path = Path(temp_name)
+    temp_path = new_temporary(path.parent, f".{path.name}.", ".tmp", path)
     try:
-        yield temp_path
-        with open(temp_path, "rb+") as handle:
-            os.fsync(handle.fileno())
-        os.chmod(temp_path, 0o644)  # mkstemp makes 0600; published files are public
-        os.replace(temp_path, path)
+        with written_to(path, temp_path):
+            yield temp_path
+            with open(temp_path, "rb+") as handle:
+                os.fsync(handle.fileno())
+            os.chmod(temp_path, 0o644)  # mkstemp makes 0600; published files are public
+            os.replace(temp_path, path)
     except BaseException:
         temp_path.unlink(missing_ok=True)
         raise
     _fsync_directory(path.parent)
+
+
+def new_temporary(folder: Path, prefix: str, suffix: str, target: Path) -> Path:
+    """An empty hidden file in `folder` (created with its parents); `WriteError` if the
+    folder cannot hold it."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        descriptor, name = tempfile.mkstemp(prefix=prefix, suffix=suffix, dir=folder)
+    except OSError as error:
+        # An error about the temporary names the target (the temporary means nothing
+        # to a user); one about a folder on the way names that folder.
+        failed = Path(os.fsdecode(error.filename)) if error.filename is not None else None
+        if failed is None or failed.name.startswith(prefix):
+            raise WriteError(target, describe(error)) from error
+        raise WriteError(failed, describe(error)) from error
+    os.close(descriptor)
+    return Path(name)
+
+
+@contextlib.contextmanager
+def written_to(target: Path, *temporaries: Path) -> Iterator[None]:
+    """Turn an `OSError` met while writing `target` (through `temporaries`) into a
+    `WriteError` naming `target`. An error about another file, or one that is not about
+    the disk (a refused connection is an `OSError` too), passes through unchanged."""
+    try:
+        yield
+    except OSError as error:
+        failed = os.fsdecode(error.filename) if error.filename is not None else None
+        ours = failed is None or failed in {str(target), *map(str, temporaries)}
+        if error.errno not in WRITE_ERRNOS and not (ours and failed is not None):
+            raise
+        raise WriteError(target if ours else failed, describe(error)) from error
+
+
+def writable_folder(folder: Path) -> Path:
+    """`folder`, created if absent; `WriteError` unless a file can be written in it.
+
+    Checked by writing, since permission bits do not tell: root ignores them, and a
+    read-only or full file system refuses whatever they say.
+    """
+    folder = Path(folder)
+    if folder.exists() and not folder.is_dir():
+        raise WriteError(folder, "is not a folder")
+    probe = new_temporary(folder, ".postcast-probe-", ".tmp", folder)
+    probe.unlink(missing_ok=True)
+    return folder
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
@@ -72,13 +117,12 @@ def atomic_write_text(path: Path, text: str) -> None:
 def scratch_file(folder: Path, suffix: str) -> Iterator[Path]:
     """A hidden temporary file in `folder`, removed afterwards (kept beside the output,
     not on a RAM-backed /tmp, since it can hold hours of audio)."""
-    folder.mkdir(parents=True, exist_ok=True)
-    descriptor, name = tempfile.mkstemp(prefix=".postcast-", suffix=suffix, dir=folder)
-    os.close(descriptor)
+    temp_path = new_temporary(folder, ".postcast-", suffix, folder)
     try:
-        yield Path(name)
+        with written_to(folder, temp_path):
+            yield temp_path
     finally:
-        Path(name).unlink(missing_ok=True)
+        temp_path.unlink(missing_ok=True)
 
 
 def remove_stale_temporaries(folder: Path, older_than: float = STALE_AFTER_SECONDS) -> int:

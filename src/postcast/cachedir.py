@@ -7,18 +7,20 @@ a half-written entry. Recency is the file's mtime, touched on every hit; evictio
 drops the oldest first. Hand-written because the libraries that bound a cache
 (diskcache, cachetools) keep one SQLite index or live in memory: a folder of files
 renamed into place is safe across processes and machines sharing a disk, with no lock.
+A disk that refuses an entry (full, read-only) is a `WriteError` naming the cache file.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
 import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
+
+from postcast.atomic import new_temporary, written_to
 
 TEMP_PREFIX = ".tmp-"
 STALE_TEMP_SECONDS = 3600.0  # a temp file this old belongs to a killed writer
@@ -71,16 +73,15 @@ class CacheDirectory:
         """Create the entry for `key` by `make(temp_path)` (for writers that want a path,
         not a file), atomically, then keep the bound; returns the entry's path."""
         path = self.path_for(key)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temp_name = tempfile.mkstemp(
-            prefix=TEMP_PREFIX, suffix=self.suffix, dir=path.parent
-        )
-        os.close(handle)
+        # Not `atomic_output`: a cache entry needs no fsync (a lost one is made again),
+        # and the fsyncs would cost a disk flush per sentence.
+        temp = new_temporary(path.parent, TEMP_PREFIX, self.suffix, path)
         try:
-            make(Path(temp_name))
-            os.replace(temp_name, path)
+            with written_to(path, temp):
+                make(temp)
+                os.replace(temp, path)
         except BaseException:
-            Path(temp_name).unlink(missing_ok=True)
+            temp.unlink(missing_ok=True)
             raise
         self._account(path.stat().st_size)
         return path

@@ -1,15 +1,19 @@
 """Configuration: typed dataclasses read from `postcast.toml`, passed in, never global.
 
 The keys spelled out in the README are the public interface: add keys, rename none.
+Each field's type and `Annotated` range are what `load_config` checks (through
+`postcast.config_check`); paths are made absolute once, when a `Config` is built.
 """
 
 from __future__ import annotations
 
-import dataclasses
+import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal
+
+from annotated_types import Ge, Gt, Interval
 
 from postcast.errors import ConfigError
 
@@ -28,6 +32,19 @@ FORUM_NAMES = {
     "EA": "The Effective Altruism Forum",
     "AF": "The AI Alignment Forum",
 }
+
+
+# Ranges: podcast-standards.md (-16 LUFS for Apple, down to -20 for AES TD1004; true
+# peak at most -1 dBTP, and a ceiling below -6 would squash speech; 44.1 or 48 kHz),
+# and the encoder's own limits for speech (64 to 96 kbps mono).
+Loudness = Annotated[float, Interval(ge=-20.0, le=-16.0)]
+TruePeak = Annotated[float, Interval(ge=-6.0, le=-1.0)]
+Bitrate = Annotated[int, Interval(ge=64, le=96)]
+Pause = Annotated[float, Interval(ge=0.0, le=5.0)]
+Share = Annotated[float, Interval(ge=0.0, le=1.0)]  # a word error rate
+Count = Annotated[int, Ge(0)]
+Seconds = Annotated[float, Ge(0.0)]
+Positive = Annotated[float, Gt(0.0)]
 
 
 @dataclass
@@ -49,72 +66,76 @@ class LibraryConfig:
     explicit: bool = False
     image: str | None = None  # path to square cover art; generated when None
     link: str = "https://github.com/postcast/postcast"
+    # Sources may fetch loopback, private, link-local and metadata addresses only if set
+    # (here for every source, or on one source).
+    allow_private_addresses: bool = False
 
 
 @dataclass
 class SourceConfig:
     name: str
-    kind: str  # registry key: "forummagnum", "rss", "url", "local"
+    kind: str  # registry key: "forummagnum", "rss", "url", "local" or a plug-in's
     url: str = ""
     code: str = ""
     forum_name: str = ""
-    karma_threshold: int = 0
-    request_interval: float = 3.0
+    karma_threshold: Count = 0
+    request_interval: Seconds = 3.0
     af: bool = False
     path: str = ""  # for kind = "local": a folder or file
-    view: str = "new"
-    backfill_days: int = 7
+    view: Literal["new", "old"] = "new"
+    backfill_days: Count = 7
     opt_out_authors: list[str] = field(default_factory=list)
-    timeout: float = 30.0
-    max_retries: int = 5
-    recheck_days: float = 3.0  # forummagnum: days re-read each run for karma and edits
+    timeout: Positive = 30.0
+    max_retries: Count = 5
+    recheck_days: Seconds = 3.0  # forummagnum: days re-read each run for karma and edits
     # An archive source backfills old posts (for "top of all time" feeds): their episodes
     # are dated by when they were posted, so they sit in the feeds' past, not on top.
     archive: bool = False
+    allow_private_addresses: bool | None = None  # None: as [library] says
 
 
 @dataclass
 class NarrationConfig:
-    footnotes: str = "end"  # "end" (after the body, before the outro) or "inline"
-    table_max_cells: int = 40
+    footnotes: Literal["end", "inline"] = "end"  # "end": after the body, before the outro
+    table_max_cells: Annotated[int, Ge(1)] = 40
     lexicon: dict[str, str] = field(default_factory=dict)  # word -> IPA phonemes
 
 
 @dataclass
 class SpeechConfig:
-    engine: str = "piper"  # registry key: "piper", "espeak", "openai"
+    engine: str = "piper"  # registry key: "piper", "espeak", "openai" or a plug-in's
     voice: str | None = None  # Piper .onnx path, espeak voice name, or server voice
     voices: list[str] = field(default_factory=list)  # extra voices for dialogue speakers
-    length_scale: float | None = None  # > 1 speaks slower; None: the voice's own pace
+    length_scale: Positive | None = None  # > 1 speaks slower; None: the voice's own pace
     # Piper's sampling noise (None: the voice's own, 0.667 and 0.8 for the bundled one):
     # noise_scale varies the voice's timbre, noise_w_scale its phoneme durations.
-    noise_scale: float | None = None
-    noise_w_scale: float | None = None
+    noise_scale: Seconds | None = None
+    noise_w_scale: Seconds | None = None
     server_url: str = ""  # for the OpenAI-compatible engine
     model: str = "tts-1"
     api_key: str = ""
-    workers: int = 0  # 0: one per core
+    workers: Count = 0  # 0: one per core
     cache_dir: str | None = None  # default $XDG_CACHE_HOME/postcast
-    cache_max_mb: int = 2048
+    cache_max_mb: Count = 2048
     quality_gate: bool = False
-    quality_max_wer: float = 0.35
+    quality_max_wer: Share = 0.35
     # The intro and outro are heard in every episode: their sentences always pass a
     # stricter gate (up to six takes, the best kept) unless this is 0. The default asks
     # for a take Whisper tiny.en hears perfectly, so in practice the best of six wins.
-    intro_max_wer: float = 0.01
+    intro_max_wer: Share = 0.01
 
 
 @dataclass
 class AudioConfig:
-    loudness_lufs: float = -16.0
-    true_peak_dbtp: float = -1.0
-    bitrate_kbps: int = 64
-    sample_rate: int = 44100
-    sentence_pause: float = 0.35
-    paragraph_pause: float = 0.75
-    heading_pause: float = 1.0
+    loudness_lufs: Loudness = -16.0
+    true_peak_dbtp: TruePeak = -1.0
+    bitrate_kbps: Bitrate = 64
+    sample_rate: Literal[44100, 48000] = 44100
+    sentence_pause: Pause = 0.35
+    paragraph_pause: Pause = 0.75
+    heading_pause: Pause = 1.0
     # mastered segments kept for re-renders, beside the sentence cache ([speech] cache_dir)
-    cache_max_mb: int = 1024
+    cache_max_mb: Count = 1024
 
 
 @dataclass
@@ -125,79 +146,105 @@ class FeedConfig:
     sources: list[str] = field(default_factory=list)  # empty: all sources
     forum_codes: list[str] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
-    kind: str = "all"  # "all", "daily", "weekly", "top"
-    limit: int = 0  # "top": how many; 0 = no limit
+    kind: Literal["all", "daily", "weekly", "top"] = "all"
+    limit: Count = 0  # "top": how many; 0 = no limit
     image: str | None = None
 
 
 @dataclass
 class Config:
+    """The whole configuration. Relative paths in it are made absolute from `base_dir`
+    when it is built, so every stage gets paths it can use as they are."""
+
     library: LibraryConfig = field(default_factory=LibraryConfig)
     sources: list[SourceConfig] = field(default_factory=list)
     narration: NarrationConfig = field(default_factory=NarrationConfig)
     speech: SpeechConfig = field(default_factory=SpeechConfig)
     audio: AudioConfig = field(default_factory=AudioConfig)
     feeds: list[FeedConfig] = field(default_factory=list)
-    interval_minutes: float = 30.0
+    interval_minutes: Positive = 30.0
     base_dir: Path = field(default_factory=Path.cwd)  # relative paths resolve from here
 
+    def __post_init__(self) -> None:
+        self.base_dir = Path(self.base_dir).expanduser().absolute()
+        self.library = replace(
+            self.library,
+            site_dir=str(self.resolve(self.library.site_dir)),
+            database=absolute_database_url(self.library.database, self.base_dir),
+            image=self._optional_path(self.library.image),
+        )
+        self.sources = [
+            replace(source, path=str(self.resolve(source.path))) if source.path else source
+            for source in self.sources
+        ]
+        self.feeds = [replace(feed, image=self._optional_path(feed.image)) for feed in self.feeds]
+        self.speech = replace(
+            self.speech,
+            voice=self._voice(self.speech.voice) if self.speech.voice else None,
+            voices=[self._voice(voice) for voice in self.speech.voices],
+            cache_dir=self._optional_path(self.speech.cache_dir),
+        )
+
     def resolve(self, path: str) -> Path:
+        """`path` as given if absolute (after `~`), else from the configuration's folder."""
         candidate = Path(path).expanduser()
         return candidate if candidate.is_absolute() else self.base_dir / candidate
 
+    def _optional_path(self, path: str | None) -> str | None:
+        return str(self.resolve(path)) if path else None
 
-def _build(cls: type, values: Any, where: str) -> Any:
-    if not isinstance(values, dict):
-        raise ConfigError(where, f"expected a table, got {type(values).__name__}")
-    known = {f.name for f in dataclasses.fields(cls)}
-    unknown = sorted(set(values) - known)
-    if unknown:
-        raise ConfigError(where, f"unknown key(s): {', '.join(unknown)}")
-    try:
-        return cls(**values)
-    except TypeError as error:
-        raise ConfigError(where, str(error)) from error
+    def _voice(self, voice: str) -> str:
+        """A voice file resolves like any path; a voice name (espeak's `en-us`) stays."""
+        looks_like_file = voice.endswith(".onnx") or "/" in voice
+        return str(self.resolve(voice)) if looks_like_file else voice
 
 
-def config_from_dict(data: dict[str, Any], base_dir: Path | None = None) -> Config:
-    top_level = {"library", "sources", "narration", "speech", "audio", "feeds", "interval_minutes"}
-    unknown = sorted(set(data) - top_level)
-    if unknown:
-        raise ConfigError("configuration", f"unknown section(s): {', '.join(unknown)}")
-    config = Config(
-        library=_build(LibraryConfig, data.get("library", {}), "[library]"),
-        sources=[
-            _build(SourceConfig, item, f"[[sources]] #{i + 1}")
-            for i, item in enumerate(data.get("sources", []))
-        ],
-        narration=_build(NarrationConfig, data.get("narration", {}), "[narration]"),
-        speech=_build(SpeechConfig, data.get("speech", {}), "[speech]"),
-        audio=_build(AudioConfig, data.get("audio", {}), "[audio]"),
-        feeds=[
-            _build(FeedConfig, item, f"[[feeds]] #{i + 1}")
-            for i, item in enumerate(data.get("feeds", []))
-        ],
-        interval_minutes=float(data.get("interval_minutes", 30.0)),
-    )
-    if base_dir is not None:
-        config.base_dir = base_dir
-    names = [source.name for source in config.sources]
-    duplicates = sorted({name for name in names if names.count(name) > 1})
-    if duplicates:
-        raise ConfigError("[[sources]]", f"duplicate source name(s): {', '.join(duplicates)}")
-    return config
+_SQLITE_URL = re.compile(r"^(sqlite(?:\+\w+)?:///)([^?]*)(.*)$")
+
+
+def absolute_database_url(url: str, base_dir: Path) -> str:
+    """`sqlite:///relative.db` with its file made absolute from `base_dir`; any other
+    URL (a PostgreSQL server, an in-memory SQLite) as it is."""
+    match = _SQLITE_URL.match(url)
+    if match is None or match.group(2) in ("", ":memory:"):
+        return url
+    path = Path(match.group(2)).expanduser()
+    if not path.is_absolute():
+        path = base_dir / path
+    return f"{match.group(1)}{path}{match.group(3)}"
+
+
+def config_from_dict(
+    data: dict[str, Any], base_dir: Path | None = None, origin: str = "configuration"
+) -> Config:
+    """Check `data` (a parsed `postcast.toml`) completely and build the `Config`.
+
+    Every problem is a `ConfigError` naming `origin` (the file), the section and the key.
+    """
+    from postcast.config_check import checked_sections  # pydantic: only when reading a file
+
+    sections = checked_sections(data, origin)
+    return Config(**sections, base_dir=base_dir if base_dir is not None else Path.cwd())
 
 
 def load_config(path: Path) -> Config:
-    """Read a `postcast.toml`; relative paths in it resolve from its folder."""
+    """Read and check a `postcast.toml`; relative paths in it resolve from its folder."""
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError as error:
         raise ConfigError(path, "configuration file not found") from error
+    except IsADirectoryError as error:
+        raise ConfigError(path, "is a folder, not a configuration file") from error
+    except PermissionError as error:
+        raise ConfigError(path, "cannot be read (permission denied)") from error
     except UnicodeDecodeError as error:
         raise ConfigError(path, f"not valid UTF-8 ({error.reason})") from error
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(path, f"invalid TOML: {error}") from error
-    return config_from_dict(data, base_dir=path.resolve().parent)
+    config = config_from_dict(data, base_dir=path.resolve().parent, origin=str(path))
+    from postcast.config_check import check_files
+
+    check_files(config, str(path))
+    return config

@@ -1,9 +1,14 @@
-"""One root exception; subclasses say what the CLI exit code and HTTP status should be.
+"""Every error postcast raises on purpose, in one tree under `PostcastError`.
 
-They are turned into output in exactly two places: `postcast.cli.main` and the web app.
+Each class says what the CLI exit code and the HTTP status should be (README: 2 bad
+input, 3 a failing source, 4 speech, 5 publishing, 1 anything else). They are turned
+into output in exactly two places: `postcast.service.cli.main` and the web app.
 """
 
 from __future__ import annotations
+
+import errno
+import os
 
 
 class PostcastError(Exception):
@@ -44,13 +49,79 @@ class SourceError(PostcastError):
         super().__init__(f"source {source!r}: {problem}")
 
 
+class ShapeError(PostcastError, ValueError):
+    """An API post object lacks a field postcast needs, or has the wrong type.
+
+    Callers say whose object it was: a source turns it into a `SourceError`, a file
+    loader into an `InputError`.
+    """
+
+    exit_code = 3
+    http_status = 502
+
+
 class SpeechError(PostcastError):
     """A speech engine could not synthesise a sentence."""
 
     exit_code = 4
 
 
+class MathSpeechUnavailable(PostcastError):
+    """Node.js or the maths-to-speech engine is missing or broken, so maths cannot be read."""
+
+    exit_code = 4
+
+    def __init__(self, problem: str) -> None:
+        self.problem = problem
+        super().__init__(
+            f"cannot read maths aloud: {problem}. Install Node.js 18 or newer and run "
+            f"`npm ci` in the postcast source folder (it installs mathjax-full and "
+            f"speech-rule-engine into ./node_modules), or point POSTCAST_NODE_MODULES at a "
+            f"node_modules folder that holds them."
+        )
+
+
 class PublishError(PostcastError):
     """Publishing failed; nothing already published was touched."""
 
     exit_code = 5
+
+
+class WriteError(PublishError):
+    """An output file or folder could not be written: disk full, read-only, not a folder.
+
+    The message names the path and says the problem in words (`no space left on device`).
+    """
+
+    def __init__(self, path: object, problem: str) -> None:
+        self.path = str(path)
+        self.problem = problem
+        super().__init__(f"{self.path}: {problem}")
+
+    @classmethod
+    def from_os_error(cls, error: OSError, path: object = None) -> WriteError:
+        """The error for an `OSError` met while writing `path` (its own file name first)."""
+        where = error.filename if error.filename is not None else path
+        if isinstance(where, str | bytes | os.PathLike):
+            return cls(os.fsdecode(where), describe(error))
+        return cls("output" if where is None else where, describe(error))
+
+
+class StorageError(PostcastError):
+    """The library database cannot be opened, or refused a consistent write."""
+
+    http_status = 503
+
+
+# Errors that mean "the place we write to cannot take it", whatever the file.
+WRITE_ERRNOS = frozenset(
+    {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EFBIG, errno.EACCES, errno.EPERM}
+)
+
+
+def describe(error: OSError) -> str:
+    """An `OSError` in words, without the Python repr: `no space left on device (disk full)`."""
+    words = (error.strerror or str(error)).lower()
+    if error.errno in (errno.ENOSPC, errno.EDQUOT):
+        return f"{words} (disk full)"
+    return words

@@ -1,7 +1,8 @@
 """The pipeline in one place: sources -> selection -> narration -> speech -> audio -> publishing.
 
 Each stage is a plain function over typed data; this module only wires them in order.
-The CLI, the web service and the Celery tasks all call these same functions.
+The CLI (`postcast.service.cli`) calls these functions; the web server only serves the
+folder they publish. The `Config` they take has its paths already absolute.
 """
 
 from __future__ import annotations
@@ -13,11 +14,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from postcast.atomic import remove_stale_temporaries
+from postcast.atomic import remove_stale_temporaries, writable_folder
 from postcast.audio import EpisodeTags, render_audio
 from postcast.audio.chunk_cache import ChunkCache
 from postcast.cachedir import cache_root
-from postcast.config import FORUM_NAMES, Config, SourceConfig, SpeechConfig
+from postcast.config import FORUM_NAMES, Config, SourceConfig
 from postcast.errors import PostcastError, SourceError
 from postcast.models import EpisodeAudio, Post, Script
 from postcast.narration import narrate
@@ -55,8 +56,8 @@ def title_for(post: Post) -> str:
 
 def cover_for(config: Config) -> bytes:
     if config.library.image:
-        return config.resolve(config.library.image).read_bytes()
-    speech = speech_settings(config)  # cache_dir resolved from the configuration's folder
+        return Path(config.library.image).read_bytes()
+    speech = config.speech
     folder = cache_root(speech.cache_dir) / "art" if speech.cache_max_mb > 0 else None
     return cached_cover_art(config.library.title, config.library.tagline, folder)
 
@@ -69,23 +70,6 @@ def tags_for(post: Post, config: Config, cover: bytes | None = None) -> EpisodeT
         date=post.posted_at.astimezone(UTC).date().isoformat(),
         cover=cover if cover is not None else cover_for(config),
         url=post.url,
-    )
-
-
-def speech_settings(config: Config) -> SpeechConfig:
-    """`[speech]` with voice files resolved from the configuration's folder (a voice that
-    is a name, such as an espeak voice, stays as it is)."""
-
-    def resolve(voice: str) -> str:
-        looks_like_file = voice.endswith(".onnx") or "/" in voice
-        return str(config.resolve(voice)) if looks_like_file else voice
-
-    speech = config.speech
-    return replace(
-        speech,
-        voice=resolve(speech.voice) if speech.voice else None,
-        voices=[resolve(voice) for voice in speech.voices],
-        cache_dir=str(config.resolve(speech.cache_dir)) if speech.cache_dir else None,
     )
 
 
@@ -103,7 +87,7 @@ def render_post(
     """
     script = script_for(post, config)
     lexicon = Lexicon.load(config.narration.lexicon)
-    speech = speech_settings(config)
+    speech = config.speech
     chunks = ChunkCache.from_config(speech, config.audio)
     spoken = speak(script, speech, config.audio, progress, lexicon=lexicon, reuse=chunks)
     tags = tags_for(post, config, cover)
@@ -139,12 +123,7 @@ def run_pass(
     config: Config, progress: Progress = no_progress, now: datetime | None = None
 ) -> PassReport:
     """Fetch every source, select, render what is new or edited, publish every feed."""
-    sources = [
-        # relative paths resolve from the configuration's folder
-        replace(source, path=str(config.resolve(source.path))) if source.path else source
-        for source in config.sources
-    ]
-    return _library_pass(config, sources, progress, now or datetime.now(UTC))
+    return _library_pass(config, config.sources, progress, now or datetime.now(UTC))
 
 
 def _library_pass(
@@ -159,7 +138,8 @@ def _library_pass(
     from postcast.storage import open_library
 
     report = PassReport()
-    library = open_library(config.library.database, config.base_dir)
+    writable_folder(Path(config.library.site_dir))  # before hours of rendering, not after
+    library = open_library(config.library.database)
     try:
         for source_config in sources:
             collect(source_config, library, report, progress, now)
@@ -259,7 +239,7 @@ def render_pending(
     config: Config, library: Library, report: PassReport, progress: Progress
 ) -> None:
     """Narration -> speech -> audio for every episode without a current render."""
-    site = config.resolve(config.library.site_dir)
+    site = Path(config.library.site_dir)
     remove_stale_temporaries(site / "episodes")  # what a killed render left behind
     jobs = library.episodes_needing_render()
     cover = cover_for(config)
@@ -307,16 +287,7 @@ def publish(
         )
         for feed in feeds
     ]
-    library_config = config.library
-    if library_config.image:  # the publisher takes paths as given: resolve them here
-        library_config = replace(library_config, image=str(config.resolve(library_config.image)))
-    contents = [
-        (replace(feed, image=str(config.resolve(feed.image))) if feed.image else feed, items)
-        for feed, items in contents
-    ]
-    publish_site(
-        config.resolve(config.library.site_dir), library_config, contents, progress=progress
-    )
+    publish_site(Path(config.library.site_dir), config.library, contents, progress=progress)
     library.mark_published([episode.guid for episode in episodes], now)
     report.feeds = [feed.name for feed in feeds]
 

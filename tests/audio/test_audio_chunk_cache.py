@@ -12,8 +12,8 @@ from postcast.audio import EpisodeTags, render_audio
 from postcast.audio import render as render_module
 from postcast.audio.chunk_cache import ChunkCache
 from postcast.audio.chunks import MasteredChunk, master_segment
-from postcast.audio.testsignals import speechlike, spoken_stream
 from postcast.config import AudioConfig, SpeechConfig
+from tests.audio.testsignals import speechlike, spoken_stream
 
 CFG = AudioConfig()
 TAGS = EpisodeTags(title="T", artist="A", album="Show", date="2025-01-02", cover=b"")

@@ -18,8 +18,8 @@ from postcast.audio.chunks import (
     master_segment,
 )
 from postcast.audio.master import Mastering
-from postcast.audio.testsignals import speechlike
 from postcast.config import AudioConfig
+from tests.audio.testsignals import speechlike
 
 RATE = 44100
 CFG = AudioConfig()

@@ -8,7 +8,7 @@ from scipy.ndimage import maximum_filter1d
 
 from postcast.audio import true_peak_dbtp
 from postcast.audio.limiter import TruePeakLimiter, trailing_max
-from postcast.audio.testsignals import speechlike
+from tests.audio.testsignals import speechlike
 
 RATE = 44100
 

@@ -18,7 +18,7 @@ from postcast.audio.loudness import (
     measure_true_peak,
     oversampling_filter,
 )
-from postcast.audio.testsignals import speechlike
+from tests.audio.testsignals import speechlike
 
 
 def _bursts(rate: int, seconds: float, seed: int) -> np.ndarray:

@@ -16,7 +16,7 @@ SCRIPT = textwrap.dedent(
     import json, resource, sys
     from pathlib import Path
     from postcast.audio import EpisodeTags, render_audio
-    from postcast.audio.testsignals import long_stream
+    from tests.audio.testsignals import long_stream
     from postcast.config import AudioConfig
 
     def peak_mb():

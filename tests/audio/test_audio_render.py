@@ -20,11 +20,11 @@ from mutagen.mp3 import MP3
 from scipy import signal
 
 from postcast.audio import EpisodeTags, render_audio
-from postcast.audio.testsignals import speechlike, spoken_stream
 from postcast.config import AudioConfig
 from postcast.errors import InputError
 from postcast.models import EpisodeAudio, Segment, SegmentKind
 from postcast.speech.base import SpokenSegment
+from tests.audio.testsignals import speechlike, spoken_stream
 
 COVER = b"\xff\xd8\xff\xe0\x00\x10JFIF" + bytes(range(256)) * 8
 TAGS = EpisodeTags(

@@ -19,8 +19,9 @@ from narration_samples import (
 )
 from num2words import num2words
 
+from postcast.errors import MathSpeechUnavailable
 from postcast.models import SegmentKind
-from postcast.narration import MathSpeechUnavailable, math_speech
+from postcast.narration import math_speech
 from postcast.narration.markdown import markdown_to_html
 from postcast.narration.math_speech import MathSource, speak_maths
 

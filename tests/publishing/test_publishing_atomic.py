@@ -9,9 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from postcast.atomic import remove_stale_temporaries
+from postcast.atomic import (
+    atomic_output,
+    atomic_write_bytes,
+    atomic_write_text,
+    remove_stale_temporaries,
+)
 from postcast.config import FeedConfig
-from postcast.publishing import atomic_output, atomic_write_bytes, atomic_write_text, publish_site
+from postcast.publishing import publish_site
 
 
 def _visible_and_hidden(folder):

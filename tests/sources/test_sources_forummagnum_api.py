@@ -9,7 +9,8 @@ from typing import Any
 import httpx
 import pytest
 
-from postcast.sources.forummagnum import LIST_QUERY, ShapeError, post_from_api
+from postcast.errors import ShapeError
+from postcast.sources.forummagnum import LIST_QUERY, post_from_api
 from tests.fakes.forummagnum_server import FakeForum, api_date, generate_posts
 
 NOW = datetime(2025, 6, 8, tzinfo=UTC)

@@ -13,8 +13,8 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, inspect
 
-from postcast.errors import InputError
-from postcast.storage import StorageError, open_library, parse_database_url, schema_revision
+from postcast.errors import InputError, StorageError
+from postcast.storage import open_library, parse_database_url, schema_revision
 from postcast.storage.schema import Base
 
 TABLES = {"sources", "posts", "episodes", "renders", "feeds", "alembic_version"}

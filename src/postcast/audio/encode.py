@@ -1,16 +1,10 @@
-"""Incremental MP3 encoding (LAME via `lameenc`) and atomic file output."""
+"""Incremental MP3 encoding (LAME via `lameenc`)."""
 
 from __future__ import annotations
-
-import contextlib
-from collections.abc import Iterator
-from pathlib import Path
-from typing import BinaryIO
 
 import lameenc
 import numpy as np
 
-from postcast.atomic import atomic_output as shared_atomic_output
 from postcast.errors import InputError
 
 MIN_BITRATE_KBPS = 64
@@ -43,11 +37,3 @@ class Mp3Encoder:
 
     def flush(self) -> bytes:
         return bytes(self._encoder.flush())
-
-
-@contextlib.contextmanager
-def atomic_output(path: Path) -> Iterator[tuple[BinaryIO, Path]]:
-    """Write `path` all or nothing (see `postcast.atomic`); yields the open temp file
-    and its path (to read back what was written)."""
-    with shared_atomic_output(path) as temp, open(temp, "wb") as stream:
-        yield stream, temp

@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 import soundfile as sf
 
-from postcast.atomic import scratch_file
+from postcast.atomic import atomic_output, scratch_file
 from postcast.audio.chunk_cache import ChunkCache
 from postcast.audio.chunks import (
     EXPECTED_LIMITER_LOSS_DB,
@@ -29,7 +29,7 @@ from postcast.audio.chunks import (
     master_segment,
     measure_blocks,
 )
-from postcast.audio.encode import Mp3Encoder, atomic_output
+from postcast.audio.encode import Mp3Encoder
 from postcast.audio.loudness import integrated_from_steps
 from postcast.audio.master import MP3_HEADROOM_DB, Mastering, run_chain
 from postcast.audio.tags import EpisodeTags, build_id3, check_tags
@@ -219,9 +219,10 @@ def render_audio(
                 shutil.move(levelled, body)
             loudness = timeline.loudness()
         header = build_id3(tags, timeline.chapters(), timeline.duration)
-        with atomic_output(out_path) as (stream, _), open(body, "rb") as frames:
+        with atomic_output(out_path) as temp, open(temp, "wb") as stream:
             stream.write(header)
-            shutil.copyfileobj(frames, stream, 1 << 20)
+            with open(body, "rb") as frames:
+                shutil.copyfileobj(frames, stream, 1 << 20)
         progress(TASK, timeline.duration, timeline.duration)
     return EpisodeAudio(
         path=str(out_path),

@@ -1,6 +1,6 @@
 """Narration stage: a post's HTML to an ordered `Script` of spoken segments."""
 
-from postcast.narration.math_speech import MathSpeechUnavailable
+from postcast.errors import MathSpeechUnavailable
 from postcast.narration.script import narrate
 
 __all__ = ["MathSpeechUnavailable", "narrate"]

@@ -18,26 +18,13 @@ from pathlib import Path
 
 from num2words import num2words
 
-from postcast.errors import PostcastError
+from postcast.errors import MathSpeechUnavailable
 
 NODE_MODULES_ENV = "POSTCAST_NODE_MODULES"
 _REQUIRED_MODULES = ("mathjax-full", "speech-rule-engine")
 _TIMEOUT_SECONDS = 180
 _CACHE_LIMIT = 20_000
 _NUMBER = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?")
-
-
-class MathSpeechUnavailable(PostcastError):
-    """Node.js or the maths-to-speech engine is missing or broken, so maths cannot be read."""
-
-    def __init__(self, problem: str) -> None:
-        self.problem = problem
-        super().__init__(
-            f"cannot read maths aloud: {problem}. Install Node.js 18 or newer and run "
-            f"`npm ci` in the postcast source folder (it installs mathjax-full and "
-            f"speech-rule-engine into ./node_modules), or point {NODE_MODULES_ENV} at a "
-            f"node_modules folder that holds them."
-        )
 
 
 @dataclass(frozen=True)

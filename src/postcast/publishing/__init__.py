@@ -1,19 +1,15 @@
 """Publishing stage: stored episodes -> RSS feeds, cover art, transcripts and web pages.
 
-Every file goes through `atomic.py`, so a reader (the web server, a podcast app) never
+Every file goes through `postcast.atomic`, so a reader (the web server, a podcast app) never
 sees a half-written file.
 """
 
 from postcast.publishing.art import cached_cover_art, cover_art
-from postcast.publishing.atomic import atomic_output, atomic_write_bytes, atomic_write_text
 from postcast.publishing.extras import write_episode_extras
 from postcast.publishing.feed import podcast_guid
 from postcast.publishing.site import feed_path, publish_site
 
 __all__ = [
-    "atomic_output",
-    "atomic_write_bytes",
-    "atomic_write_text",
     "cached_cover_art",
     "cover_art",
     "feed_path",

@@ -11,9 +11,9 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
+from postcast.atomic import atomic_write_text
 from postcast.errors import InputError
 from postcast.models import Chapter, EpisodeAudio, TimedSegment
-from postcast.publishing.atomic import atomic_write_text
 
 VTT_TYPE = "text/vtt"
 SRT_TYPE = "application/x-subrip"

@@ -15,12 +15,12 @@ from pathlib import Path
 
 from PIL import Image
 
+from postcast.atomic import atomic_write_bytes
 from postcast.config import FeedConfig, LibraryConfig
 from postcast.errors import InputError
 from postcast.models import Episode
 from postcast.progress import Progress, no_progress
 from postcast.publishing.art import MAX_ART_SIZE, MIN_ART_SIZE, cover_art
-from postcast.publishing.atomic import atomic_write_bytes
 from postcast.publishing.feed import Channel, newest_first, render_feed, site_url
 from postcast.publishing.pages import (
     ASSETS,

@@ -1,22 +1,33 @@
 """The `postcast` command line: a thin Typer wrapper over the pipeline.
 
-Errors become output and exit codes here and nowhere else in the CLI. Each command
+Errors become output and exit codes here and nowhere else in the CLI: one line naming
+the input and the problem, never a traceback (README lists the codes). Each command
 imports the stages it needs when it runs: the audio stack (SciPy, ONNX Runtime) costs
 seconds to import, which `postcast normalize` or `--help` should not pay.
 """
 
 from __future__ import annotations
 
+import contextlib
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from postcast.config import Config, load_config
-from postcast.errors import InputError, PostcastError
+from postcast.errors import (
+    WRITE_ERRNOS,
+    InputError,
+    PostcastError,
+    StorageError,
+    WriteError,
+    describe,
+)
 from postcast.service.progress_bar import RichProgress
 
 app = typer.Typer(
@@ -109,8 +120,8 @@ def script(
     from postcast.narration import narrate
     from postcast.sources.files import load_post_file
 
-    post = load_post_file(file)
     settings = _config(config)
+    post = load_post_file(file)
     for line in narrate(post, settings.library, settings.narration).lines():
         typer.echo(line)
 
@@ -134,9 +145,16 @@ def run(
 
     cfg = load_config(config)
     while True:
-        with RichProgress() as progress:
-            report = pipeline.run_pass(cfg, progress)
-        err.print(report.summary())
+        try:
+            with RichProgress() as progress, database_errors(cfg.library.database):
+                report = pipeline.run_pass(cfg, progress)
+            err.print(report.summary())
+        except PostcastError as error:
+            # Once, or for input only a person can fix: stop. Running on, a full disk or
+            # an unreachable database may be gone by the next pass, so it is reported.
+            if once or isinstance(error, InputError):
+                raise
+            _report(error)
         if once:
             return
         time.sleep(cfg.interval_minutes * 60)
@@ -151,14 +169,53 @@ def add(
     from postcast import pipeline
 
     cfg = load_config(config)
-    with RichProgress() as progress:
+    with RichProgress() as progress, database_errors(cfg.library.database):
         report = pipeline.add_url(cfg, url, progress)
     err.print(report.summary())
+
+
+@contextlib.contextmanager
+def database_errors(url: str) -> Iterator[None]:
+    """The library database's own errors as postcast's, naming the database file: a file
+    that is not SQLite or is damaged is bad input (2); a full disk a failed write (5)."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import DatabaseError
+
+    try:
+        yield
+    except DatabaseError as error:
+        parsed = make_url(url)
+        where = parsed.database if parsed.get_backend_name() == "sqlite" else None
+        where = where or parsed.render_as_string(hide_password=True)
+        problem = str(error.orig).strip() or type(error.orig).__name__
+        if "not a database" in problem or "malformed" in problem:
+            raise InputError(where, f"{problem} (a damaged or foreign file)") from error
+        if "disk is full" in problem:
+            raise WriteError(where, problem) from error
+        raise StorageError(f"{where}: {problem}") from error
+
+
+def _report(error: PostcastError) -> None:
+    # One line whatever the message holds (a server's answer may have line breaks).
+    message = " ".join(str(error).split())
+    err.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
+
+
+def _as_postcast_error(error: OSError) -> PostcastError:
+    """An `OSError` no stage turned into an error of its own: a write the disk refused,
+    else a file that could not be read."""
+    if error.errno in WRITE_ERRNOS:
+        return WriteError.from_os_error(error)
+    return InputError(error.filename if error.filename is not None else "input", describe(error))
 
 
 def main() -> None:
     try:
         app()
     except PostcastError as error:
-        err.print(f"[bold red]error:[/] {error}")
+        _report(error)
         sys.exit(error.exit_code)
+    except OSError as error:
+        failure = _as_postcast_error(error)
+        _report(failure)
+        sys.exit(failure.exit_code)

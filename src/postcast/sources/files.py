@@ -17,10 +17,10 @@ from urllib.parse import urlsplit
 from bs4 import BeautifulSoup
 
 from postcast.config import FORUM_NAMES
-from postcast.errors import InputError
+from postcast.errors import InputError, ShapeError
 from postcast.models import Post
 from postcast.narration.markdown import markdown_to_html
-from postcast.sources.forummagnum import ShapeError, post_from_api
+from postcast.sources.forummagnum import post_from_api
 
 HTML_SUFFIXES = (".html", ".htm")
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".txt")

@@ -16,7 +16,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from postcast.config import SourceConfig
-from postcast.errors import ConfigError, SourceError
+from postcast.errors import ConfigError, ShapeError, SourceError
 from postcast.models import Post
 from postcast.progress import Progress
 from postcast.sources.base import Source, State
@@ -41,10 +41,6 @@ LIST_QUERY = (
     + POST_FIELDS
     + "    }\n  }\n}"
 )
-
-
-class ShapeError(ValueError):
-    """An API post object lacks a field postcast needs, or has the wrong type."""
 
 
 def parse_api_date(value: Any, field: str) -> datetime:

@@ -1,5 +1,6 @@
-"""Source plug-ins by kind. Built-in sources register here exactly as third-party ones
-do through the `postcast.sources` entry-point group."""
+"""Source plug-ins by kind. The built-in sources are listed here; third-party ones are
+found through the `postcast.sources` entry-point group. `postcast.plugins` holds the
+kinds alone, for checking a configuration without importing every source."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import httpx
 
 from postcast.config import SourceConfig
 from postcast.errors import ConfigError
+from postcast.plugins import SOURCE_GROUP
 from postcast.sources.base import Source
 from postcast.sources.forummagnum import ForumMagnumSource
 from postcast.sources.local import LocalSource
@@ -19,7 +21,7 @@ from postcast.sources.url import UrlSource
 SOURCES: dict[str, type[Source]] = {
     source.kind: source for source in (ForumMagnumSource, RssSource, UrlSource, LocalSource)
 }
-ENTRY_POINT_GROUP = "postcast.sources"
+ENTRY_POINT_GROUP = SOURCE_GROUP
 
 
 def source_class(kind: str, where: str = "[[sources]]") -> type[Source]:

@@ -1,6 +1,8 @@
-"""Speech engines by name: the built-in ones register the same way a plug-in would,
-as "module:Class" entry points, imported only when named (an engine's imports, such as
-the HTTP client of the server engine, cost a render that does not use it nothing)."""
+"""Speech engines by name. The built-in ones are listed here as "module:Class" strings
+and imported only when named (an engine's imports, such as the HTTP client of the server
+engine, cost a render that does not use it nothing); third-party engines are found
+through the `postcast.engines` entry-point group. `postcast.plugins` holds the names
+alone, for checking a configuration without importing any engine."""
 
 from __future__ import annotations
 
@@ -8,9 +10,10 @@ from importlib.metadata import EntryPoint, entry_points
 
 from postcast.config import SpeechConfig
 from postcast.errors import ConfigError
+from postcast.plugins import ENGINE_GROUP
 from postcast.speech.base import PronunciationLexicon, SpeechEngine
 
-ENTRY_POINT_GROUP = "postcast.engines"
+ENTRY_POINT_GROUP = ENGINE_GROUP
 
 ENGINES: dict[str, str] = {
     "piper": "postcast.speech.piper_engine:PiperEngine",

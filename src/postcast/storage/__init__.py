@@ -9,8 +9,8 @@ from pathlib import Path
 
 from sqlalchemy.exc import OperationalError
 
+from postcast.errors import StorageError
 from postcast.storage.database import (
-    StorageError,
     create_library_engine,
     migrate,
     safe_url,

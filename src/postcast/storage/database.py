@@ -14,17 +14,11 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.pool import StaticPool
 
-from postcast.errors import InputError, PostcastError
+from postcast.errors import InputError
 
 POSTGRES_DRIVER = "postgresql+psycopg"
 # Any constant works: it only keeps two processes from migrating one database at once.
 MIGRATION_LOCK_ID = 7_305_118_212
-
-
-class StorageError(PostcastError):
-    """The library database cannot be opened, or refused a consistent write."""
-
-    http_status = 503
 
 
 def safe_url(url: URL) -> str:

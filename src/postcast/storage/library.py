@@ -15,9 +15,10 @@ from sqlalchemy import Engine, Select, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from postcast.errors import StorageError
 from postcast.models import Post
 from postcast.selection.rules import ranking_karma
-from postcast.storage.database import StorageError, safe_url
+from postcast.storage.database import safe_url
 from postcast.storage.records import (
     EpisodeRecord,
     EpisodeStatus,

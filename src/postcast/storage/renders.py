@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from postcast.errors import StorageError
 from postcast.models import Episode, EpisodeAudio
-from postcast.storage.database import StorageError
 from postcast.storage.records import (
     EpisodeStatus,
     RenderJob,

@@ -1,4 +1,5 @@
-"""Speech-like synthetic narration for tests and benchmarks of the audio stage.
+"""Speech-like synthetic narration for tests and benchmarks of the audio stage (a test
+helper: it needs SciPy, which postcast itself does not).
 
 Voiced syllables (a gliding harmonic series through two formant filters) plus
 noisy consonants, with pauses, at a chosen level, with optional hot transients:

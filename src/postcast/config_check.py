@@ -1,0 +1,281 @@
+"""Checking a parsed `postcast.toml` completely: types, ranges, choices, plug-in names.
+
+The rules live on the dataclasses in `postcast.config` (their type hints and `Annotated`
+ranges); pydantic checks values against them, strictly (TOML has types: `"64"` is not a
+number), and this module turns what pydantic found into one line a user can act on:
+`[audio] bitrate_kbps: -5 is outside 64..96`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import json
+import types
+import typing
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Union
+
+from annotated_types import Ge, Gt, Interval
+from pydantic import BaseModel, ConfigDict, ValidationError, create_model
+from pydantic_core import ErrorDetails
+
+from postcast.config import (
+    AudioConfig,
+    Config,
+    FeedConfig,
+    LibraryConfig,
+    NarrationConfig,
+    Positive,
+    SourceConfig,
+    SpeechConfig,
+)
+from postcast.errors import ConfigError
+from postcast.plugins import (
+    BUILTIN_SOURCE_KINDS,
+    is_engine,
+    is_source_kind,
+    known_engines,
+    known_source_kinds,
+)
+
+TABLES: dict[str, type] = {
+    "library": LibraryConfig,
+    "narration": NarrationConfig,
+    "speech": SpeechConfig,
+    "audio": AudioConfig,
+}
+ARRAYS: dict[str, type] = {"sources": SourceConfig, "feeds": FeedConfig}
+WEB_SCHEMES = ("http://", "https://")
+DATABASE_SCHEMES = ("sqlite", "postgresql", "postgres")
+TYPE_WORDS = {
+    "int_type": "is not an integer",
+    "float_type": "is not a number",
+    "string_type": "is not a string",
+    "bool_type": "is not true or false",
+    "list_type": "is not a list",
+    "dict_type": "is not a table",
+    "finite_number": "is not a finite number",
+}
+
+
+@dataclass
+class _TopLevel:
+    """The keys that sit above every section."""
+
+    interval_minutes: Positive = 30.0
+
+
+def checked_sections(data: dict[str, Any], origin: str) -> dict[str, Any]:
+    """`Config` keyword arguments from a parsed file; `ConfigError` listing every problem."""
+    problems: list[str] = []
+    top_keys = {field.name for field in dataclasses.fields(_TopLevel)}
+    unknown = sorted(set(data) - set(TABLES) - set(ARRAYS) - top_keys)
+    if unknown:
+        problems.append(f"unknown section(s) or key(s): {', '.join(unknown)}")
+    sections: dict[str, Any] = {}
+    for name, cls in TABLES.items():
+        if name in data:
+            sections[name] = _checked(cls, data[name], f"[{name}]", problems)
+    for name, cls in ARRAYS.items():
+        if name not in data:
+            continue
+        items = data[name]
+        if not isinstance(items, list):
+            problems.append(f"[[{name}]]: expected an array of tables, got {_show(items)}")
+            continue
+        sections[name] = [
+            _checked(cls, item, f"[[{name}]] #{number}", problems)
+            for number, item in enumerate(items, start=1)
+        ]
+    top = _checked(_TopLevel, {key: data[key] for key in top_keys if key in data}, "", problems)
+    if not problems:
+        problems += _cross_checks(sections)
+    if problems:
+        raise ConfigError(origin, "; ".join(problems))
+    return {**sections, "interval_minutes": top.interval_minutes}
+
+
+def check_files(config: Config, origin: str) -> None:
+    """Files the configuration names that must already exist (cover art)."""
+    images = [("[library]", config.library.image)]
+    images += [(f"[[feeds]] #{n}", feed.image) for n, feed in enumerate(config.feeds, start=1)]
+    for where, image in images:
+        if image and not Path(image).is_file():
+            raise ConfigError(origin, f"{where} image: {image} is not a file")
+
+
+def _checked(cls: type, values: Any, where: str, problems: list[str]) -> Any:
+    """`cls(**values)` if pydantic finds `values` fit, else None with `problems` noted."""
+    prefix = f"{where} " if where else ""
+    if not isinstance(values, dict):
+        problems.append(f"{where or 'configuration'}: expected a table, got {_show(values)}")
+        return None
+    try:
+        checked = _model(cls).model_validate(values)
+    except ValidationError as error:
+        problems += _messages(cls, error.errors(include_url=False), prefix)
+        return None
+    return cls(**{name: getattr(checked, name) for name in checked.model_fields_set})
+
+
+@functools.cache
+def _model(cls: type) -> type[BaseModel]:
+    """A strict pydantic model of a config dataclass: same fields, types and ranges.
+
+    Built from the dataclass rather than validating it directly because pydantic's
+    strict mode accepts only instances for a dataclass, and TOML gives dicts.
+    """
+    hints = typing.get_type_hints(cls, include_extras=True)
+    fields: dict[str, Any] = {}
+    for field in dataclasses.fields(cls):
+        required = field.default is dataclasses.MISSING
+        required = required and field.default_factory is dataclasses.MISSING
+        fields[field.name] = (hints[field.name], ... if required else None)
+    config = ConfigDict(strict=True, extra="forbid", validate_default=False, allow_inf_nan=False)
+    return create_model(f"{cls.__name__}Schema", __config__=config, **fields)
+
+
+def _messages(cls: type, errors: list[ErrorDetails], prefix: str) -> list[str]:
+    unknown = [str(error["loc"][0]) for error in errors if error["type"] == "extra_forbidden"]
+    messages = [f"{prefix}unknown key(s): {', '.join(unknown)}"] if unknown else []
+    for error in errors:
+        if error["type"] != "extra_forbidden":
+            messages.append(f"{prefix}{_key(error['loc'])}: {_problem(cls, error)}")
+    return messages
+
+
+def _key(loc: tuple[int | str, ...]) -> str:
+    """`voices[1]`, `lexicon.Yudkowsky`: where in the section the value sits."""
+    key = str(loc[0])
+    for part in loc[1:]:
+        key += f"[{part}]" if isinstance(part, int) else f".{part}"
+    return key
+
+
+def _problem(cls: type, error: ErrorDetails) -> str:
+    kind, value = error["type"], error.get("input")
+    if kind == "missing":
+        return "required"
+    if kind in TYPE_WORDS:
+        return f"{_show(value)} {TYPE_WORDS[kind]}"
+    if kind == "literal_error":
+        expected = str(error.get("ctx", {}).get("expected", "")).replace("'", '"')
+        return f"{_show(value)} is not one of {expected}"
+    if kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
+        return f"{_show(value)} {_range_words(cls, str(error['loc'][0]))}"
+    return f"{_show(value)}: {error['msg']}"
+
+
+def _range_words(cls: type, name: str) -> str:
+    """`is outside 64..96`, `is less than 0`, `must be more than 0`: from the field's range."""
+    low = high = None
+    strict_low = False
+    for bound in _bounds(typing.get_type_hints(cls, include_extras=True)[name]):
+        if isinstance(bound, Interval):
+            low, high = bound.ge if bound.ge is not None else bound.gt, bound.le
+            strict_low = bound.gt is not None
+        elif isinstance(bound, Ge):
+            low = bound.ge
+        elif isinstance(bound, Gt):
+            low, strict_low = bound.gt, True
+    if low is not None and high is not None:
+        return f"is outside {_number(low)}..{_number(high)}"
+    if strict_low:
+        return f"must be more than {_number(low)}"
+    return f"is less than {_number(low)}"
+
+
+def _bounds(hint: Any) -> list[Any]:
+    """The `Annotated` metadata of a hint, looking inside `X | None`."""
+    if typing.get_origin(hint) in (Union, types.UnionType):
+        return [bound for arg in typing.get_args(hint) for bound in _bounds(arg)]
+    if typing.get_origin(hint) is typing.Annotated:
+        return list(hint.__metadata__)
+    return []
+
+
+def _number(value: Any) -> str:
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def _show(value: Any) -> str:
+    """A value as it would be written in TOML, cut short if long."""
+    if isinstance(value, bool):
+        text = "true" if value else "false"
+    elif isinstance(value, str):
+        text = json.dumps(value, ensure_ascii=False)
+    elif isinstance(value, dict):
+        text = "a table"
+    elif isinstance(value, list):
+        text = "an array"
+    else:
+        text = str(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _cross_checks(sections: dict[str, Any]) -> list[str]:
+    """What one key alone cannot say: plug-in names, required keys, references."""
+    problems = _library_checks(sections.get("library") or LibraryConfig())
+    speech = sections.get("speech") or SpeechConfig()
+    if not is_engine(speech.engine):
+        problems.append(
+            f"[speech] engine: {_show(speech.engine)} is not a known engine "
+            f"(known: {', '.join(known_engines())})"
+        )
+    sources: list[SourceConfig] = sections.get("sources", [])
+    for number, source in enumerate(sources, start=1):
+        problems += _source_checks(source, f"[[sources]] #{number}")
+    problems += _unique([source.name for source in sources], "[[sources]]", "source")
+    feeds: list[FeedConfig] = sections.get("feeds", [])
+    names = {source.name for source in sources}
+    for number, feed in enumerate(feeds, start=1):
+        if not feed.name:
+            problems.append(f"[[feeds]] #{number} name: must not be empty")
+        missing = [name for name in feed.sources if name not in names]
+        if missing:
+            problems.append(
+                f"[[feeds]] #{number} sources: no source named {', '.join(map(_show, missing))}"
+            )
+    problems += _unique([feed.name for feed in feeds], "[[feeds]]", "feed")
+    return problems
+
+
+def _library_checks(library: LibraryConfig) -> list[str]:
+    problems = []
+    if not library.base_url.startswith(WEB_SCHEMES):
+        problems.append(f"[library] base_url: {_show(library.base_url)} is not an http(s) URL")
+    scheme = library.database.split(":", 1)[0].split("+", 1)[0]
+    if ":" not in library.database or scheme not in DATABASE_SCHEMES:
+        problems.append(
+            f"[library] database: {_show(scheme)} is not supported; "
+            "use sqlite:///FILE or postgresql://USER@HOST/DB"
+        )
+    if not library.site_dir:
+        problems.append("[library] site_dir: must not be empty")
+    return problems
+
+
+def _source_checks(source: SourceConfig, where: str) -> list[str]:
+    if not source.name:
+        return [f"{where} name: must not be empty"]
+    if not is_source_kind(source.kind):
+        known = ", ".join(known_source_kinds())
+        return [f"{where} kind: {_show(source.kind)} is not a known source kind (known: {known})"]
+    if source.kind not in BUILTIN_SOURCE_KINDS:
+        return []  # a plug-in checks its own keys
+    if source.kind == "local":
+        return [] if source.path else [f'{where} path: required for kind "local"']
+    if not source.url:
+        return [f"{where} url: required for kind {_show(source.kind)}"]
+    if not source.url.startswith(WEB_SCHEMES):
+        return [f"{where} url: {_show(source.url)} is not an http(s) URL"]
+    return []
+
+
+def _unique(names: list[str], where: str, what: str) -> list[str]:
+    duplicates = sorted({name for name in names if names.count(name) > 1})
+    if not duplicates:
+        return []
+    return [f"{where} duplicate {what} name(s): {', '.join(duplicates)}"]
