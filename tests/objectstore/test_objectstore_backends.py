@@ -183,3 +183,12 @@ def test_feeds_and_pages_are_replaced(store: Store) -> None:
         assert store.publish_bytes(key, b"first") is True
         assert store.publish_bytes(key, b"second") is True
         assert store.get_bytes(key) == b"second"
+
+
+def test_missing_source_file_is_named(store: Store, tmp_path: Path) -> None:
+    missing = tmp_path / "never-rendered.mp3"
+    with pytest.raises(InputError, match=r"never-rendered\.mp3: cannot read the file to store"):
+        store.put_file("episodes/1.mp3", missing)
+    with pytest.raises(InputError, match=r"never-rendered\.mp3: cannot read"):
+        store.publish_file("episodes/1.mp3", missing)
+    assert store.list() == []

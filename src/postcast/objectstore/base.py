@@ -56,7 +56,6 @@ class Store(ABC):
         """Store everything `source` yields under `key`, atomically, without holding it all
         in memory. If reading `source` fails, the old object (if any) stays as it was."""
 
-    @abstractmethod
     def put_file(
         self,
         key: str,
@@ -64,7 +63,11 @@ class Store(ABC):
         content_type: str | None = None,
         cache_control: str | None = None,
     ) -> None:
-        """Store the file at `path` under `key`, atomically and streamed."""
+        """Store the file at `path` under `key`, atomically and streamed (a long MP3 is
+        never read into memory whole)."""
+        validate_key(key)
+        with open_source(path) as source:
+            self.put_stream(key, source, content_type, cache_control)
 
     @abstractmethod
     def stream(self, key: str, chunk_bytes: int = CHUNK_BYTES) -> Iterator[bytes]:
@@ -138,9 +141,17 @@ class Store(ABC):
         return digest.digest()
 
 
+def open_source(path: Path) -> BinaryIO:
+    """A file to store, opened for reading; InputError naming it if it cannot be."""
+    try:
+        return open(path, "rb")
+    except OSError as error:
+        raise InputError(path, f"cannot read the file to store: {error.strerror}") from None
+
+
 def _file_sha256(path: Path) -> bytes:
     digest = hashlib.sha256()
-    with open(path, "rb") as handle:
+    with open_source(path) as handle:
         while chunk := handle.read(CHUNK_BYTES):
             digest.update(chunk)
     return digest.digest()

@@ -48,16 +48,6 @@ class LocalStore(Store):
         with atomic_output(self._path(key)) as temp_path, open(temp_path, "wb") as out:
             shutil.copyfileobj(source, out, CHUNK_BYTES)
 
-    def put_file(
-        self,
-        key: str,
-        path: Path,
-        content_type: str | None = None,
-        cache_control: str | None = None,
-    ) -> None:
-        with atomic_output(self._path(key)) as temp_path:
-            shutil.copyfile(path, temp_path)
-
     def stream(self, key: str, chunk_bytes: int = CHUNK_BYTES) -> Iterator[bytes]:
         path = self._path(key)
         try:

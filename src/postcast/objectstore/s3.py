@@ -13,11 +13,11 @@ A single PUT, and a multipart upload (visible only once completed), are atomic i
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 from urllib.parse import urlsplit
 
 import boto3
+from boto3.exceptions import Boto3Error
 from boto3.s3.transfer import TransferConfig
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
@@ -30,7 +30,8 @@ from postcast.objectstore.keys import validate_key, validate_prefix
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
 
-# S3's advice for SlowDown is to back off and retry; 5 attempts ride out a short outage.
+# S3's advice for SlowDown is to back off and retry; 5 attempts in all (the first and 4
+# retries, botocore's jittered backoff of up to 1, 2, 4, 8 s) ride out a short outage.
 DEFAULT_MAX_ATTEMPTS = 5
 # s3transfer's own default: files above this go up as a multipart upload in parts this big.
 DEFAULT_MULTIPART_BYTES = 8 * 1024 * 1024
@@ -54,7 +55,7 @@ class S3Store(Store):
         self.prefix = validate_prefix(prefix.strip("/")).rstrip("/")
         # Endpoint, credentials and region come from the standard AWS variables.
         self.client: S3Client = boto3.session.Session().client(
-            "s3", config=Config(retries={"mode": "standard", "max_attempts": max_attempts})
+            "s3", config=Config(retries={"mode": "standard", "total_max_attempts": max_attempts})
         )
         self.transfer = TransferConfig(
             multipart_threshold=multipart_bytes, multipart_chunksize=multipart_bytes
@@ -104,25 +105,25 @@ class S3Store(Store):
                 ExtraArgs=self._headers(key, content_type, cache_control),
                 Config=self.transfer,
             )
-        except (BotoCoreError, ClientError) as error:
+        except (BotoCoreError, ClientError, Boto3Error) as error:
             raise self._failure(key, error) from error
-
-    def put_file(
-        self,
-        key: str,
-        path: Path,
-        content_type: str | None = None,
-        cache_control: str | None = None,
-    ) -> None:
-        with open(path, "rb") as source:
-            self.put_stream(key, source, content_type, cache_control)
 
     def stream(self, key: str, chunk_bytes: int = CHUNK_BYTES) -> Iterator[bytes]:
         try:
             body = self.client.get_object(Bucket=self.bucket, Key=self._object_key(key))["Body"]
         except (BotoCoreError, ClientError) as error:
             raise self._missing_or_failure(key, error) from error
-        return _chunks(body.iter_chunks(chunk_bytes), body.close)
+        return self._chunks(key, body.iter_chunks(chunk_bytes), body.close)
+
+    def _chunks(
+        self, key: str, chunks: Iterator[bytes], close: Callable[[], None]
+    ) -> Iterator[bytes]:
+        try:
+            yield from chunks
+        except BotoCoreError as error:  # the connection broke mid-object
+            raise self._failure(key, error) from error
+        finally:
+            close()
 
     def _head_size(self, key: str) -> int | None:
         try:
@@ -181,10 +182,3 @@ def _describe(error: Exception) -> str:
         code, message = details.get("Code", "error"), details.get("Message", "")
         return f"{code}: {message}" if message else code
     return str(error)
-
-
-def _chunks(chunks: Iterator[bytes], close: Callable[[], None]) -> Iterator[bytes]:
-    try:
-        yield from chunks
-    finally:
-        close()
