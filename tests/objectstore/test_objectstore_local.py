@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import stat
+import time
 from pathlib import Path
 
 import pytest
@@ -57,3 +59,17 @@ def test_registry_maps_every_scheme_to_a_store() -> None:
     for scheme in BACKENDS:
         assert issubclass(backend_class(scheme), Store)
         assert backend_class(scheme).scheme == scheme
+
+
+def test_sweep_removes_only_stale_temporaries_in_every_folder(tmp_path: Path) -> None:
+    store = LocalStore(tmp_path)
+    store.put_bytes("episodes/1.mp3", b"ID3")
+    stale = tmp_path / "episodes" / ".1.mp3.killed.tmp"
+    fresh = tmp_path / ".feed.xml.writing.tmp"
+    for temporary in (stale, fresh):
+        temporary.write_bytes(b"half")
+    an_hour_ago = time.time() - 3700
+    os.utime(stale, (an_hour_ago, an_hour_ago))
+    assert store.remove_stale_temporaries(older_than=3600) == 1
+    assert not stale.exists() and fresh.exists()
+    assert store.list() == ["episodes/1.mp3"]

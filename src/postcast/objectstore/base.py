@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import BinaryIO
 from urllib.parse import quote
 
+from postcast.atomic import STALE_AFTER_SECONDS
 from postcast.errors import InputError, PublishError
 from postcast.objectstore.headers import is_media
 from postcast.objectstore.keys import validate_key
@@ -87,6 +88,12 @@ class Store(ABC):
     @abstractmethod
     def list(self, prefix: str = "") -> list[str]:
         """Every key starting with `prefix` (a plain string prefix, as in S3), sorted."""
+
+    @abstractmethod
+    def remove_stale_temporaries(self, older_than: float = STALE_AFTER_SECONDS) -> int:
+        """Discard what writers killed mid-write left behind (hidden temporary files,
+        unfinished multipart uploads) untouched for `older_than` seconds; return how many.
+        Writers still at work keep theirs, so any process may sweep at start-up."""
 
     def put_bytes(
         self,

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
-from postcast.atomic import atomic_output
+from postcast.atomic import STALE_AFTER_SECONDS, atomic_output, remove_stale_temporaries
 from postcast.objectstore.base import CHUNK_BYTES, ObjectMissingError, Store
 from postcast.objectstore.keys import validate_key, validate_prefix
 
@@ -82,6 +82,12 @@ class LocalStore(Store):
                 if not name.startswith(".") and key.startswith(prefix):
                     keys.append(key)
         return sorted(keys)
+
+    def remove_stale_temporaries(self, older_than: float = STALE_AFTER_SECONDS) -> int:
+        if not self.root.is_dir():
+            return 0
+        folders = [self.root, *(path for path in self.root.rglob("*") if path.is_dir())]
+        return sum(remove_stale_temporaries(folder, older_than) for folder in folders)
 
 
 def _chunks(handle: BinaryIO, chunk_bytes: int) -> Iterator[bytes]:

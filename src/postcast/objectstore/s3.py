@@ -12,7 +12,9 @@ A single PUT, and a multipart upload (visible only once completed), are atomic i
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, BinaryIO
 from urllib.parse import urlsplit
 
@@ -22,6 +24,7 @@ from boto3.s3.transfer import TransferConfig
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
+from postcast.atomic import STALE_AFTER_SECONDS
 from postcast.errors import InputError, PublishError
 from postcast.objectstore.base import CHUNK_BYTES, ObjectMissingError, Store
 from postcast.objectstore.headers import cache_control_for, content_type_for
@@ -35,6 +38,8 @@ if TYPE_CHECKING:
 DEFAULT_MAX_ATTEMPTS = 5
 # s3transfer's own default: files above this go up as a multipart upload in parts this big.
 DEFAULT_MULTIPART_BYTES = 8 * 1024 * 1024
+# S3's bucket naming rules: 3-63 lowercase letters, digits, dots and hyphens.
+_BUCKET_NAME = re.compile(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")
 _MISSING_CODES = frozenset({"404", "NoSuchKey", "NotFound"})
 
 
@@ -64,8 +69,10 @@ class S3Store(Store):
     @classmethod
     def from_url(cls, url: str) -> S3Store:
         parts = urlsplit(url)
-        if parts.scheme != "s3" or not parts.netloc or parts.query or parts.fragment:
+        if parts.scheme != "s3" or parts.query or parts.fragment:
             raise InputError(url, "expected s3://bucket or s3://bucket/prefix")
+        if not _BUCKET_NAME.fullmatch(parts.netloc):
+            raise InputError(url, f"{parts.netloc!r} is not a valid S3 bucket name")
         return cls(parts.netloc, parts.path)
 
     def location(self, key: str = "") -> str:
@@ -162,6 +169,27 @@ class S3Store(Store):
         except (BotoCoreError, ClientError) as error:
             raise PublishError(f"{self._root_url()}: {_describe(error)}") from error
         return sorted(keys)
+
+    def remove_stale_temporaries(self, older_than: float = STALE_AFTER_SECONDS) -> int:
+        # Unfinished multipart uploads are never visible as objects, but their parts are
+        # stored (and billed) until aborted; a bucket lifecycle rule is the other way.
+        cutoff = datetime.now(UTC) - timedelta(seconds=older_than)
+        root = f"{self.prefix}/" if self.prefix else ""
+        aborted = 0
+        try:
+            pages = self.client.get_paginator("list_multipart_uploads").paginate(
+                Bucket=self.bucket, Prefix=root
+            )
+            for page in pages:
+                for upload in page.get("Uploads", []):
+                    if upload["Initiated"] < cutoff:
+                        self.client.abort_multipart_upload(
+                            Bucket=self.bucket, Key=upload["Key"], UploadId=upload["UploadId"]
+                        )
+                        aborted += 1
+        except (BotoCoreError, ClientError) as error:
+            raise PublishError(f"{self._root_url()}: {_describe(error)}") from error
+        return aborted
 
     def _missing_or_failure(self, key: str, error: Exception) -> Exception:
         if _is_missing(error):
