@@ -125,3 +125,12 @@ def describe(error: OSError) -> str:
     if error.errno in (errno.ENOSPC, errno.EDQUOT):
         return f"{words} (disk full)"
     return words
+
+
+class ObjectMissingError(InputError):
+    """A key that names no object in the store."""
+
+    http_status = 404
+
+    def __init__(self, location: str) -> None:
+        super().__init__(location, "no such object")

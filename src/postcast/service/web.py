@@ -20,26 +20,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import Scope
 
 from postcast.errors import PostcastError
-
-# Python's mimetypes lacks some of these (vtt, srt) and guesses text/xml for feeds.
-CONTENT_TYPES = {
-    ".mp3": "audio/mpeg",
-    ".m4a": "audio/mp4",
-    ".ogg": "audio/ogg",
-    ".opus": "audio/ogg",
-    ".vtt": "text/vtt; charset=utf-8",
-    ".srt": "application/x-subrip; charset=utf-8",
-    ".json": "application/json",
-    ".xml": "application/rss+xml; charset=utf-8",
-    ".jpg": "image/jpeg",
-    ".jpeg": "image/jpeg",
-    ".png": "image/png",
-    ".html": "text/html; charset=utf-8",
-    ".css": "text/css; charset=utf-8",
-    ".js": "text/javascript; charset=utf-8",
-}
-# Feeds and pages change on every publish; media never does (enclosure URLs are not reused).
-_SHORT_CACHE = frozenset({".xml", ".html", ".json"})
+from postcast.objectstore.headers import CONTENT_TYPES, cache_control_for
 
 
 class SiteFiles(StaticFiles):
@@ -64,8 +45,7 @@ class SiteFiles(StaticFiles):
         if isinstance(response, FileResponse) and suffix in CONTENT_TYPES:
             response.media_type = CONTENT_TYPES[suffix]
             response.headers["content-type"] = CONTENT_TYPES[suffix]
-        max_age = 300 if suffix in _SHORT_CACHE else 86400
-        response.headers.setdefault("cache-control", f"public, max-age={max_age}")
+        response.headers.setdefault("cache-control", cache_control_for(Path(full_path).name))
         return response
 
 
