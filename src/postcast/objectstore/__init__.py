@@ -23,7 +23,8 @@ pipeline will use it:
 
 from __future__ import annotations
 
-from postcast.objectstore.base import ObjectMissingError, Store
+from postcast.errors import ObjectMissingError
+from postcast.objectstore.base import Store
 from postcast.objectstore.headers import cache_control_for, content_type_for, is_media
 from postcast.objectstore.keys import validate_key
 from postcast.objectstore.registry import BACKENDS, open_store

@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import BinaryIO
 
 from postcast.atomic import STALE_AFTER_SECONDS, atomic_output, remove_stale_temporaries
-from postcast.objectstore.base import CHUNK_BYTES, ObjectMissingError, Store
+from postcast.errors import ObjectMissingError
+from postcast.objectstore.base import CHUNK_BYTES, Store
 from postcast.objectstore.keys import validate_key, validate_prefix
 
 
