@@ -129,6 +129,11 @@ def _parse_answer(done: subprocess.CompletedProcess[str]) -> dict[str, list[dict
     return answer
 
 
+def spoken_numbers(words: str) -> str:
+    """Digits in spoken maths as words: "x sub 1" -> "x sub one"."""
+    return _spoken(words) or ""
+
+
 def _spoken(speech: str | None) -> str | None:
     """SRE writes numbers as digits; a narrator says "ten to the sixth power"."""
     if not speech or not speech.strip():
