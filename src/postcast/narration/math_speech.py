@@ -25,6 +25,21 @@ _REQUIRED_MODULES = ("mathjax-full", "speech-rule-engine")
 _TIMEOUT_SECONDS = 180
 _CACHE_LIMIT = 20_000
 _NUMBER = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?")
+# Where ClearSpeak's words are not what a reader of a forum post says: "pi^*" is "pi star",
+# not "the asterisk power of pi"; the capital Greek delta is "delta", not "triangle";
+# "\\mathbb{E}" is "E", not "double struck E"; odds "1:4" are "one to four".
+_READINGS = tuple(
+    (re.compile(pattern), spoken)
+    for pattern, spoken in (
+        (r"\bthe asterisk power of (\w+)", r"\1 star"),
+        (r"\btriangle\b", "Delta"),
+        (r"\bLamda\b", "Lambda"),
+        (r"\bdouble struck (?=\w)", ""),
+        (r"\bnot sign\b", "not"),
+        (r"\balmost equals\b", "approximately equals"),
+        (r"(?<=\d) colon (?=\d)", " to "),
+    )
+)
 
 
 class MathSpeechUnavailable(PostcastError):
@@ -138,6 +153,8 @@ def _spoken(speech: str | None) -> str | None:
     """SRE writes numbers as digits; a narrator says "ten to the sixth power"."""
     if not speech or not speech.strip():
         return None
+    for pattern, spoken in _READINGS:
+        speech = pattern.sub(spoken, speech)
     words = _NUMBER.sub(lambda match: num2words(_number(match.group(0))), speech)
     return " ".join(words.split())
 

@@ -91,6 +91,9 @@ _WORDS: dict[str, str] = {
     "lim": "the limit",
     "det": "determinant",
     "Pr": "probability",
+    "Var": "variance",
+    "Cov": "covariance",
+    "tr": "trace",
 }
 _SILENT = {
     "left", "right", "big", "Big", "bigg", "Bigg", "bigl", "bigr", "Bigl", "Bigr", "displaystyle",
@@ -111,6 +114,13 @@ _CHARACTERS = {
 _SPOKEN_SYMBOLS = frozenset("≤≥≠≈±×÷∞→∈∑∏∫√")
 _BIG_OPERATORS = {"sum": "the sum", "prod": "the product", "int": "the integral"}
 _COMMAS = re.compile(r"(?:\s*,)+\s*")
+_SHORT_MACRO = 5
+_BRACKETS = {"(": ")", "[": "]"}
+_FUNCTION_LETTERS = frozenset("fghpq")
+_FUNCTION_WORDS = frozenset(
+    ("log", "natural log", "exp", "sine", "cosine", "tangent", "variance", "covariance", "trace",
+     "probability", "max", "min", "determinant", "arg max", "arg min")
+)  # fmt: skip
 _POWERS = {"2": "squared", "3": "cubed", "T": "transpose", "prime": "prime", "'": "prime"}
 
 
@@ -138,8 +148,17 @@ class _Reader:
     def sequence(self, closing: str | None = None) -> list[str]:
         words: list[str] = []
         while (token := self._next()) is not None and token != closing:
-            words += self._token(token)
+            if token in _BRACKETS:
+                words += self._bracketed(token, words[-1] if words else "")
+            else:
+                words += self._token(token)
         return words
+
+    def _bracketed(self, opening: str, before: str) -> list[str]:
+        """ "f(x)" is "f of x"; "E[X]^2" is "E of X, squared", apart from "E[X^2]"."""
+        inner = self.sequence(_BRACKETS[opening])
+        words = ["of", *inner] if _names_a_function(before) else inner
+        return [*words, ","] if self._peek() == "^" else words
 
     def argument(self) -> list[str]:
         """A macro argument or script: a `{group}` or a single token."""
@@ -174,6 +193,9 @@ class _Reader:
         return [token] if token in _SPOKEN_SYMBOLS else []  # other glyphs never reach the voice
 
     def _script(self, token: str) -> list[str]:
+        if token == "^" and self._peek() == "*":  # "pi^*": pi star
+            self._next()
+            return ["star"]
         script = self.argument()
         if token == "_":
             return ["sub", *script] if script else []
@@ -216,8 +238,21 @@ class _Reader:
             self.argument()  # the environment's name
             return []
         if name in _SILENT or not name.isalpha():
-            return [] if name != "\\" else [","]
-        return [_WORDS[name]] if name in _WORDS else []
+            return [","] if name in ("\\", "|") else []  # a line break; "\\|" parts p and q
+        if name in _WORDS:
+            return [_WORDS[name]]
+        # An author's own short macro (\\E, \\KL, \\Prob) names what it stands for; a long
+        # one is more likely markup, so only its arguments are read.
+        if len(name) <= _SHORT_MACRO:
+            return [_letter(name) if name.isupper() else name]
+        return []
+
+
+def _names_a_function(word: str) -> bool:
+    """A letter or name that a bracket after it takes as arguments: f(x), E[X], KL(p, q)."""
+    if word in _FUNCTION_WORDS or word in _FUNCTION_LETTERS:
+        return True
+    return bool(word) and all(part.isupper() and len(part) == 1 for part in word.split())
 
 
 def _letter(letters: str) -> str:

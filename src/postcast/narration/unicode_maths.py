@@ -59,13 +59,19 @@ _GREEK = re.compile(
 _OPERATOR = re.compile(f"[{''.join(_OPERATORS)}]")
 _ROOT = re.compile(f"([{''.join(_ROOTS)}])\\s*")
 _MATHS_SLASH = re.compile(f"(?<=\\S)/(?=\\S)(?=[^\\s]*[{_GREEK_RANGE}√∛∜])|(?<=[{_GREEK_RANGE}])/")
+# "R² ≈ 0.31": after a variable, "is approximately"; elsewhere ("costs ≈ $5") the
+# normaliser's own "approximately" reads better.
+_APPROXIMATELY = re.compile(f"(?<![\\w/])([A-Za-z{_GREEK_RANGE}][²³₀-₉]*)\\s*≈\\s*")
+# "f(θ₀)", "g(x, y)" beside Unicode maths: a function of its arguments.
+_VARIABLE = f"[A-Za-z{_GREEK_RANGE}][₀-₉ᵢⱼₙ]*"
+_FUNCTION = re.compile(f"(?<![\\w(])([A-Za-z])\\(({_VARIABLE}(?:,\\s?{_VARIABLE})*)\\)")
 _DOT_PRODUCT = re.compile(r"(?<=\w)\s?[·⋅]\s?(?=\w)")
 # "CO₂", "H₂O", "C₆H₁₂O₆": a formula's counts are said as numbers, not as indices.
 _CHEMICAL = re.compile(
     r"(?<![\w₀-₉])(?=[A-Z][a-z]?[₀-₉]*[A-Z])(?:[A-Z][a-z]?[₀-₉]*){2,}(?![\w₀-₉])|(?<![\w₀-₉])[A-Z][a-z]?[₀-₉]+(?![\w₀-₉])"
 )
 _TRIGGERS = frozenset(
-    [*_SUPERSCRIPTS, *_SUBSCRIPTS, *_OPERATORS, *_ROOTS, "·", "⋅"]
+    [*_SUPERSCRIPTS, *_SUBSCRIPTS, *_OPERATORS, *_ROOTS, "·", "⋅", "≈"]
     + [chr(code) for code in range(0x391, 0x3FF)]
 )
 
@@ -77,6 +83,8 @@ def speak_unicode_maths(text: str) -> str:
     text = _MATH_LETTERS.sub(lambda found: unicodedata.normalize("NFKC", found.group(0)), text)
     text = _MATHS_SLASH.sub(" over ", text)
     text = _DOT_PRODUCT.sub(" times ", text)
+    text = _FUNCTION.sub(r"\1 of \2", text)
+    text = _APPROXIMATELY.sub(r"\1 is approximately ", text)
     text = _CHEMICAL.sub(_formula, text)
     text = _SUBSCRIPT_RUN.sub(_subscript, text)
     text = _SUPERSCRIPT_RUN.sub(_superscript, text)
