@@ -38,6 +38,8 @@ _READINGS = tuple(
         (r"\bnot sign\b", "not"),
         (r"\balmost equals\b", "approximately equals"),
         (r"(?<=\d) colon (?=\d)", " to "),
+        (r"^1 lines? Line 1: ", ""),  # a one-line align environment is just its equation
+        (r"(?<=\w) (?=Line \d+:)", ", "),  # a pause between the lines of a multi-line one
     )
 )
 

@@ -117,6 +117,8 @@ _COMMAS = re.compile(r"(?:\s*,)+\s*")
 _SHORT_MACRO = 5
 _BRACKETS = {"(": ")", "[": "]"}
 _FUNCTION_LETTERS = frozenset("fghpq")
+# "pi^*(x)", "f'(x)", "\\hat{f}(x)": a decorated symbol before a bracket is applied to it.
+_DECORATED = frozenset(("star", "prime", "hat", "tilde", "bar"))
 _FUNCTION_WORDS = frozenset(
     ("log", "natural log", "exp", "sine", "cosine", "tangent", "variance", "covariance", "trace",
      "probability", "max", "min", "determinant", "arg max", "arg min")
@@ -250,7 +252,7 @@ class _Reader:
 
 def _names_a_function(word: str) -> bool:
     """A letter or name that a bracket after it takes as arguments: f(x), E[X], KL(p, q)."""
-    if word in _FUNCTION_WORDS or word in _FUNCTION_LETTERS:
+    if word in _FUNCTION_WORDS or word in _FUNCTION_LETTERS or word in _DECORATED:
         return True
     return bool(word) and all(part.isupper() and len(part) == 1 for part in word.split())
 

@@ -65,6 +65,8 @@ _APPROXIMATELY = re.compile(f"(?<![\\w/])([A-Za-z{_GREEK_RANGE}][²³₀-₉]*)\
 # "f(θ₀)", "g(x, y)" beside Unicode maths: a function of its arguments.
 _VARIABLE = f"[A-Za-z{_GREEK_RANGE}][₀-₉ᵢⱼₙ]*"
 _FUNCTION = re.compile(f"(?<![\\w(])([A-Za-z])\\(({_VARIABLE}(?:,\\s?{_VARIABLE})*)\\)")
+# "β₂ − β₁" (the normaliser has made "−" a hyphen): between symbols a minus, not a dash.
+_MINUS = re.compile(f"(?<=[₀-₉ᵢⱼₙ²³{_GREEK_RANGE}])\\s+-\\s+(?=[{_GREEK_RANGE}])")
 _DOT_PRODUCT = re.compile(r"(?<=\w)\s?[·⋅]\s?(?=\w)")
 # "CO₂", "H₂O", "C₆H₁₂O₆": a formula's counts are said as numbers, not as indices.
 _CHEMICAL = re.compile(
@@ -83,6 +85,7 @@ def speak_unicode_maths(text: str) -> str:
     text = _MATH_LETTERS.sub(lambda found: unicodedata.normalize("NFKC", found.group(0)), text)
     text = _MATHS_SLASH.sub(" over ", text)
     text = _DOT_PRODUCT.sub(" times ", text)
+    text = _MINUS.sub(" minus ", text)
     text = _FUNCTION.sub(r"\1 of \2", text)
     text = _APPROXIMATELY.sub(r"\1 is approximately ", text)
     text = _CHEMICAL.sub(_formula, text)
