@@ -25,6 +25,7 @@ _REQUIRED_MODULES = ("mathjax-full", "speech-rule-engine")
 _TIMEOUT_SECONDS = 180
 _CACHE_LIMIT = 20_000
 _NUMBER = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?")
+_ORDINAL = re.compile(r"\b(\d+)(?:st|nd|rd|th)\b")  # "2 to the 20th power"
 # Where ClearSpeak's words are not what a reader of a forum post says: "pi^*" is "pi star",
 # not "the asterisk power of pi"; the capital Greek delta is "delta", not "triangle";
 # "\\mathbb{E}" is "E", not "double struck E"; odds "1:4" are "one to four".
@@ -38,6 +39,7 @@ _READINGS = tuple(
         (r"\bnot sign\b", "not"),
         (r"\balmost equals\b", "approximately equals"),
         (r"(?<=\d) colon (?=\d)", " to "),
+        (r"\bl n\b", "natural log"),
         (r"^1 lines? Line 1: ", ""),  # a one-line align environment is just its equation
         (r"(?<=\w) (?=Line \d+:)", ", "),  # a pause between the lines of a multi-line one
     )
@@ -157,6 +159,7 @@ def _spoken(speech: str | None) -> str | None:
         return None
     for pattern, spoken in _READINGS:
         speech = pattern.sub(spoken, speech)
+    speech = _ORDINAL.sub(lambda match: num2words(int(match.group(1)), to="ordinal"), speech)
     words = _NUMBER.sub(lambda match: num2words(_number(match.group(0))), speech)
     return " ".join(words.split())
 
