@@ -4,7 +4,10 @@ a simple TeX-to-words rule. Never "an equation" when any source exists, never gl
 
 from __future__ import annotations
 
+import sys
+
 import pytest
+from bs4 import BeautifulSoup
 from narration_samples import (
     assert_clean,
     body,
@@ -16,6 +19,7 @@ from narration_samples import (
 
 from postcast.narration import math_speech
 from postcast.narration.math_speech import MathSource
+from postcast.narration.maths import read_maths
 
 # A MathJax 3 container as renderMathInHtml stores it (glyph children trimmed to one).
 _GLYPHS = '<mjx-math class=" MJX-TEX"><mjx-mi class="mjx-i"><mjx-c class="mjx-c1D465 TEX-I"></mjx-c></mjx-mi></mjx-math>'  # noqa: E501
@@ -103,3 +107,17 @@ def test_the_fallback_needs_no_engine_output(monkeypatch: pytest.MonkeyPatch) ->
     assert _texts(html) == [
         said("Here theta hat sub seventeen less than or equal to the cube root of x holds.")
     ]
+
+
+def test_equations_deeper_than_pythons_recursion_limit_are_found(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Issue 11: deeply nested markup once ended in RecursionError inside the maths reader."""
+    monkeypatch.setattr(math_speech, "_run_engine", lambda sources: ["x squared"] * len(sources))
+    depth = 3 * sys.getrecursionlimit()
+    html = "<div>" * depth + '<span class="math-tex">\\(x^2\\)</span>' + "</div>" * depth
+    soup = BeautifulSoup(html, "lxml")
+    found = read_maths(soup, None)
+    equation = found.lookup(soup.find_all("span")[0])
+    assert len(found) == 1 and equation is not None
+    assert equation.speech == "x squared"
