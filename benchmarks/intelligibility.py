@@ -112,6 +112,9 @@ def main() -> int:
     parser.add_argument(
         "--quality-gate", action="store_true", help="render with [speech] quality_gate = true"
     )
+    parser.add_argument(
+        "--show-errors", action="store_true", help="print each misheard stretch: script | heard"
+    )
     args = parser.parse_args()
     demo = sorted(demo_posts_dir().rglob("*.json"))
     demo = demo[: args.posts] if args.posts else demo
@@ -131,9 +134,21 @@ def main() -> int:
                 joined = compound_wer(reference.split(), heard.split())
                 count = len(reference.split())
                 scores[name, group].add(count, strict, joined)
+                if args.show_errors:
+                    print_errors(reference, heard)
                 print(f"{name:8s} {joined:6.1%}  (strict {strict:5.1%})  {count:5d} words  "
                       f"[{group}] {post.title}", flush=True)  # fmt: skip
     return report(scores)
+
+
+def print_errors(reference: str, heard: str) -> None:
+    """Each stretch the recogniser got wrong, as the script has it and as it was heard."""
+    said, got = reference.split(), heard.split()
+    for chunk in jiwer.process_words(reference, heard).alignments[0]:
+        if chunk.type != "equal":
+            script = " ".join(said[chunk.ref_start_idx : chunk.ref_end_idx])
+            transcript = " ".join(got[chunk.hyp_start_idx : chunk.hyp_end_idx])
+            print(f"    {chunk.type:10s} {script!r} | {transcript!r}")
 
 
 def render(post: Post, folder: str, quality_gate: bool) -> list[str]:

@@ -193,7 +193,7 @@ def _mark_raw_tex(soup: BeautifulSoup | Tag) -> None:
     stays as `\\(...\\)`, `\\[...\\]` or `$$...$$` text: give each its own `span.math`."""
     for text in list(soup.find_all(string=_RAW_TEX)):
         parent = text.parent
-        if not isinstance(text, NavigableString) or type(text) is not NavigableString:
+        if type(text) is not NavigableString:  # a comment or CDATA is never read
             continue
         if parent is None or any(
             p.name in _NOT_MATHS or _is_equation(p) for p in [parent, *parent.parents]
