@@ -72,15 +72,17 @@ _DOT_PRODUCT = re.compile(r"(?<=\w)\s?[·⋅]\s?(?=\w)")
 _CHEMICAL = re.compile(
     r"(?<![\w₀-₉])(?=[A-Z][a-z]?[₀-₉]*[A-Z])(?:[A-Z][a-z]?[₀-₉]*){2,}(?![\w₀-₉])|(?<![\w₀-₉])[A-Z][a-z]?[₀-₉]+(?![\w₀-₉])"
 )
-_TRIGGERS = frozenset(
-    [*_SUPERSCRIPTS, *_SUBSCRIPTS, *_OPERATORS, *_ROOTS, "·", "⋅", "≈"]
-    + [chr(code) for code in range(0x391, 0x3FF)]
+# Any character this module reads: text without one (nearly all prose) is left at once.
+_TRIGGER = re.compile(
+    "["
+    + re.escape("".join([*_SUPERSCRIPTS, *_SUBSCRIPTS, *_OPERATORS, *_ROOTS, "·⋅≈"]))
+    + "\u0391-\u03ff\U0001d400-\U0001d7ff\u2102\u2115\u2119\u211a\u211d\u2124]"
 )
 
 
 def speak_unicode_maths(text: str) -> str:
     """`text` with its Unicode maths as words; text without any comes back unchanged."""
-    if not _TRIGGERS.intersection(text) and not _MATH_LETTERS.search(text):
+    if not _TRIGGER.search(text):
         return text
     text = _MATH_LETTERS.sub(lambda found: unicodedata.normalize("NFKC", found.group(0)), text)
     text = _MATHS_SLASH.sub(" over ", text)
