@@ -28,7 +28,8 @@ _NUMBER = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?")
 _ORDINAL = re.compile(r"\b(\d+)(?:st|nd|rd|th)\b")  # "2 to the 20th power"
 # Where ClearSpeak's words are not what a reader of a forum post says: "pi^*" is "pi star",
 # not "the asterisk power of pi"; the capital Greek delta is "delta", not "triangle";
-# "\\mathbb{E}" is "E", not "double struck E"; odds "1:4" are "one to four".
+# "\\mathbb{E}" is "E", not "double struck E"; odds "1:4" are "one to four"; a bracket
+# is a "bracket" (Whisper hears ClearSpeak's "paren" as "perend").
 _READINGS = tuple(
     (re.compile(pattern), spoken)
     for pattern, spoken in (
@@ -40,6 +41,9 @@ _READINGS = tuple(
         (r"\balmost equals\b", "approximately equals"),
         (r"(?<=\d) colon (?=\d)", " to "),
         (r"\bl n\b", "natural log"),
+        # heard back as "perend" and "x": the longer words are the ones listeners catch
+        (r"\b(open|close) paren\b", r"\1 bracket"),
+        (r"\bthe exp of\b", "the exponential of"),
         (r"^1 lines? Line 1: ", ""),  # a one-line align environment is just its equation
         (r"(?<=\w) (?=Line \d+:)", ", "),  # a pause between the lines of a multi-line one
     )
