@@ -21,4 +21,5 @@ lint: setup
 	.venv/bin/mypy
 
 bench: setup
+	.venv/bin/python -m pip install -q -e ".[bench]"
 	.venv/bin/python benchmarks/run_all.py

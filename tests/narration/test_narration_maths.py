@@ -47,7 +47,8 @@ def test_mathjax3_takes_tex_from_the_markdown_in_document_order() -> None:
     assert_clean(script)
 
 
-def test_mathjax3_without_markdown_announces_an_equation() -> None:
+def test_an_unlabelled_container_without_markdown_or_mathml_is_an_equation() -> None:
+    """The one case with no source at all: glyphs are never read, so it is only announced."""
     post = fixture_post("maths_mathjax3.html", markdown="")
     segments = body(script_of(post))
     assert segments[0].text == said(
@@ -154,9 +155,9 @@ def test_katex_scripts_bare_mathml_and_broken_tex() -> None:
             "KaTeX gives the square root of a, a script gives b squared, "
             "and MathML gives one third."
         ),
-        said("A broken formula such as an equation is announced."),
+        said("A broken formula such as q is announced."),
     ]
-    assert speak_maths([MathSource(tex="\\notamacro{q}")]) == [None]
+    assert speak_maths([MathSource(tex="\\notamacro{q}")]) == [None]  # read by tex_words
     assert_clean(script)
 
 

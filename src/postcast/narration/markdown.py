@@ -1,24 +1,82 @@
 """Markdown to HTML the narration reader understands, and the TeX of a Markdown body.
 
-markdown-it-py (CommonMark) with GFM tables and strikethrough, footnotes, and `$...$` /
-`$$...$$` maths. Maths becomes `<span class="math inline" data-tex>` / `<div class="math
-display" data-tex>`: the narrator reads the TeX from `data-tex`; a web page can still
-typeset the `\\(...\\)` / `\\[...\\]` text inside with MathJax.
+markdown-it-py (CommonMark) with GFM tables and strikethrough, footnotes, and maths in
+every delimiter Markdown posts use: `$...$`, `$$...$$`, `\\(...\\)`, `\\[...\\]`,
+ForumMagnum's doubled `\\\\(...\\\\)` / `\\\\[...\\\\]` (what its editor stores, since
+CommonMark reads `\\(` as an escaped bracket), and `\\begin{env}...\\end{env}`. Maths becomes
+`<span class="math inline" data-tex>` / `<div class="math display" data-tex>`: the narrator
+reads the TeX from `data-tex`; a web page can still typeset the `\\(...\\)` / `\\[...\\]`
+text inside with MathJax.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from functools import cache
 from html import escape
 from typing import Any
 
 from markdown_it import MarkdownIt
+from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
 _DISPLAY_TOKENS = {"math_inline_double", "math_block", "math_block_label"}
+# (opening, closing, token type), longest opening first: ForumMagnum's doubled form before
+# the single one. Display maths inside a paragraph is a `math_inline_double` token.
+_BRACKETS = (
+    ("\\\\(", "\\\\)", "math_inline"),
+    ("\\\\[", "\\\\]", "math_inline_double"),
+    ("\\(", "\\)", "math_inline"),
+    ("\\[", "\\]", "math_inline_double"),
+)
+_BEGIN = re.compile(r"\\begin\{([A-Za-z*]+)\}")
+# A single-backslash pair is also CommonMark's escaped bracket ("\\[citation needed\\]"):
+# maths only when the inside looks like TeX (a command, script, operator, or one letter).
+_LOOKS_LIKE_TEX = re.compile(r"[\\^_=+<>{}]|^\s*[A-Za-z]\s*$")
+
+
+def _bracket_maths(state: StateInline, silent: bool) -> bool:
+    """`\\(...\\)`, `\\[...\\]` (single or doubled backslashes) and `\\begin{env}...\\end{env}`.
+
+    mdit-py-plugins' texmath takes one delimiter family at a time and no doubled form, so
+    this rule (after ForumMagnum's own, `markdownMathjax.ts`) runs before CommonMark's escapes.
+    """
+    found = _bracketed(state.src, state.pos)
+    if found is None:
+        return False
+    content, token_type, end = found
+    if not content.strip():
+        return False
+    if not silent:
+        token = state.push(token_type, "math", 0)
+        token.content = content
+    state.pos = end
+    return True
+
+
+def _bracketed(source: str, start: int) -> tuple[str, str, int] | None:
+    """(TeX, token type, where the maths ends) for maths opening at `start`, else None."""
+    if source[start] != "\\":
+        return None
+    environment = _BEGIN.match(source, start)
+    if environment:  # the environment is part of the TeX
+        closing = f"\\end{{{environment.group(1)}}}"
+        end = source.find(closing, environment.end())
+        if end < 0:
+            return None
+        return source[start : end + len(closing)], "math_inline_double", end + len(closing)
+    for opening, closing, token_type in _BRACKETS:
+        if source.startswith(opening, start):
+            end = source.find(closing, start + len(opening))
+            content = source[start + len(opening) : end]
+            doubled = opening.startswith("\\\\")
+            if end < 0 or not (doubled or _LOOKS_LIKE_TEX.search(content)):
+                return None
+            return content, token_type, end + len(closing)
+    return None
 
 
 def _math_rule(tag: str, kind: str, opening: str, closing: str) -> Callable[..., str]:
@@ -52,6 +110,7 @@ def _parser() -> MarkdownIt:
         allow_digits=False,
         double_inline=True,
     )
+    parser.inline.ruler.before("escape", "bracket_maths", _bracket_maths)
     for token_type, rule in _RULES.items():
         parser.add_render_rule(token_type, rule)
     return parser

@@ -25,6 +25,29 @@ _REQUIRED_MODULES = ("mathjax-full", "speech-rule-engine")
 _TIMEOUT_SECONDS = 180
 _CACHE_LIMIT = 20_000
 _NUMBER = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?")
+_ORDINAL = re.compile(r"\b(\d+)(?:st|nd|rd|th)\b")  # "2 to the 20th power"
+# Where ClearSpeak's words are not what a reader of a forum post says: "pi^*" is "pi star",
+# not "the asterisk power of pi"; the capital Greek delta is "delta", not "triangle";
+# "\\mathbb{E}" is "E", not "double struck E"; odds "1:4" are "one to four"; a bracket
+# is a "bracket" (Whisper hears ClearSpeak's "paren" as "perend").
+_READINGS = tuple(
+    (re.compile(pattern), spoken)
+    for pattern, spoken in (
+        (r"\bthe asterisk power of (\w+)", r"\1 star"),
+        (r"\btriangle\b", "Delta"),
+        (r"\bLamda\b", "Lambda"),
+        (r"\bdouble struck (?=\w)", ""),
+        (r"\bnot sign\b", "not"),
+        (r"\balmost equals\b", "approximately equals"),
+        (r"(?<=\d) colon (?=\d)", " to "),
+        (r"\bl n\b", "natural log"),
+        # heard back as "perend" and "x": the longer words are the ones listeners catch
+        (r"\b(open|close) paren\b", r"\1 bracket"),
+        (r"\bthe exp of\b", "the exponential of"),
+        (r"^1 lines? Line 1: ", ""),  # a one-line align environment is just its equation
+        (r"(?<=\w) (?=Line \d+:)", ", "),  # a pause between the lines of a multi-line one
+    )
+)
 
 
 @dataclass(frozen=True)
@@ -116,10 +139,18 @@ def _parse_answer(done: subprocess.CompletedProcess[str]) -> dict[str, list[dict
     return answer
 
 
+def spoken_numbers(words: str) -> str:
+    """Digits in spoken maths as words: "x sub 1" -> "x sub one"."""
+    return _spoken(words) or ""
+
+
 def _spoken(speech: str | None) -> str | None:
     """SRE writes numbers as digits; a narrator says "ten to the sixth power"."""
     if not speech or not speech.strip():
         return None
+    for pattern, spoken in _READINGS:
+        speech = pattern.sub(spoken, speech)
+    speech = _ORDINAL.sub(lambda match: num2words(int(match.group(1)), to="ordinal"), speech)
     words = _NUMBER.sub(lambda match: num2words(_number(match.group(0))), speech)
     return " ".join(words.split())
 

@@ -1,22 +1,33 @@
 """Find every equation in a post body, recover its source, and have it spoken in one batch.
 
 Forms handled (outermost element is the equation; its inside is never read as text):
-- MathJax 3 `mjx-container`: glyphs only. Its TeX comes from `post.markdown`'s `$...$`
-  in document order; else from MathML the container may carry; else "an equation".
+- MathJax 3 `mjx-container` (ForumMagnum's `renderMathInHtml`, every editor since 2026-02):
+  the TeX is the container's own `aria-label`. Lexical wraps inline maths in `span.math-tex`
+  and display maths in a bare `<div>`; Markdown leaves the container in its `<p>`; CKEditor
+  display maths is a block `span.math-tex`. An unlabelled container takes its TeX from
+  `post.markdown`'s `$...$` in document order, else from MathML it may carry.
 - MathJax 2 pre-rendered `span.mjpage` / `span.mjx-chtml`: TeX in `.mjx-math[aria-label]`.
+- `span.math-tex` whose TeX was never rendered (`\\(...\\)` left as text), and the same
+  delimiters (`\\(`, `\\[`, `$$`) bare in running text: read as the TeX they hold.
 - `span.math` / `div.math` (our Markdown, pandoc): TeX in `data-tex` or as the text.
 - KaTeX `span.katex`: TeX in its `annotation`; `<script type="math/tex">`; bare MathML `<math>`.
+
+What the engine cannot read is read from its TeX by a simpler rule (`tex_words`); only an
+equation with no source at all (no label, no Markdown, no MathML) is "an equation".
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from bs4 import BeautifulSoup, Tag
+from bs4.element import NavigableString
 
 from postcast.narration.markdown import markdown_maths
 from postcast.narration.markup import classes
-from postcast.narration.math_speech import MathSource, speak_maths
+from postcast.narration.math_speech import MathSource, speak_maths, spoken_numbers
+from postcast.narration.tex_words import tex_words
 
 UNREADABLE = "an equation"
 _MARK = "data-postcast-maths"
@@ -33,7 +44,8 @@ class _Found:
     element: Tag
     display: bool
     source: MathSource | None  # None: unreadable, unless the Markdown tells
-    glyphs_only: bool = False  # MathJax 3 output: the Markdown's TeX is the best source
+    mathjax3: bool = False  # an `mjx-container`: paired with the Markdown's TeX in order
+    labelled: bool = False  # its TeX came from its own `aria-label`: nothing better exists
 
 
 class SpokenMaths:
@@ -59,6 +71,8 @@ def read_maths(soup: BeautifulSoup | Tag, markdown: str | None) -> SpokenMaths:
     for index, item in enumerate(found):
         item.element[_MARK] = str(index)
         speech = next(spoken) if item.source is not None else None
+        if not speech and item.source is not None and item.source.tex:
+            speech = spoken_numbers(tex_words(item.source.tex))
         equations.append(Equation(speech or UNREADABLE, item.display))
     return SpokenMaths(equations)
 
@@ -70,20 +84,26 @@ def maths_sources(html: str, markdown: str | None) -> list[MathSource]:
 
 
 def _equations(soup: BeautifulSoup | Tag, markdown: str | None) -> list[_Found]:
+    _mark_raw_tex(soup)
     found = [_identify(element) for element in _equation_elements(soup)]
-    _fill_from_markdown([item for item in found if item.glyphs_only], markdown)
+    if not all(item.labelled for item in found if item.mathjax3):
+        _fill_from_markdown([item for item in found if item.mathjax3], markdown)
     return found
 
 
 def _equation_elements(root: Tag) -> list[Tag]:
-    """Outermost equation elements in document order (nested parts belong to them)."""
+    """Outermost equation elements in document order (nested parts belong to them).
+
+    A loop, not recursion: a deeply nested body must not exhaust Python's stack.
+    """
     found: list[Tag] = []
-    for child in root.children:
-        if isinstance(child, Tag):
-            if _is_equation(child):
-                found.append(child)
-            else:
-                found.extend(_equation_elements(child))
+    stack = [child for child in reversed(list(root.children)) if isinstance(child, Tag)]
+    while stack:
+        element = stack.pop()
+        if _is_equation(element):
+            found.append(element)
+        else:
+            stack.extend(c for c in reversed(list(element.children)) if isinstance(c, Tag))
     return found
 
 
@@ -91,6 +111,8 @@ def _is_equation(element: Tag) -> bool:
     names = classes(element)
     if element.name in ("mjx-container", "math"):
         return True
+    if "math-tex" in names:  # an equation only when MathJax left its TeX unrendered
+        return not _rendered_inside(element)
     if element.name == "script":
         return str(element.get("type", "")).startswith("math/tex")
     if names & {"mjpage", "mjx-chtml", "katex", "katex-display"}:
@@ -101,10 +123,7 @@ def _is_equation(element: Tag) -> bool:
 def _identify(element: Tag) -> _Found:
     names = classes(element)
     if element.name == "mjx-container":
-        mathml = element.find("math")
-        display = element.get("display") == "true"
-        source = _mathml(mathml, display) if mathml else None
-        return _Found(element, display, source, glyphs_only=True)
+        return _mathjax3(element)
     if element.name == "math":
         display = element.get("display") == "block"
         return _Found(element, display, _mathml(element, display))
@@ -116,14 +135,31 @@ def _identify(element: Tag) -> _Found:
         display = "katex-display" in names or bool(element.find(class_="katex-display"))
         return _Found(element, display, _tex(annotation.get_text() if annotation else "", display))
     if names & {"mjpage", "mjx-chtml"}:
-        label = element.find(None, {"aria-label": True}, class_="mjx-math")
-        display = bool(names & {"mjpage__block", "MJXc-display"}) or bool(
-            element.find(class_="MJXc-display")
-        )
-        return _Found(element, display, _tex(str(label["aria-label"]) if label else "", display))
+        return _mathjax2(element, names)
+    if "math-tex" in names:
+        text = element.get_text().strip()
+        display = element.name == "div" or text.startswith(("\\[", "$$"))
+        return _Found(element, display, _tex(_strip_delimiters(element), display))
     display = element.name == "div" or bool(names & {"display", "block"})
     tex = element.get("data-tex")
     return _Found(element, display, _tex(str(tex) if tex else _strip_delimiters(element), display))
+
+
+def _mathjax3(element: Tag) -> _Found:
+    display = element.get("display") == "true"
+    label = _tex(str(element.get("aria-label") or ""), display)
+    assistive = element.find("math")
+    source = label or (_mathml(assistive, display) if assistive else None)
+    return _Found(element, display, source, mathjax3=True, labelled=label is not None)
+
+
+def _mathjax2(element: Tag, names: set[str]) -> _Found:
+    labelled = element.find(None, {"aria-label": True}, class_="mjx-math")
+    display = bool(names & {"mjpage__block", "MJXc-display"}) or bool(
+        element.find(class_="MJXc-display")
+    )
+    tex = str(labelled["aria-label"]) if labelled else ""
+    return _Found(element, display, _tex(tex, display))
 
 
 def _tex(tex: str, display: bool) -> MathSource | None:
@@ -143,10 +179,46 @@ def _strip_delimiters(element: Tag) -> str:
     return text
 
 
-def _fill_from_markdown(unknown: list[_Found], markdown: str | None) -> None:
-    """Give TeX from the Markdown body to MathJax 3 containers, matched in document order.
+def _rendered_inside(element: Tag) -> bool:
+    rendered = element.find(["mjx-container", "math"])
+    return rendered is not None or element.find(class_=["mjpage", "mjx-chtml"]) is not None
 
-    The TeX wins over MathML a container may carry: it is what the author wrote.
+
+_RAW_TEX = re.compile(r"\\\((.+?)\\\)|\\\[(.+?)\\\]|\$\$(.+?)\$\$", re.DOTALL)
+_NOT_MATHS = frozenset({"code", "pre", "kbd", "samp", "script", "style", "textarea"})
+
+
+def _mark_raw_tex(soup: BeautifulSoup | Tag) -> None:
+    """TeX that MathJax never rendered (saved while an entity broke it, or a plain HTML post)
+    stays as `\\(...\\)`, `\\[...\\]` or `$$...$$` text: give each its own `span.math`."""
+    for text in list(soup.find_all(string=_RAW_TEX)):
+        parent = text.parent
+        if type(text) is not NavigableString:  # a comment or CDATA is never read
+            continue
+        if parent is None or any(
+            p.name in _NOT_MATHS or _is_equation(p) for p in [parent, *parent.parents]
+        ):
+            continue
+        pieces: list[NavigableString | Tag] = []
+        at = 0
+        for found in _RAW_TEX.finditer(str(text)):
+            pieces.append(NavigableString(str(text)[at : found.start()]))
+            inline = found.group(1) is not None
+            span = soup.new_tag(
+                "span", attrs={"class": "math " + ("inline" if inline else "display")}
+            )
+            span["data-tex"] = next(group for group in found.groups() if group is not None)
+            pieces.append(span)
+            at = found.end()
+        pieces.append(NavigableString(str(text)[at:]))
+        text.replace_with(*pieces)
+
+
+def _fill_from_markdown(unknown: list[_Found], markdown: str | None) -> None:
+    """Give TeX from the Markdown body to unlabelled MathJax 3 containers, in document order.
+
+    All containers take part in the matching (labelled ones keep their label); the
+    Markdown's TeX wins over MathML a container may carry: it is what the author wrote.
     Counts must agree (overall, or separately for inline and display maths): a guess that
     pairs an equation with another's TeX would read the wrong maths aloud.
     """
@@ -164,4 +236,5 @@ def _fill_from_markdown(unknown: list[_Found], markdown: str | None) -> None:
                 return
             pairs.extend(zip(mine, theirs, strict=True))
     for item, (tex, _) in pairs:
-        item.source = _tex(tex, item.display)
+        if not item.labelled:
+            item.source = _tex(tex, item.display) or item.source

@@ -40,6 +40,7 @@ from postcast.narration.normalize_words import (
     normalize_symbols,
 )
 from postcast.narration.spoken_numbers import digits, integer, number, year
+from postcast.narration.unicode_maths import speak_unicode_maths
 
 _UNICODE_FRACTIONS = {"½": "1/2", "¼": "1/4", "¾": "3/4", "⅓": "1/3", "⅔": "2/3", "⅛": "1/8"}
 _UNICODE_FRACTION = re.compile(rf"(\d?)([{''.join(_UNICODE_FRACTIONS)}])")
@@ -204,6 +205,7 @@ def normalize_numbers(text: str) -> str:
 
 _PASSES = (
     _prepare,
+    speak_unicode_maths,
     normalize_street_titles,
     normalize_abbreviations,
     normalize_probabilities,

@@ -52,8 +52,11 @@ async function main() {
   const request = JSON.parse(Buffer.concat(chunks).toString('utf8'));
   const m = load();
   const toMathML = texToMathML(m);
+  // "P(A | B)" is read "P of A given B": forum maths uses the bar for conditioning far
+  // more often than for "divides".
   await m.sre.setupEngine({
     locale: 'en', domain: request.domain || 'clearspeak', modality: 'speech', markup: 'none',
+    style: 'VerticalLine_Given',
   });
   await m.sre.engineReady();
   const results = request.items.map((item) => {
