@@ -49,6 +49,9 @@ class LibraryConfig:
     explicit: bool = False
     image: str | None = None  # path to square cover art; generated when None
     link: str = "https://github.com/postcast/postcast"
+    # An MP3 a re-render replaced stays this long for clients that fetched the old feed.
+    superseded_grace_hours: float = 48.0
+    allow_private_addresses: bool = False  # `url` sources and `postcast add` may fetch them
 
 
 @dataclass
@@ -71,6 +74,7 @@ class SourceConfig:
     # An archive source backfills old posts (for "top of all time" feeds): their episodes
     # are dated by when they were posted, so they sit in the feeds' past, not on top.
     archive: bool = False
+    allow_private_addresses: bool | None = None  # None: as `[library]` says
 
 
 @dataclass

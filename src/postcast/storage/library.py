@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from postcast.models import Post
 from postcast.selection.rules import ranking_karma
 from postcast.storage.database import StorageError, safe_url
+from postcast.storage.locks import EpisodeLocks
 from postcast.storage.records import (
     EpisodeRecord,
     EpisodeStatus,
@@ -45,7 +46,7 @@ def _meets(post: Post, threshold: int | None, af: bool | None) -> bool:
     return karma is not None and karma >= threshold
 
 
-class Library(RenderBook, SourcesAndFeeds):
+class Library(RenderBook, SourcesAndFeeds, EpisodeLocks):
     """Repository over the library database. Open one with `open_library`."""
 
     def __init__(self, engine: Engine) -> None:
