@@ -17,6 +17,7 @@ from postcast.audio.chunk_cache import ChunkCache
 from postcast.cachedir import cache_root
 from postcast.config import Config, SpeechConfig
 from postcast.leftovers import SITE_TEMPORARY, render_lock_file, writing_into
+from postcast.links import web_link
 from postcast.models import EpisodeAudio, Post, Script
 from postcast.narration import narrate
 from postcast.narration.lexicon import Lexicon
@@ -82,7 +83,7 @@ def tags_for(post: Post, config: Config, cover: bytes | None = None) -> EpisodeT
         album=config.library.title,
         date=post.posted_at.astimezone(UTC).date().isoformat(),
         cover=cover if cover is not None else cover_for(config),
-        url=post.url,
+        url=web_link(post.url),
     )
 
 

@@ -11,6 +11,7 @@ import feedparser
 
 from postcast.config import SourceConfig
 from postcast.errors import ConfigError, SourceError
+from postcast.links import web_link
 from postcast.models import Post
 from postcast.progress import Progress
 from postcast.sources.base import Source, State
@@ -95,7 +96,7 @@ class RssSource(Source):
             title=(entry.get("title") or link or guid).strip(),
             authors=_entry_authors(entry),
             posted_at=_entry_date(entry) or datetime.now(UTC),
-            url=link,
+            url=web_link(link),
             html=_entry_html(entry),
             forum_code=self.config.code,
             forum_name=forum_name,
