@@ -85,6 +85,13 @@ def run_pass(
     return _library_pass(config, sources, progress, now or datetime.now(UTC))
 
 
+def _with_library_defaults(config: Config, source: SourceConfig) -> SourceConfig:
+    """A source's unset `allow_private_addresses` follows `[library]`'s."""
+    if source.allow_private_addresses is not None:
+        return source
+    return replace(source, allow_private_addresses=config.library.allow_private_addresses)
+
+
 def add_url(
     config: Config, url: str, progress: Progress = no_progress, now: datetime | None = None
 ) -> PassReport:
@@ -115,7 +122,7 @@ def _library_pass(
     library = open_library(config.library.database, config.base_dir)
     try:
         for source_config in sources:
-            collect(source_config, library, report, progress, now)
+            collect(_with_library_defaults(config, source_config), library, report, progress, now)
         if must_fetch is not None and report.source_errors:
             raise SourceError(must_fetch, report.source_errors[0][1])
         drop_duplicates(library)

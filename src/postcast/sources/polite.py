@@ -8,6 +8,7 @@ blocked heavy crawlers before, so every request a source makes goes through here
 from __future__ import annotations
 
 import random
+import socket
 import threading
 import time
 from collections.abc import Callable
@@ -21,10 +22,11 @@ import httpx
 
 from postcast import __version__
 from postcast.errors import SourceError
+from postcast.sources.addresses import PublicOnlyTransport, RefusedAddress, UnresolvableHost
 
 PROJECT_URL = "https://github.com/postcast/postcast"
 USER_AGENT = f"postcast/{__version__} (+{PROJECT_URL})"
-RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 # A server asking us to come back later than this is treated as a failure of this run
 # (the next run retries) rather than blocking the whole pass for hours.
 MAX_RETRY_AFTER = 900.0
@@ -61,9 +63,29 @@ class Pacer:
 SHARED_PACER = Pacer()
 
 
-def new_http_client(timeout: float = 30.0) -> httpx.Client:
-    """An httpx client with postcast's User-Agent, following redirects."""
-    return httpx.Client(headers={"User-Agent": USER_AGENT}, timeout=timeout, follow_redirects=True)
+def new_http_client(timeout: float = 30.0, *, public_only: bool = False) -> httpx.Client:
+    """An httpx client with postcast's User-Agent, following redirects; with
+    `public_only`, every hop must resolve to public addresses only."""
+    transport = PublicOnlyTransport() if public_only else None
+    return httpx.Client(
+        headers={"User-Agent": USER_AGENT},
+        timeout=timeout,
+        follow_redirects=True,
+        transport=transport,
+    )
+
+
+def is_permanent(error: httpx.TransportError) -> bool:
+    """Errors a retry cannot fix: an unsupported scheme, a refused address, a host with
+    no DNS entry, a connection refused (nothing listens there)."""
+    if isinstance(error, httpx.UnsupportedProtocol | RefusedAddress | UnresolvableHost):
+        return True
+    cause: BaseException | None = error
+    while cause is not None:  # httpx wraps the socket's error; look down the chain
+        if isinstance(cause, ConnectionRefusedError | socket.gaierror):
+            return True
+        cause = cause.__cause__ or cause.__context__
+    return False
 
 
 def retry_after_seconds(value: str | None, now: datetime | None = None) -> float | None:
@@ -108,11 +130,15 @@ class PoliteClient:
                 response = self.http.request(
                     method, url, headers=headers, timeout=self.timeout, **kwargs
                 )
+            except httpx.InvalidURL as error:
+                raise SourceError(self.source, f"invalid URL {url}: {error}") from error
             except httpx.TimeoutException as error:
                 problem = f"timed out after {self.timeout:g} s ({type(error).__name__})"
                 wait = self._backoff(attempt)
             except httpx.TransportError as error:
                 problem = f"cannot reach {host}: {error}"
+                if is_permanent(error):
+                    raise SourceError(self.source, problem) from error
                 wait = self._backoff(attempt)
             else:
                 if response.is_success:

@@ -97,6 +97,7 @@ class UrlSource(Source):
     """A single article (kind `url`): fetched once, then remembered."""
 
     kind = "url"
+    untrusted_urls = True
 
     def __init__(self, config: SourceConfig, *args: Any, **kwargs: Any) -> None:
         super().__init__(config, *args, **kwargs)
