@@ -3,6 +3,7 @@ on SQLite and the local PostgreSQL alike."""
 
 from __future__ import annotations
 
+import os
 import threading
 from datetime import timedelta
 from pathlib import Path
@@ -172,3 +173,23 @@ def test_upgrading_a_library_keeps_its_renders_current(tmp_path: Path) -> None:
         assert [job.guid for job in upgraded.episodes_needing_render()] == ["g"]
     finally:
         upgraded.close()
+
+
+def test_a_lock_whose_holder_process_died_is_taken_over_at_once(
+    library: Library,  # noqa: F811
+) -> None:
+    import socket
+    import subprocess
+    import sys
+
+    finished = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                              capture_output=True, text=True, check=True)  # fmt: skip
+    dead = f"{socket.gethostname()[:120]}:{finished.stdout.strip()}:killedpass00"
+    alive = f"{socket.gethostname()[:120]}:{os.getpid()}:livingpass00"
+    elsewhere = "another-machine:1:itspass00000"
+    assert library.lock_episode("g-dead", dead, timedelta(minutes=10))
+    assert library.lock_episode("g-alive", alive, timedelta(minutes=10))
+    assert library.lock_episode("g-far", elsewhere, timedelta(minutes=10))
+    assert library.lock_episode("g-dead", "me")  # its holder is gone
+    assert not library.lock_episode("g-alive", "me")  # its holder still runs
+    assert not library.lock_episode("g-far", "me")  # can't tell: wait for its lease

@@ -3,7 +3,9 @@ machine on the same database) skips it. A mixin of `Library`.
 
 A lock is a row with an owner and a lease: taken or renewed by one conditional upsert
 (INSERT ... ON CONFLICT DO UPDATE ... WHERE the lease lapsed or is ours), which both
-SQLite and PostgreSQL run atomically. A holder that dies stops renewing; its lease lapses.
+SQLite and PostgreSQL run atomically. A holder that dies stops renewing; its lease
+lapses. A holder on this machine whose process is gone (SIGKILL) is known dead at once:
+its lock is taken over without waiting.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from contextlib import contextmanager
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from sqlalchemy import delete, or_
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -27,12 +29,28 @@ from postcast.storage.types import require_aware, utc_now
 
 T = TypeVar("T")
 
-DEFAULT_LEASE = timedelta(minutes=10)
+DEFAULT_LEASE = timedelta(minutes=2)  # renewed every quarter of it while rendering
 
 
 def new_lock_owner() -> str:
     """Unique per pass: host and pid say who it is, the random part that it is this pass."""
     return f"{socket.gethostname()[:120]}:{os.getpid()}:{uuid.uuid4().hex[:12]}"
+
+
+def owner_is_dead(owner: str) -> bool:
+    """True when `owner` was a process on this machine that no longer runs (another
+    machine's processes cannot be seen: their leases lapse instead)."""
+    host, _, rest = owner.partition(":")
+    pid = rest.partition(":")[0]
+    if host != socket.gethostname()[:120] or not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:  # alive, another user's
+        return False
+    return False
 
 
 class EpisodeLocks:
@@ -67,7 +85,18 @@ class EpisodeLocks:
                 )
                 .returning(table.c.id)  # a row back: inserted or updated, so ours
             )
-            return session.execute(statement).first() is not None
+            if session.execute(statement).first() is not None:
+                return True
+            holder = session.scalar(select(EpisodeLockRow.owner).where(table.c.guid == guid))
+            if holder is None or not owner_is_dead(holder):
+                return False
+            taken = (
+                update(EpisodeLockRow)
+                .where(EpisodeLockRow.guid == guid, EpisodeLockRow.owner == holder)
+                .values(owner=owner, expires_at=values["expires_at"])
+            )
+            result: Any = session.execute(taken)  # only if no one else took it meanwhile
+            return bool(result.rowcount == 1)
 
         return self._write(work)
 
