@@ -134,11 +134,17 @@ def run(
 
     cfg = load_config(config)
     while True:
-        with RichProgress() as progress:
-            report = pipeline.run_pass(cfg, progress)
-        err.print(report.summary())
-        if once:
-            return
+        try:
+            with RichProgress() as progress:
+                report = pipeline.run_pass(cfg, progress)
+        except Exception as error:  # the service outlives a failed pass (database down...)
+            if once:
+                raise
+            err.print(f"[bold red]error:[/] pass failed: {pipeline.describe(error)}")
+        else:
+            err.print(report.summary())
+            if once:
+                return
         time.sleep(cfg.interval_minutes * 60)
 
 
