@@ -12,17 +12,23 @@ import httpx
 import pytest
 
 from postcast.errors import SourceError
-from postcast.sources.polite import USER_AGENT, Pacer, PoliteClient, retry_after_seconds
+from postcast.retry import retry_after_seconds
+from postcast.sources.polite import USER_AGENT, Pacer, PoliteClient
 from tests.fakes.forummagnum_server import FakeForum, ManualClock
 
 
 def test_retry_after_forms() -> None:
     now = datetime(2025, 6, 1, 12, tzinfo=UTC)
-    assert retry_after_seconds("120") == 120.0
-    assert retry_after_seconds(format_datetime(now + timedelta(seconds=90), True), now) == 90.0
-    assert retry_after_seconds(format_datetime(now - timedelta(seconds=90), True), now) == 0.0
-    assert retry_after_seconds("soon") is None
-    assert retry_after_seconds(None) is None
+
+    def after(value: str) -> dict[str, str]:
+        return {"retry-after": value}
+
+    assert retry_after_seconds(after("120")) == 120.0
+    assert retry_after_seconds(after(format_datetime(now + timedelta(seconds=90), True)), now) == 90
+    assert retry_after_seconds(after(format_datetime(now - timedelta(seconds=90), True)), now) == 0
+    assert retry_after_seconds(after("soon")) is None
+    assert retry_after_seconds({}) is None
+    assert retry_after_seconds({"retry-after-ms": "1500", "retry-after": "9"}) == 1.5
 
 
 def test_pacer_spaces_one_host_and_leaves_others_alone() -> None:
