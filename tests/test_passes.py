@@ -3,8 +3,12 @@ one episode's failure isolated, leftovers of killed runs and superseded audio cl
 
 from __future__ import annotations
 
+import dataclasses
 import fcntl
 import os
+import re
+import subprocess
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -173,3 +177,52 @@ def test_render_clears_its_own_scratch_files_beside_the_output(tmp_path: Path) -
     config = _config(tmp_path)
     pipeline.render_post(post, config, out / "bridge.mp3")
     assert sorted(p.name for p in out.iterdir()) == [".postcast-notes", "bridge.mp3"]
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def database(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'library.sqlite3'}"
+    return str(request.getfixturevalue("postgres_url"))
+
+
+def test_two_passes_at_once_render_each_episode_once(tmp_path: Path, database: str) -> None:
+    """Two real `postcast run --once` processes on one library: every episode is rendered
+    by exactly one of them, and the site ends complete."""
+    posts = tmp_path / "posts"
+    posts.mkdir()
+    for number in range(4):
+        _write_post(posts, f"post-{number}", f"Post {number} tells of the harbour at dawn.")
+    config = tmp_path / "postcast.toml"
+    config.write_text(
+        f'[library]\nsite_dir = "site"\ndatabase = "{database}"\n'
+        '[[sources]]\nname = "drafts"\nkind = "local"\npath = "posts"\n'
+        '[speech]\nengine = "espeak"\ncache_dir = "cache"\n'
+    )
+    command = [sys.executable, "-m", "postcast", "run", "--once", "--config", str(config)]
+    environment = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    passes = [
+        subprocess.Popen(command, stderr=subprocess.PIPE, text=True, env=environment)
+        for _ in range(2)
+    ]
+    summaries = [process.communicate(timeout=600)[1] for process in passes]
+    assert [process.returncode for process in passes] == [0, 0], summaries
+    rendered = [int(re.search(r"(\d+) rendered", text).group(1)) for text in summaries]  # type: ignore[union-attr]
+    assert sum(rendered) == 4, summaries  # not 8: nothing rendered twice
+    assert len(_enclosures(tmp_path / "site")) == 4
+    assert len(list((tmp_path / "site" / "episodes").glob("*.mp3"))) == 4
+
+
+def test_a_pass_skips_an_episode_another_pass_is_rendering(tmp_path: Path) -> None:
+    from postcast.selection import episode_identity
+    from postcast.sources.files import load_post_file
+
+    config = _config(tmp_path)
+    busy = _write_post(tmp_path / "posts", "busy", "Another pass is rendering this one.")
+    _write_post(tmp_path / "posts", "free", "Nobody is rendering this one yet.")
+    guid = episode_identity(dataclasses.replace(load_post_file(busy), source="drafts"))[0]
+    with open_library(config.library.database) as library:
+        assert library.lock_episode(guid, "another-machine:1:elsewhere000")
+    report = pipeline.run_pass(config)
+    assert report.skipped == [guid] and len(report.rendered) == 1
+    assert "1 episodes left to another pass" in report.summary()
