@@ -3,10 +3,11 @@ over a library of local posts, then one run left to finish. Afterwards the site 
 hold one episode per post, every enclosure length must match its file, every MP3 must
 decode, and no temporary file may be left anywhere in the site folder.
 
-The kill moments are drawn from a seeded generator, spread over the length of a whole
-pass (measured first, on a scratch copy). Between kills a post is sometimes edited, so
-there is always work to interrupt (a render, a re-render, a publish) and superseded
-audio to keep or clear. The espeak voice keeps it quick; `--engine piper` is the real one.
+Before each kill one to three posts are edited (keeping their dates), so every run has
+renders to interrupt, and superseded audio to keep; the kill moment is drawn from a
+seeded generator over the length such a run takes (measured first on a scratch copy: a
+pass with nothing to do, and a whole one). The espeak voice keeps it quick; `--engine
+piper` is the real one.
 
 Usage: python benchmarks/crash_recovery.py [--kills 20] [--posts 10] [--seed 11]
        [--engine espeak] [--keep DIR]
@@ -125,13 +126,19 @@ def check_site(site: Path, posts: int, counts: Counts) -> None:
             counts.temporaries_left.append(str(path.relative_to(site)))
 
 
-def pass_seconds(root: Path, posts: int, engine: str) -> float:
-    """How long one whole pass over the library takes here (a scratch copy, cold)."""
-    scratch = root / "calibration"
-    config = make_library(scratch, posts, engine)
+def timed_run(config: Path) -> float:
     started = time.monotonic()
     run_once(config, None)
     return time.monotonic() - started
+
+
+def pass_seconds(root: Path, posts: int, engine: str) -> tuple[float, float]:
+    """Seconds a pass with nothing to render takes here, and each rendered post adds
+    (measured on a scratch copy of the library)."""
+    config = make_library(root / "calibration", posts, engine)
+    whole = timed_run(config)
+    idle = timed_run(config)
+    return idle, max(0.1, (whole - idle) / posts)
 
 
 def main() -> int:
@@ -146,27 +153,30 @@ def main() -> int:
     rng = random.Random(args.seed)
     counts = Counts()
     try:
-        whole = pass_seconds(root, args.posts, args.engine)
+        idle, per_post = pass_seconds(root, args.posts, args.engine)
         config = make_library(root / "library", args.posts, args.engine)
         editions = [0] * args.posts
+        pending = args.posts  # posts the next run may have to render (at most)
         for _ in range(args.kills):
-            if rng.random() < 0.3:  # an edit that keeps the date: a re-render to interrupt
-                number = rng.randrange(args.posts)
-                editions[number] += 1
+            for number in rng.sample(range(args.posts), rng.randint(1, 3)):
+                editions[number] += 1  # an edit that keeps the date: a re-render
                 write_post(root / "library" / "posts", number, editions[number])
                 counts.edits += 1
+                pending = min(args.posts, pending + 1)
             counts.kills += 1
-            if run_once(config, rng.uniform(0.2, whole)):
+            if run_once(config, rng.uniform(0.2, idle + per_post * pending)):
                 counts.killed_mid_run += 1
             else:
                 counts.finished_before_kill += 1
+                pending = 0
         run_once(config, None)
         check_site(root / "library" / "site", args.posts, counts)
     finally:
         if args.keep is None:
             shutil.rmtree(root, ignore_errors=True)
     print(
-        f"one pass: {whole:.1f} s; kills: {counts.kills} ({counts.killed_mid_run} mid-run, "
+        f"idle pass: {idle:.1f} s, +{per_post:.1f} s a post; kills: {counts.kills} "
+        f"({counts.killed_mid_run} mid-run, "
         f"{counts.finished_before_kill} finished first); edits: {counts.edits}\n"
         f"posts: {counts.posts}; episodes: {counts.episodes}; enclosure lengths matching: "
         f"{counts.lengths_matching}; MP3s decoded: {counts.mp3s_decoded}; "

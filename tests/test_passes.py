@@ -173,10 +173,14 @@ def test_render_clears_its_own_scratch_files_beside_the_output(tmp_path: Path) -
     unrelated = out / ".postcast-notes"
     killed.write_bytes(b"half")
     unrelated.write_bytes(b"mine")
+    cached = tmp_path / "cache" / "mastered" / "ab" / ".tmp-a1b2c3d4.mp3"
+    cached.parent.mkdir(parents=True)
+    cached.write_bytes(b"half")
     post = load_post_file(_write_post(tmp_path, "bridge", "A short crossing."))
     config = _config(tmp_path)
     pipeline.render_post(post, config, out / "bridge.mp3")
     assert sorted(p.name for p in out.iterdir()) == [".postcast-notes", "bridge.mp3"]
+    assert not cached.exists()
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])

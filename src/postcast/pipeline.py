@@ -16,7 +16,7 @@ from postcast.audio import EpisodeTags, render_audio
 from postcast.audio.chunk_cache import ChunkCache
 from postcast.cachedir import cache_root
 from postcast.config import Config, SpeechConfig
-from postcast.leftovers import SITE_TEMPORARY, render_lock_file, writing_into
+from postcast.leftovers import CACHE_TEMPORARY, SITE_TEMPORARY, render_lock_file, writing_into
 from postcast.links import web_link
 from postcast.models import EpisodeAudio, Post, Script
 from postcast.narration import narrate
@@ -119,22 +119,19 @@ def render_post(
 
     Segments mastered before (same sentences, voice and settings) come from the chunk
     cache whole: an edited post costs the edited segments only. With `sweep`, scratch
-    files an earlier, killed render left beside `out_path` are removed first (a pass
-    sweeps its whole site itself).
+    files an earlier, killed render left beside `out_path` and in the cache are removed
+    first (a pass sweeps its whole site and the cache itself).
     """
     script = script_for(post, config)
     lexicon = Lexicon.load(config.narration.lexicon)
     speech = speech_settings(config)
     chunks = ChunkCache.from_config(speech, config.audio)
     folder = Path(out_path).parent
-    beside = (
-        writing_into(
-            folder, SITE_TEMPORARY, render_lock_file(folder, speech.cache_dir), recursive=False
-        )
-        if sweep
-        else contextlib.nullcontext(0)
-    )
-    with beside:
+    with contextlib.ExitStack() as writing:
+        if sweep:  # hold the writers' locks of both folders a render writes into
+            lock = render_lock_file(folder, speech.cache_dir)
+            writing.enter_context(writing_into(folder, SITE_TEMPORARY, lock, recursive=False))
+            writing.enter_context(writing_into(cache_root(speech.cache_dir), CACHE_TEMPORARY))
         spoken = speak(script, speech, config.audio, progress, lexicon=lexicon, reuse=chunks)
         tags = tags_for(post, config, cover)
         audio = render_audio(spoken, out_path, tags, config.audio, progress, cache=chunks)
