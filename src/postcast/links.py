@@ -25,3 +25,16 @@ def web_link(url: str | None) -> str:
     if parts.scheme.lower() not in WEB_SCHEMES or not parts.hostname:
         return ""
     return candidate
+
+
+def safe_href(href: str) -> bool:
+    """A link inside a post body worth keeping: relative (`#fn1`, `/about`), web or mail.
+    `javascript:`, `data:`, `file:` and other schemes are dropped (their text stays)."""
+    candidate = href.strip()
+    if any(ord(char) < 0x21 for char in candidate):
+        return False
+    try:
+        scheme = urlsplit(candidate).scheme.lower()
+    except ValueError:
+        return False
+    return scheme in ("", "mailto") or bool(web_link(candidate))
