@@ -71,19 +71,25 @@ class RssSource(Source):
             raise SourceError(self.name, f"{self.config.url} is not a feed: {problem}")
         forum_name = self.config.forum_name or feed.feed.get("title", "")
         seen = list(state.get("seen", []))
-        known = set(seen)
+        # What each item narrated when last yielded: an edit that keeps the item's date
+        # changes it, and the item is yielded again (a state saved before digests were
+        # kept has none: its items count as unchanged).
+        digests: dict[str, str] = dict(state.get("digests", {}))
         last = state.get("last_date", "")
         entries = sorted(feed.entries, key=lambda e: _entry_date(e) or datetime.now(UTC))
         for done, entry in enumerate(entries, 1):
             progress(f"{self.name}: items", done, len(entries))
             post = self.post_from_entry(entry, forum_name)
-            if post.post_id in known:
+            digest = post.content_digest
+            if post.post_id in seen and digests.setdefault(post.post_id, digest) == digest:
                 continue
-            known.add(post.post_id)
-            seen = [*seen, post.post_id][-SEEN_LIMIT:]
+            if post.post_id not in seen:
+                seen = [*seen, post.post_id][-SEEN_LIMIT:]
+            digests = {key: digests[key] for key in seen if key in digests}
+            digests[post.post_id] = digest
             last = max(last, post.posted_at.isoformat())
-            yield post, {"seen": list(seen), "last_date": last}
-        state.update(seen=seen, last_date=last)
+            yield post, {"seen": list(seen), "digests": dict(digests), "last_date": last}
+        state.update(seen=seen, digests=digests, last_date=last)
 
     def post_from_entry(self, entry: Any, forum_name: str) -> Post:
         link = entry.get("link", "")
