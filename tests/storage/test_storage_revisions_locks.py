@@ -17,13 +17,12 @@ from tests.storage.test_storage_library import (
     SEEN,
     add_episode,
     audio_file,
-    library,  # noqa: F401 - the fixture, on both databases
     make_post,
 )
 
 
 def test_an_edit_that_keeps_the_date_re_renders_under_the_same_guid(
-    library: Library,  # noqa: F811
+    library: Library,
     tmp_path: Path,
 ) -> None:
     guid = add_episode(library, make_post())
@@ -50,7 +49,7 @@ def test_an_edit_that_keeps_the_date_re_renders_under_the_same_guid(
 
 
 def test_superseded_renders_are_forgotten_after_their_grace_period(
-    library: Library,  # noqa: F811
+    library: Library,
     tmp_path: Path,
 ) -> None:
     guid = add_episode(library, make_post())
@@ -70,7 +69,7 @@ def test_superseded_renders_are_forgotten_after_their_grace_period(
 
 
 def test_an_episode_lock_is_held_by_one_owner_until_it_lapses(
-    library: Library,  # noqa: F811
+    library: Library,
 ) -> None:
     lease = timedelta(minutes=10)
     assert library.lock_episode("g1", "first", lease, now=SEEN)
@@ -86,7 +85,7 @@ def test_an_episode_lock_is_held_by_one_owner_until_it_lapses(
 
 
 def test_two_connections_racing_for_one_lock_get_one_winner(
-    library: Library,  # noqa: F811
+    library: Library,
 ) -> None:
     others = [open_library(library.url.replace("***", "")) for _ in range(4)]
     barrier = threading.Barrier(len(others))
@@ -107,7 +106,7 @@ def test_two_connections_racing_for_one_lock_get_one_winner(
 
 
 def test_holding_an_episode_renews_its_lease_and_gives_it_back(
-    library: Library,  # noqa: F811
+    library: Library,
 ) -> None:
     lease = timedelta(seconds=0.4)
     with library.holding_episode("g", "me", lease) as held:
@@ -176,7 +175,7 @@ def test_upgrading_a_library_keeps_its_renders_current(tmp_path: Path) -> None:
 
 
 def test_a_lock_whose_holder_process_died_is_taken_over_at_once(
-    library: Library,  # noqa: F811
+    library: Library,
 ) -> None:
     import socket
     import subprocess
