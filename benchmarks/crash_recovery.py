@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import re
 import shutil
 import signal
 import subprocess
@@ -34,9 +33,7 @@ import soundfile
 
 POSTCAST = [sys.executable, "-m", "postcast"]
 TOPICS = ("river", "garden", "market", "library", "harbour", "station", "orchard", "bridge")
-# What our writers name their temporaries (see postcast.leftovers), and anything hidden.
-TEMPORARY = re.compile(r"^\..+\.[A-Za-z0-9_]{8}\.tmp$|^\.postcast-|^\.tmp-")
-LOCK_FILE = ".postcast.lock"  # the writers' lock: permanent, not a leftover
+LOCK_FILES = {".postcast.lock", ".postcast.publish.lock"}  # permanent, not leftovers
 
 
 @dataclass
@@ -122,7 +119,7 @@ def check_site(site: Path, posts: int, counts: Counts) -> None:
         except (RuntimeError, soundfile.LibsndfileError) as error:
             counts.problems.append(f"{path.name} does not decode: {error}")
     for path in site.rglob("*"):
-        if path.name != LOCK_FILE and (TEMPORARY.match(path.name) or path.name.startswith(".")):
+        if path.name.startswith(".") and path.name not in LOCK_FILES:  # ours or any hidden
             counts.temporaries_left.append(str(path.relative_to(site)))
 
 

@@ -26,6 +26,7 @@ from pathlib import Path
 from postcast.cachedir import cache_root
 
 LOCK_NAME = ".postcast.lock"
+PUBLISH_LOCK_NAME = ".postcast.publish.lock"
 SAFE_AGE = 3600.0  # seconds; a temporary this old belongs to no live writer
 _RANDOM = r"[A-Za-z0-9_]{8}"  # what tempfile.mkstemp puts in a name
 SITE_TEMPORARY = re.compile(rf"^\..+\.{_RANDOM}\.tmp$|^\.postcast-{_RANDOM}\.[A-Za-z0-9]+$")
@@ -88,3 +89,17 @@ def render_lock_file(folder: Path, cache_dir: str | None) -> Path:
     that rendering into a user's folder leaves nothing there but the MP3."""
     digest = hashlib.sha1(str(folder.resolve()).encode()).hexdigest()[:16]
     return cache_root(cache_dir) / "locks" / f"{digest}.lock"
+
+
+@contextlib.contextmanager
+def publishing(site: Path) -> Iterator[None]:
+    """One publisher at a time per site: a pass reads the library and writes the feeds
+    inside this lock, so the last pass to publish has seen every render recorded before
+    it, and no older view of the library lands on top of a newer one."""
+    site.mkdir(parents=True, exist_ok=True)
+    with open(site / PUBLISH_LOCK_NAME, "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from postcast.cachedir import cache_root
 from postcast.config import FORUM_NAMES, Config, SourceConfig
 from postcast.errors import PostcastError, SourceError
-from postcast.leftovers import CACHE_TEMPORARY, writing_into
+from postcast.leftovers import CACHE_TEMPORARY, publishing, writing_into
 from postcast.models import Post
 from postcast.progress import Progress, no_progress
 from postcast.publishing import publish_site, write_episode_extras
@@ -82,7 +82,7 @@ def run_pass(
         replace(source, path=str(config.resolve(source.path))) if source.path else source
         for source in config.sources
     ]
-    return _library_pass(config, sources, progress, now or datetime.now(UTC))
+    return _library_pass(config, sources, progress, now)
 
 
 def _with_library_defaults(config: Config, source: SourceConfig) -> SourceConfig:
@@ -101,18 +101,22 @@ def add_url(
     """
     name = "url-" + hashlib.sha1(url.encode()).hexdigest()[:12]
     source_config = SourceConfig(name=name, kind="url", url=url)
-    return _library_pass(config, [source_config], progress, now or datetime.now(UTC), url)
+    return _library_pass(config, [source_config], progress, now, url)
 
 
 def _library_pass(
     config: Config,
     sources: list[SourceConfig],
     progress: Progress,
-    now: datetime,
+    fixed_now: datetime | None,
     must_fetch: str | None = None,
 ) -> PassReport:
     """Collect `sources` into the library, then render and publish. With `must_fetch`,
-    a source that fails is an error naming it, and nothing is rendered."""
+    a source that fails is an error naming it, and nothing is rendered.
+
+    Without `fixed_now` the feeds are published as of the end of rendering, not of the
+    pass's start: a pass running beside this one may have dated episodes meanwhile."""
+    now = fixed_now or datetime.now(UTC)
     from postcast.storage import open_library
 
     report = PassReport()
@@ -129,9 +133,11 @@ def _library_pass(
         with writing_into(site) as removed, writing_into(cache, CACHE_TEMPORARY) as cached:
             report.removed_files += removed + cached
             render_pending(config, library, report, progress)
-            publish(config, library, report, now, progress)
+            with publishing(site):
+                published_at = fixed_now or datetime.now(UTC)
+                publish(config, library, report, published_at, progress)
             grace = timedelta(hours=config.library.superseded_grace_hours)
-            report.removed_files += remove_superseded(site, library, now - grace)
+            report.removed_files += remove_superseded(site, library, published_at - grace)
     finally:
         library.close()
     return report
