@@ -60,6 +60,8 @@ class PassReport:
         ]
         if self.skipped:
             lines.append(f"{len(self.skipped)} episodes left to another pass rendering them")
+        if self.removed_files:
+            lines.append(f"{self.removed_files} leftover files removed (temporaries, old audio)")
         lines += [f"source {name} failed: {error}" for name, error in self.source_errors]
         lines += [f"episode {guid} failed: {error}" for guid, error in self.failed]
         return "\n".join(lines)
@@ -97,7 +99,8 @@ def add_url(
 ) -> PassReport:
     """`postcast add URL`: one article becomes an episode of the library, then publish.
 
-    The URL is a source of its own (kind `url`), so adding it again changes nothing.
+    The URL is a source of its own (kind `url`), so adding it again changes nothing
+    (until its `recheck_days` have passed: then an edited article is re-rendered).
     """
     name = "url-" + hashlib.sha1(url.encode()).hexdigest()[:12]
     source_config = SourceConfig(name=name, kind="url", url=url)
@@ -116,9 +119,9 @@ def _library_pass(
 
     Without `fixed_now` the feeds are published as of the end of rendering, not of the
     pass's start: a pass running beside this one may have dated episodes meanwhile."""
-    now = fixed_now or datetime.now(UTC)
     from postcast.storage import open_library
 
+    now = fixed_now or datetime.now(UTC)
     report = PassReport()
     site = config.resolve(config.library.site_dir)
     cache_dir = config.speech.cache_dir
