@@ -215,6 +215,7 @@ def test_add_url_publishes_one_article_once(tmp_path: Path) -> None:
         server.add_page("/essays/lighthouse", page)
         config = _config(tmp_path, server, server, server)
         config.sources = []
+        config.library.allow_private_addresses = True  # the "article" is served locally
         url = server.url + "/essays/lighthouse"
         first = pipeline.add_url(config, url)
         again = pipeline.add_url(config, url)

@@ -69,6 +69,8 @@ class LibraryConfig:
     # Sources may fetch loopback, private, link-local and metadata addresses only if set
     # (here for every source, or on one source).
     allow_private_addresses: bool = False
+    # An MP3 a re-render replaced stays this long for clients that fetched the old feed.
+    superseded_grace_hours: Annotated[float, Ge(0.0)] = 48.0
 
 
 @dataclass

@@ -7,6 +7,8 @@ episodes into feeds and pages. No stage reaches into another's internals.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -40,8 +42,22 @@ class Post:
 
     @property
     def revision(self) -> str:
-        """What a rendered episode was made from: the edit time, else the post time."""
-        return (self.modified_at or self.posted_at).isoformat()
+        """What a rendered episode was made from: the edit time (else the post time) and
+        a digest of the narrated content, so an edit that keeps the date still counts."""
+        return f"{(self.modified_at or self.posted_at).isoformat()}#{self.content_digest}"
+
+    @property
+    def content_digest(self) -> str:
+        """16 hex digits of SHA-256 over everything the narration reads aloud."""
+        return narrated_digest(self.title, self.authors, self.forum_name, self.html, self.markdown)
+
+
+def narrated_digest(
+    title: str, authors: tuple[str, ...] | list[str], forum: str, html: str, markdown: str | None
+) -> str:
+    """The digest behind `Post.content_digest` (the storage migration calls it on rows)."""
+    narrated = json.dumps([title, list(authors), forum, html, markdown], ensure_ascii=False)
+    return hashlib.sha256(narrated.encode()).hexdigest()[:16]
 
 
 class SegmentKind(StrEnum):

@@ -48,7 +48,8 @@ def test_full_api_object() -> None:
     assert post.markdown == "Body $x$" and post.tags == ("Rationality",)
     assert (post.karma, post.af, post.af_karma, post.is_question) == (42, True, 17, True)
     assert (post.crosspost_id, post.crosspost_hosted_here) == ("eaXYZ", False)
-    assert post.modified_at is None and post.revision == post.posted_at.isoformat()
+    assert post.modified_at is None
+    assert post.revision == f"{post.posted_at.isoformat()}#{post.content_digest}"
     assert (post.forum_code, post.forum_name) == ("AF", "The AI Alignment Forum")
 
 

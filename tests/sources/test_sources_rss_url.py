@@ -170,7 +170,11 @@ def test_url_source_fetches_its_article_once(http, pacer) -> None:
         got = [post for post, _ in source.fetch(state, quiet)]
         assert [post.title for post in got] == ["Once"] and got[0].source == "one"
         assert list(source.fetch(state, quiet)) == []
-    assert len(forum.requests) == 1
+        assert len(forum.requests) == 1
+        # After `recheck_days` it is read again, so an edit of the page is found.
+        state["fetched"] = (datetime.now(UTC) - timedelta(days=3.5)).isoformat()
+        assert [post.title for post, _ in source.fetch(state, quiet)] == ["Once"]
+    assert len(forum.requests) == 2
 
 
 def test_urls_without_an_article(http, pacer) -> None:
@@ -183,3 +187,33 @@ def test_urls_without_an_article(http, pacer) -> None:
             fetch_article(f"{forum.url}/empty", http, pacer=pacer)
         with pytest.raises(SourceError, match="HTTP 404"):
             fetch_article(f"{forum.url}/gone", http, pacer=pacer)
+
+
+def test_a_feed_item_edited_without_a_new_date_is_yielded_again(http, pacer) -> None:
+    posts = generate_posts(3, NOW - timedelta(days=2), NOW, seed=24)
+    for post in posts:
+        post["baseScore"], post["draft"], post["isEvent"] = 50, None, False
+    with FakeForum(posts=posts) as forum:
+        source = rss_source(f"{forum.url}/feed.xml", http, pacer)
+        state: dict[str, Any] = {}
+        assert len(list(source.fetch(state, quiet))) == 3
+        edited = posts[1]
+        edited["contents"] = {**edited["contents"], "html": "<p>A corrected paragraph.</p>"}
+        again = [post for post, _ in source.fetch(state, quiet)]
+        assert [post.post_id for post in again] == [edited["_id"]]
+        assert "corrected" in again[0].html
+        assert list(source.fetch(state, quiet)) == []  # once per edit
+
+
+def test_a_state_saved_before_digests_yields_nothing_again(http, pacer) -> None:
+    posts = generate_posts(2, NOW - timedelta(days=2), NOW, seed=25)
+    for post in posts:
+        post["baseScore"], post["draft"], post["isEvent"] = 50, None, False
+    with FakeForum(posts=posts) as forum:
+        source = rss_source(f"{forum.url}/feed.xml", http, pacer)
+        state: dict[str, Any] = {}
+        list(source.fetch(state, quiet))
+        old_state = {"seen": state["seen"], "last_date": state["last_date"]}
+        assert list(source.fetch(old_state, quiet)) == []
+        posts[0]["contents"] = {**posts[0]["contents"], "html": "<p>Edited after upgrade.</p>"}
+        assert [post.post_id for post, _ in source.fetch(old_state, quiet)] == [posts[0]["_id"]]

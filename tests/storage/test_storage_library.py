@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -39,17 +38,6 @@ def make_post(**changes: object) -> Post:
         markdown="I kept a log of every task I wrote down. $x^2$",
     )
     return dataclasses.replace(post, **changes)  # type: ignore[arg-type]
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def library(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Library]:
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'library.sqlite3'}"
-    else:
-        url = str(request.getfixturevalue("postgres_url"))
-    opened = open_library(url)
-    yield opened
-    opened.close()
 
 
 def audio_file(tmp_path: Path, name: str, size: int = 4096) -> EpisodeAudio:

@@ -17,7 +17,7 @@ from postcast.errors import InputError, StorageError
 from postcast.storage import open_library, parse_database_url, schema_revision
 from postcast.storage.schema import Base
 
-TABLES = {"sources", "posts", "episodes", "renders", "feeds", "alembic_version"}
+TABLES = {"sources", "posts", "episodes", "renders", "feeds", "episode_locks", "alembic_version"}
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])

@@ -23,6 +23,8 @@ from markdown_it.token import Token
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
+from postcast.links import safe_href
+
 _DISPLAY_TOKENS = {"math_inline_double", "math_block", "math_block_label"}
 # (opening, closing, token type), longest opening first: ForumMagnum's doubled form before
 # the single one. Display maths inside a paragraph is a `math_inline_double` token.
@@ -113,7 +115,40 @@ def _parser() -> MarkdownIt:
     parser.inline.ruler.before("escape", "bracket_maths", _bracket_maths)
     for token_type, rule in _RULES.items():
         parser.add_render_rule(token_type, rule)
+    # Parse every link (markdown-it leaves `[x](javascript:...)` as raw text, which was
+    # then read aloud), then drop the unsafe ones: `<javascript:...>` entirely, others
+    # down to their text.
+    parser.validateLink = lambda url: True  # type: ignore[method-assign]
+    parser.core.ruler.push("drop_unsafe_links", _drop_unsafe_links)
     return parser
+
+
+def _drop_unsafe_links(state: Any) -> None:
+    for block in state.tokens:
+        if block.children:
+            block.children = _without_unsafe_links(block.children)
+
+
+def _without_unsafe_links(tokens: list[Token]) -> list[Token]:
+    kept: list[Token] = []
+    # per open link: (unsafe, drop its text too: it is the unsafe address itself)
+    open_links: list[tuple[bool, bool]] = []
+    for index, token in enumerate(tokens):
+        if token.type == "link_open":
+            href = str(token.attrGet("href") or "")
+            unsafe = not safe_href(href)
+            following = tokens[index + 1] if index + 1 < len(tokens) else None
+            says_href = following is not None and following.content.strip() == href.strip()
+            open_links.append((unsafe, unsafe and (token.markup == "autolink" or says_href)))
+            if not unsafe:
+                kept.append(token)
+        elif token.type == "link_close":
+            unsafe, _ = open_links.pop() if open_links else (False, False)
+            if not unsafe:
+                kept.append(token)
+        elif not any(drop for _, drop in open_links):
+            kept.append(token)
+    return kept
 
 
 def markdown_to_html(text: str) -> str:

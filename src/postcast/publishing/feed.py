@@ -18,6 +18,7 @@ from lxml import etree
 
 from postcast.config import LibraryConfig
 from postcast.errors import PublishError
+from postcast.links import web_link
 from postcast.models import Episode
 from postcast.publishing.extras import CHAPTERS_TYPE, SRT_TYPE, VTT_TYPE
 from postcast.publishing.notes import MAX_NOTES_BYTES, feed_content_html, feed_description
@@ -41,6 +42,14 @@ def site_url(base_url: str, relative: str) -> str:
     """Absolute URL of a file under the site folder (path segments percent-encoded)."""
     base = base_url if base_url.endswith("/") else base_url + "/"
     return urljoin(base, quote(PurePosixPath(relative).as_posix()))
+
+
+def episode_stem(episode: Episode) -> str:
+    return PurePosixPath(episode.audio_file).stem
+
+
+def episode_page_path(episode: Episode) -> str:
+    return f"episodes/{episode_stem(episode)}.html"
 
 
 def as_utc(moment: datetime) -> datetime:
@@ -132,7 +141,8 @@ def _item(parent: etree._Element, site_dir: Path, channel: Channel, episode: Epi
     base, post = channel.library.base_url, episode.post
     item = _sub(parent, "item")
     _sub(item, "title", episode.title)
-    _sub(item, "link", post.url)
+    # Only a web link is published; else the episode page (a post from a file has no URL).
+    _sub(item, "link", web_link(post.url) or site_url(base, episode_page_path(episode)))
     _sub(item, "guid", episode.guid, isPermaLink="false")
     _sub(item, "pubDate", rfc2822(episode.pub_date))
     _sub(item, "description").text = etree.CDATA(feed_description(post))

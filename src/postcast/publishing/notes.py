@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 import lxml.html
 import nh3
 
+from postcast.links import web_link
 from postcast.models import Post
 
 MAX_NOTES_BYTES = 4000
@@ -33,11 +34,12 @@ def _size(text: str) -> int:
 
 
 def site_name(post: Post) -> str:
-    return post.forum_name or urlsplit(post.url).hostname or "the original site"
+    return post.forum_name or urlsplit(web_link(post.url)).hostname or "the original site"
 
 
 def sanitize_html(fragment: str, base_url: str) -> str:
     """Strip scripts, styles, handlers and unknown tags; make relative links absolute."""
+    base_url = web_link(base_url)
     relative: tuple[Literal["rewrite_with_base"], str] | Literal["deny"] = (
         ("rewrite_with_base", base_url) if base_url else "deny"
     )
@@ -45,6 +47,10 @@ def sanitize_html(fragment: str, base_url: str) -> str:
 
 
 def _link_paragraph(label: str, url: str) -> str:
+    """A labelled link; none at all where `url` is not a web link (javascript:, file:)."""
+    url = web_link(url)
+    if not url:
+        return ""
     safe = html.escape(url, quote=True)
     return f'<p>{html.escape(label)}: <a href="{safe}">{html.escape(url)}</a></p>'
 

@@ -12,16 +12,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 import jinja2
 import webvtt
 from markupsafe import Markup
 
 from postcast.config import LibraryConfig
+from postcast.links import web_link
 from postcast.models import Chapter, Episode
 from postcast.publishing.extras import SRT_TYPE, VTT_TYPE
-from postcast.publishing.feed import as_utc
+from postcast.publishing.feed import as_utc, episode_page_path
 from postcast.publishing.notes import paragraphs, show_notes_html, site_name
 
 ASSETS = ("style.css", "player.js")  # copied from the templates folder to site/assets/
@@ -61,14 +62,6 @@ def clock(seconds: float) -> str:
     hours, rest = divmod(total, 3600)
     minutes, secs = divmod(rest, 60)
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
-
-
-def episode_stem(episode: Episode) -> str:
-    return PurePosixPath(episode.audio_file).stem
-
-
-def episode_page_path(episode: Episode) -> str:
-    return f"episodes/{episode_stem(episode)}.html"
 
 
 def _cues(site_dir: Path, episode: Episode) -> list[dict[str, str]]:
@@ -120,7 +113,7 @@ def _episode_summary(episode: Episode, root: str, site_dir: Path | None) -> dict
         files.append({"href": _relative_to_page(episode.chapters_file), "label": "Chapters (JSON)"})
     text = " ".join(paragraphs(post.html))
     summary |= {
-        "post_url": post.url,
+        "post_url": web_link(post.url),
         "site": site_name(post),
         "files": files,
         "summary": text[:300],

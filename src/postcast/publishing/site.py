@@ -21,12 +21,17 @@ from postcast.errors import InputError
 from postcast.models import Episode
 from postcast.progress import Progress, no_progress
 from postcast.publishing.art import MAX_ART_SIZE, MIN_ART_SIZE, cover_art
-from postcast.publishing.feed import Channel, newest_first, render_feed, site_url
+from postcast.publishing.feed import (
+    Channel,
+    episode_page_path,
+    newest_first,
+    render_feed,
+    site_url,
+)
 from postcast.publishing.pages import (
     ASSETS,
     FeedLink,
     asset_bytes,
-    episode_page_path,
     render_episode_page,
     render_index,
 )

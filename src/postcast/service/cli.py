@@ -148,15 +148,16 @@ def run(
         try:
             with RichProgress() as progress, database_errors(cfg.library.database):
                 report = pipeline.run_pass(cfg, progress)
-            err.print(report.summary())
-        except PostcastError as error:
-            # Once, or for input only a person can fix: stop. Running on, a full disk or
-            # an unreachable database may be gone by the next pass, so it is reported.
+        except Exception as error:
+            # Once, or for input only a person can fix: stop. Running on, a full disk, an
+            # unreachable database or a bug in one pass is reported and tried again.
             if once or isinstance(error, InputError):
                 raise
-            _report(error)
-        if once:
-            return
+            err.print(f"[bold red]error:[/] pass failed: {pipeline.describe(error)}")
+        else:
+            err.print(report.summary())
+            if once:
+                return
         time.sleep(cfg.interval_minutes * 60)
 
 

@@ -28,6 +28,13 @@ class Source(ABC):
     """
 
     kind: ClassVar[str] = ""
+    # Sources that fetch URLs anyone may hand us (`postcast add`) reach public addresses
+    # only, unless the source (or `[library]`) sets allow_private_addresses.
+    untrusted_urls: ClassVar[bool] = False
+
+    @property
+    def public_only(self) -> bool:
+        return self.untrusted_urls and not self.config.allow_private_addresses
 
     def __init__(
         self,
@@ -48,7 +55,7 @@ class Source(ABC):
     def polite_client(self) -> Iterator[PoliteClient]:
         """The paced, retrying client this source sends through (closed after, if ours)."""
         own = self._http is None
-        http = self._http or new_http_client(self.config.timeout)
+        http = self._http or new_http_client(self.config.timeout, public_only=self.public_only)
         try:
             yield PoliteClient(
                 source=self.name,

@@ -18,6 +18,7 @@ from bs4 import BeautifulSoup
 
 from postcast.config import FORUM_NAMES
 from postcast.errors import InputError, ShapeError
+from postcast.links import web_link
 from postcast.models import Post
 from postcast.narration.markdown import markdown_to_html
 from postcast.sources.forummagnum import post_from_api
@@ -244,7 +245,7 @@ def _post(
         title=title.strip() or path.stem.replace("-", " ").replace("_", " ").strip(),
         authors=authors,
         posted_at=posted_at,
-        url=url or path.resolve().as_uri(),
+        url=web_link(url),  # never file:///...: that would publish the operator's paths
         html=html,
         forum_code=code,
         forum_name=forum_name,

@@ -17,6 +17,7 @@ from typing import Any
 
 from postcast.config import SourceConfig
 from postcast.errors import ConfigError, ShapeError, SourceError
+from postcast.links import web_link
 from postcast.models import Post
 from postcast.progress import Progress
 from postcast.sources.base import Source, State
@@ -93,7 +94,7 @@ def post_from_api(result: dict[str, Any], code: str, forum_name: str, source: st
         title=str(result["title"]).strip(),
         authors=_authors(result),
         posted_at=parse_api_date(result["postedAt"], "postedAt"),
-        url=str(result.get("pageUrl") or result.get("url") or ""),
+        url=web_link(str(result.get("pageUrl") or result.get("url") or "")),
         html=contents.get("html") or result.get("htmlBody") or "",
         forum_code=code,
         forum_name=forum_name,

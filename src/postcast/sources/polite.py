@@ -8,12 +8,11 @@ blocked heavy crawlers before, so every request a source makes goes through here
 from __future__ import annotations
 
 import random
+import socket
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -21,10 +20,11 @@ import httpx
 
 from postcast import __version__
 from postcast.errors import SourceError
+from postcast.retry import RETRY_STATUSES, RetryableResponse, http_retrying, retry_after_seconds
+from postcast.sources.addresses import PublicOnlyTransport, RefusedAddress, UnresolvableHost
 
 PROJECT_URL = "https://github.com/postcast/postcast"
 USER_AGENT = f"postcast/{__version__} (+{PROJECT_URL})"
-RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 # A server asking us to come back later than this is treated as a failure of this run
 # (the next run retries) rather than blocking the whole pass for hours.
 MAX_RETRY_AFTER = 900.0
@@ -61,27 +61,29 @@ class Pacer:
 SHARED_PACER = Pacer()
 
 
-def new_http_client(timeout: float = 30.0) -> httpx.Client:
-    """An httpx client with postcast's User-Agent, following redirects."""
-    return httpx.Client(headers={"User-Agent": USER_AGENT}, timeout=timeout, follow_redirects=True)
+def new_http_client(timeout: float = 30.0, *, public_only: bool = False) -> httpx.Client:
+    """An httpx client with postcast's User-Agent, following redirects; with
+    `public_only`, every hop must resolve to public addresses only."""
+    transport = PublicOnlyTransport() if public_only else None
+    return httpx.Client(
+        headers={"User-Agent": USER_AGENT},
+        timeout=timeout,
+        follow_redirects=True,
+        transport=transport,
+    )
 
 
-def retry_after_seconds(value: str | None, now: datetime | None = None) -> float | None:
-    """`Retry-After` as seconds to wait: either a number of seconds or an HTTP-date."""
-    if not value:
-        return None
-    value = value.strip()
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+def is_permanent(error: httpx.TransportError) -> bool:
+    """Errors a retry cannot fix: an unsupported scheme, a refused address, a host with
+    no DNS entry, a connection refused (nothing listens there)."""
+    if isinstance(error, httpx.UnsupportedProtocol | RefusedAddress | UnresolvableHost):
+        return True
+    cause: BaseException | None = error
+    while cause is not None:  # httpx wraps the socket's error; look down the chain
+        if isinstance(cause, ConnectionRefusedError | socket.gaierror):
+            return True
+        cause = cause.__cause__ or cause.__context__
+    return False
 
 
 @dataclass
@@ -99,33 +101,56 @@ class PoliteClient:
     rng: random.Random = field(default_factory=random.Random)
 
     def request(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
-        """A 2xx response, or `SourceError` once retries are spent or on a non-retryable code."""
+        """A 2xx response, or `SourceError` once retries are spent or on an error that
+        retrying cannot fix (a 4xx other than 408/429, a refused address...)."""
         host = urlsplit(url).netloc
         headers = {"User-Agent": USER_AGENT, **kwargs.pop("headers", {})}
-        for attempt in range(self.max_retries + 1):
-            self.pacer.wait_turn(host, self.interval)
-            try:
-                response = self.http.request(
-                    method, url, headers=headers, timeout=self.timeout, **kwargs
-                )
-            except httpx.TimeoutException as error:
-                problem = f"timed out after {self.timeout:g} s ({type(error).__name__})"
-                wait = self._backoff(attempt)
-            except httpx.TransportError as error:
-                problem = f"cannot reach {host}: {error}"
-                wait = self._backoff(attempt)
-            else:
-                if response.is_success:
-                    return response
-                problem = f"HTTP {response.status_code} from {url}"
-                if response.status_code not in RETRY_STATUSES:
-                    raise SourceError(self.source, problem)
-                wait = self._wait_for(response, attempt)
-                if wait > MAX_RETRY_AFTER:
-                    raise SourceError(self.source, f"{problem}: asked to retry in {wait:.0f} s")
-            if attempt < self.max_retries:
-                self.pacer.pause(wait)
+        retrying = http_retrying(
+            max_retries=self.max_retries,
+            retry_on=_transient,
+            sleep=self.pacer.pause,
+            backoff_base=self.backoff_base,
+            backoff_cap=self.backoff_cap,
+            max_asked_wait=MAX_RETRY_AFTER,
+            rng=self.rng,
+        )
+        try:
+            for attempt in retrying:
+                with attempt:
+                    self.pacer.wait_turn(host, self.interval)
+                    return self._send(method, url, headers, kwargs)
+        except RetryableResponse as error:
+            problem = f"HTTP {error.response.status_code} from {url}"
+        except httpx.TimeoutException as error:
+            problem = f"timed out after {self.timeout:g} s ({type(error).__name__})"
+        except httpx.TransportError as error:
+            problem = f"cannot reach {host}: {error}"
         raise SourceError(self.source, f"{problem}, gave up after {self.max_retries + 1} tries")
+
+    def _send(
+        self, method: str, url: str, headers: dict[str, str], kwargs: dict[str, Any]
+    ) -> httpx.Response:
+        """One try: the response, `RetryableResponse`, or a `SourceError` not retried."""
+        host = urlsplit(url).netloc
+        try:
+            response = self.http.request(
+                method, url, headers=headers, timeout=self.timeout, **kwargs
+            )
+        except httpx.InvalidURL as error:
+            raise SourceError(self.source, f"invalid URL {url}: {error}") from error
+        except httpx.TransportError as error:
+            if is_permanent(error):
+                raise SourceError(self.source, f"cannot reach {host}: {error}") from error
+            raise
+        if response.is_success:
+            return response
+        problem = f"HTTP {response.status_code} from {url}"
+        if response.status_code not in RETRY_STATUSES:
+            raise SourceError(self.source, problem)
+        asked = retry_after_seconds(response.headers)
+        if asked is not None and asked > MAX_RETRY_AFTER:
+            raise SourceError(self.source, f"{problem}: asked to retry in {asked:.0f} s")
+        raise RetryableResponse(response)
 
     def post_json(self, url: str, payload: dict[str, Any]) -> Any:
         response = self.request("POST", url, json=payload)
@@ -140,13 +165,7 @@ class PoliteClient:
                 self.source, f"malformed JSON from {response.url}: {error} (starts {snippet!r})"
             ) from error
 
-    def _backoff(self, attempt: int) -> float:
-        # "Full-ish" jitter: somewhere in the upper half of the capped exponential step,
-        # so clients that failed together do not come back together.
-        step: float = min(self.backoff_cap, self.backoff_base * 2**attempt)
-        return step * self.rng.uniform(0.5, 1.0)
 
-    def _wait_for(self, response: httpx.Response, attempt: int) -> float:
-        asked = retry_after_seconds(response.headers.get("Retry-After"))
-        backoff = self._backoff(attempt)
-        return asked if asked is not None else backoff
+def _transient(error: BaseException) -> bool:
+    """Worth another try: a retryable answer, a timeout, a dropped connection."""
+    return isinstance(error, RetryableResponse | httpx.TransportError)

@@ -11,6 +11,7 @@ import feedparser
 
 from postcast.config import SourceConfig
 from postcast.errors import ConfigError, SourceError
+from postcast.links import web_link
 from postcast.models import Post
 from postcast.progress import Progress
 from postcast.sources.base import Source, State
@@ -70,19 +71,25 @@ class RssSource(Source):
             raise SourceError(self.name, f"{self.config.url} is not a feed: {problem}")
         forum_name = self.config.forum_name or feed.feed.get("title", "")
         seen = list(state.get("seen", []))
-        known = set(seen)
+        # What each item narrated when last yielded: an edit that keeps the item's date
+        # changes it, and the item is yielded again (a state saved before digests were
+        # kept has none: its items count as unchanged).
+        digests: dict[str, str] = dict(state.get("digests", {}))
         last = state.get("last_date", "")
         entries = sorted(feed.entries, key=lambda e: _entry_date(e) or datetime.now(UTC))
         for done, entry in enumerate(entries, 1):
             progress(f"{self.name}: items", done, len(entries))
             post = self.post_from_entry(entry, forum_name)
-            if post.post_id in known:
+            digest = post.content_digest
+            if post.post_id in seen and digests.setdefault(post.post_id, digest) == digest:
                 continue
-            known.add(post.post_id)
-            seen = [*seen, post.post_id][-SEEN_LIMIT:]
+            if post.post_id not in seen:
+                seen = [*seen, post.post_id][-SEEN_LIMIT:]
+            digests = {key: digests[key] for key in seen if key in digests}
+            digests[post.post_id] = digest
             last = max(last, post.posted_at.isoformat())
-            yield post, {"seen": list(seen), "last_date": last}
-        state.update(seen=seen, last_date=last)
+            yield post, {"seen": list(seen), "digests": dict(digests), "last_date": last}
+        state.update(seen=seen, digests=digests, last_date=last)
 
     def post_from_entry(self, entry: Any, forum_name: str) -> Post:
         link = entry.get("link", "")
@@ -95,7 +102,7 @@ class RssSource(Source):
             title=(entry.get("title") or link or guid).strip(),
             authors=_entry_authors(entry),
             posted_at=_entry_date(entry) or datetime.now(UTC),
-            url=link,
+            url=web_link(link),
             html=_entry_html(entry),
             forum_code=self.config.code,
             forum_name=forum_name,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -94,9 +94,10 @@ def article_from_html(html: str, url: str, source: str = "url") -> Post:
 
 
 class UrlSource(Source):
-    """A single article (kind `url`): fetched once, then remembered."""
+    """A single article (kind `url`): fetched, then read again every `recheck_days`."""
 
     kind = "url"
+    untrusted_urls = True
 
     def __init__(self, config: SourceConfig, *args: Any, **kwargs: Any) -> None:
         super().__init__(config, *args, **kwargs)
@@ -104,8 +105,13 @@ class UrlSource(Source):
             raise ConfigError(f"source {config.name!r}", "url is required (the article's address)")
 
     def fetch(self, state: State, progress: Progress) -> Iterator[tuple[Post, State]]:
-        if state.get("fetched"):
-            return
+        """The article, on the first run and again every `recheck_days` (the library
+        re-renders it only if what it narrates changed)."""
+        fetched_at = state.get("fetched")
+        if fetched_at:
+            age = datetime.now(UTC) - datetime.fromisoformat(str(fetched_at))
+            if age < timedelta(days=self.config.recheck_days):
+                return
         with self.polite_client() as client:
             post = fetch_article(
                 self.config.url,

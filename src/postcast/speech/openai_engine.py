@@ -6,7 +6,6 @@ from __future__ import annotations
 import io
 import threading
 import time
-from email.utils import parsedate_to_datetime
 
 import httpx
 import numpy as np
@@ -15,11 +14,13 @@ import soxr
 
 from postcast.config import SpeechConfig
 from postcast.errors import ConfigError, SpeechError
+from postcast.retry import RETRY_STATUSES as HTTP_RETRY_STATUSES
+from postcast.retry import RetryableResponse, http_retrying
 from postcast.speech.base import Concurrency, PronunciationLexicon, SpeechEngine
 
 DEFAULT_VOICE = "alloy"
 SAMPLE_RATE = 24000  # OpenAI's output rate; "pcm" is 24 kHz 16-bit little-endian mono
-RETRY_STATUSES = frozenset({408, 409, 429, 500, 502, 503, 504})
+RETRY_STATUSES = HTTP_RETRY_STATUSES | {409}  # 409: some servers say busy so
 MAX_RETRY_WAIT = 60.0
 
 
@@ -95,25 +96,31 @@ class OpenAIEngine(SpeechEngine):
         return self._decode(response)
 
     def _post_with_retries(self, body: dict[str, object]) -> httpx.Response:
-        wait = self.backoff_seconds
-        for attempt in range(self.max_retries + 1):
-            last_try = attempt == self.max_retries
-            try:
-                response = self._http().post(self.endpoint, json=body)
-            except httpx.TransportError as error:  # timeouts, refused connections, resets
-                if last_try:
-                    raise SpeechError(
-                        f"TTS server {self.config.server_url}: {type(error).__name__}: {error}"
-                    ) from error
-                time.sleep(wait)
-                wait *= 2
-                continue
-            if response.is_success:
-                return response
-            if response.status_code not in RETRY_STATUSES or last_try:
-                raise self._error(response)
-            time.sleep(_retry_after(response) or wait)
-            wait *= 2
+        """POST, retrying timeouts, dropped connections and busy answers (waiting as long
+        as the server asks, up to a minute); other errors at once."""
+        retrying = http_retrying(
+            max_retries=self.max_retries,
+            retry_on=lambda error: isinstance(error, RetryableResponse | httpx.TransportError),
+            sleep=time.sleep,
+            backoff_base=self.backoff_seconds,
+            backoff_cap=MAX_RETRY_WAIT,
+            max_asked_wait=MAX_RETRY_WAIT,
+        )
+        try:
+            for attempt in retrying:
+                with attempt:
+                    response = self._http().post(self.endpoint, json=body)
+                    if response.is_success:
+                        return response
+                    if response.status_code in RETRY_STATUSES:
+                        raise RetryableResponse(response)
+                    raise self._error(response)
+        except RetryableResponse as busy:
+            raise self._error(busy.response) from None
+        except httpx.TransportError as error:  # timeouts, refused connections, resets
+            raise SpeechError(
+                f"TTS server {self.config.server_url}: {type(error).__name__}: {error}"
+            ) from error
         raise AssertionError("unreachable: the last try returns or raises")
 
     def _error(self, response: httpx.Response) -> SpeechError:
@@ -153,20 +160,3 @@ def _resample(audio: np.ndarray, rate: int, target: int) -> np.ndarray:
         return audio.astype(np.float32, copy=False)
     resampled: np.ndarray = soxr.resample(audio, rate, target, quality="VHQ")
     return resampled.astype(np.float32)
-
-
-def _retry_after(response: httpx.Response) -> float | None:
-    """Seconds the server asked us to wait (`retry-after-ms`, `Retry-After`), capped."""
-    milliseconds = response.headers.get("retry-after-ms")
-    value = response.headers.get("retry-after")
-    try:
-        if milliseconds is not None:
-            return min(MAX_RETRY_WAIT, float(milliseconds) / 1000.0)
-        if value is None:
-            return None
-        if value.strip().replace(".", "", 1).isdigit():
-            return min(MAX_RETRY_WAIT, float(value))
-        delay = parsedate_to_datetime(value).timestamp() - time.time()
-        return min(MAX_RETRY_WAIT, max(0.0, delay))
-    except (ValueError, TypeError):
-        return None

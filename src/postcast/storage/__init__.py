@@ -18,6 +18,7 @@ from postcast.storage.database import (
 )
 from postcast.storage.database import database_url as parse_database_url
 from postcast.storage.library import Library
+from postcast.storage.locks import new_lock_owner
 from postcast.storage.records import (
     EpisodeRecord,
     EpisodeStatus,
@@ -56,6 +57,7 @@ __all__ = [
     "RenderJob",
     "SourceStatus",
     "StorageError",
+    "new_lock_owner",
     "open_library",
     "parse_database_url",
     "schema_revision",

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
+from collections.abc import Iterator
 from importlib.resources import as_file, files
 from pathlib import Path
 from typing import Any
@@ -69,9 +72,26 @@ def create_library_engine(url: URL) -> Engine:
     return engine
 
 
+@contextlib.contextmanager
+def _one_migrator(engine: Engine) -> Iterator[None]:
+    """SQLite has no advisory lock, and runs DDL outside transactions: two processes
+    opening a new library at once would both create its tables. A lock file beside the
+    database lets one migrate while the other waits (then finds nothing to do)."""
+    database = engine.url.database
+    if engine.url.get_backend_name() != "sqlite" or not database or database == ":memory:":
+        yield
+        return
+    with open(f"{database}.migrate-lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
 def migrate(engine: Engine) -> None:
     """Bring the schema up to the newest migration (creates every table on an empty database)."""
-    with as_file(files("postcast.storage").joinpath("migrations")) as folder:
+    with as_file(files("postcast.storage").joinpath("migrations")) as folder, _one_migrator(engine):
         alembic_config = AlembicConfig()
         # configparser syntax: a literal % must be doubled
         alembic_config.set_main_option("script_location", str(folder).replace("%", "%%"))

@@ -98,9 +98,10 @@ class FeedState:
 
 
 def revision_of(post: Post) -> str:
-    """`Post.revision`, computed on UTC times so the same instant is always the same revision."""
+    """`Post.revision`, computed on UTC times so the same instant is always the same revision:
+    `TIME#DIGEST`, the edit time and the digest of the narrated content."""
     moment = post.modified_at or post.posted_at
-    return moment.astimezone(UTC).isoformat()
+    return f"{moment.astimezone(UTC).isoformat()}#{post.content_digest}"
 
 
 def post_columns(post: Post) -> dict[str, Any]:

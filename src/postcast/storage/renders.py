@@ -29,12 +29,15 @@ DEFAULT_MAX_FAILURES = 3  # failed renders of one revision before it waits for a
 
 
 def normalise_revision(revision: str) -> str:
-    """Revisions are ISO times; the same instant in another zone is the same revision."""
+    """Revisions are `ISO-TIME#DIGEST`; the same instant in another zone is the same revision."""
+    time, hash_mark, digest = revision.partition("#")
     try:
-        moment = datetime.fromisoformat(revision)
+        moment = datetime.fromisoformat(time)
     except ValueError:
         return revision
-    return moment.astimezone(UTC).isoformat() if moment.tzinfo else revision
+    if moment.tzinfo is None:
+        return revision
+    return moment.astimezone(UTC).isoformat() + hash_mark + digest
 
 
 def _latest_renders() -> Any:
@@ -186,3 +189,56 @@ class RenderBook:
         return self._read(
             lambda session: [rows_to_episode(*row) for row in session.execute(query).tuples()]
         )
+
+    def latest_revision(self, guid: str) -> str | None:
+        """Revision of the episode's newest render (None: never rendered)."""
+        query = (
+            select(RenderRow.revision)
+            .join(EpisodeRow, RenderRow.episode_ref == EpisodeRow.id)
+            .where(EpisodeRow.guid == guid)
+            .order_by(RenderRow.id.desc())
+            .limit(1)
+        )
+        return self._read(lambda session: session.scalar(query))
+
+    def drop_superseded_renders(self, replaced_before: datetime) -> int:
+        """Forget every render whose episode has a newer render made before `replaced_before`
+        (the grace period's start): feeds stopped pointing at it long enough ago that
+        clients which downloaded the old feed have fetched its audio. Returns how many."""
+        replaced_before = require_aware(replaced_before, "replaced_before")
+        latest = _latest_renders()
+        newest = (
+            select(RenderRow.episode_ref, RenderRow.id, RenderRow.created_at)
+            .join(latest, latest.c.render_id == RenderRow.id)
+            .subquery()
+        )
+        query = (
+            select(RenderRow)
+            .join(newest, newest.c.episode_ref == RenderRow.episode_ref)
+            .where(RenderRow.id != newest.c.id, newest.c.created_at < replaced_before)
+        )
+
+        def work(session: Session) -> int:
+            rows = list(session.scalars(query))
+            for row in rows:
+                session.delete(row)
+            return len(rows)
+
+        return self._write(work)
+
+    def render_files(self) -> set[str]:
+        """Every site file (relative path) some stored render points at."""
+
+        def work(session: Session) -> set[str]:
+            files: set[str] = set()
+            query = select(
+                RenderRow.audio_file, RenderRow.transcript_files, RenderRow.chapters_file
+            )
+            for audio, transcripts, chapters in session.execute(query).tuples():
+                files.add(audio)
+                files.update(str(path) for path in (transcripts or {}).values())
+                if chapters:
+                    files.add(chapters)
+            return files
+
+        return self._read(work)

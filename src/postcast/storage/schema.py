@@ -146,3 +146,15 @@ class FeedRow(Base):
     title: Mapped[str] = mapped_column(Text, default="")
     config_hash: Mapped[str] = mapped_column(String(64), default="")
     last_published_at: Mapped[datetime | None]
+
+
+class EpisodeLockRow(Base):
+    """A pass rendering an episode: other passes skip it until `expires_at` (a crashed
+    holder stops renewing its lease, so its lock lapses by itself)."""
+
+    __tablename__ = "episode_locks"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    guid: Mapped[str] = mapped_column(String(ID_LENGTH), unique=True)
+    owner: Mapped[str] = mapped_column(String(200))
+    expires_at: Mapped[datetime]

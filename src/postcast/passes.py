@@ -1,0 +1,337 @@
+"""One pass of the automatic library: collect every source, select, render what is new
+or edited, publish every feed, then clear what killed runs and re-renders left behind.
+
+`pipeline.py` holds the single-post stages; this module runs them over the library.
+A failure inside one episode (any exception) fails that episode only: it is recorded
+in the database and in the report, and the pass goes on and publishes the rest.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from postcast.atomic import writable_folder
+from postcast.cachedir import cache_root
+from postcast.config import FORUM_NAMES, Config, SourceConfig
+from postcast.errors import PostcastError, SourceError
+from postcast.leftovers import CACHE_TEMPORARY, publishing, writing_into
+from postcast.models import Post
+from postcast.progress import Progress, no_progress
+from postcast.publishing import publish_site, write_episode_extras
+from postcast.selection import (
+    default_feeds,
+    episode_code,
+    episode_identity,
+    episode_title,
+    episodes_for_feed,
+    find_duplicates,
+    is_eligible,
+    item_guid,
+)
+
+if TYPE_CHECKING:  # the storage layer (SQLAlchemy, Alembic) costs 0.7 s to import
+    from postcast.storage import Library, PostState, RenderJob
+
+# Files a render puts in episodes/ beside `<stem>.mp3`; only these are ever cleared.
+EPISODE_SUFFIXES = (".mp3", ".vtt", ".srt", ".chapters.json", ".html")
+
+
+@dataclass
+class PassReport:
+    """What one pass did; the CLI prints `summary()`."""
+
+    posts_seen: int = 0
+    new_episodes: int = 0
+    rendered: list[str] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)  # (episode guid, error)
+    source_errors: list[tuple[str, str]] = field(default_factory=list)  # (source, error)
+    feeds: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # another pass holds their lock
+    removed_files: int = 0  # stale temporaries and superseded episode files
+
+    def summary(self) -> str:
+        lines = [
+            f"{self.posts_seen} posts seen, {self.new_episodes} new episodes, "
+            f"{len(self.rendered)} rendered, {len(self.feeds)} feeds published"
+        ]
+        if self.skipped:
+            lines.append(f"{len(self.skipped)} episodes left to another pass rendering them")
+        if self.removed_files:
+            lines.append(f"{self.removed_files} leftover files removed (temporaries, old audio)")
+        lines += [f"source {name} failed: {error}" for name, error in self.source_errors]
+        lines += [f"episode {guid} failed: {error}" for guid, error in self.failed]
+        return "\n".join(lines)
+
+
+def describe(error: BaseException) -> str:
+    """One line for the report and the database: postcast's own errors say what and where;
+    anything else also names its type (it is a bug, and the type helps find it)."""
+    if isinstance(error, PostcastError):
+        return str(error)
+    return f"{type(error).__name__}: {error}".splitlines()[0]
+
+
+def run_pass(
+    config: Config, progress: Progress = no_progress, now: datetime | None = None
+) -> PassReport:
+    """Fetch every source, select, render what is new or edited, publish every feed."""
+    return _library_pass(config, config.sources, progress, now)
+
+
+def _with_library_defaults(config: Config, source: SourceConfig) -> SourceConfig:
+    """A source's unset `allow_private_addresses` follows `[library]`'s."""
+    if source.allow_private_addresses is not None:
+        return source
+    return replace(source, allow_private_addresses=config.library.allow_private_addresses)
+
+
+def add_url(
+    config: Config, url: str, progress: Progress = no_progress, now: datetime | None = None
+) -> PassReport:
+    """`postcast add URL`: one article becomes an episode of the library, then publish.
+
+    The URL is a source of its own (kind `url`), so adding it again changes nothing
+    (until its `recheck_days` have passed: then an edited article is re-rendered).
+    """
+    name = "url-" + hashlib.sha1(url.encode()).hexdigest()[:12]
+    source_config = SourceConfig(name=name, kind="url", url=url)
+    return _library_pass(config, [source_config], progress, now, url)
+
+
+def _library_pass(
+    config: Config,
+    sources: list[SourceConfig],
+    progress: Progress,
+    fixed_now: datetime | None,
+    must_fetch: str | None = None,
+) -> PassReport:
+    """Collect `sources` into the library, then render and publish. With `must_fetch`,
+    a source that fails is an error naming it, and nothing is rendered.
+
+    Without `fixed_now` the feeds are published as of the end of rendering, not of the
+    pass's start: a pass running beside this one may have dated episodes meanwhile."""
+    from postcast.storage import open_library
+
+    now = fixed_now or datetime.now(UTC)
+    report = PassReport()
+    site = writable_folder(Path(config.library.site_dir))  # before hours of rendering
+    cache = cache_root(config.speech.cache_dir)
+    library = open_library(config.library.database)
+    try:
+        for source_config in sources:
+            collect(_with_library_defaults(config, source_config), library, report, progress, now)
+        if must_fetch is not None and report.source_errors:
+            raise SourceError(must_fetch, report.source_errors[0][1])
+        drop_duplicates(library)
+        with writing_into(site) as removed, writing_into(cache, CACHE_TEMPORARY) as cached:
+            report.removed_files += removed + cached
+            render_pending(config, library, report, progress)
+            with publishing(site):
+                published_at = fixed_now or datetime.now(UTC)
+                publish(config, library, report, published_at, progress)
+            grace = timedelta(hours=config.library.superseded_grace_hours)
+            report.removed_files += remove_superseded(site, library, published_at - grace)
+    finally:
+        library.close()
+    return report
+
+
+def collect(
+    source_config: SourceConfig,
+    library: Library,
+    report: PassReport,
+    progress: Progress,
+    now: datetime,
+) -> None:
+    """Sources -> selection -> storage, saving the source's cursor after every post.
+
+    A failing source (any exception) is reported and keeps the cursor it reached; the
+    others go on.
+    """
+    opt_out = set(source_config.opt_out_authors)
+    try:
+        from postcast.sources.registry import create_source  # httpx, trafilatura: slow
+
+        source = create_source(source_config)
+        saved = library.get_source_state(source_config.name)
+        for listed, state in source.fetch(saved, progress):
+            report.posts_seen += 1
+            post = as_episode_post(listed)
+            stored = library.upsert_post(
+                post, source_config.karma_threshold, now, af=source_config.af
+            )
+            if stored.qualified_at is not None:
+                report.new_episodes += _select(post, source_config, opt_out, stored, library)
+            library.set_source_state(source_config.name, state)
+        library.set_source_state(source_config.name, saved)  # the finished fetch's cursor
+        library.record_source_success(source_config.name, now)
+    except Exception as error:  # one source's bug must not stop the pass
+        report.source_errors.append((source_config.name, describe(error)))
+        library.record_source_error(source_config.name, describe(error), now)
+
+
+def as_episode_post(post: Post) -> Post:
+    """A LessWrong listing of an Alignment Forum post is the AF post: code and forum name
+    follow the episode, so the intro names the forum its title does."""
+    code = episode_code(post)
+    if code == post.forum_code:
+        return post
+    return replace(post, forum_code=code, forum_name=FORUM_NAMES.get(code, post.forum_name))
+
+
+def _select(
+    post: Post, source_config: SourceConfig, opt_out: set[str], stored: PostState, library: Library
+) -> int:
+    """Make (or exclude) the post's one episode; 1 if a new episode was created."""
+    guid, code = episode_identity(post)
+    title = episode_title(post, code)
+    from postcast.storage import PostKey
+
+    key = PostKey.of(post)
+    pub_date = post.posted_at if source_config.archive else stored.qualified_at
+    assert pub_date is not None
+    reason = is_eligible(post, source_config, opt_out)
+    if reason is not None:
+        library.exclude_episode(guid, key, title, pub_date, reason)
+        return 0
+    return int(library.ensure_episode(guid, key, title, pub_date).created)
+
+
+def drop_duplicates(library: Library) -> None:
+    """One post, one episode: exclude cross-posts whose host copy has an episode."""
+    for duplicate, kept in find_duplicates(library.episode_posts()):
+        guid = episode_identity(duplicate)[0]
+        record = library.episode(guid)
+        if record is not None:
+            library.exclude_episode(
+                guid,
+                record.post_key,
+                record.title,
+                record.pub_date,
+                f"duplicate of {episode_identity(kept)[0]}",
+            )
+
+
+def audio_stem(guid: str, revision: str) -> str:
+    """File stem of one render: a new revision (a new edit time or new content) gets a new
+    file, so an enclosure URL never changes meaning under a client that downloaded it."""
+    digest = hashlib.sha1(revision.encode()).hexdigest()[:8]
+    return re.sub(r"[^A-Za-z0-9_.-]", "-", guid) + "-" + digest
+
+
+def render_pending(
+    config: Config, library: Library, report: PassReport, progress: Progress
+) -> None:
+    """Narration -> speech -> audio for every episode without a current render.
+
+    Each episode is rendered under its lock in the database: a second pass running at the
+    same time (here or on another machine) skips it rather than rendering it twice.
+    """
+    from postcast import pipeline
+    from postcast.storage import new_lock_owner
+
+    site = Path(config.library.site_dir)
+    jobs = library.episodes_needing_render()
+    cover = pipeline.cover_for(config)
+    owner = new_lock_owner()
+    for done, job in enumerate(jobs):
+        progress("Episodes", done, len(jobs))
+        with library.holding_episode(job.guid, owner) as held:
+            if not held:
+                report.skipped.append(job.guid)
+            elif library.latest_revision(job.guid) != job.revision:  # not done meanwhile
+                _render_one(config, library, report, progress, job, site, cover)
+    progress("Episodes", len(jobs), len(jobs))
+
+
+def _render_one(
+    config: Config,
+    library: Library,
+    report: PassReport,
+    progress: Progress,
+    job: RenderJob,
+    site: Path,
+    cover: bytes,
+) -> None:
+    from postcast import pipeline  # looked up here, so tests can stand in for render_post
+
+    stem = audio_stem(job.guid, job.revision)
+    out = site / "episodes" / f"{stem}.mp3"
+    try:
+        _, audio = pipeline.render_post(job.post, config, out, progress, cover, sweep=False)
+        extras = write_episode_extras(site, stem, audio)
+        library.record_render(
+            job.guid,
+            job.revision,
+            audio,
+            audio_file=f"episodes/{stem}.mp3",
+            transcript_files={k: v for k, v in extras.items() if k != "chapters" and v is not None},
+            chapters_file=extras.get("chapters"),
+        )
+        report.rendered.append(job.guid)
+    except Exception as error:  # one episode's failure must not stop the pass
+        report.failed.append((job.guid, describe(error)))
+        library.mark_failed(job.guid, describe(error))
+
+
+def publish(
+    config: Config,
+    library: Library,
+    report: PassReport,
+    now: datetime,
+    progress: Progress = no_progress,
+) -> None:
+    """Every feed from the stored episodes, written atomically."""
+    episodes = library.published_episodes()
+    feeds = config.feeds or default_feeds(config)
+    contents = [
+        (
+            feed,
+            [
+                replace(e, guid=item_guid(feed, e.guid))
+                for e in episodes_for_feed(feed, episodes, now)
+            ],
+        )
+        for feed in feeds
+    ]
+    publish_site(Path(config.library.site_dir), config.library, contents, progress=progress)
+    library.mark_published([episode.guid for episode in episodes], now)
+    report.feeds = [feed.name for feed in feeds]
+
+
+def remove_superseded(site: Path, library: Library, replaced_before: datetime) -> int:
+    """Delete episode files no stored render points at: renders replaced by a newer one
+    before `replaced_before` are forgotten first (their grace period is over). A file
+    no render ever recorded (a killed pass rendered it) goes once it is as old."""
+    library.drop_superseded_renders(replaced_before)
+    wanted = library.render_files()
+    folder = site / "episodes"
+    if not folder.is_dir():
+        return 0
+    cutoff = replaced_before.timestamp()
+    removed = 0
+    for path in folder.iterdir():
+        if path.name.startswith(".") or not path.name.endswith(EPISODE_SUFFIXES):
+            continue
+        stem = _stem(path.name)
+        if any(f"episodes/{stem}{suffix}" in wanted for suffix in EPISODE_SUFFIXES):
+            continue
+        try:
+            if path.stat().st_mtime < cutoff:
+                path.unlink()
+                removed += 1
+        except FileNotFoundError:
+            continue
+    return removed
+
+
+def _stem(name: str) -> str:
+    for suffix in EPISODE_SUFFIXES:
+        if name.endswith(suffix):
+            return name.removesuffix(suffix)
+    return name
