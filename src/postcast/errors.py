@@ -9,6 +9,10 @@ from __future__ import annotations
 
 import errno
 import os
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import httpx
 
 
 class PostcastError(Exception):
@@ -134,3 +138,12 @@ class ObjectMissingError(InputError):
 
     def __init__(self, location: str) -> None:
         super().__init__(location, "no such object")
+
+
+class RetryableResponse(Exception):
+    """An HTTP answer worth asking again for (408, 429, 5xx): raised inside an attempt of
+    `postcast.retry`'s loop so that tenacity retries it; never reaches the user."""
+
+    def __init__(self, response: httpx.Response) -> None:
+        super().__init__(f"HTTP {response.status_code}")
+        self.response = response

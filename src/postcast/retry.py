@@ -13,18 +13,11 @@ from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 
-import httpx
 import tenacity
 
+from postcast.errors import RetryableResponse
+
 RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
-
-
-class RetryableResponse(Exception):
-    """An answer worth asking again for (raised inside an attempt, so tenacity retries)."""
-
-    def __init__(self, response: httpx.Response) -> None:
-        super().__init__(f"HTTP {response.status_code}")
-        self.response = response
 
 
 def retry_after_seconds(headers: Mapping[str, str], now: datetime | None = None) -> float | None:

@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from postcast.errors import WriteError
+from postcast.leftovers import LOCK_NAME, PUBLISH_LOCK_NAME
 from postcast.service import cli
 
 POSTCAST = [sys.executable, "-m", "postcast"]
@@ -157,7 +158,11 @@ def test_a_full_disk_on_a_tiny_file_system(tmp_path: Path) -> None:
     try:
         config = _library(tmp_path, site_dir="tiny/site")
         line = _one_error_line(postcast("run", "--once", "--config", str(config)), 5)
-        leftovers = [path.name for path in tiny.rglob(".*") if path.is_file()]
+        leftovers = [
+            path.name
+            for path in tiny.rglob(".*")
+            if path.is_file() and path.name not in (LOCK_NAME, PUBLISH_LOCK_NAME)
+        ]
     finally:
         subprocess.run(["umount", str(tiny)], check=True)
     assert line.startswith(f"error: {tiny / 'site'}/")
@@ -188,7 +193,8 @@ def test_a_full_disk_while_publishing(
     assert len(lines) == 1 and lines[0].startswith(f"error: {tmp_path / 'site'}/")
     assert lines[0].endswith("no space left on device (disk full)")
     site = tmp_path / "site"
-    assert [path for path in site.rglob("*") if path.is_file() and path.name.startswith(".")] == []
+    hidden = [path for path in site.rglob(".*") if path.is_file()]
+    assert [path for path in hidden if path.name not in (LOCK_NAME, PUBLISH_LOCK_NAME)] == []
 
 
 def test_an_os_error_no_stage_expected_is_still_one_line(

@@ -153,7 +153,10 @@ def run(
             # unreachable database or a bug in one pass is reported and tried again.
             if once or isinstance(error, InputError):
                 raise
-            err.print(f"[bold red]error:[/] pass failed: {pipeline.describe(error)}")
+            if isinstance(error, PostcastError):
+                _report(error)
+            else:  # a bug: its type helps find it
+                _report(PostcastError(f"pass failed: {pipeline.describe(error)}"))
         else:
             err.print(report.summary())
             if once:

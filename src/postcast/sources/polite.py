@@ -19,8 +19,8 @@ from urllib.parse import urlsplit
 import httpx
 
 from postcast import __version__
-from postcast.errors import SourceError
-from postcast.retry import RETRY_STATUSES, RetryableResponse, http_retrying, retry_after_seconds
+from postcast.errors import RetryableResponse, SourceError
+from postcast.retry import RETRY_STATUSES, http_retrying, retry_after_seconds
 from postcast.sources.addresses import PublicOnlyTransport, RefusedAddress, UnresolvableHost
 
 PROJECT_URL = "https://github.com/postcast/postcast"

@@ -13,9 +13,9 @@ import soundfile
 import soxr
 
 from postcast.config import SpeechConfig
-from postcast.errors import ConfigError, SpeechError
+from postcast.errors import ConfigError, RetryableResponse, SpeechError
 from postcast.retry import RETRY_STATUSES as HTTP_RETRY_STATUSES
-from postcast.retry import RetryableResponse, http_retrying
+from postcast.retry import http_retrying
 from postcast.speech.base import Concurrency, PronunciationLexicon, SpeechEngine
 
 DEFAULT_VOICE = "alloy"
