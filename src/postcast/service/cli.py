@@ -160,5 +160,5 @@ def main() -> None:
     try:
         app()
     except PostcastError as error:
-        err.print(f"[bold red]error:[/] {error}")
+        err.print(f"[bold red]error:[/] {error}", soft_wrap=True)
         sys.exit(error.exit_code)

@@ -18,6 +18,7 @@ from bs4 import BeautifulSoup
 
 from postcast.config import FORUM_NAMES
 from postcast.errors import InputError
+from postcast.limits import check_file_size, check_html, check_markdown, check_post_fields
 from postcast.models import Post
 from postcast.narration.markdown import markdown_to_html
 from postcast.sources.forummagnum import ShapeError, post_from_api
@@ -48,16 +49,20 @@ def load_post_file(path: Path, forum_name: str = "", code: str = "") -> Post:
     suffix = path.suffix.lower()
     text = _read_text(path, suffix)
     if suffix in JSON_SUFFIXES:
-        return _from_json(path, text, forum_name, code)
-    if suffix in HTML_SUFFIXES:
-        return _from_html(path, text, forum_name, code)
-    return _from_markdown(path, text, forum_name, code)
+        post = _from_json(path, text, forum_name, code)
+    elif suffix in HTML_SUFFIXES:
+        post = _from_html(path, text, forum_name, code)
+    else:
+        post = _from_markdown(path, text, forum_name, code)
+    check_post_fields(path, post.title, post.authors, post.html)
+    return post
 
 
 def _read_text(path: Path, suffix: str) -> str:
     if path.is_dir():
         raise InputError(path, "is a folder, not a post file")
     try:
+        check_file_size(path, path.stat().st_size)  # before reading it all into memory
         data = path.read_bytes()
     except FileNotFoundError as error:
         raise InputError(path, "file not found") from error
@@ -89,6 +94,8 @@ def _from_json(path: Path, text: str, forum_name: str, code: str) -> Post:
         raise InputError(
             path, f"invalid JSON at line {error.lineno} column {error.colno}: {error.msg}"
         ) from error
+    except RecursionError as error:
+        raise InputError(path, "JSON nested too deeply to be a post") from error
     if not isinstance(data, dict):
         raise InputError(
             path, f"expected one ForumMagnum post object, got a JSON {type(data).__name__}"
@@ -99,6 +106,7 @@ def _from_json(path: Path, text: str, forum_name: str, code: str) -> Post:
         post = post_from_api(data, code, forum_name, SOURCE_NAME)
     except ShapeError as error:
         raise InputError(path, f"not a ForumMagnum post object: {error}") from error
+    check_html(path, post.html)  # before BeautifulSoup holds all of it
     if not _visible_text(post.html):
         raise InputError(path, "post has no text (contents.html is empty)")
     return post
@@ -120,6 +128,7 @@ def _forum_of(page_url: str, forum_name: str) -> tuple[str, str]:
 
 
 def _from_html(path: Path, text: str, forum_name: str, code: str) -> Post:
+    check_html(path, text)  # before BeautifulSoup holds all of it
     soup = BeautifulSoup(text, "lxml")
     root = soup.find("article") or soup.body or soup
     heading = root.find("h1")
@@ -153,6 +162,7 @@ def _from_markdown(path: Path, text: str, forum_name: str, code: str) -> Post:
     authors = fields.get("authors") or fields.get("author") or []
     if isinstance(authors, str):
         authors = _split_authors(authors)
+    check_markdown(path, text)
     html = markdown_to_html(text)
     url = str(fields.get("url") or "")
     return _post(path, title, tuple(authors), fields.get("date"), html, forum_name, code, url)
