@@ -48,7 +48,7 @@ def _clauses(sentence: str) -> list[str]:
     for clause in _CLAUSE_BREAKS.split(sentence):
         current: list[str] = []
         length = -1  # of " ".join(current)
-        for word in clause.split():
+        for word in _words(clause):
             if current and length + 1 + len(word) > MAX_SENTENCE_CHARS:
                 result.append(" ".join(current))
                 current, length = [], -1
@@ -57,3 +57,13 @@ def _clauses(sentence: str) -> list[str]:
         if current:
             result.append(" ".join(current))
     return result
+
+
+def _words(clause: str) -> list[str]:
+    """Words of `clause`, a "word" longer than a sentence may be (a hash, a run of
+    letters) cut into pieces of MAX_SENTENCE_CHARS."""
+    return [
+        word[start : start + MAX_SENTENCE_CHARS]
+        for word in clause.split()
+        for start in range(0, len(word), MAX_SENTENCE_CHARS)
+    ]

@@ -106,6 +106,13 @@ def _from_json(path: Path, text: str, forum_name: str, code: str) -> Post:
         post = post_from_api(data, code, forum_name, SOURCE_NAME)
     except ShapeError as error:
         raise InputError(path, f"not a ForumMagnum post object: {error}") from error
+    except (TypeError, AttributeError, KeyError, ValueError) as error:
+        # a field of the wrong type ("tags": 5, "user": "x"): the file's fault, not ours
+        raise InputError(
+            path, f"not a ForumMagnum post object: wrong field type ({error})"
+        ) from error
+    if not isinstance(post.html, str) or not isinstance(post.markdown, str | None):
+        raise InputError(path, "not a ForumMagnum post object: contents.html is not a string")
     check_html(path, post.html)  # before BeautifulSoup holds all of it
     if not _visible_text(post.html):
         raise InputError(path, "post has no text (contents.html is empty)")
