@@ -60,41 +60,61 @@ def check_html(source: object, html: str) -> None:
     """The body's size, element count and nesting depth within bounds.
 
     Streams the HTML through lxml's pull parser (the parser BeautifulSoup's "lxml"
-    builder drives, so depths agree), stopping at the first bound passed.
+    builder drives, so depths agree), stopping at the first bound passed; words are
+    counted as they pass, so a body far past MAX_WORDS is never narrated.
     """
     if len(html) > MAX_HTML_CHARS:
         raise InputError(
             source, f"body is {len(html):,} characters of HTML; the limit is {MAX_HTML_CHARS:,}"
         )
+    shape = _Shape(source)
     parser = etree.HTMLPullParser(events=("start", "end"))
-    depth = elements = 0
     for start in range(0, len(html), _FEED):
         parser.feed(html[start : start + _FEED])
-        for event, element in parser.read_events():
-            if event == "end":
-                depth -= 1
-                if isinstance(element, etree._Element):
-                    element.clear()  # only the shape is needed
-                continue
-            depth += 1
-            elements += 1
-            if depth > MAX_NESTING:
-                raise InputError(
-                    source, f"HTML is nested more than {MAX_NESTING} elements deep (the limit)"
-                )
-            if elements > MAX_ELEMENTS:
-                raise InputError(
-                    source, f"body has more than {MAX_ELEMENTS:,} HTML elements (the limit)"
-                )
+        shape.take(parser.read_events())
     with contextlib.suppress(etree.XMLSyntaxError):  # an empty body: nothing to bound
         parser.close()
+    shape.take(parser.read_events())
+
+
+class _Shape:
+    """Depth, element count and words of HTML as its parse events pass."""
+
+    def __init__(self, source: object) -> None:
+        self.source = source
+        self.depth = self.elements = self.words = 0
+
+    def take(self, events: Iterable[tuple[str, object]]) -> None:
+        for event, element in events:
+            if not isinstance(element, etree._Element):
+                continue
+            if event == "end":
+                self.depth -= 1
+                # its text, and its children's tails (complete once it ends)
+                self.words += _words(element.text) + sum(_words(c.tail) for c in element)
+                element.clear()  # only the shape and the count are needed
+                continue
+            self.depth += 1
+            self.elements += 1
+            if self.depth > MAX_NESTING:
+                raise InputError(
+                    self.source, f"HTML is nested more than {MAX_NESTING} elements deep (the limit)"
+                )
+            if self.elements > MAX_ELEMENTS:
+                raise InputError(
+                    self.source, f"body has more than {MAX_ELEMENTS:,} HTML elements (the limit)"
+                )
+        check_words(self.source, self.words)
 
 
 def check_words(source: object, words: int) -> None:
+    """At most MAX_WORDS words: counted in the body's HTML, then in the script."""
     if words > MAX_WORDS:
-        raise InputError(
-            source, f"narration is {words:,} words long; the limit is {MAX_WORDS:,} per episode"
-        )
+        raise InputError(source, f"text has more than {MAX_WORDS:,} words (the limit per episode)")
+
+
+def _words(text: str | None) -> int:
+    return len(text.split()) if text else 0
 
 
 def _mb(size: int) -> str:

@@ -84,7 +84,7 @@ def _post_json(**fields: object) -> bytes:
         "title": "A bad post",
         "postedAt": "2025-03-14T10:00:00.000Z",
         "user": {"displayName": "Ann Author"},
-        "contents": {"html": "<p>Short and fine.</p>"},
+        "contents": {"html": f"<p>{_prose(60)}</p>"},
     }
     post.update(fields)
     return json.dumps(post).encode()
@@ -108,7 +108,7 @@ CASES = (
         lambda: _html("<p>" + "<span>" * 5_000 + "Deep." + "</span>" * 5_000 + "</p>"),
         "nested more than 100",
     ),
-    Case("deep_quotes.md", lambda: (">" * 100_000 + " Deep.\n").encode(), None),
+    Case("deep_quotes.md", lambda: (">" * 100_000 + f" {_prose(60)}\n").encode(), None),
     Case("deep.json", lambda: b"[" * 100_000 + b"]" * 100_000, "nested too deeply"),
     Case("huge_paragraph.html", lambda: _html(f"<p>{_prose(2_400)}</p>"), None, big=True),
     Case(
@@ -117,7 +117,11 @@ CASES = (
         None,
         big=True,
     ),
-    Case("one_long_word.md", lambda: ("# A hash\n\n" + "a" * 20_000 + "\n").encode(), None),
+    Case(
+        "one_long_word.md",
+        lambda: f"# A hash\n\n{'a' * 20_000}\n\n{_prose(60)}\n".encode(),
+        None,
+    ),
     Case(
         "huge_table.html",
         lambda: _html(
@@ -151,7 +155,7 @@ CASES = (
     Case(
         "too_many_words.html",
         lambda: _html("".join(f"<p>{_prose(100, n)}</p>" for n in range(1_300))),
-        "words long; the limit is 120,000",
+        "more than 120,000 words",
         big=True,
     ),
     Case("huge_markdown.md", lambda: b"# Big\n\n" + b"*a* " * 200_000, "Markdown body is"),
@@ -167,7 +171,7 @@ CASES = (
     Case(
         "hostile_links.html",
         lambda: _html(
-            '<p>See <a href="javascript:alert(1)">this</a>, '
+            f'<p>{_prose(60)}</p><p>See <a href="javascript:alert(1)">this</a>, '
             '<a href="file:///etc/passwd">that</a>, <a href="data:text/html,x">data</a> '
             '<img src="x" onerror="alert(1)"> and <a href="http://[::1">a broken one</a>.</p>'
         ),
@@ -176,8 +180,9 @@ CASES = (
     Case(
         "control_characters.md",
         lambda: (
-            "# Odd\n\nZero\u200bwidth, \u202eright to left\u202c, bell\x07 and \ufffd.\n".encode()
-        ),
+            "# Odd\n\nZero\u200bwidth, \u202eright to left\u202c, bell\x07 and \ufffd.\n\n"
+            + _prose(60)
+        ).encode(),
         None,
     ),
 )

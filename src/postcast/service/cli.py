@@ -55,7 +55,7 @@ def demo(
     with RichProgress() as progress:
         report = pipeline.run_pass(config, progress)
     feed_url = url.rstrip("/") + "/feed.xml"
-    err.print(report.summary())
+    err.print(report.summary(), soft_wrap=True)
     typer.echo(f"Feed: {feed_url}")
     if serve:
         _serve(out, host, port)
@@ -136,7 +136,7 @@ def run(
     while True:
         with RichProgress() as progress:
             report = pipeline.run_pass(cfg, progress)
-        err.print(report.summary())
+        err.print(report.summary(), soft_wrap=True)
         if once:
             return
         time.sleep(cfg.interval_minutes * 60)
@@ -153,7 +153,7 @@ def add(
     cfg = load_config(config)
     with RichProgress() as progress:
         report = pipeline.add_url(cfg, url, progress)
-    err.print(report.summary())
+    err.print(report.summary(), soft_wrap=True)
 
 
 def main() -> None:
