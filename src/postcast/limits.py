@@ -92,7 +92,9 @@ class _Shape:
                 self.depth -= 1
                 # its text, and its children's tails (complete once it ends)
                 self.words += _words(element.text) + sum(_words(c.tail) for c in element)
-                element.clear()  # only the shape and the count are needed
+                # only the shape and the count are needed; the tail is counted with
+                # its parent (the stubs lack `keep_tail`)
+                element.clear(keep_tail=True)  # type: ignore[call-arg]
                 continue
             self.depth += 1
             self.elements += 1
