@@ -178,6 +178,13 @@ CASES = (
         None,
     ),
     Case(
+        "control_characters.json",
+        lambda: _post_json(
+            title="Bell\x07 and tab\x0b", contents={"html": f"<p>\x01{_prose(60)}\x1f</p>"}
+        ),
+        None,
+    ),
+    Case(
         "control_characters.md",
         lambda: (
             "# Odd\n\nZero\u200bwidth, \u202eright to left\u202c, bell\x07 and \ufffd.\n\n"

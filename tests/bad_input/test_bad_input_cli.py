@@ -68,6 +68,7 @@ def test_script_says_what_is_wrong_or_narrates(
     lines = out.splitlines()
     assert lines[0].startswith("Welcome to") and lines[-1].startswith("Thanks for listening")
     assert all(len(line) <= 1000 for line in lines), "no segment longer than the bound"
+    assert not re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", out), "no control characters"
 
 
 @pytest.mark.slow
