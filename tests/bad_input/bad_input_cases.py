@@ -12,6 +12,7 @@ import os
 import random
 import subprocess
 import tempfile
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -87,6 +88,8 @@ def _post_json(**fields: object) -> bytes:
         "contents": {"html": f"<p>{_prose(60)}</p>"},
     }
     post.update(fields)
+    if "_id" not in fields:  # one id per case, so no case's post replaces another's
+        post["_id"] = f"bad{zlib.crc32(json.dumps(fields, sort_keys=True).encode())}"
     return json.dumps(post).encode()
 
 
@@ -110,7 +113,7 @@ CASES = (
     ),
     Case("deep_quotes.md", lambda: (">" * 100_000 + f" {_prose(60)}\n").encode(), None),
     Case("deep.json", lambda: b"[" * 100_000 + b"]" * 100_000, "nested too deeply"),
-    Case("huge_paragraph.html", lambda: _html(f"<p>{_prose(2_400)}</p>"), None, big=True),
+    Case("huge_paragraph.html", lambda: _html(f"<p>{_prose(2_400)}</p>", "Huge"), None, big=True),
     Case(
         "one_long_sentence.md",
         lambda: ("# Run-on\n\n" + " ".join(["word"] * 3_000) + "\n").encode(),
@@ -130,7 +133,8 @@ CASES = (
                 "<tr>" + "".join(f"<td>{r * c}</td>" for c in range(40)) + "</tr>"
                 for r in range(400)
             )
-            + "</table>"
+            + "</table>",
+            "Huge table",
         ),
         None,
     ),
@@ -165,7 +169,7 @@ CASES = (
     Case("nulls.json", lambda: _post_json(_id=None, title=None, postedAt=None), "lacks"),
     Case("date_number.json", lambda: _post_json(postedAt=7), "postedAt"),
     Case("tags_number.json", lambda: _post_json(tags=5), "wrong field type"),
-    Case("user_string.json", lambda: _post_json(user="someone"), None),  # no author
+    Case("user_string.json", lambda: _post_json(user="x", title="Who"), None),  # no author
     Case("html_list.json", lambda: _post_json(contents={"html": ["<p>x</p>"]}), "not a string"),
     Case("empty_html.json", lambda: _post_json(contents={"html": ""}), "has no text"),
     Case(
@@ -173,7 +177,8 @@ CASES = (
         lambda: _html(
             f'<p>{_prose(60)}</p><p>See <a href="javascript:alert(1)">this</a>, '
             '<a href="file:///etc/passwd">that</a>, <a href="data:text/html,x">data</a> '
-            '<img src="x" onerror="alert(1)"> and <a href="http://[::1">a broken one</a>.</p>'
+            '<img src="x" onerror="alert(1)"> and <a href="http://[::1">a broken one</a>.</p>',
+            "Hostile links",
         ),
         None,
     ),
