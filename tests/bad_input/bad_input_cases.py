@@ -111,7 +111,21 @@ CASES = (
         lambda: _html("<p>" + "<span>" * 5_000 + "Deep." + "</span>" * 5_000 + "</p>"),
         "nested more than 100",
     ),
-    Case("deep_quotes.md", lambda: (">" * 100_000 + f" {_prose(60)}\n").encode(), None),
+    Case(
+        "deep_quotes.md",
+        lambda: (">" * 100_000 + f" {_prose(60)}\n").encode(),
+        "nested more than 100",
+    ),
+    Case(
+        "deep_lists.md",
+        lambda: "".join("  " * depth + "- item\n" for depth in range(300)).encode(),
+        "nested more than 100",
+    ),
+    Case(  # <html>, <body>, 97 of <div> and a <p>: as deep as the limit lets every walker go
+        "nested_at_the_limit.html",
+        lambda: _html("<div>" * 97 + f"<p>{_prose(60)}</p>" + "</div>" * 97, "At the limit"),
+        None,
+    ),
     Case("deep.json", lambda: b"[" * 100_000 + b"]" * 100_000, "nested too deeply"),
     Case("huge_paragraph.html", lambda: _html(f"<p>{_prose(2_400)}</p>", "Huge"), None, big=True),
     Case(
