@@ -184,7 +184,11 @@ CASES = (
     Case("date_number.json", lambda: _post_json(postedAt=7), "postedAt"),
     Case("tags_number.json", lambda: _post_json(tags=5), "wrong field type"),
     Case("user_string.json", lambda: _post_json(user="x", title="Who"), None),  # no author
-    Case("html_list.json", lambda: _post_json(contents={"html": ["<p>x</p>"]}), "not a string"),
+    Case(
+        "html_list.json",
+        lambda: _post_json(contents={"html": ["<p>x</p>"]}),
+        "contents is not text",
+    ),
     Case("empty_html.json", lambda: _post_json(contents={"html": ""}), "has no text"),
     Case(
         "hostile_links.html",

@@ -132,7 +132,7 @@ def _from_json(path: Path, text: str, forum_name: str, code: str) -> Post:
             path, f"not a ForumMagnum post object: wrong field type ({error})"
         ) from error
     if not isinstance(post.html, str) or not isinstance(post.markdown, str | None):
-        raise InputError(path, "not a ForumMagnum post object: contents.html is not a string")
+        raise InputError(path, "not a ForumMagnum post object: contents is not text")
     check_html(path, post.html)  # before BeautifulSoup holds all of it
     if not _visible_text(post.html):
         raise InputError(path, "post has no text (contents.html is empty)")
