@@ -23,6 +23,7 @@ from markdown_it.token import Token
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
+from postcast.limits import MAX_NESTING
 from postcast.links import safe_href
 
 _DISPLAY_TOKENS = {"math_inline_double", "math_block", "math_block_label"}
@@ -102,6 +103,9 @@ _RULES = {
 @cache
 def _parser() -> MarkdownIt:
     parser = MarkdownIt("commonmark").enable(["table", "strikethrough"])
+    # Past its nesting limit markdown-it drops the text silently: at the limit on HTML
+    # nesting, a post that deep is refused by `postcast.limits` instead (with its name).
+    parser.options["maxNesting"] = MAX_NESTING
     parser.use(footnote_plugin)
     # Pandoc's rule for `$`: no space inside the delimiters and no digit right after the
     # closing one, so "$5 and $10" stays money.

@@ -13,6 +13,7 @@ from bs4 import BeautifulSoup
 
 from postcast.config import LibraryConfig, NarrationConfig
 from postcast.errors import ConfigError
+from postcast.limits import check_post_fields, check_words
 from postcast.models import Post, Script, Segment
 from postcast.narration.footnotes import take_footnotes
 from postcast.narration.html_reader import BodyReader
@@ -27,6 +28,9 @@ FOOTNOTES_CHAPTER = "Footnotes"
 def narrate(post: Post, library: LibraryConfig, narration: NarrationConfig) -> Script:
     """The words a narrator says for `post`, as segments in reading order."""
     _check(narration)
+    name = f"post {post.post_id}"
+    # Bounds first: every walker below recurses through the tree, and memory grows with it.
+    check_post_fields(name, post.title, post.authors, post.html or "")
     soup = BeautifulSoup(post.html or "", "lxml")
     maths = read_maths(soup, post.markdown)
     footnotes = take_footnotes(soup)
@@ -36,6 +40,7 @@ def narrate(post: Post, library: LibraryConfig, narration: NarrationConfig) -> S
     if notes and narration.footnotes == "end":
         notes[0] = dataclasses.replace(notes[0], chapter=FOOTNOTES_CHAPTER, pause_before=1.0)
     segments = [intro(post, library), *body, *notes, make(said(library.outro), Kind.OUTRO)]
+    check_words(name, sum(len(segment.text.split()) for segment in segments))
     return Script(title=post.title, segments=tuple(finish(segments)))
 
 

@@ -2,6 +2,8 @@
 
 Post text is normalised as a whole paragraph (so "$5 million" keeps its context); the
 narrator's own words ("Quote:", "Footnote 3:") are normalised on their own and joined on.
+A segment longer than `MAX_SEGMENT_CHARS` is split between sentences: the audio stage
+masters a segment whole, so its memory grows with the longest segment.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from typing import TypedDict, Unpack
 
 from postcast.models import Segment, SegmentKind
 from postcast.narration import normalize
+from postcast.narration.sentences import split_sentences
 from postcast.narration.spoken import sentence, speak_urls, tidy
 
 Kind = SegmentKind
@@ -47,6 +50,9 @@ PAUSE_AFTER = {
 }
 PAUSE_BEFORE = {Kind.HEADING: 0.8, Kind.MATH: 0.4, Kind.OUTRO: 1.0}
 SECTION_BREAK = 1.2  # an <hr>
+# About a minute of speech: mastering one costs some 200 MB (2.8 MB per second of audio).
+MAX_SEGMENT_CHARS = 1000
+SPLIT_PAUSE = 0.35  # between the pieces of a split paragraph, as between its sentences
 _WORDS = re.compile(r"\w")
 
 
@@ -108,12 +114,44 @@ def restyled(
 
 
 def finish(segments: Iterable[Segment]) -> list[Segment]:
-    """Drop word-less pauses, giving their silence to the segment before."""
+    """Drop word-less pauses, giving their silence to the segment before; split long
+    segments between sentences."""
     done: list[Segment] = []
     for segment in segments:
         if segment.text:
-            done.append(segment)
+            done.extend(_bounded(segment))
         elif done:
             longer = max(done[-1].pause_after, segment.pause_after)
             done[-1] = dataclasses.replace(done[-1], pause_after=longer)
     return done
+
+
+def _bounded(segment: Segment) -> list[Segment]:
+    """`segment` as pieces of at most MAX_SEGMENT_CHARS, cut between sentences (and a
+    sentence too long for one piece between clauses, then words): the chapter and the
+    pause before go with the first piece, the pause after with the last."""
+    if len(segment.text) <= MAX_SEGMENT_CHARS:
+        return [segment]
+    pieces = _packed(split_sentences(segment.text))
+    last = len(pieces) - 1
+    return [
+        dataclasses.replace(
+            segment,
+            text=piece,
+            chapter=segment.chapter if index == 0 else None,
+            pause_before=segment.pause_before if index == 0 else 0.0,
+            pause_after=segment.pause_after if index == last else SPLIT_PAUSE,
+        )
+        for index, piece in enumerate(pieces)
+    ]
+
+
+def _packed(sentences: list[str]) -> list[str]:
+    """Consecutive sentences joined into pieces of at most MAX_SEGMENT_CHARS."""
+    pieces: list[str] = []
+    for sentence_text in sentences:
+        if pieces and len(pieces[-1]) + 1 + len(sentence_text) <= MAX_SEGMENT_CHARS:
+            pieces[-1] = f"{pieces[-1]} {sentence_text}"
+        else:
+            pieces.append(sentence_text)
+    return pieces

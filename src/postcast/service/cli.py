@@ -66,7 +66,7 @@ def demo(
     with RichProgress() as progress:
         report = pipeline.run_pass(config, progress)
     feed_url = url.rstrip("/") + "/feed.xml"
-    err.print(report.summary())
+    err.print(report.summary(), soft_wrap=True)
     typer.echo(f"Feed: {feed_url}")
     if serve:
         _serve(out, host, port)
@@ -158,7 +158,7 @@ def run(
             else:  # a bug: its type helps find it
                 _report(PostcastError(f"pass failed: {pipeline.describe(error)}"))
         else:
-            err.print(report.summary())
+            err.print(report.summary(), soft_wrap=True)
             if once:
                 return
         time.sleep(cfg.interval_minutes * 60)
@@ -175,7 +175,7 @@ def add(
     cfg = load_config(config)
     with RichProgress() as progress, database_errors(cfg.library.database):
         report = pipeline.add_url(cfg, url, progress)
-    err.print(report.summary())
+    err.print(report.summary(), soft_wrap=True)
 
 
 @contextlib.contextmanager

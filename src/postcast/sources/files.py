@@ -6,6 +6,7 @@ Every problem is an `InputError` naming the file, so `postcast render FILE` and 
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from datetime import UTC, date, datetime, time
@@ -18,6 +19,7 @@ from bs4 import BeautifulSoup
 
 from postcast.config import FORUM_NAMES
 from postcast.errors import InputError, ShapeError
+from postcast.limits import check_file_size, check_html, check_markdown, check_post_fields
 from postcast.links import web_link
 from postcast.models import Post
 from postcast.narration.markdown import markdown_to_html
@@ -39,6 +41,9 @@ MAGIC = {
     b"ID3": "an MP3 file",
     b"RIFF": "a RIFF (WAV/WebP) file",
 }
+# C0 controls other than tab and newlines (and DEL): no voice says them, and XML (feeds,
+# pages) cannot hold them.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
 FIRST_HEADING = re.compile(r"^#[ \t]+(.+?)[ \t#]*$", re.M)
 
@@ -49,16 +54,36 @@ def load_post_file(path: Path, forum_name: str = "", code: str = "") -> Post:
     suffix = path.suffix.lower()
     text = _read_text(path, suffix)
     if suffix in JSON_SUFFIXES:
-        return _from_json(path, text, forum_name, code)
-    if suffix in HTML_SUFFIXES:
-        return _from_html(path, text, forum_name, code)
-    return _from_markdown(path, text, forum_name, code)
+        post = _from_json(path, text, forum_name, code)
+    elif suffix in HTML_SUFFIXES:
+        post = _from_html(path, text, forum_name, code)
+    else:
+        post = _from_markdown(path, text, forum_name, code)
+    post = _without_controls(post)
+    check_post_fields(path, post.title, post.authors, post.html)
+    return post
+
+
+def _without_controls(post: Post) -> Post:
+    """The post's words without control characters (JSON may carry them escaped)."""
+
+    def clean(text: str) -> str:
+        return CONTROL_CHARACTERS.sub("", text)
+
+    return dataclasses.replace(
+        post,
+        title=clean(post.title),
+        authors=tuple(clean(name) for name in post.authors),
+        html=clean(post.html),
+        markdown=clean(post.markdown) if post.markdown is not None else None,
+    )
 
 
 def _read_text(path: Path, suffix: str) -> str:
     if path.is_dir():
         raise InputError(path, "is a folder, not a post file")
     try:
+        check_file_size(path, path.stat().st_size)  # before reading it all into memory
         data = path.read_bytes()
     except FileNotFoundError as error:
         raise InputError(path, "file not found") from error
@@ -90,6 +115,8 @@ def _from_json(path: Path, text: str, forum_name: str, code: str) -> Post:
         raise InputError(
             path, f"invalid JSON at line {error.lineno} column {error.colno}: {error.msg}"
         ) from error
+    except RecursionError as error:
+        raise InputError(path, "JSON nested too deeply to be a post") from error
     if not isinstance(data, dict):
         raise InputError(
             path, f"expected one ForumMagnum post object, got a JSON {type(data).__name__}"
@@ -100,6 +127,14 @@ def _from_json(path: Path, text: str, forum_name: str, code: str) -> Post:
         post = post_from_api(data, code, forum_name, SOURCE_NAME)
     except ShapeError as error:
         raise InputError(path, f"not a ForumMagnum post object: {error}") from error
+    except (TypeError, AttributeError, KeyError, ValueError) as error:
+        # a field of the wrong type ("tags": 5, "user": "x"): the file's fault, not ours
+        raise InputError(
+            path, f"not a ForumMagnum post object: wrong field type ({error})"
+        ) from error
+    if not isinstance(post.html, str) or not isinstance(post.markdown, str | None):
+        raise InputError(path, "not a ForumMagnum post object: contents is not text")
+    check_html(path, post.html)  # before BeautifulSoup holds all of it
     if not _visible_text(post.html):
         raise InputError(path, "post has no text (contents.html is empty)")
     return post
@@ -121,6 +156,7 @@ def _forum_of(page_url: str, forum_name: str) -> tuple[str, str]:
 
 
 def _from_html(path: Path, text: str, forum_name: str, code: str) -> Post:
+    check_html(path, text)  # before BeautifulSoup holds all of it
     soup = BeautifulSoup(text, "lxml")
     root = soup.find("article") or soup.body or soup
     heading = root.find("h1")
@@ -154,6 +190,7 @@ def _from_markdown(path: Path, text: str, forum_name: str, code: str) -> Post:
     authors = fields.get("authors") or fields.get("author") or []
     if isinstance(authors, str):
         authors = _split_authors(authors)
+    check_markdown(path, text)
     html = markdown_to_html(text)
     url = str(fields.get("url") or "")
     return _post(path, title, tuple(authors), fields.get("date"), html, forum_name, code, url)
