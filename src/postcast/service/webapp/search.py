@@ -1,0 +1,206 @@
+"""Full-text search over published episodes: titles, authors, tags and transcripts.
+
+SQLite answers from an FTS5 table (bm25 ranking, `snippet()`), PostgreSQL from a weighted
+`tsvector` with a GIN index (`ts_rank_cd`, `ts_headline`); migration 0010 makes both.
+`refresh` keeps `episode_search` in step with the episodes table: a row is (re)written when
+its episode or latest render changed, and goes with its episode (ON DELETE CASCADE).
+Snippets come back as HTML: the text is escaped here and only `<mark>` is added.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import webvtt
+from markupsafe import Markup, escape
+from sqlalchemy import Connection, Engine, bindparam, func, select, text
+
+from postcast.publishing.notes import paragraphs
+from postcast.storage.schema import EpisodeRow, PostRow, RenderRow
+
+TRANSCRIPT_VTT = "text/vtt"
+# Snippet delimiters: control characters, stripped from indexed text, so a post cannot
+# forge a highlight, and the escaped snippet's only markup is the one added here.
+_START, _STOP = "\x02", "\x03"
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_WORD = re.compile(r"\w+", re.UNICODE)
+MAX_TERMS = 16
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    episode_ref: int
+    guid: str
+    title: str
+    authors: list[str]
+    tags: list[str]
+    pub_date: datetime
+    audio_file: str
+    post_url: str
+    snippet: Markup  # escaped text with <mark> around the matched words
+    rank: float
+
+
+def _clean(value: str) -> str:
+    return _CONTROL.sub(" ", value)
+
+
+def transcript_text(site_dir: Path, transcript_files: dict[str, Any], post_html: str) -> str:
+    """The words the episode says: its WebVTT transcript, else the post's text."""
+    relative = transcript_files.get(TRANSCRIPT_VTT)
+    if relative and (site_dir / relative).is_file():
+        captions = webvtt.read(str(site_dir / relative)).captions
+        return " ".join(" ".join(caption.text.split()) for caption in captions)
+    return " ".join(paragraphs(post_html))
+
+
+def refresh(engine: Engine, site_dir: Path) -> int:
+    """Index what changed since the last refresh; returns how many episodes were indexed."""
+    latest = (
+        select(RenderRow.episode_ref, func.max(RenderRow.id).label("render_id"))
+        .group_by(RenderRow.episode_ref)
+        .subquery()
+    )
+    wanted = select(EpisodeRow.id, EpisodeRow.updated_at, latest.c.render_id).join(
+        latest, latest.c.episode_ref == EpisodeRow.id, isouter=True
+    )
+    with engine.begin() as connection:
+        rows = connection.execute(text("SELECT episode_ref, indexed_key FROM episode_search"))
+        indexed = {episode_ref: key for episode_ref, key in rows}
+        stale = []
+        for episode_id, updated_at, render_id in connection.execute(wanted).tuples():
+            key = f"{updated_at.isoformat()}|{render_id}"
+            if indexed.get(episode_id) != key:
+                stale.append((episode_id, render_id, key))
+        for episode_id, render_id, key in stale:
+            _index_one(connection, site_dir, episode_id, render_id, key)
+    return len(stale)
+
+
+def _index_one(
+    connection: Connection, site_dir: Path, episode_id: int, render_id: int | None, key: str
+) -> None:
+    episode = connection.execute(select(EpisodeRow).where(EpisodeRow.id == episode_id)).one()
+    post = connection.execute(select(PostRow).where(PostRow.id == episode.post_ref)).one()
+    files: dict[str, Any] = {}
+    if render_id is not None:
+        render = connection.execute(select(RenderRow).where(RenderRow.id == render_id)).one()
+        files = dict(render.transcript_files)
+    row = {
+        "ref": episode_id,
+        "title": _clean(episode.title),
+        "authors": _clean(" ".join(post.authors)),
+        "tags": _clean(" ".join(post.tags)),
+        "transcript": _clean(transcript_text(site_dir, files, post.html)),
+        "key": key,
+    }
+    connection.execute(text("DELETE FROM episode_search WHERE episode_ref = :ref"), row)
+    connection.execute(
+        text(
+            "INSERT INTO episode_search (episode_ref, title, authors, tags, transcript, "
+            "indexed_key) VALUES (:ref, :title, :authors, :tags, :transcript, :key)"
+        ),
+        row,
+    )
+
+
+def terms(query: str) -> list[str]:
+    """The words of a listener's query (punctuation and operators are not syntax here)."""
+    return _WORD.findall(query)[:MAX_TERMS]
+
+
+_SQLITE = """
+SELECT s.rowid AS ref, bm25(episode_search_fts, 10.0, 5.0, 3.0, 1.0) AS rank,
+       snippet(episode_search_fts, -1, :start, :stop, '…', 16) AS snippet
+FROM episode_search_fts AS s JOIN episodes AS e ON e.id = s.rowid
+WHERE episode_search_fts MATCH :match AND e.status = 'published'
+ORDER BY rank LIMIT :limit OFFSET :offset
+"""
+_POSTGRES = """
+WITH hits AS (
+  SELECT s.episode_ref AS ref, ts_rank_cd(s.document, q) AS rank, s.title, s.transcript, q
+  FROM episode_search AS s JOIN episodes AS e ON e.id = s.episode_ref,
+       websearch_to_tsquery('english', :match) AS q
+  WHERE s.document @@ q AND e.status = 'published'
+  ORDER BY rank DESC LIMIT :limit OFFSET :offset
+)
+SELECT ref, rank, ts_headline('english', title || ' — ' || transcript, q,
+  'StartSel=' || :start || ', StopSel=' || :stop || ', MaxWords=30, MinWords=12') AS snippet
+FROM hits ORDER BY rank DESC
+"""
+
+
+def search(engine: Engine, query: str, limit: int = 20, offset: int = 0) -> list[SearchHit]:
+    """Published episodes matching every word of `query`, best first."""
+    words = terms(query)
+    if not words:
+        return []
+    sqlite = engine.dialect.name == "sqlite"
+    # FTS5: each word quoted (no operators), the last one also as a prefix (search as you type)
+    match = " ".join(f'"{w}"' for w in words) + "*" if sqlite else " ".join(words)
+    params = {"match": match, "start": _START, "stop": _STOP}
+    with engine.connect() as connection:
+        found = connection.execute(
+            text(_SQLITE if sqlite else _POSTGRES), params | {"limit": limit, "offset": offset}
+        ).all()
+        return _hits(connection, found, sqlite)
+
+
+def _hits(connection: Connection, found: Any, sqlite: bool) -> list[SearchHit]:
+    refs = [row.ref for row in found]
+    if not refs:
+        return []
+    latest = (
+        select(RenderRow.episode_ref, func.max(RenderRow.id).label("render_id"))
+        .where(RenderRow.episode_ref.in_(bindparam("refs", expanding=True)))
+        .group_by(RenderRow.episode_ref)
+        .subquery()
+    )
+    query = (
+        select(
+            EpisodeRow.id,
+            EpisodeRow.guid,
+            EpisodeRow.title,
+            EpisodeRow.pub_date,
+            PostRow.authors,
+            PostRow.tags,
+            PostRow.url,
+            RenderRow.audio_file,
+        )
+        .join(PostRow, PostRow.id == EpisodeRow.post_ref)
+        .join(latest, latest.c.episode_ref == EpisodeRow.id)
+        .join(RenderRow, RenderRow.id == latest.c.render_id)
+        .where(EpisodeRow.id.in_(bindparam("refs", expanding=True)))
+    )
+    rows = {row.id: row for row in connection.execute(query, {"refs": refs}).all()}
+    hits = []
+    for match in found:
+        row = rows.get(match.ref)
+        if row is None:  # deleted between the two queries
+            continue
+        rank = -float(match.rank) if sqlite else float(match.rank)  # bm25: lower is better
+        hits.append(
+            SearchHit(
+                row.id,
+                row.guid,
+                row.title,
+                list(row.authors),
+                list(row.tags),
+                row.pub_date,
+                row.audio_file,
+                row.url,
+                highlight(match.snippet),
+                rank,
+            )
+        )
+    return hits
+
+
+def highlight(snippet: str) -> Markup:
+    """The database's snippet, escaped, with its delimiters turned into <mark>."""
+    escaped = str(escape(snippet))
+    return Markup(escaped.replace(_START, "<mark>").replace(_STOP, "</mark>"))
