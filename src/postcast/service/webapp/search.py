@@ -118,19 +118,20 @@ SELECT s.rowid AS ref, bm25(episode_search_fts, 10.0, 5.0, 3.0, 1.0) AS rank,
        snippet(episode_search_fts, -1, :start, :stop, '…', 16) AS snippet
 FROM episode_search_fts AS s JOIN episodes AS e ON e.id = s.rowid
 WHERE episode_search_fts MATCH :match AND e.status = 'published'
-ORDER BY rank LIMIT :limit OFFSET :offset
+ORDER BY rank, e.pub_date DESC, e.id LIMIT :limit OFFSET :offset
 """
 _POSTGRES = """
 WITH hits AS (
-  SELECT s.episode_ref AS ref, ts_rank_cd(s.document, q) AS rank, s.title, s.transcript, q
+  SELECT s.episode_ref AS ref, ts_rank_cd(s.document, q) AS rank, s.title, s.transcript, q,
+         e.pub_date, e.id
   FROM episode_search AS s JOIN episodes AS e ON e.id = s.episode_ref,
        websearch_to_tsquery('english', :match) AS q
   WHERE s.document @@ q AND e.status = 'published'
-  ORDER BY rank DESC LIMIT :limit OFFSET :offset
+  ORDER BY rank DESC, e.pub_date DESC, e.id LIMIT :limit OFFSET :offset
 )
 SELECT ref, rank, ts_headline('english', title || ' — ' || transcript, q,
   'StartSel=' || :start || ', StopSel=' || :stop || ', MaxWords=30, MinWords=12') AS snippet
-FROM hits ORDER BY rank DESC
+FROM hits ORDER BY rank DESC, pub_date DESC, id
 """
 
 
