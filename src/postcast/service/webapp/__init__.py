@@ -25,7 +25,12 @@ from postcast.errors import PostcastError
 from postcast.service.web import SiteFiles
 from postcast.service.webapp import admin_api, listeners, public_api
 from postcast.service.webapp.context import WebContext, templates
-from postcast.service.webapp.security import AdminGuard, BodyLimit, RateLimit, SecurityHeaders
+from postcast.service.webapp.security import (
+    MAX_BODY_BYTES,
+    AdminGuard,
+    RateLimit,
+    SecurityHeaders,
+)
 from postcast.storage import Library
 from postcast.storage.database import create_library_engine, database_url, migrate
 
@@ -68,6 +73,7 @@ def create_web_app(config: Config) -> FastAPI:
         summary="Listen to, search and steer a postcast library.",
         version="1",
         lifespan=lifespan,
+        max_body_size=MAX_BODY_BYTES,  # 413 past it
         exception_handlers={PostcastError: _postcast_error},
     )
     app.state.web = context
@@ -82,7 +88,6 @@ def create_web_app(config: Config) -> FastAPI:
     app.add_middleware(
         CORSMiddleware, allow_origins=["*"], allow_methods=["GET"], allow_credentials=False
     )
-    app.add_middleware(BodyLimit)
     app.add_middleware(SecurityHeaders)
     return app
 

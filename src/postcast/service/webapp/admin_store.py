@@ -167,7 +167,8 @@ def check_web_url(url: str) -> str:
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise InputError(url[:200], "not an http(s) URL with a host")
     if parts.username is not None or parts.password is not None:
-        raise InputError(url[:200], "URLs with user names or passwords are refused")
+        shown = parts._replace(netloc=parts.hostname or "").geturl()  # never echo a password
+        raise InputError(shown[:200], "URLs with user names or passwords are refused")
     if len(url) > ID_LENGTH or (port is not None and port == 0):
         raise InputError(url[:200], "URL too long or port 0")
     return url
