@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import webvtt
 from markupsafe import Markup, escape
@@ -113,19 +113,24 @@ def terms(query: str) -> list[str]:
     return _WORD.findall(query)[:MAX_TERMS]
 
 
+# Ranked first, snippets after for the page's rows only: SQLite would otherwise compute a
+# snippet for every match before sorting (thousands, for a common word).
 _SQLITE = """
-SELECT s.rowid AS ref, bm25(episode_search_fts, 10.0, 5.0, 3.0, 1.0) AS rank,
-       snippet(episode_search_fts, -1, :start, :stop, '…', 16) AS snippet
+SELECT s.rowid AS ref, bm25(episode_search_fts, 10.0, 5.0, 3.0, 1.0) AS rank
 FROM episode_search_fts AS s JOIN episodes AS e ON e.id = s.rowid
 WHERE episode_search_fts MATCH :match AND e.status = 'published'
 ORDER BY rank, e.pub_date DESC, e.id LIMIT :limit OFFSET :offset
+"""
+_SQLITE_SNIPPETS = """
+SELECT rowid AS ref, snippet(episode_search_fts, -1, :start, :stop, '…', 16) AS snippet
+FROM episode_search_fts WHERE episode_search_fts MATCH :match AND rowid IN :refs
 """
 _POSTGRES = """
 WITH hits AS (
   SELECT s.episode_ref AS ref, ts_rank_cd(s.document, q) AS rank, s.title, s.transcript, q,
          e.pub_date, e.id
   FROM episode_search AS s JOIN episodes AS e ON e.id = s.episode_ref,
-       websearch_to_tsquery('english', :match) AS q
+       plainto_tsquery('english', :match) AS q
   WHERE s.document @@ q AND e.status = 'published'
   ORDER BY rank DESC, e.pub_date DESC, e.id LIMIT :limit OFFSET :offset
 )
@@ -135,23 +140,38 @@ FROM hits ORDER BY rank DESC, pub_date DESC, id
 """
 
 
+class _Found(NamedTuple):
+    ref: int
+    rank: float
+    snippet: str
+
+
 def search(engine: Engine, query: str, limit: int = 20, offset: int = 0) -> list[SearchHit]:
     """Published episodes matching every word of `query`, best first."""
     words = terms(query)
     if not words:
         return []
     sqlite = engine.dialect.name == "sqlite"
-    # FTS5: each word quoted (no operators), the last one also as a prefix (search as you type)
-    match = " ".join(f'"{w}"' for w in words) + "*" if sqlite else " ".join(words)
+    # FTS5: each word quoted, so nothing is an operator. No prefix queries: a short prefix
+    # expands to hundreds of terms (ten times slower); the Porter stemmer matches word forms.
+    match = " ".join(f'"{w}"' for w in words) if sqlite else " ".join(words)
     params = {"match": match, "start": _START, "stop": _STOP}
     with engine.connect() as connection:
-        found = connection.execute(
+        rows = connection.execute(
             text(_SQLITE if sqlite else _POSTGRES), params | {"limit": limit, "offset": offset}
         ).all()
+        snippets: dict[int, str] = {row.ref: row.snippet for row in rows} if not sqlite else {}
+        if sqlite and rows:
+            by_ref = text(_SQLITE_SNIPPETS).bindparams(bindparam("refs", expanding=True))
+            for ref, snippet in connection.execute(
+                by_ref, params | {"refs": [r.ref for r in rows]}
+            ):
+                snippets[ref] = snippet
+        found = [_Found(row.ref, row.rank, snippets.get(row.ref, "")) for row in rows]
         return _hits(connection, found, sqlite)
 
 
-def _hits(connection: Connection, found: Any, sqlite: bool) -> list[SearchHit]:
+def _hits(connection: Connection, found: list[_Found], sqlite: bool) -> list[SearchHit]:
     refs = [row.ref for row in found]
     if not refs:
         return []
