@@ -117,3 +117,12 @@ def test_search_pages_through_results(config: Config) -> None:
         ]
     assert len(first) == 5
     assert [r["guid"] for page in paged for r in page["results"]] == first
+
+
+def test_text_snippets_cut_around_the_first_match() -> None:
+    transcript = " ".join(f"w{n}" for n in range(200)) + " Forecasting matters " + "tail " * 50
+    snippet = search.text_snippet("Title", transcript, ["forecast"])
+    assert snippet.startswith("…") and snippet.endswith("…")
+    assert "\x02Forecasting\x03 matters" in snippet and "w0 " not in snippet
+    only_title = search.text_snippet("Forecast notes", "nothing here", ["forecast"])
+    assert only_title == "\x02Forecast\x03 notes — nothing here"

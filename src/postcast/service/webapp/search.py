@@ -233,11 +233,16 @@ def text_snippet(title: str, transcript: str, words: list[str], width: int = 24)
     found = pattern.search(transcript)
     if found is None:
         transcript = f"{title} — {transcript}"
-    start = 0 if found is None else max(0, found.start() - 120)
-    start = transcript.rfind(" ", 0, start) + 1 if start else 0
-    window = " ".join(transcript[start:].split(" ", width)[:width])
+    position = found.start() if found is not None else 0
+    before = transcript[:position].split()
+    after = transcript[position:].split()
+    kept_before = before[-(width // 3) :] if before else []
+    kept_after = after[: width - len(kept_before)]
+    window = " ".join(kept_before + kept_after)
     marked = pattern.sub(lambda m: _START + m.group(0) + _STOP, window)
-    return ("…" if start else "") + marked + ("…" if len(window) < len(transcript) - start else "")
+    lead = "…" if len(before) > len(kept_before) else ""
+    tail = "…" if len(after) > len(kept_after) else ""
+    return lead + marked + tail
 
 
 def highlight(snippet: str) -> Markup:
