@@ -17,9 +17,8 @@ from fastapi.responses import HTMLResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials
 from pydantic import BaseModel, Field
 
-from postcast.errors import InputError
+from postcast.errors import InputError, NotFoundError
 from postcast.service.webapp import admin_store
-from postcast.service.webapp.admin_store import NotFound
 from postcast.service.webapp.context import WebContext, web
 from postcast.service.webapp.security import bearer
 
@@ -118,7 +117,7 @@ async def _call(work: Callable[[], T]) -> T:
     """Run a store function off the event loop; its refusals become HTTP answers."""
     try:
         return await run_in_threadpool(work)
-    except NotFound as error:
+    except NotFoundError as error:
         raise HTTPException(status_code=404, detail=str(error)) from error
     except InputError as error:
         raise HTTPException(status_code=422, detail=str(error)) from error

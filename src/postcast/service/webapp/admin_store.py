@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from postcast.errors import InputError
+from postcast.errors import InputError, NotFoundError
 from postcast.narration.lexicon import Lexicon, LexiconEntry
 from postcast.storage.records import EpisodeStatus
 from postcast.storage.schema import (
@@ -45,10 +45,6 @@ class Moderation:
     action: str
     reason: str
     at: datetime
-
-
-class NotFound(LookupError):
-    pass
 
 
 def _admin_episode(row: EpisodeRow, post_url: str) -> AdminEpisode:
@@ -92,7 +88,7 @@ def _episode(session: Session, episode_id: int) -> tuple[EpisodeRow, str]:
         .where(EpisodeRow.id == episode_id)
     ).first()
     if found is None:
-        raise NotFound(f"no episode {episode_id}")
+        raise NotFoundError(f"episode {episode_id}", "no such episode")
     return found[0], found[1]
 
 
@@ -223,5 +219,5 @@ def remove_lexicon_entry(engine: Engine, word: str) -> None:
     with Session(engine) as session, session.begin():
         row = session.get(LexiconRow, word)
         if row is None:
-            raise NotFound(f"no lexicon entry {word!r}")
+            raise NotFoundError(f"lexicon word {word!r}", "no such entry")
         session.delete(row)
