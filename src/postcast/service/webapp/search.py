@@ -127,8 +127,9 @@ FROM episode_search_fts WHERE episode_search_fts MATCH :match AND rowid IN :refs
 """
 # PostgreSQL: matched through the GIN index on the whole document; ranked by title,
 # authors and tags (`heading`), then newest first. Its planner costs a sequential scan by
-# the table's small main pages and not by the TOASTed transcripts it would read, so the
-# search turns sequential scans off for its own transaction.
+# the table's small main pages and not by the TOASTed transcripts it reads to filter, so
+# the search leaves it only the GIN bitmap scan (exact: no transcript is read), in its own
+# transaction: 10 ms instead of 140 on 3,000 episodes matching a common word.
 _POSTGRES = """
 SELECT s.episode_ref AS ref, ts_rank_cd(s.heading, q) AS rank, s.title, s.transcript
 FROM episode_search AS s JOIN episodes AS e ON e.id = s.episode_ref,
@@ -157,6 +158,7 @@ def search(engine: Engine, query: str, limit: int = 20, offset: int = 0) -> list
     with engine.connect() as connection:
         if not sqlite:
             connection.exec_driver_sql("SET LOCAL enable_seqscan = off")
+            connection.exec_driver_sql("SET LOCAL enable_indexscan = off")  # bitmap: GIN
         rows = connection.execute(
             text(_SQLITE if sqlite else _POSTGRES), params | {"limit": limit, "offset": offset}
         ).all()
