@@ -29,6 +29,7 @@ _START, _STOP = "\x02", "\x03"
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _WORD = re.compile(r"\w+", re.UNICODE)
 MAX_TERMS = 16
+BULK_REINDEX = 500  # episodes indexed at once that call for fresh planner statistics
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,10 @@ def refresh(engine: Engine, site_dir: Path) -> int:
                 stale.append((episode_id, render_id, key))
         for episode_id, render_id, key in stale:
             _index_one(connection, site_dir, episode_id, render_id, key)
+        if len(stale) >= BULK_REINDEX and engine.dialect.name == "postgresql":
+            # Without statistics the planner joins row by row (seconds per search);
+            # autovacuum would gather them too, but only after a while.
+            connection.exec_driver_sql("ANALYZE episode_search")
     return len(stale)
 
 
