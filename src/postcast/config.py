@@ -154,6 +154,18 @@ class FeedConfig:
 
 
 @dataclass
+class WebConfig:
+    """`postcast web`: where it listens, the admin token and the public rate limit."""
+
+    host: str = "127.0.0.1"
+    port: Annotated[int, Interval(ge=1, le=65535)] = 8000
+    # SHA-256 (hex) of the admin bearer token; empty: no admin API or pages at all.
+    admin_token_sha256: str = ""
+    # Per client address, on search and the public API (the `limits` library's notation).
+    rate_limit: str = "60/minute"
+
+
+@dataclass
 class Config:
     """The whole configuration. Relative paths in it are made absolute from `base_dir`
     when it is built, so every stage gets paths it can use as they are."""
@@ -164,6 +176,7 @@ class Config:
     speech: SpeechConfig = field(default_factory=SpeechConfig)
     audio: AudioConfig = field(default_factory=AudioConfig)
     feeds: list[FeedConfig] = field(default_factory=list)
+    web: WebConfig = field(default_factory=WebConfig)
     interval_minutes: Positive = 30.0
     base_dir: Path = field(default_factory=Path.cwd)  # relative paths resolve from here
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import json
+import re
 import types
 import typing
 from dataclasses import dataclass
@@ -30,6 +31,7 @@ from postcast.config import (
     Positive,
     SourceConfig,
     SpeechConfig,
+    WebConfig,
 )
 from postcast.errors import ConfigError
 from postcast.plugins import (
@@ -45,9 +47,11 @@ TABLES: dict[str, type] = {
     "narration": NarrationConfig,
     "speech": SpeechConfig,
     "audio": AudioConfig,
+    "web": WebConfig,
 }
 ARRAYS: dict[str, type] = {"sources": SourceConfig, "feeds": FeedConfig}
 WEB_SCHEMES = ("http://", "https://")
+_SHA256_HEX = re.compile(r"[0-9a-fA-F]{64}")
 DATABASE_SCHEMES = ("sqlite", "postgresql", "postgres")
 TYPE_WORDS = {
     "int_type": "is not an integer",
@@ -218,6 +222,7 @@ def _show(value: Any) -> str:
 def _cross_checks(sections: dict[str, Any]) -> list[str]:
     """What one key alone cannot say: plug-in names, required keys, references."""
     problems = _library_checks(sections.get("library") or LibraryConfig())
+    problems += _web_checks(sections.get("web") or WebConfig())
     speech = sections.get("speech") or SpeechConfig()
     if not is_engine(speech.engine):
         problems.append(
@@ -254,6 +259,20 @@ def _library_checks(library: LibraryConfig) -> list[str]:
         )
     if not library.site_dir:
         problems.append("[library] site_dir: must not be empty")
+    return problems
+
+
+def _web_checks(web: WebConfig) -> list[str]:
+    from limits import parse_many
+
+    problems = []
+    if web.admin_token_sha256 and not _SHA256_HEX.fullmatch(web.admin_token_sha256):
+        # The value is a hash, but a token pasted here by mistake must not be echoed.
+        problems.append("[web] admin_token_sha256: is not a SHA-256 hex digest (64 hex digits)")
+    try:
+        parse_many(web.rate_limit)
+    except ValueError:
+        problems.append(f"[web] rate_limit: {_show(web.rate_limit)} is not a rate like 60/minute")
     return problems
 
 

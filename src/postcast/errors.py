@@ -41,6 +41,12 @@ class ConfigError(InputError):
     """The configuration file or one of its keys is wrong."""
 
 
+class NotFoundError(InputError):
+    """A thing asked for by name or number (an episode, a lexicon word) is not there."""
+
+    http_status = 404
+
+
 class SourceError(PostcastError):
     """A source (forum, feed, URL) failed; reported, retried on the next run."""
 

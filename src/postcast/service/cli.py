@@ -92,6 +92,22 @@ def _serve(directory: Path, host: str, port: int) -> None:
 
 
 @app.command()
+def web(
+    config: Annotated[Path, typer.Option("--config", "-c", help="Path to postcast.toml.")],
+    host: Annotated[str | None, typer.Option(help="Address ([web] host).")] = None,
+    port: Annotated[int | None, typer.Option(help="Port ([web] port).")] = None,
+) -> None:
+    """Run the web app: search, embeddable player, narration API, admin (see README)."""
+    from postcast.service.webapp import serve as serve_web
+
+    cfg = load_config(config)
+    host, port = host or cfg.web.host, port or cfg.web.port
+    typer.echo(f"postcast web at http://{host}:{port}/ (library: {cfg.library.site_dir})")
+    with database_errors(cfg.library.database):
+        serve_web(cfg, host, port)
+
+
+@app.command()
 def render(
     file: Annotated[Path, typer.Argument(help="A post: HTML, Markdown or ForumMagnum JSON.")],
     output: Annotated[Path, typer.Option("--output", "-o", help="The MP3 to write.")],

@@ -63,6 +63,16 @@ def resolve(host: str, port: int) -> list[IPAddress]:
     return found
 
 
+def literal_address(host: str) -> IPAddress | None:
+    """The address `host` spells in any numeric notation (`127.0.0.1`, `2130706433`,
+    `0x7f.1`, `::1`), without asking DNS; None for a name."""
+    try:
+        infos = socket.getaddrinfo(host, None, flags=socket.AI_NUMERICHOST)
+    except (socket.gaierror, UnicodeError):
+        return None
+    return ipaddress.ip_address(str(infos[0][4][0]).split("%", 1)[0])
+
+
 def public_address(host: str, port: int) -> IPAddress:
     """The address to connect to for `host`; `RefusedAddress` if any of its addresses
     is not public (a name with one private address among public ones is refused too)."""

@@ -158,3 +158,53 @@ class EpisodeLockRow(Base):
     guid: Mapped[str] = mapped_column(String(ID_LENGTH), unique=True)
     owner: Mapped[str] = mapped_column(String(200))
     expires_at: Mapped[datetime]
+
+
+# The web app's tables (migration 0004). The search index itself (`episode_search` and, on
+# SQLite, its FTS5 table) differs by database, so it lives outside the ORM: see
+# `postcast.service.webapp.search` and `described_by_orm`.
+SEARCH_INDEX_PREFIX = "episode_search"
+
+
+def described_by_orm(name: str | None, type_: str, _parent: object = None) -> bool:
+    """Alembic `include_name`: False for the search index's tables, indexes and triggers,
+    which the migration makes per database and `schema.py` does not describe."""
+    return not (name or "").startswith(SEARCH_INDEX_PREFIX) and not (name or "").startswith(
+        "ix_" + SEARCH_INDEX_PREFIX
+    )
+
+
+class ModerationRow(Base):
+    """An operator's exclusion or restoration of an episode, with the reason given."""
+
+    __tablename__ = "episode_moderation"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    episode_ref: Mapped[int] = mapped_column(
+        ForeignKey("episodes.id", ondelete="CASCADE"), index=True
+    )
+    action: Mapped[str] = mapped_column(String(16))  # "exclude" or "restore"
+    reason: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime]
+
+
+class UrlRequestRow(Base):
+    """A URL an operator asked to narrate, waiting for the pipeline to fetch it."""
+
+    __tablename__ = "url_requests"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    url: Mapped[str] = mapped_column(String(ID_LENGTH), unique=True)
+    state: Mapped[str] = mapped_column(String(16), default="queued")
+    requested_at: Mapped[datetime]
+
+
+class LexiconRow(Base):
+    """An operator's pronunciation: word -> IPA (and a respelling for engines without IPA)."""
+
+    __tablename__ = "lexicon_entries"
+
+    word: Mapped[str] = mapped_column(String(200), primary_key=True)
+    ipa: Mapped[str] = mapped_column(Text)
+    respelling: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime]

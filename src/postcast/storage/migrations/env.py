@@ -10,7 +10,7 @@ from alembic import context
 from sqlalchemy import Connection, create_engine
 
 from postcast.errors import InputError
-from postcast.storage.schema import Base
+from postcast.storage.schema import Base, described_by_orm
 
 
 def _run(connection: Connection) -> None:
@@ -19,6 +19,7 @@ def _run(connection: Connection) -> None:
         target_metadata=Base.metadata,
         render_as_batch=connection.dialect.name == "sqlite",  # SQLite cannot ALTER most things
         compare_type=True,
+        include_name=described_by_orm,  # the search index is made per database, by hand
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -1,0 +1,232 @@
+"""The operator's writes: exclusions with reasons, URL requests, pronunciation entries.
+
+Each function is one transaction on the library database and returns plain data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from urllib.parse import urlsplit
+
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session
+
+from postcast.errors import InputError, NotFoundError
+from postcast.narration.lexicon import Lexicon, LexiconEntry
+from postcast.sources.addresses import is_public, literal_address
+from postcast.storage.records import EpisodeStatus
+from postcast.storage.schema import (
+    ID_LENGTH,
+    EpisodeRow,
+    LexiconRow,
+    ModerationRow,
+    PostRow,
+    RenderRow,
+    UrlRequestRow,
+)
+from postcast.storage.types import utc_now
+
+
+@dataclass(frozen=True)
+class AdminEpisode:
+    id: int
+    guid: str
+    title: str
+    status: str
+    post_url: str
+    pub_date: datetime
+    excluded_reason: str | None
+    last_error: str | None
+    failures: int
+
+
+@dataclass(frozen=True)
+class Moderation:
+    action: str
+    reason: str
+    at: datetime
+
+
+def _admin_episode(row: EpisodeRow, post_url: str) -> AdminEpisode:
+    return AdminEpisode(
+        row.id,
+        row.guid,
+        row.title,
+        row.status,
+        post_url,
+        row.pub_date,
+        row.excluded_reason,
+        row.last_error,
+        row.failures,
+    )
+
+
+def list_episodes(
+    engine: Engine, status: str | None, query: str | None, limit: int, offset: int
+) -> tuple[list[AdminEpisode], int]:
+    """Episodes newest first, filtered by status and by a title substring; and the total."""
+    select_rows = select(EpisodeRow, PostRow.url).join(PostRow, PostRow.id == EpisodeRow.post_ref)
+    count = select(func.count()).select_from(EpisodeRow)
+    if status:
+        select_rows = select_rows.where(EpisodeRow.status == status)
+        count = count.where(EpisodeRow.status == status)
+    if query:
+        pattern = f"%{query.lower()}%"
+        select_rows = select_rows.where(func.lower(EpisodeRow.title).like(pattern))
+        count = count.where(func.lower(EpisodeRow.title).like(pattern))
+    select_rows = select_rows.order_by(EpisodeRow.pub_date.desc(), EpisodeRow.id)
+    with Session(engine) as session:
+        rows = session.execute(select_rows.limit(limit).offset(offset)).tuples().all()
+        total = session.scalar(count) or 0
+        return [_admin_episode(row, url) for row, url in rows], total
+
+
+def _episode(session: Session, episode_id: int) -> tuple[EpisodeRow, str]:
+    found = session.execute(
+        select(EpisodeRow, PostRow.url)
+        .join(PostRow, PostRow.id == EpisodeRow.post_ref)
+        .where(EpisodeRow.id == episode_id)
+    ).first()
+    if found is None:
+        raise NotFoundError(f"episode {episode_id}", "no such episode")
+    return found[0], found[1]
+
+
+def get_episode(engine: Engine, episode_id: int) -> tuple[AdminEpisode, list[Moderation]]:
+    with Session(engine) as session:
+        row, url = _episode(session, episode_id)
+        history = session.scalars(
+            select(ModerationRow)
+            .where(ModerationRow.episode_ref == episode_id)
+            .order_by(ModerationRow.id)
+        )
+        return _admin_episode(row, url), [
+            Moderation(m.action, m.reason, m.created_at) for m in history
+        ]
+
+
+def exclude(
+    engine: Engine, episode_id: int, reason: str, now: datetime | None = None
+) -> AdminEpisode:
+    """Withdraw an episode (the next publish leaves it out of every feed), noting why."""
+    now = now or utc_now()
+    with Session(engine) as session, session.begin():
+        row, url = _episode(session, episode_id)
+        row.status, row.excluded_reason, row.updated_at = EpisodeStatus.EXCLUDED, reason, now
+        session.add(
+            ModerationRow(episode_ref=row.id, action="exclude", reason=reason, created_at=now)
+        )
+        return _admin_episode(row, url)
+
+
+def restore(
+    engine: Engine, episode_id: int, reason: str, now: datetime | None = None
+) -> AdminEpisode:
+    """Take an excluded episode back: rendered if it has audio (published next pass), else
+    pending. As `Library.ensure_episode` does when a source reports it again."""
+    now = now or utc_now()
+    with Session(engine) as session, session.begin():
+        row, url = _episode(session, episode_id)
+        if row.status != EpisodeStatus.EXCLUDED:
+            raise InputError(f"episode {episode_id}", f"is {row.status}, not excluded")
+        rendered = session.scalar(
+            select(RenderRow.id).where(RenderRow.episode_ref == row.id).limit(1)
+        )
+        row.status = EpisodeStatus.RENDERED if rendered is not None else EpisodeStatus.PENDING
+        row.excluded_reason, row.updated_at = None, now
+        session.add(
+            ModerationRow(episode_ref=row.id, action="restore", reason=reason, created_at=now)
+        )
+        return _admin_episode(row, url)
+
+
+# URL requests
+
+
+@dataclass(frozen=True)
+class UrlRequest:
+    id: int
+    url: str
+    state: str
+    requested_at: datetime
+
+
+def check_web_url(url: str, allow_private: bool = False) -> str:
+    """A URL anyone could type: http(s), a host, no credentials. Its address is checked by
+    the fetch itself (public addresses only, at every redirect): see `postcast.sources`."""
+    url = url.strip()
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError as error:
+        raise InputError(url[:200], f"not a URL ({error})") from error
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise InputError(url[:200], "not an http(s) URL with a host")
+    if parts.username is not None or parts.password is not None:
+        shown = parts._replace(netloc=parts.hostname or "").geturl()  # never echo a password
+        raise InputError(shown[:200], "URLs with user names or passwords are refused")
+    if len(url) > ID_LENGTH or (port is not None and port == 0):
+        raise InputError(url[:200], "URL too long or port 0")
+    if not allow_private:  # names are resolved, and every hop checked, when it is fetched
+        literal = literal_address(parts.hostname)
+        if parts.hostname.lower().rstrip(".").endswith("localhost") or (
+            literal is not None and not is_public(literal)
+        ):
+            raise InputError(url[:200], "not a public address (allow_private_addresses)")
+    return url
+
+
+def request_url(
+    engine: Engine, url: str, now: datetime | None = None, allow_private: bool = False
+) -> tuple[UrlRequest, bool]:
+    """Queue `url` for the pipeline; (the request, whether it is new)."""
+    url = check_web_url(url, allow_private)
+    with Session(engine) as session, session.begin():
+        row = session.scalar(select(UrlRequestRow).where(UrlRequestRow.url == url))
+        created = row is None
+        if row is None:
+            row = UrlRequestRow(url=url, state="queued", requested_at=now or utc_now())
+            session.add(row)
+            session.flush()
+        return UrlRequest(row.id, row.url, row.state, row.requested_at), created
+
+
+def url_requests(engine: Engine) -> list[UrlRequest]:
+    with Session(engine) as session:
+        rows = session.scalars(select(UrlRequestRow).order_by(UrlRequestRow.id.desc()))
+        return [UrlRequest(r.id, r.url, r.state, r.requested_at) for r in rows]
+
+
+# Pronunciation lexicon
+
+
+def lexicon_entries(engine: Engine) -> list[LexiconEntry]:
+    with Session(engine) as session:
+        rows = session.scalars(select(LexiconRow).order_by(LexiconRow.word))
+        return [LexiconEntry(r.word, r.ipa, r.respelling) for r in rows]
+
+
+def set_lexicon_entry(
+    engine: Engine, word: str, ipa: str, respelling: str | None, now: datetime | None = None
+) -> tuple[LexiconEntry, bool]:
+    """Add or change a word; (the entry, whether it is new). Checked as the configuration's
+    `[narration] lexicon` is (one word; IPA without [ ] . ! ?)."""
+    checked = Lexicon.load({word: ipa}).entries[word.strip()]
+    entry = LexiconEntry(checked.word, checked.ipa, (respelling or "").strip() or checked.word)
+    with Session(engine) as session, session.begin():
+        row = session.get(LexiconRow, entry.word)
+        created = row is None
+        if row is None:
+            row = LexiconRow(word=entry.word)
+            session.add(row)
+        row.ipa, row.respelling, row.updated_at = entry.ipa, entry.respelling, now or utc_now()
+    return entry, created
+
+
+def remove_lexicon_entry(engine: Engine, word: str) -> None:
+    with Session(engine) as session, session.begin():
+        row = session.get(LexiconRow, word)
+        if row is None:
+            raise NotFoundError(f"lexicon word {word!r}", "no such entry")
+        session.delete(row)
