@@ -8,7 +8,6 @@ import os
 import random
 import re
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -107,7 +106,8 @@ def test_lines_from_a_file_object(tmp_path: Path) -> None:
         assert list(normalize_lines(handle)) == ["first", "", "second"]
 
 
-def test_a_long_post_normalises_quickly() -> None:
+def test_a_long_post_normalises_every_number() -> None:
+    """Its speed is a benchmark's (benchmarks/text_normalization.py), not a timed test."""
     sentence = (
         "In 2019 the group spent $4,500 (about 12% of its budget) on 3 events, e.g. a talk "
         "on March 3 at 7:30 p.m. with 250 guests; see https://example.org/events for more. "
@@ -115,12 +115,9 @@ def test_a_long_post_normalises_quickly() -> None:
     prose = "The committee noticed the evening light over the harbour before the rain began. "
     paragraph = sentence + prose * 6
     post = [paragraph] * (20_000 // len(paragraph.split()) + 1)
-    started = time.perf_counter()
     spoken = [normalize_text(text) for text in post]
-    elapsed = time.perf_counter() - started
     assert sum(len(text.split()) for text in post) >= 20_000
     assert not any(re.search(r"\d", text) for text in spoken)
-    assert elapsed < 2.0, f"{elapsed:.2f} s for 20,000 words"
 
 
 def _benchmark_module():  # the script lives outside the package, next to the other benchmarks

@@ -52,6 +52,9 @@ class Pacer:
             self._next_slot[host] = slot + interval
         if slot > now:
             self.sleep(slot - now)
+        with self._lock:  # a turn taken late (a busy machine) pushes the next one back
+            taken = self.clock()
+            self._next_slot[host] = max(self._next_slot[host], taken + interval)
 
     def pause(self, seconds: float) -> None:
         if seconds > 0:
