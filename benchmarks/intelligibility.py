@@ -108,10 +108,13 @@ class Score:
 
 
 def transcribe(model: WhisperModel, audio: Path) -> str:
-    # No hot words (the authors' names, as the quality gate gives each take the names in
-    # it): given to a whole episode, in every 30-s window's prompt, they made tiny.en
-    # skip whole paragraphs (18-50% WER on posts it otherwise hears at 3-5%).
-    pieces, _ = model.transcribe(str(audio), beam_size=5, language="en")
+    # Each 30-s window heard on its own, as the quality gate hears takes: conditioned on
+    # the previous window's text, a misheard window made the next one drop a sentence
+    # (base left out the outro of a post it otherwise heard at 2%). No hot words: the
+    # authors' names in every window's prompt made both models skip whole paragraphs.
+    pieces, _ = model.transcribe(
+        str(audio), beam_size=5, language="en", condition_on_previous_text=False
+    )
     return " ".join(piece.text for piece in pieces)
 
 
