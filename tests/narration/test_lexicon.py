@@ -150,3 +150,9 @@ def test_authors_names_are_said_as_their_owners_say_them(
     assert stressed in ipa
     assert lexicon.to_piper(f"by {name} and") == f"by [[ {ipa} ]] and"
     assert lexicon.to_piper(name.lower()) == name.lower()  # a name matches as written
+
+
+def test_steelman_keeps_a_full_man(lexicon: Lexicon) -> None:
+    """espeak-ng's reduced "-mən" was heard as "steal men"; every form says "-mˌæn"."""
+    for word in ("steelman", "Steelman", "steelmanning", "steelmanned"):
+        assert "mˌæn" in lexicon.to_piper(f"To {word} a view")
