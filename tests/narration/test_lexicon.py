@@ -125,3 +125,34 @@ def test_and_before_ea_is_said_apart(lexicon: Lexicon) -> None:
     )
     assert lexicon.to_piper("an EA group") == f"an [[ {lexicon.entries['EA'].ipa} ]] group"
     assert lexicon.respell("Rationalist and EA") == "Rationalist and E-A"
+    # a glottal stop before the E was heard as "and DA": the E starts with its own vowel
+    assert phrase.split()[1].startswith("ˌiː")
+
+
+def test_error_keeps_both_syllables(lexicon: Lexicon) -> None:
+    """espeak-ng's "error" is heard as "air": the lexicon says "err-or", plural too."""
+    for word in ("error", "Error", "errors"):
+        assert lexicon.to_piper(f"wide {word} bars").count("ɔːɹ") == 1
+    assert lexicon.to_piper("error-prone") == f"[[ {lexicon.entries['error'].ipa} ]]-prone"
+    assert lexicon.respell("an error") == "an error"  # other engines say the word itself
+
+
+@pytest.mark.parametrize(
+    ("name", "stressed"),
+    [("Jun", "ˈuː"), ("Asha", "ˈɑː"), ("Raman", "ˈɑː"), ("Adeyemi", "ˈjɛ"), ("Priya", "ˈiː")],
+)
+def test_authors_names_are_said_as_their_owners_say_them(
+    lexicon: Lexicon, name: str, stressed: str
+) -> None:
+    """espeak-ng reads them as English spellings: "Jun" heard as "Jen", "Asha Raman" as
+    "a share ramen"; the stressed syllable is the one their owners stress."""
+    ipa = lexicon.entries[name].ipa
+    assert stressed in ipa
+    assert lexicon.to_piper(f"by {name} and") == f"by [[ {ipa} ]] and"
+    assert lexicon.to_piper(name.lower()) == name.lower()  # a name matches as written
+
+
+def test_steelman_keeps_a_full_man(lexicon: Lexicon) -> None:
+    """espeak-ng's reduced "-mən" was heard as "steal men"; every form says "-mˌæn"."""
+    for word in ("steelman", "Steelman", "steelmanning", "steelmanned"):
+        assert "mˌæn" in lexicon.to_piper(f"To {word} a view")
