@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import threading
 from dataclasses import dataclass
 from importlib.metadata import version as package_version
@@ -210,7 +211,8 @@ class PiperEngine(SpeechEngine):
             # Piper's phonemizer may still split a sentence we gave it; join its pieces.
             chunks = [
                 chunk.audio_float_array
-                for chunk in piper_voice.synthesize(self._spoken(text), syn_config)
+                for piece in halves(text)
+                for chunk in piper_voice.synthesize(self._spoken(piece), syn_config)
             ]
         except Exception as error:
             raise SpeechError(f"Piper could not speak {text[:60]!r}: {error}") from error
@@ -275,6 +277,29 @@ class PiperEngine(SpeechEngine):
         if not ids:
             raise SpeechError(f"Piper found nothing to say in {text[:60]!r}")
         return ids
+
+
+# One run of the voice needs ~20 MB per second of audio it makes (its convolutions'
+# working buffers), over the ~250 MB of the loaded voice: a 400-character sentence
+# (21 s) peaked at 615 MB. Sentences past this are spoken in halves, cut at the clause
+# break (else the space) nearest the middle: 300 characters peak at ~520 MB.
+MAX_RUN_CHARS = 300
+_CLAUSE_BREAK = re.compile(r"(?<=[,;:—–)])\s+")
+
+
+def halves(text: str) -> list[str]:
+    """`text` cut in two, and again, until no piece is over MAX_RUN_CHARS."""
+    if len(text) <= MAX_RUN_CHARS:
+        return [text]
+    middle = len(text) // 2
+    breaks = [m for m in _CLAUSE_BREAK.finditer(text) if 0 < m.start() < len(text)]
+    breaks = breaks or list(re.finditer(r"\s+", text))
+    if breaks:
+        cut = min(breaks, key=lambda m: abs(m.start() - middle))
+        head, tail = text[: cut.start()], text[cut.end() :]
+    else:  # one "word" (a hash, a run of letters): cut it where it is
+        head, tail = text[:middle], text[middle:]
+    return [*halves(head), *halves(tail)]
 
 
 def _with_durations(model: Path) -> bytes:
