@@ -211,7 +211,7 @@ class PiperEngine(SpeechEngine):
             # Piper's phonemizer may still split a sentence we gave it; join its pieces.
             chunks = [
                 chunk.audio_float_array
-                for piece in halves(text)
+                for piece in self._runs(piper_voice, text)
                 for chunk in piper_voice.synthesize(self._spoken(piece), syn_config)
             ]
         except Exception as error:
@@ -219,6 +219,14 @@ class PiperEngine(SpeechEngine):
         if not chunks:
             return np.zeros(0, dtype=np.float32)
         return np.concatenate(chunks).astype(np.float32, copy=False)
+
+    def _runs(self, piper_voice: PiperVoice, text: str) -> list[str]:
+        """`text` in pieces each short enough for one run (`MAX_RUN_PHONEMES`)."""
+        sentences = piper_voice.phonemize(self._spoken(text))
+        if max(map(len, sentences), default=0) <= MAX_RUN_PHONEMES or len(text) < 2:
+            return [text]
+        head, tail = halve(text)
+        return [*self._runs(piper_voice, head), *self._runs(piper_voice, tail)]
 
     def synthesize_batch(self, texts: list[str], voice: str | None = None) -> list[np.ndarray]:
         """On a GPU one padded batch beats many small runs; on a CPU it only wastes work."""
@@ -279,27 +287,24 @@ class PiperEngine(SpeechEngine):
         return ids
 
 
-# One run of the voice needs ~20 MB per second of audio it makes (its convolutions'
+# One run of the voice needs ~20-23 MB per second of audio it makes (its convolutions'
 # working buffers), over the ~250 MB of the loaded voice: a 400-character sentence
-# (21 s) peaked at 615 MB. Sentences past this are spoken in halves, cut at the clause
-# break (else the space) nearest the middle: 300 characters peak at ~520 MB.
-MAX_RUN_CHARS = 300
+# (21 s) peaked at 615 MB, 40 "zero,"s of a table row (19 s) at 700 MB. A sentence with
+# more phonemes than this (~12 s at the densest measured, 19.5 phonemes a second; ~220
+# characters of prose) is spoken in halves cut at the clause break (else the space)
+# nearest the middle, so no run passes ~550 MB.
+MAX_RUN_PHONEMES = 250
 _CLAUSE_BREAK = re.compile(r"(?<=[,;:—–)])\s+")
 
 
-def halves(text: str) -> list[str]:
-    """`text` cut in two, and again, until no piece is over MAX_RUN_CHARS."""
-    if len(text) <= MAX_RUN_CHARS:
-        return [text]
+def halve(text: str) -> tuple[str, str]:
+    """`text` cut in two at the clause break, else the space, nearest its middle."""
     middle = len(text) // 2
-    breaks = [m for m in _CLAUSE_BREAK.finditer(text) if 0 < m.start() < len(text)]
-    breaks = breaks or list(re.finditer(r"\s+", text))
-    if breaks:
-        cut = min(breaks, key=lambda m: abs(m.start() - middle))
-        head, tail = text[: cut.start()], text[cut.end() :]
-    else:  # one "word" (a hash, a run of letters): cut it where it is
-        head, tail = text[:middle], text[middle:]
-    return [*halves(head), *halves(tail)]
+    breaks = list(_CLAUSE_BREAK.finditer(text)) or list(re.finditer(r"\s+", text))
+    if not breaks:  # one "word" (a hash, a run of letters): cut it where it is
+        return text[:middle], text[middle:]
+    cut = min(breaks, key=lambda match: abs(match.start() - middle))
+    return text[: cut.start()], text[cut.end() :]
 
 
 def _with_durations(model: Path) -> bytes:
