@@ -34,11 +34,12 @@ class OptimisedModels:
         model: Path,
         options: onnxruntime.SessionOptions,
         providers: list[str],
-        session_type: type[onnxruntime.InferenceSession] = onnxruntime.InferenceSession,
+        session_type: type[onnxruntime.InferenceSession] | None = None,
     ) -> onnxruntime.InferenceSession:
         """A session (of `session_type`) of `model` with `options`, from the saved
         optimised graph if there is one, else saving it while this session opens (if the
         folder is writable)."""
+        session_type = session_type or onnxruntime.InferenceSession  # looked up when called
         key = self._key(model)
         saved = self.folder.path_for(key)
         if saved.is_file():
