@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -24,14 +25,6 @@ LONG = (
     "memory grows when a sentence is long, with many words and clauses, and more words to "
     "say, because a real post has sentences as long as this one and some even longer."
 )
-
-
-def _vm(field: str) -> float:
-    """This process's `field` (VmRSS, VmHWM) from /proc, in MB."""
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith(f"{field}:"):
-            return int(line.split()[1]) / 1024
-    raise AssertionError(f"no {field} in /proc/self/status")
 
 
 def _render_peak_mb(tmp_path: Path) -> tuple[int, str, float]:
@@ -64,16 +57,57 @@ def test_default_render_peaks_under_600_mb_cold_and_warm(tmp_path: Path) -> None
         assert peak < GOAL_MB, f"{run} render peaked at {peak:.0f} MB"
 
 
+VOICE_RUN = """
+import json, sys
+from pathlib import Path
+from postcast.config import SpeechConfig
+from postcast.speech.piper_engine import PiperEngine
+
+def vm(field):
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1]) / 1024
+
+engine = PiperEngine(SpeechConfig(cache_max_mb=0))
+engine.synthesize("A short one.")
+before = vm("VmRSS")
+audio = engine.synthesize(sys.argv[1])
+print(json.dumps({"kept": vm("VmRSS") - before, "peak": vm("VmHWM"),
+                  "seconds": len(audio) / engine.sample_rate}))
+"""
+
+
+def _voice_run(text: str) -> dict[str, float]:
+    """MB the voice kept after speaking `text` (in a fresh process), its peak, seconds."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    done = subprocess.run(
+        [sys.executable, "-c", VOICE_RUN, text], capture_output=True, text=True, env=env
+    )
+    assert done.returncode == 0, done.stderr
+    result: dict[str, float] = json.loads(done.stdout.splitlines()[-1])
+    return result
+
+
 @pytest.mark.slow
 def test_voice_hands_its_arena_back_after_a_long_sentence() -> None:
+    medium = LONG[:200].rsplit(" ", 1)[0]  # one run, over SHRINK_AFTER_IDS
+    run = _voice_run(medium)
+    assert run["seconds"] > 8  # really the long sentence
+    assert run["kept"] < 100  # kept by the arena without shrinking: ~250 MB more
     engine = PiperEngine(SpeechConfig(cache_max_mb=0))
-    engine.synthesize("A short one.")
-    after_short = _vm("VmRSS")
-    audio = engine.synthesize(LONG)
-    assert len(audio) > engine.sample_rate * 8  # really the long sentence
-    # kept by the arena without shrinking: ~250 MB more
-    assert _vm("VmRSS") - after_short < 100
     assert isinstance(engine._voice(engine.default_model).session, ArenaReturningSession)
+
+
+@pytest.mark.slow
+def test_longest_sentences_stay_under_the_goal() -> None:
+    longest = f"{LONG} {LONG}"[:400].rsplit(" ", 1)[0]  # as long as a script's sentence gets
+    run = _voice_run(longest)
+    assert run["seconds"] > 18
+    assert run["peak"] < 560  # one run for all of it: ~600 MB
+    row = "Row one: " + ", ".join(["zero"] * 40) + "."  # a table row: 19 s, 700 MB in one run
+    run = _voice_run(row)
+    assert run["seconds"] > 15
+    assert run["peak"] < 560
 
 
 @pytest.mark.slow
@@ -100,17 +134,3 @@ def test_long_sentences_are_halved_at_the_clause_break_nearest_the_middle() -> N
     assert halve("a b, c d e f g h") == ("a b,", "c d e f g h")  # a clause break first
     assert halve(" ".join(["word"] * 80)) == (" ".join(["word"] * 40),) * 2  # else a space
     assert halve("x" * 1000) == ("x" * 500, "x" * 500)  # one long "word"
-
-
-@pytest.mark.slow
-def test_longest_sentence_stays_under_the_goal() -> None:
-    engine = PiperEngine(SpeechConfig(cache_max_mb=0))
-    before = _vm("VmHWM")
-    longest = f"{LONG} {LONG}"[:400].rsplit(" ", 1)[0]  # as long as a script's sentence gets
-    audio = engine.synthesize(longest)
-    assert len(audio) > engine.sample_rate * 18
-    # one run for all of it: ~600 MB
-    assert _vm("VmHWM") < max(before, 500)
-    row = "Row one: " + ", ".join(["zero"] * 40) + "."  # a table row: 19 s, 700 MB in one run
-    assert len(engine.synthesize(row)) > engine.sample_rate * 15
-    assert _vm("VmHWM") < max(before, 560)

@@ -38,18 +38,20 @@ def _arena_returning_options() -> onnxruntime.RunOptions:
 
 
 class ArenaReturningSession(onnxruntime.InferenceSession):  # type: ignore[misc]  # untyped
-    """A session that hands its CPU arena's free memory back after every run.
+    """A session that hands its CPU arena's free memory back after a long run.
 
     ONNX Runtime's arena keeps what the longest sentence so far needed (a 300-character
     sentence grows it by 300 MB) and the process holds it to the end, beside Whisper
-    when the intro gate hears: a tiny post's render peaked at 690 MB. Shrinking after
-    each run keeps the voice at ~250 MB between sentences, so the peak is the longest
-    single sentence's or the voice's plus Whisper's, not their sum (render of a tiny
-    post 690 -> ~450 MB, measured with `time -v`). Turning the arena off is worse
-    (900 MB: the allocator then keeps the freed pages), as is growing it only by
+    when the intro gate heard in the same process: a tiny post's render peaked at
+    690 MB. Shrinking after every run cost 22% more CPU (the pages are freed and
+    faulted in again each sentence), so only runs of more than `SHRINK_AFTER_IDS`
+    phoneme ids (~7 s of audio; most sentences are shorter) give their memory back:
+    between sentences the voice then holds at most ~420 MB. Turning the arena off is
+    worse (900 MB: the allocator then keeps the freed pages), as is growing it only by
     what is asked (kSameAsRequested: 1 GB for a 450-character sentence).
     """
 
+    SHRINK_AFTER_IDS = 300
     _run_options = _arena_returning_options()
 
     def run(
@@ -58,7 +60,10 @@ class ArenaReturningSession(onnxruntime.InferenceSession):  # type: ignore[misc]
         input_feed: dict[str, Any],
         run_options: onnxruntime.RunOptions | None = None,
     ) -> list[Any]:
-        outputs: list[Any] = super().run(output_names, input_feed, run_options or self._run_options)
+        longest = max((np.shape(value)[-1] for value in input_feed.values()), default=0)
+        if run_options is None and longest > self.SHRINK_AFTER_IDS:
+            run_options = self._run_options
+        outputs: list[Any] = super().run(output_names, input_feed, run_options)
         return outputs
 
 
