@@ -1,13 +1,9 @@
 """Peak memory of every bad-input case through `postcast script` and `render`.
 
 Each case of the corpus (tests/bad_input/bad_input_cases.py) runs in a child process;
-its peak RSS comes from `wait4` (that child's, or the largest of the processes it
-waited for: Piper's pool workers, the intro gate's Whisper process; the largest, not
-their sum) and is printed against the 600 MB goal, with the exit code and the first
-line of any error. Renders use espeak (no intro gate) by default, so the long cases
-stay minutes; `--engine piper` uses the default voice and intro gate (all cases take
-~12 minutes on the 2-core machine; worst 520 MB, was 700 MB before Piper's arena was
-shrunk, long sentences halved and the gate heard apart: speech/piper_engine.py).
+its peak RSS comes from `wait4` (that child alone) and is printed against the 600 MB
+goal, with the exit code and the first line of any error. Renders use espeak (no intro
+gate), so the long cases stay minutes, not hours; `--engine piper` uses the default voice.
 
     .venv/bin/python benchmarks/bad_input_memory.py [--only NAME ...] [--no-render]
 """

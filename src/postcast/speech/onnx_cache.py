@@ -30,22 +30,16 @@ class OptimisedModels:
         self.folder = CacheDirectory(directory, ".onnx", MAX_BYTES)
 
     def open(
-        self,
-        model: Path,
-        options: onnxruntime.SessionOptions,
-        providers: list[str],
-        session_type: type[onnxruntime.InferenceSession] | None = None,
+        self, model: Path, options: onnxruntime.SessionOptions, providers: list[str]
     ) -> onnxruntime.InferenceSession:
-        """A session (of `session_type`) of `model` with `options`, from the saved
-        optimised graph if there is one, else saving it while this session opens (if the
-        folder is writable)."""
-        session_type = session_type or onnxruntime.InferenceSession  # looked up when called
+        """A session of `model` with `options`, from the saved optimised graph if there
+        is one, else saving it while this session opens (if the folder is writable)."""
         key = self._key(model)
         saved = self.folder.path_for(key)
         if saved.is_file():
             self.folder.touch(saved)
             try:
-                return session_type(str(saved), options, providers=providers)
+                return onnxruntime.InferenceSession(str(saved), options, providers=providers)
             except Exception as error:  # damaged on disk: make it again from the model
                 logger.warning("dropping unreadable optimised graph %s: %s", saved, error)
                 saved.unlink(missing_ok=True)
@@ -57,7 +51,7 @@ class OptimisedModels:
                 onnxruntime.GraphOptimizationLevel.ORT_ENABLE_EXTENDED
             )
             options.optimized_model_filepath = str(temp)
-            sessions.append(session_type(str(model), options, providers=providers))
+            sessions.append(onnxruntime.InferenceSession(str(model), options, providers=providers))
 
         try:
             self.folder.write_path(key, save)
@@ -66,7 +60,7 @@ class OptimisedModels:
         if sessions:
             return sessions[0]
         options.graph_optimization_level, options.optimized_model_filepath = level, ""
-        return session_type(str(model), options, providers=providers)
+        return onnxruntime.InferenceSession(str(model), options, providers=providers)
 
     @staticmethod
     def _key(model: Path) -> str:

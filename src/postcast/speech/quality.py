@@ -8,18 +8,13 @@ error rate is over the bound, and flags the sentence when no take gets under it.
 from __future__ import annotations
 
 import math
-import multiprocessing
 import re
 import threading
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import soxr
-
-from postcast.errors import SpeechError
 
 if TYPE_CHECKING:
     from faster_whisper import WhisperModel
@@ -245,46 +240,12 @@ class QualityGate:
     CTranslate2's default took 1.6 CPU-s (1.25 s).
     """
 
-    def __init__(
-        self, max_wer: float, threads: int = 1, beam_size: int = 1, own_process: bool = False
-    ) -> None:
+    def __init__(self, max_wer: float, threads: int = 1, beam_size: int = 1) -> None:
         self.max_wer = max_wer
         self.threads = threads
         self.beam_size = beam_size
-        # Whisper in a process of its own (spawned on first use, ended by `close`), not
-        # beside the voice: see `_hearer`.
-        self.own_process = own_process
         self._model: WhisperModel | None = None
-        self._hearer_pool: ProcessPoolExecutor | None = None
         self._lock = threading.Lock()
-
-    def _hearer(self) -> ProcessPoolExecutor | None:
-        """The process that hears for this gate, or None to hear in this one.
-
-        Whisper and its imports (CTranslate2, PyAV, tokenizers) take ~180 MB, and the
-        intro gate hears while Piper speaks the body in the same process: a tiny post's
-        render peaked at 690 MB. Heard in a short-lived process of its own, neither
-        process passes ~450 MB (`time -v`, default voice; test_speech_memory.py), for
-        the price of a spawn (~0.1 s) in the background of the voice's work.
-        """
-        if not self.own_process or multiprocessing.current_process().daemon:
-            return None  # a daemonic process (some job queues) may not have children
-        with self._lock:
-            if self._hearer_pool is None:
-                self._hearer_pool = ProcessPoolExecutor(
-                    max_workers=1,
-                    mp_context=multiprocessing.get_context("spawn"),
-                    initializer=_start_hearer,
-                    initargs=(self.max_wer, self.threads, self.beam_size),
-                )
-            return self._hearer_pool
-
-    def close(self) -> None:
-        """End the hearing process, if any (its Whisper with it); a later take starts one."""
-        with self._lock:
-            pool, self._hearer_pool = self._hearer_pool, None
-        if pool is not None:
-            pool.shutdown(wait=True, cancel_futures=True)
 
     def _whisper(self) -> WhisperModel:
         with self._lock:
@@ -304,19 +265,6 @@ class QualityGate:
             return self._model
 
     def transcribe(self, audio: np.ndarray, sample_rate: int, hotwords: str | None = None) -> str:
-        hearer = self._hearer()
-        if hearer is None:
-            return self.transcribe_here(audio, sample_rate, hotwords)
-        try:
-            return hearer.submit(_hear_in_worker, audio, sample_rate, hotwords).result()
-        except BrokenProcessPool as error:
-            self.close()
-            raise SpeechError(f"the quality gate's Whisper process stopped: {error}") from error
-
-    def transcribe_here(
-        self, audio: np.ndarray, sample_rate: int, hotwords: str | None = None
-    ) -> str:
-        """`transcribe` in this process."""
         # Takes are trimmed to their first sound: heard with no silence before it,
         # Whisper mishears the first word ("Go tomorrow" for "Good morning").
         pad = np.zeros(round(TAKE_GAP_S * sample_rate), dtype=np.float32)
@@ -368,18 +316,3 @@ class QualityGate:
 
     def passes(self, wer: float) -> bool:
         return wer <= self.max_wer
-
-
-# --- inside the hearing process ------------------------------------------------------
-
-_worker_gate: QualityGate | None = None
-
-
-def _start_hearer(max_wer: float, threads: int, beam_size: int) -> None:
-    global _worker_gate
-    _worker_gate = QualityGate(max_wer, threads, beam_size)
-
-
-def _hear_in_worker(audio: np.ndarray, sample_rate: int, hotwords: str | None) -> str:
-    assert _worker_gate is not None, "hearing process started without its gate"
-    return _worker_gate.transcribe_here(audio, sample_rate, hotwords)
