@@ -41,15 +41,22 @@ class FeedLink:
     count: int
 
 
-@cache
-def _environment() -> jinja2.Environment:
+def template_environment(*loaders: jinja2.BaseLoader) -> jinja2.Environment:
+    """Jinja as every page of ours is rendered. Templates of `loaders` come first, then
+    this package's, whose `_page.html` (the head all pages share) theirs extend."""
+    ours = jinja2.PackageLoader("postcast.publishing", "templates")
     return jinja2.Environment(
-        loader=jinja2.PackageLoader("postcast.publishing", "templates"),
+        loader=jinja2.ChoiceLoader([*loaders, ours]),
         autoescape=True,  # every value is text unless wrapped in Markup on purpose
         trim_blocks=True,
         lstrip_blocks=True,
         undefined=jinja2.StrictUndefined,
     )
+
+
+@cache
+def _environment() -> jinja2.Environment:
+    return template_environment()
 
 
 def asset_bytes(name: str) -> bytes:
