@@ -3,8 +3,9 @@
 Every published file (feeds, pages, audio, transcripts) goes through here, because the
 web server and podcast apps may read the site folder at any moment while we write it.
 Temporary files start with a dot, so the web server never serves them; one left by a
-killed process is swept by `remove_stale_temporaries` on the next run. A write the disk
-refuses (full, read-only, not a folder) is a `WriteError` naming the file, not an `OSError`.
+killed process is swept on the next run (`postcast.leftovers` names them all). A write
+the disk refuses (full, read-only, not a folder) is a `WriteError` naming the file, not
+an `OSError`.
 """
 
 from __future__ import annotations
@@ -12,14 +13,11 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 from postcast.errors import WRITE_ERRNOS, WriteError, describe
-
-TEMP_PATTERNS = (".*.tmp", ".postcast-*")
-STALE_AFTER_SECONDS = 3600.0
+from postcast.leftovers import SCRATCH_PREFIX
 
 
 def _fsync_directory(directory: Path) -> None:
@@ -99,7 +97,7 @@ def writable_folder(folder: Path) -> Path:
     folder = Path(folder)
     if folder.exists() and not folder.is_dir():
         raise WriteError(folder, "is not a folder")
-    probe = new_temporary(folder, ".postcast-probe-", ".tmp", folder)
+    probe = new_temporary(folder, SCRATCH_PREFIX, ".tmp", folder)
     probe.unlink(missing_ok=True)
     return folder
 
@@ -117,28 +115,9 @@ def atomic_write_text(path: Path, text: str) -> None:
 def scratch_file(folder: Path, suffix: str) -> Iterator[Path]:
     """A hidden temporary file in `folder`, removed afterwards (kept beside the output,
     not on a RAM-backed /tmp, since it can hold hours of audio)."""
-    temp_path = new_temporary(folder, ".postcast-", suffix, folder)
+    temp_path = new_temporary(folder, SCRATCH_PREFIX, suffix, folder)
     try:
         with written_to(folder, temp_path):
             yield temp_path
     finally:
         temp_path.unlink(missing_ok=True)
-
-
-def remove_stale_temporaries(folder: Path, older_than: float = STALE_AFTER_SECONDS) -> int:
-    """Delete temporary files a killed writer left in `folder`; return how many.
-
-    Only files untouched for `older_than` seconds go, so a writer still at work in
-    another process keeps its file.
-    """
-    if not folder.is_dir():
-        return 0
-    cutoff = time.time() - older_than
-    removed = 0
-    for pattern in TEMP_PATTERNS:
-        for stale in folder.glob(pattern):
-            with contextlib.suppress(FileNotFoundError):
-                if stale.is_file() and stale.stat().st_mtime < cutoff:
-                    stale.unlink()
-                    removed += 1
-    return removed

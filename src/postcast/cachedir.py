@@ -15,15 +15,13 @@ from __future__ import annotations
 import contextlib
 import os
 import threading
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
 
 from postcast.atomic import new_temporary, written_to
+from postcast.leftovers import CACHE_PREFIX, CACHE_TEMPORARY, remove_temporaries
 
-TEMP_PREFIX = ".tmp-"
-STALE_TEMP_SECONDS = 3600.0  # a temp file this old belongs to a killed writer
 EVICT_TO = 0.9  # evict down to this share of the bound, so puts don't evict one by one
 
 
@@ -75,7 +73,7 @@ class CacheDirectory:
         path = self.path_for(key)
         # Not `atomic_output`: a cache entry needs no fsync (a lost one is made again),
         # and the fsyncs would cost a disk flush per sentence.
-        temp = new_temporary(path.parent, TEMP_PREFIX, self.suffix, path)
+        temp = new_temporary(path.parent, CACHE_PREFIX, self.suffix, path)
         try:
             with written_to(path, temp):
                 make(temp)
@@ -97,11 +95,10 @@ class CacheDirectory:
             self.evict()
 
     def _entries(self) -> list[tuple[float, int, Path]]:
-        """(mtime, size, path) of every entry; stale temp files are removed on the way."""
+        """(mtime, size, path) of every entry (temporaries are not entries)."""
         entries: list[tuple[float, int, Path]] = []
         if not self.directory.is_dir():
             return entries
-        now = time.time()
         for shard in os.scandir(self.directory):
             if not shard.is_dir():
                 continue
@@ -110,10 +107,7 @@ class CacheDirectory:
                     stat = item.stat()
                 except FileNotFoundError:
                     continue
-                if item.name.startswith(TEMP_PREFIX):
-                    if now - stat.st_mtime > STALE_TEMP_SECONDS:
-                        Path(item.path).unlink(missing_ok=True)
-                elif item.name.endswith(self.suffix):
+                if item.name.endswith(self.suffix) and not item.name.startswith(CACHE_PREFIX):
                     entries.append((stat.st_mtime, stat.st_size, Path(item.path)))
         return entries
 
@@ -124,7 +118,9 @@ class CacheDirectory:
         return self._scan_total()
 
     def evict(self) -> None:
-        """Drop least-recently-used entries until the folder is under its bound."""
+        """Drop least-recently-used entries until the folder is under its bound, and the
+        temporaries killed writers left."""
+        remove_temporaries(self.directory, CACHE_TEMPORARY)
         entries = sorted(self._entries())
         total = sum(size for _, size, _ in entries)
         target = int(self.max_bytes * EVICT_TO)

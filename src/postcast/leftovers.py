@@ -1,15 +1,15 @@
 """What a killed process leaves behind, and how the next run clears it.
 
 Writers put hidden temporaries beside their output: `.NAME.XXXXXXXX.tmp` (atomic
-writes), `.postcast-XXXXXXXX.SUFFIX` (the renderer's scratch files) and, in cache
-folders, `.tmp-XXXXXXXX...` (cache entries). A SIGKILL leaves them there. A run that
-writes into a folder holds a shared `flock` on the folder's `.postcast.lock` for as
-long as it writes; before that it tries the lock exclusively: if it gets it, no other
-postcast process is writing there, so every temporary of ours is stale and goes at
-once. If another writer is live, only temporaries older than `SAFE_AGE` go (a live
-writer touches its file far more often than that). flock is used rather than PID
-files because the kernel drops it when its holder dies, and NFS emulates it across
-machines.
+writes), `.postcast-XXXXXXXX.SUFFIX` (the renderer's scratch files, the writability
+probe) and, in cache folders, `.tmp-XXXXXXXX...` (cache entries). A SIGKILL leaves them
+there. A run that writes into a folder holds a shared `flock` on the folder's
+`.postcast.lock` for as long as it writes; before that it tries the lock exclusively:
+if it gets it, no other postcast process is writing there, so every temporary of ours
+is stale and goes at once. If another writer is live, only temporaries older than
+`STALE_AFTER_SECONDS` go (a live writer touches its file far more often than that).
+flock is used rather than PID files because the kernel drops it when its holder dies,
+and NFS emulates it across machines.
 """
 
 from __future__ import annotations
@@ -23,21 +23,33 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from postcast.cachedir import cache_root
-
 LOCK_NAME = ".postcast.lock"
 PUBLISH_LOCK_NAME = ".postcast.publish.lock"
-SAFE_AGE = 3600.0  # seconds; a temporary this old belongs to no live writer
+STALE_AFTER_SECONDS = 3600.0  # a temporary this old belongs to no live writer
+
+# The names of every temporary postcast makes (`postcast.atomic.new_temporary` puts
+# mkstemp's random part between a prefix and a suffix), defined here once: a sweep
+# removes these names and nothing else a user keeps beside them.
+SCRATCH_PREFIX = ".postcast-"
+CACHE_PREFIX = ".tmp-"
 _RANDOM = r"[A-Za-z0-9_]{8}"  # what tempfile.mkstemp puts in a name
-SITE_TEMPORARY = re.compile(rf"^\..+\.{_RANDOM}\.tmp$|^\.postcast-{_RANDOM}\.[A-Za-z0-9]+$")
-CACHE_TEMPORARY = re.compile(rf"^\.tmp-{_RANDOM}")
+SITE_TEMPORARY = re.compile(
+    rf"^\..+\.{_RANDOM}\.tmp$|^{re.escape(SCRATCH_PREFIX)}{_RANDOM}\.[A-Za-z0-9]+$"
+)
+CACHE_TEMPORARY = re.compile(rf"^{re.escape(CACHE_PREFIX)}{_RANDOM}")
 
 
 def remove_temporaries(
-    root: Path, pattern: re.Pattern[str], older_than: float, *, recursive: bool = True
+    root: Path,
+    pattern: re.Pattern[str] = SITE_TEMPORARY,
+    older_than: float = STALE_AFTER_SECONDS,
+    *,
+    recursive: bool = True,
 ) -> int:
     """Delete files in `root` (and its subfolders if `recursive`) whose name matches
-    `pattern` and that were last written more than `older_than` seconds ago."""
+    `pattern` and that were last written more than `older_than` seconds ago; return
+    how many. The one sweep of temporaries: the writers' lock below, the object store
+    and the cache folders all clear theirs through it."""
     if not root.is_dir():
         return 0
     cutoff = time.time() - older_than
@@ -49,7 +61,7 @@ def remove_temporaries(
                 continue
             path = Path(folder) / name
             with contextlib.suppress(FileNotFoundError):
-                if path.stat().st_mtime <= cutoff:
+                if path.is_file() and path.stat().st_mtime <= cutoff:
                     path.unlink()
                     removed += 1
     return removed
@@ -60,7 +72,7 @@ def writing_into(
     root: Path,
     pattern: re.Pattern[str] = SITE_TEMPORARY,
     lock_file: Path | None = None,
-    safe_age: float = SAFE_AGE,
+    safe_age: float = STALE_AFTER_SECONDS,
     *,
     recursive: bool = True,
 ) -> Iterator[int]:
@@ -84,11 +96,11 @@ def writing_into(
             fcntl.flock(lock, fcntl.LOCK_UN)
 
 
-def render_lock_file(folder: Path, cache_dir: str | None) -> Path:
+def render_lock_file(folder: Path, cache_folder: Path) -> Path:
     """Writers' lock of a `postcast render -o` output folder, kept in the cache folder so
     that rendering into a user's folder leaves nothing there but the MP3."""
     digest = hashlib.sha1(str(folder.resolve()).encode()).hexdigest()[:16]
-    return cache_root(cache_dir) / "locks" / f"{digest}.lock"
+    return cache_folder / "locks" / f"{digest}.lock"
 
 
 @contextlib.contextmanager

@@ -111,9 +111,10 @@ def render_post(
     folder = Path(out_path).parent
     with contextlib.ExitStack() as writing:
         if sweep:  # hold the writers' locks of both folders a render writes into
-            lock = render_lock_file(folder, speech.cache_dir)
+            cache = cache_root(speech.cache_dir)
+            lock = render_lock_file(folder, cache)
             writing.enter_context(writing_into(folder, SITE_TEMPORARY, lock, recursive=False))
-            writing.enter_context(writing_into(cache_root(speech.cache_dir), CACHE_TEMPORARY))
+            writing.enter_context(writing_into(cache, CACHE_TEMPORARY))
         spoken = speak(script, speech, config.audio, progress, lexicon=lexicon, reuse=chunks)
         tags = tags_for(post, config, cover)
         audio = render_audio(spoken, out_path, tags, config.audio, progress, cache=chunks)

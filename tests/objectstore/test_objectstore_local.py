@@ -64,8 +64,8 @@ def test_registry_maps_every_scheme_to_a_store() -> None:
 def test_sweep_removes_only_stale_temporaries_in_every_folder(tmp_path: Path) -> None:
     store = LocalStore(tmp_path)
     store.put_bytes("episodes/1.mp3", b"ID3")
-    stale = tmp_path / "episodes" / ".1.mp3.killed.tmp"
-    fresh = tmp_path / ".feed.xml.writing.tmp"
+    stale = tmp_path / "episodes" / ".1.mp3.killed_1.tmp"
+    fresh = tmp_path / ".feed.xml.writing1.tmp"
     for temporary in (stale, fresh):
         temporary.write_bytes(b"half")
     an_hour_ago = time.time() - 3700

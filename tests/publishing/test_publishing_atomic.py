@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import os
 import stat
-import time
-from pathlib import Path
 
 import pytest
 
@@ -13,7 +11,6 @@ from postcast.atomic import (
     atomic_output,
     atomic_write_bytes,
     atomic_write_text,
-    remove_stale_temporaries,
 )
 from postcast.config import FeedConfig
 from postcast.publishing import publish_site
@@ -103,17 +100,3 @@ def test_progress_counts_every_file(tmp_path, library, episode_factory):
     assert reports[0] == ("publish", 0, len(written))
     assert reports[-1] == ("publish", len(written), len(written))
     assert [done for _, done, _ in reports] == list(range(len(written) + 1))
-
-
-def test_stale_temporaries_are_swept_but_fresh_ones_kept(tmp_path: Path) -> None:
-    stale = [tmp_path / ".episode.mp3.abc.tmp", tmp_path / ".postcast-xyz.f32.wav"]
-    fresh = tmp_path / ".postcast-busy.f32.wav"
-    kept = tmp_path / "episode.mp3"
-    for path in [*stale, fresh, kept]:
-        path.write_bytes(b"data")
-    old = time.time() - 7200
-    for path in [*stale, kept]:
-        os.utime(path, (old, old))
-    assert remove_stale_temporaries(tmp_path) == 2
-    assert not any(path.exists() for path in stale)
-    assert fresh.exists() and kept.exists()

@@ -1,101 +1,33 @@
 """A real browser (Debian's Chromium, driven by Playwright) against the site served by uvicorn.
 
-Needs the Debian package `chromium` and the PyPI package `playwright` (no `playwright
-install`: the system Chromium is used). Skipped without them, unless POSTCAST_REQUIRE_ALL
-is set (as in CI), where their absence fails the run.
+The browser, its pages and the server are `tests/service/browser.py`'s (see there what
+they need, and when a missing one skips the tests).
 """
 
 from __future__ import annotations
 
 import io
-import os
-import socket
-import threading
-import time
-from pathlib import Path
 
 import mutagen.mp3
 import pytest
-import uvicorn
 from web_testsite import build_site
 
 from postcast.service.web import create_app
+from tests.service.browser import local_listener, serving
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 SECONDS = 6.0  # the test episode: three chapters of two seconds
-
-
-def _missing() -> list[str]:
-    missing = [] if CHROMIUM.exists() else ["the Debian package chromium (/usr/bin/chromium)"]
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        missing.append("the PyPI package playwright")
-    return missing
-
-
-@pytest.fixture(scope="module")
-def sync_playwright():
-    missing = _missing()
-    if missing:
-        reason = "browser tests need " + " and ".join(missing)
-        if os.environ.get("POSTCAST_REQUIRE_ALL", "") not in ("", "0"):
-            pytest.fail(reason + " (POSTCAST_REQUIRE_ALL is set)")
-        pytest.skip(reason)
-    from playwright.sync_api import sync_playwright
-
-    return sync_playwright
 
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory):
     """The site on a free local port, served by uvicorn in a thread."""
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
-    base = f"http://127.0.0.1:{listener.getsockname()[1]}/"
     site_dir = tmp_path_factory.mktemp("site")
-    episode = build_site(site_dir, base, SECONDS)
-    config = uvicorn.Config(create_app(site_dir), log_level="warning", lifespan="off")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [listener]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
-    yield {"base": base, "site": site_dir, "episode": episode}
-    server.should_exit = True
-    thread.join(timeout=10)
-    listener.close()
-
-
-@pytest.fixture(scope="module")
-def browser(sync_playwright):
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def page(browser):
-    page = browser.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    yield page
-    page.close()
-    assert errors == [], f"JavaScript errors: {errors}"
+    with local_listener() as (listener, base):
+        episode = build_site(site_dir, base, SECONDS)
+        with serving(create_app(site_dir), listener, lifespan="off"):
+            yield {"base": base, "site": site_dir, "episode": episode}
 
 
 def _player(page, expression: str):

@@ -11,7 +11,8 @@ import numpy as np
 import pytest
 
 from postcast.config import SpeechConfig
-from postcast.speech.cache import TEMP_PREFIX, SentenceCache, cache_key, default_cache_root
+from postcast.leftovers import CACHE_PREFIX
+from postcast.speech.cache import SentenceCache, cache_key, default_cache_root
 
 RATE = 22050
 
@@ -40,7 +41,7 @@ def test_miss_then_hit_round_trips_audio(tmp_path: Path) -> None:
     assert hit.sample_rate == RATE
     assert hit.audio.dtype == np.float32
     np.testing.assert_allclose(hit.audio, audio, atol=1e-6)  # 24-bit FLAC: inaudible error
-    assert not [p for p in cache.path_for(key).parent.iterdir() if p.name.startswith(TEMP_PREFIX)]
+    assert not [p for p in cache.path_for(key).parent.iterdir() if p.name.startswith(CACHE_PREFIX)]
 
 
 def test_cache_dir_from_config_and_xdg(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -108,10 +109,10 @@ def test_stale_temp_files_of_killed_writers_are_cleaned(tmp_path: Path) -> None:
     cache = SentenceCache(tmp_path, 10 * 1024 * 1024)
     key = cache_key("engine", "x")
     cache.put(key, tone(0.2), RATE)
-    stale = cache.path_for(key).parent / f"{TEMP_PREFIX}dead.flac"
+    stale = cache.path_for(key).parent / f"{CACHE_PREFIX}dead_a1b.flac"
     stale.write_bytes(b"half a file")
     os.utime(stale, (time.time() - 7200, time.time() - 7200))
-    fresh = cache.path_for(key).parent / f"{TEMP_PREFIX}busy.flac"
+    fresh = cache.path_for(key).parent / f"{CACHE_PREFIX}busy_c2d.flac"
     fresh.write_bytes(b"being written now")
     cache.evict()
     assert not stale.exists()

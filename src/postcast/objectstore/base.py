@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import BinaryIO
 from urllib.parse import quote
 
-from postcast.atomic import STALE_AFTER_SECONDS
 from postcast.errors import InputError, PublishError
+from postcast.leftovers import STALE_AFTER_SECONDS
 from postcast.objectstore.headers import is_media
 from postcast.objectstore.keys import validate_key
 

@@ -12,8 +12,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
-from postcast.atomic import STALE_AFTER_SECONDS, atomic_output, remove_stale_temporaries
+from postcast.atomic import atomic_output
 from postcast.errors import ObjectMissingError
+from postcast.leftovers import SITE_TEMPORARY, STALE_AFTER_SECONDS, remove_temporaries
 from postcast.objectstore.base import CHUNK_BYTES, Store
 from postcast.objectstore.keys import validate_key, validate_prefix
 
@@ -85,10 +86,7 @@ class LocalStore(Store):
         return sorted(keys)
 
     def remove_stale_temporaries(self, older_than: float = STALE_AFTER_SECONDS) -> int:
-        if not self.root.is_dir():
-            return 0
-        folders = [self.root, *(path for path in self.root.rglob("*") if path.is_dir())]
-        return sum(remove_stale_temporaries(folder, older_than) for folder in folders)
+        return remove_temporaries(self.root, SITE_TEMPORARY, older_than)
 
 
 def _chunks(handle: BinaryIO, chunk_bytes: int) -> Iterator[bytes]:

@@ -24,8 +24,8 @@ from boto3.s3.transfer import TransferConfig
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
-from postcast.atomic import STALE_AFTER_SECONDS
 from postcast.errors import InputError, ObjectMissingError, PublishError
+from postcast.leftovers import STALE_AFTER_SECONDS
 from postcast.objectstore.base import CHUNK_BYTES, Store
 from postcast.objectstore.headers import cache_control_for, content_type_for
 from postcast.objectstore.keys import validate_key, validate_prefix

@@ -41,15 +41,22 @@ class FeedLink:
     count: int
 
 
-@cache
-def _environment() -> jinja2.Environment:
+def template_environment(*loaders: jinja2.BaseLoader) -> jinja2.Environment:
+    """Jinja as every page of ours is rendered. Templates of `loaders` come first, then
+    this package's, whose `_page.html` (the head all pages share) theirs extend."""
+    ours = jinja2.PackageLoader("postcast.publishing", "templates")
     return jinja2.Environment(
-        loader=jinja2.PackageLoader("postcast.publishing", "templates"),
+        loader=jinja2.ChoiceLoader([*loaders, ours]),
         autoescape=True,  # every value is text unless wrapped in Markup on purpose
         trim_blocks=True,
         lstrip_blocks=True,
         undefined=jinja2.StrictUndefined,
     )
+
+
+@cache
+def _environment() -> jinja2.Environment:
+    return template_environment()
 
 
 def asset_bytes(name: str) -> bytes:
@@ -127,29 +134,31 @@ def _episode_summary(episode: Episode, root: str, site_dir: Path | None) -> dict
     return summary
 
 
-def _show(library: LibraryConfig, art: str) -> dict[str, str]:
-    return {
+def _render_page(
+    name: str,
+    library: LibraryConfig,
+    art: str,
+    feeds: Sequence[FeedLink],
+    root: str,
+    **values: object,
+) -> str:
+    """Render template `name` with what every page of the site shows (`root`: the way
+    back to the site's top from the page)."""
+    show = {
         "title": library.title,
         "description": library.description,
         "link": library.link,
         "art": art,
     }
+    template = _environment().get_template(name)
+    return template.render(language=library.language, root=root, show=show, feeds=feeds, **values)
 
 
 def render_index(
     library: LibraryConfig, art: str, feeds: Sequence[FeedLink], episodes: Sequence[Episode]
 ) -> str:
-    return (
-        _environment()
-        .get_template("index.html")
-        .render(
-            language=library.language,
-            root="",
-            show=_show(library, art),
-            feeds=feeds,
-            episodes=[_episode_summary(e, "", None) for e in episodes],
-        )
-    )
+    summaries = [_episode_summary(e, "", None) for e in episodes]
+    return _render_page("index.html", library, art, feeds, "", episodes=summaries)
 
 
 def render_episode_page(
@@ -160,14 +169,4 @@ def render_episode_page(
     episode: Episode,
 ) -> str:
     summary = _episode_summary(episode, "../", Path(site_dir))
-    return (
-        _environment()
-        .get_template("episode.html")
-        .render(
-            language=library.language,
-            root="../",
-            show=_show(library, art),
-            feeds=feeds,
-            episode=summary,
-        )
-    )
+    return _render_page("episode.html", library, art, feeds, "../", episode=summary)

@@ -14,10 +14,10 @@ from pathlib import Path
 import numpy as np
 import soundfile
 
-from postcast.cachedir import TEMP_PREFIX, CacheDirectory, cache_root, default_cache_root
+from postcast.cachedir import CacheDirectory, cache_root, default_cache_root
 from postcast.config import SpeechConfig
 
-__all__ = ["TEMP_PREFIX", "CachedAudio", "SentenceCache", "cache_key", "default_cache_root"]
+__all__ = ["CachedAudio", "SentenceCache", "cache_key", "default_cache_root"]
 SUFFIX = ".flac"
 
 

@@ -4,81 +4,36 @@ one-line embed snippet on a forum's page shows the right episode."""
 
 from __future__ import annotations
 
-import os
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 
 from postcast.service.webapp import create_web_app
+from tests.service.browser import local_listener, serving
 from tests.service.webapp.webapp_library import Stored, standard_library, web_config
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    missing = [] if CHROMIUM.exists() else ["the Debian package chromium"]
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        missing.append("the PyPI package playwright")
-    if missing:
-        reason = "browser tests need " + " and ".join(missing)
-        if os.environ.get("POSTCAST_REQUIRE_ALL", "") not in ("", "0"):
-            pytest.fail(reason + " (POSTCAST_REQUIRE_ALL is set)")
-        pytest.skip(reason)
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
 
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     """The web app on a free local port (uvicorn in a thread), over the standard library."""
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
-    base = f"http://127.0.0.1:{listener.getsockname()[1]}/"
-    root = tmp_path_factory.mktemp("web")
-    config = web_config(root)
-    config.library.base_url = base
-    stored = standard_library(config)
-    # A forum's post page carrying the one-line snippet (served from the site folder: the
-    # embed script and its iframe are what is under test, not where the host page lives).
-    snippet = f'<script src="{base}embed.js" data-url="{stored["zebras"].post_url}" async></script>'
-    (Path(config.library.site_dir) / "forum-post.html").write_text(
-        f"<!doctype html><title>A forum post</title><p>Post text.</p>{snippet}", encoding="utf-8"
-    )
-    server = uvicorn.Server(uvicorn.Config(create_web_app(config), log_level="warning"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [listener]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
-    yield {"base": base, "stored": stored}
-    server.should_exit = True
-    thread.join(timeout=10)
-    listener.close()
-
-
-@pytest.fixture
-def page(browser: Any) -> Iterator[Any]:
-    page = browser.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    yield page
-    page.close()
-    assert errors == [], f"JavaScript errors: {errors}"
+    with local_listener() as (listener, base):
+        config = web_config(tmp_path_factory.mktemp("web"))
+        config.library.base_url = base
+        stored = standard_library(config)
+        # A forum's post page carrying the one-line snippet (served from the site folder:
+        # the embed script and its iframe are under test, not where the host page lives).
+        url = stored["zebras"].post_url
+        snippet = f'<script src="{base}embed.js" data-url="{url}" async></script>'
+        (Path(config.library.site_dir) / "forum-post.html").write_text(
+            f"<!doctype html><title>A forum post</title><p>Post text.</p>{snippet}",
+            encoding="utf-8",
+        )
+        with serving(create_web_app(config), listener):
+            yield {"base": base, "stored": stored}
 
 
 def test_search_finds_an_episode_by_a_word_of_its_transcript(

@@ -8,6 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from postcast.config import Config
+from postcast.publishing.pages import render_index
 from postcast.service.webapp import create_web_app
 from postcast.storage import open_library
 from tests.service.webapp.webapp_library import BASE_URL, Stored, add_episode
@@ -24,6 +25,19 @@ def test_home_lists_feeds_and_published_episodes(
     for hidden in ("Still pending quokka", "Failed quokka", "Excluded quokka post"):
         assert hidden not in page.text
     assert f'href="/{stored["zebras"].audio_file.replace(".mp3", ".html")}"' in page.text
+
+
+def test_every_page_has_the_head_of_the_published_sites_pages(
+    config: Config, stored: dict[str, Stored]
+) -> None:
+    config.library.language = "fr"
+    published = render_index(config.library, "art.jpg", [], [])
+    head = published[: published.index("<title>")]  # written once, in publishing's _page.html
+    assert '<html lang="fr">' in head and '<meta name="viewport"' in head
+    embed = "/embed?url=" + stored["zebras"].post_url
+    with TestClient(create_web_app(config)) as client:
+        for url in ("/", "/feed/main", "/search?q=zebras", embed):
+            assert client.get(url).text.startswith(head), url
 
 
 def test_home_is_paginated(config: Config) -> None:

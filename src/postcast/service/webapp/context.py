@@ -14,7 +14,7 @@ from fastapi.templating import Jinja2Templates
 from sqlalchemy import Engine
 
 from postcast.config import Config
-from postcast.publishing.pages import clock
+from postcast.publishing.pages import clock, template_environment
 from postcast.service.webapp import search
 from postcast.service.webapp.security import AdminGuard, RateLimit, safe_href
 from postcast.storage import Library
@@ -49,13 +49,7 @@ class WebContext:
 
 def templates() -> Jinja2Templates:
     folder = resources.files("postcast.service.webapp").joinpath("templates")
-    environment = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(folder)),
-        autoescape=True,  # everything from a post is text unless wrapped in Markup on purpose
-        trim_blocks=True,
-        lstrip_blocks=True,
-        undefined=jinja2.StrictUndefined,
-    )
+    environment = template_environment(jinja2.FileSystemLoader(str(folder)))
     environment.filters["safe_href"] = safe_href
     environment.filters["clock"] = clock
     return Jinja2Templates(env=environment)

@@ -27,7 +27,8 @@ Page = Annotated[int, Query(ge=1, le=100_000)]
 
 
 def _render(context: WebContext, request: Request, name: str, **values: Any) -> HTMLResponse:
-    values |= {"show": context.config.library, "request": request}
+    library = context.config.library
+    values |= {"show": library, "language": library.language, "request": request}
     return context.templates.TemplateResponse(request, name, values)
 
 
