@@ -8,13 +8,16 @@ import io
 import json
 import logging
 import os
+import socket
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import feedparser
+import httpx
 import numpy as np
 import pytest
 
@@ -170,3 +173,37 @@ def test_postcast_run_logs_json_lines_with_the_guid(tmp_path: Path, chosen_by: s
     (entry,) = feedparser.parse(tmp_path / "site" / "feed.xml").entries
     during = _render_window(lines)
     assert {line["guid"] for line in during} == {entry.id}
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def test_postcast_web_logs_its_requests_as_json(tmp_path: Path) -> None:
+    (tmp_path / "postcast.toml").write_text(CONFIG_TOML)
+    port = _free_port()
+    command = [sys.executable, "-m", "postcast", "--log-format", "json", "web"]
+    server = subprocess.Popen(
+        [*command, "--config", str(tmp_path / "postcast.toml"), "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    response: httpx.Response | None = None
+    try:
+        for _ in range(300):
+            try:
+                response = httpx.get(f"http://127.0.0.1:{port}/healthz")
+                break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        assert response is not None and response.status_code == 200
+    finally:
+        server.terminate()
+        _, stderr = server.communicate(timeout=30)
+    lines = _json_lines(stderr)  # uvicorn's lines too: nothing but JSON
+    access = [line for line in lines if line["logger"] == "uvicorn.access"]
+    assert len(access) == 1 and '"GET /healthz HTTP/1.1" 200' in access[0]["message"]
+    assert all("color_message" not in line for line in lines)

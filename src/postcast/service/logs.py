@@ -64,9 +64,15 @@ class EpisodeGuid(logging.Filter):
         return True
 
 
+# Record attributes that are not fields: the text format's suffix, and uvicorn's copy
+# of its message with terminal colour codes.
+NOT_FIELDS = ("guid_suffix", "color_message")
+
+
 class _JsonLines(JsonFormatter):
     def process_log_record(self, log_record: dict[str, Any]) -> dict[str, Any]:
-        log_record.pop("guid_suffix", None)  # the text format's, not a field
+        for name in NOT_FIELDS:
+            log_record.pop(name, None)
         return log_record
 
 
