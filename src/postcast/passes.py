@@ -9,6 +9,7 @@ in the database and in the report, and the pass goes on and publishes the rest.
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
@@ -33,12 +34,16 @@ from postcast.selection import (
     is_eligible,
     item_guid,
 )
+from postcast.service import metrics
+from postcast.service.logs import episode_logging
 
 if TYPE_CHECKING:  # the storage layer (SQLAlchemy, Alembic) costs 0.7 s to import
     from postcast.storage import Library, PostState, RenderJob
 
 # Files a render puts in episodes/ beside `<stem>.mp3`; only these are ever cleared.
 EPISODE_SUFFIXES = (".mp3", ".vtt", ".srt", ".chapters.json", ".html")
+URL_SOURCE_PREFIX = "url-"  # the source `postcast add URL` makes for each URL
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -98,7 +103,7 @@ def add_url(
     The URL is a source of its own (kind `url`), so adding it again changes nothing
     (until its `recheck_days` have passed: then an edited article is re-rendered).
     """
-    name = "url-" + hashlib.sha1(url.encode()).hexdigest()[:12]
+    name = URL_SOURCE_PREFIX + hashlib.sha1(url.encode()).hexdigest()[:12]
     source_config = SourceConfig(name=name, kind="url", url=url)
     return _library_pass(config, [source_config], progress, now, url)
 
@@ -241,7 +246,7 @@ def render_pending(
     owner = new_lock_owner()
     for done, job in enumerate(jobs):
         progress("Episodes", done, len(jobs))
-        with library.holding_episode(job.guid, owner) as held:
+        with library.holding_episode(job.guid, owner) as held, episode_logging(job.guid):
             if not held:
                 report.skipped.append(job.guid)
             elif library.latest_revision(job.guid) != job.revision:  # not done meanwhile
@@ -262,6 +267,7 @@ def _render_one(
 
     stem = audio_stem(job.guid, job.revision)
     out = site / "episodes" / f"{stem}.mp3"
+    logger.info("rendering %s (revision %s)", job.title, job.revision)
     try:
         _, audio = pipeline.render_post(job.post, config, out, progress, cover, sweep=False)
         extras = write_episode_extras(site, stem, audio)
@@ -274,9 +280,21 @@ def _render_one(
             chapters_file=extras.get("chapters"),
         )
         report.rendered.append(job.guid)
+        metrics.episode_rendered(source_kind(config, job.post))
+        logger.info("rendered %s: %.1f s of audio", job.title, audio.duration)
     except Exception as error:  # one episode's failure must not stop the pass
         report.failed.append((job.guid, describe(error)))
         library.mark_failed(job.guid, describe(error))
+        metrics.episode_failed(source_kind(config, job.post))
+        logger.error("render failed: %s", describe(error))
+
+
+def source_kind(config: Config, post: Post) -> str:
+    """The kind of source a post came from (a metric's label: few values, unlike names)."""
+    for source in config.sources:
+        if source.name == post.source:
+            return source.kind
+    return "url" if post.source.startswith(URL_SOURCE_PREFIX) else "unknown"
 
 
 def publish(

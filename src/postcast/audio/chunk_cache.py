@@ -20,6 +20,7 @@ from postcast.audio.chunks import MasteredChunk
 from postcast.audio.encode import LAME_QUALITY
 from postcast.cachedir import CacheDirectory, cache_root
 from postcast.config import AudioConfig, SpeechConfig
+from postcast.service import metrics
 
 SUFFIX = ".npz"
 # Bump when mastering changes what it makes from the same input.
@@ -58,6 +59,7 @@ class ChunkCache(CacheDirectory):
             self.enabled and self.path_for(self.key_for(segment_key)).is_file()
         )
 
+    @metrics.counts_lookups("segment")
     def claim(self, segment_key: str) -> bool:
         """Load the chunk for `segment_key` and hold it for `take`; False if absent."""
         if segment_key in self._claimed:

@@ -28,6 +28,7 @@ from postcast.errors import (
     WriteError,
     describe,
 )
+from postcast.service.logs import LogFormat, LogLevel, configure_logging
 from postcast.service.progress_bar import RichProgress
 
 app = typer.Typer(
@@ -39,6 +40,29 @@ app = typer.Typer(
 err = Console(stderr=True)
 
 ConfigOption = Annotated[Path | None, typer.Option("--config", "-c", help="Path to postcast.toml.")]
+
+
+@app.callback()
+def logging_options(
+    log_format: Annotated[
+        LogFormat,
+        typer.Option(
+            "--log-format",
+            envvar="POSTCAST_LOG_FORMAT",
+            help="Logs as text lines, or as one JSON object a line (with the episode GUID).",
+        ),
+    ] = LogFormat.TEXT,
+    log_level: Annotated[
+        LogLevel | None,
+        typer.Option(
+            "--log-level",
+            envvar="POSTCAST_LOG_LEVEL",
+            case_sensitive=False,
+            help="Least severe level logged (default: warning for text, info for json).",
+        ),
+    ] = None,
+) -> None:
+    configure_logging(log_format, log_level)
 
 
 def _config(path: Path | None) -> Config:

@@ -16,6 +16,7 @@ import soundfile
 
 from postcast.cachedir import CacheDirectory, cache_root, default_cache_root
 from postcast.config import SpeechConfig
+from postcast.service import metrics
 
 __all__ = ["CachedAudio", "SentenceCache", "cache_key", "default_cache_root"]
 SUFFIX = ".flac"
@@ -50,6 +51,7 @@ class SentenceCache(CacheDirectory):
     def has(self, key: str) -> bool:
         return self.enabled and self.path_for(key).is_file()
 
+    @metrics.counts_lookups("sentence")
     def get(self, key: str) -> CachedAudio | None:
         """The entry for `key`, or None when absent or damaged (a damaged one is removed)."""
         if not self.enabled:

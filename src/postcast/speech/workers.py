@@ -7,6 +7,7 @@ which worker finishes first.
 
 from __future__ import annotations
 
+import contextvars
 import multiprocessing
 import os
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
@@ -16,6 +17,7 @@ import numpy as np
 
 from postcast.config import SpeechConfig
 from postcast.errors import PostcastError, SpeechError
+from postcast.service import logs, metrics
 from postcast.speech.base import Concurrency, PronunciationLexicon, SpeechEngine
 from postcast.speech.registry import create_engine
 
@@ -81,6 +83,7 @@ class Synthesizer:
         self.config = config
         self.lexicon = lexicon
         self._executor: Executor | None = None
+        self.meter = metrics.SynthesisMeter(engine.name, engine.sample_rate)
 
     def _start(self) -> Executor:
         if self.plan.mode is Concurrency.PROCESSES and multiprocessing.current_process().daemon:
@@ -92,7 +95,7 @@ class Synthesizer:
                 max_workers=self.plan.workers,
                 mp_context=multiprocessing.get_context("spawn"),
                 initializer=_start_worker,
-                initargs=(self.config, self.lexicon),
+                initargs=(self.config, self.lexicon, logs.snapshot()),
             )
         return ThreadPoolExecutor(max_workers=self.plan.workers, thread_name_prefix="speech")
 
@@ -100,13 +103,19 @@ class Synthesizer:
         if self._executor is None:
             self._executor = self._start()
         if self.plan.mode is Concurrency.PROCESSES:
-            return self._executor.submit(_worker_synthesize, texts, voice)
-        return self._executor.submit(self.engine.synthesize_batch, texts, voice)
+            future = self._executor.submit(_worker_synthesize, texts, voice)
+        else:  # in this process: in a copy of the caller's context (its episode's GUID)
+            run = contextvars.copy_context().run
+            batch = self.engine.synthesize_batch
+            future = self._executor.submit(run, metrics.timed_batch, batch, texts, voice)
+        future.add_done_callback(self.meter.observe)
+        return future
 
     def close(self) -> None:
         if self._executor is not None:
             self._executor.shutdown(wait=True, cancel_futures=True)
             self._executor = None
+        self.meter.close()
 
 
 # --- inside a worker process --------------------------------------------------------
@@ -114,8 +123,13 @@ class Synthesizer:
 _worker_engine: SpeechEngine | None = None
 
 
-def _start_worker(config: SpeechConfig, lexicon: PronunciationLexicon | None) -> None:
+def _start_worker(
+    config: SpeechConfig,
+    lexicon: PronunciationLexicon | None,
+    log_settings: logs.LogSettings | None = None,
+) -> None:
     global _worker_engine
+    logs.restore(log_settings)
     # One single-threaded ONNX session per process: processes, not threads, share the cores.
     _worker_engine = create_engine(config, lexicon, threads=1)
 
@@ -123,7 +137,7 @@ def _start_worker(config: SpeechConfig, lexicon: PronunciationLexicon | None) ->
 def _worker_synthesize(texts: list[str], voice: str | None) -> list[np.ndarray]:
     assert _worker_engine is not None, "worker started without its engine"
     try:
-        return _worker_engine.synthesize_batch(texts, voice)
+        return metrics.timed_batch(_worker_engine.synthesize_batch, texts, voice)
     except SpeechError:
         raise
     except PostcastError as error:

@@ -22,8 +22,9 @@ from fastapi.staticfiles import StaticFiles
 
 from postcast.config import Config
 from postcast.errors import PostcastError
+from postcast.service import logs
 from postcast.service.web import SiteFiles
-from postcast.service.webapp import admin_api, listeners, public_api
+from postcast.service.webapp import admin_api, listeners, operations, public_api
 from postcast.service.webapp.context import WebContext, templates
 from postcast.service.webapp.security import (
     MAX_BODY_BYTES,
@@ -81,6 +82,7 @@ def create_web_app(config: Config) -> FastAPI:
     app.include_router(admin_api.router)
     app.include_router(admin_api.pages)
     app.include_router(listeners.router)
+    app.include_router(operations.router)
     assets = resources.files("postcast.service.webapp").joinpath("static")
     app.mount(ASSETS_PATH, StaticFiles(directory=str(assets)), name="webapp-assets")
     app.mount("/", SiteFiles(directory=context.site_dir, html=True), name="site")
@@ -93,4 +95,8 @@ def create_web_app(config: Config) -> FastAPI:
 
 
 def serve(config: Config, host: str, port: int) -> None:
-    uvicorn.run(create_web_app(config), host=host, port=port, log_level="info")
+    # JSON logs: uvicorn's own loggers are left to send their records to ours.
+    log_config = None if logs.json_logging() else uvicorn.config.LOGGING_CONFIG
+    uvicorn.run(
+        create_web_app(config), host=host, port=port, log_level="info", log_config=log_config
+    )
