@@ -16,11 +16,13 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from postcast import metrics
 from postcast.atomic import writable_folder
 from postcast.cachedir import cache_root
 from postcast.config import FORUM_NAMES, Config, SourceConfig
 from postcast.errors import PostcastError, SourceError
 from postcast.leftovers import CACHE_TEMPORARY, publishing, writing_into
+from postcast.logs import episode_logging
 from postcast.models import Post
 from postcast.progress import Progress, no_progress
 from postcast.publishing import publish_site, write_episode_extras
@@ -34,8 +36,6 @@ from postcast.selection import (
     is_eligible,
     item_guid,
 )
-from postcast.service import metrics
-from postcast.service.logs import episode_logging
 
 if TYPE_CHECKING:  # the storage layer (SQLAlchemy, Alembic) costs 0.7 s to import
     from postcast.storage import Library, PostState, RenderJob

@@ -16,11 +16,11 @@ from pathlib import Path
 import lameenc
 import numpy as np
 
+from postcast import metrics
 from postcast.audio.chunks import MasteredChunk
 from postcast.audio.encode import LAME_QUALITY
 from postcast.cachedir import CacheDirectory, cache_root
 from postcast.config import AudioConfig, SpeechConfig
-from postcast.service import metrics
 
 SUFFIX = ".npz"
 # Bump when mastering changes what it makes from the same input.

@@ -28,7 +28,7 @@ from postcast.errors import (
     WriteError,
     describe,
 )
-from postcast.service.logs import LogFormat, LogLevel, configure_logging
+from postcast.logs import LogFormat, LogLevel, configure_logging
 from postcast.service.progress_bar import RichProgress
 
 app = typer.Typer(

@@ -14,9 +14,9 @@ from pathlib import Path
 import numpy as np
 import soundfile
 
+from postcast import metrics
 from postcast.cachedir import CacheDirectory, cache_root, default_cache_root
 from postcast.config import SpeechConfig
-from postcast.service import metrics
 
 __all__ = ["CachedAudio", "SentenceCache", "cache_key", "default_cache_root"]
 SUFFIX = ".flac"

@@ -15,9 +15,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from postcast import logs, metrics
 from postcast.config import SpeechConfig
 from postcast.errors import PostcastError, SpeechError
-from postcast.service import logs, metrics
 from postcast.speech.base import Concurrency, PronunciationLexicon, SpeechEngine
 from postcast.speech.registry import create_engine
 

@@ -12,8 +12,8 @@ from fastapi.testclient import TestClient
 from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import make_url
 
+from postcast import metrics
 from postcast.config import Config
-from postcast.service import metrics
 from postcast.service.health import database_problem
 from postcast.service.webapp import create_web_app
 from tests.service.webapp.webapp_library import standard_library, web_config

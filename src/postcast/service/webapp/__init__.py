@@ -20,9 +20,9 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 
+from postcast import logs
 from postcast.config import Config
 from postcast.errors import PostcastError
-from postcast.service import logs
 from postcast.service.web import SiteFiles
 from postcast.service.webapp import admin_api, listeners, operations, public_api
 from postcast.service.webapp.context import WebContext, templates

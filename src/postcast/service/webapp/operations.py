@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends
 from fastapi.responses import JSONResponse, Response
 
-from postcast.service import metrics
+from postcast import metrics
 from postcast.service.health import check_health, library_checks
 from postcast.service.webapp.context import WebContext, web
 

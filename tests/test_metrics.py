@@ -19,9 +19,8 @@ import numpy as np
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from postcast import pipeline
+from postcast import metrics, pipeline
 from postcast.config import SpeechConfig
-from postcast.service import metrics
 from postcast.speech.base import Concurrency
 from postcast.speech.piper_engine import PiperEngine
 from postcast.speech.workers import Plan, Synthesizer
@@ -193,7 +192,7 @@ def test_serve_metrics_answers_on_its_own_port() -> None:
 MULTIPROCESS_SCRIPT = textwrap.dedent(
     """
     import multiprocessing, sys
-    from postcast.service import metrics
+    from postcast import metrics
 
     def render_one(kind):
         metrics.episode_rendered(kind)

@@ -21,10 +21,9 @@ import httpx
 import numpy as np
 import pytest
 
-from postcast import pipeline
+from postcast import logs, pipeline
 from postcast.config import SpeechConfig
-from postcast.service import logs
-from postcast.service.logs import LogFormat, configure_logging, episode_logging
+from postcast.logs import LogFormat, configure_logging, episode_logging
 from postcast.speech.base import Concurrency
 from postcast.speech.espeak_engine import EspeakEngine
 from postcast.speech.piper_engine import PiperEngine
