@@ -15,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from postcast import webhooks
 from postcast.atomic import writable_folder
 from postcast.cachedir import cache_root
 from postcast.config import FORUM_NAMES, Config, SourceConfig
@@ -198,6 +199,7 @@ def _select(
     reason = is_eligible(post, source_config, opt_out)
     if reason is not None:
         library.exclude_episode(guid, key, title, pub_date, reason)
+        webhooks.excluded(library, guid)
         return 0
     return int(library.ensure_episode(guid, key, title, pub_date).created)
 
@@ -215,6 +217,7 @@ def drop_duplicates(library: Library) -> None:
                 record.pub_date,
                 f"duplicate of {episode_identity(kept)[0]}",
             )
+            webhooks.excluded(library, guid)
 
 
 def audio_stem(guid: str, revision: str) -> str:
@@ -277,6 +280,7 @@ def _render_one(
     except Exception as error:  # one episode's failure must not stop the pass
         report.failed.append((job.guid, describe(error)))
         library.mark_failed(job.guid, describe(error))
+        webhooks.failed(library, job.guid)
 
 
 def publish(
@@ -300,6 +304,7 @@ def publish(
         for feed in feeds
     ]
     publish_site(Path(config.library.site_dir), config.library, contents, progress=progress)
+    webhooks.published(library, [episode.guid for episode in episodes])
     library.mark_published([episode.guid for episode in episodes], now)
     report.feeds = [feed.name for feed in feeds]
 
