@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from postcast import webhooks
+from postcast import render_progress, webhooks
 from postcast.atomic import writable_folder
 from postcast.cachedir import cache_root
 from postcast.config import FORUM_NAMES, Config, SourceConfig
@@ -265,8 +265,9 @@ def _render_one(
 
     stem = audio_stem(job.guid, job.revision)
     out = site / "episodes" / f"{stem}.mp3"
+    recorded = render_progress.recording(library, job.guid, progress)  # for the admin page
     try:
-        _, audio = pipeline.render_post(job.post, config, out, progress, cover, sweep=False)
+        _, audio = pipeline.render_post(job.post, config, out, recorded, cover, sweep=False)
         extras = write_episode_extras(site, stem, audio)
         library.record_render(
             job.guid,
@@ -277,10 +278,12 @@ def _render_one(
             chapters_file=extras.get("chapters"),
         )
         report.rendered.append(job.guid)
+        recorded.finished()
     except Exception as error:  # one episode's failure must not stop the pass
         report.failed.append((job.guid, describe(error)))
         library.mark_failed(job.guid, describe(error))
         webhooks.failed(library, job.guid)
+        recorded.failed()
 
 
 def publish(

@@ -25,7 +25,7 @@ from fastapi.staticfiles import StaticFiles
 from postcast.config import Config
 from postcast.errors import PostcastError
 from postcast.service.web import SiteFiles
-from postcast.service.webapp import admin_api, listeners, public_api
+from postcast.service.webapp import admin_api, listeners, progress_api, public_api
 from postcast.service.webapp.context import WebContext, templates
 from postcast.service.webapp.security import (
     MAX_BODY_BYTES,
@@ -97,6 +97,7 @@ def create_web_app(config: Config) -> FastAPI:
     app.state.web = context
     app.include_router(public_api.router)
     app.include_router(admin_api.router)
+    app.include_router(progress_api.router)
     app.include_router(admin_api.pages)
     app.include_router(listeners.router)
     assets = resources.files("postcast.service.webapp").joinpath("static")
