@@ -153,7 +153,12 @@ class FeedConfig:
     image: str | None = None
 
 
-WEBHOOK_EVENTS = ("episode.published", "episode.failed", "episode.excluded")
+WebhookEvent = Literal["episode.published", "episode.failed", "episode.excluded"]
+WEBHOOK_EVENTS: tuple[WebhookEvent, ...] = (
+    "episode.published",
+    "episode.failed",
+    "episode.excluded",
+)
 
 
 @dataclass
@@ -164,9 +169,7 @@ class WebhookConfig:
     # The environment variable holding the signing secret (never the secret itself, so
     # the file can be shared and the secret never echoed).
     secret_env: str
-    events: list[Literal["episode.published", "episode.failed", "episode.excluded"]] = field(
-        default_factory=lambda: list(WEBHOOK_EVENTS)
-    )
+    events: list[WebhookEvent] = field(default_factory=lambda: list(WEBHOOK_EVENTS))
     max_attempts: Annotated[int, Interval(ge=1, le=30)] = 10  # then given up, and recorded
     allow_private_addresses: bool | None = None  # None: as [library] says
 

@@ -157,7 +157,7 @@ def _model(cls: type) -> type[BaseModel]:
         required = required and field.default_factory is dataclasses.MISSING
         fields[field.name] = (_schema_hint(hints[field.name]), ... if required else None)
     config = ConfigDict(strict=True, extra="forbid", validate_default=False, allow_inf_nan=False)
-    model = create_model(f"{cls.__name__}Schema", __config__=config, **fields)
+    model: type[BaseModel] = create_model(f"{cls.__name__}Schema", __config__=config, **fields)
     _DATACLASS_OF[model] = cls
     return model
 

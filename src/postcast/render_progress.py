@@ -35,7 +35,8 @@ class RecordedProgress:
     ) -> None:
         self._library, self._guid, self._forward, self._clock = library, guid, forward, clock
         self._lock = threading.Lock()  # speech may report from its worker threads
-        self._stage, self._done, self._total = "starting", 0.0, None
+        self._stage, self._done = "starting", 0.0
+        self._total: float | None = None
         self._written_at: float | None = None
 
     def __call__(self, task: str, done: float, total: float | None) -> None:

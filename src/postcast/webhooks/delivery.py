@@ -57,7 +57,8 @@ class DeliveryReport:
 
 def backoff(attempts: int) -> timedelta:
     """The wait after the `attempts`-th failed attempt: 30 s, 1 min, 2 min... up to 6 h."""
-    return min(FIRST_RETRY * 2 ** max(0, attempts - 1), MAX_WAIT)
+    doubled: timedelta = FIRST_RETRY * 2 ** max(0, min(attempts - 1, 20))
+    return min(doubled, MAX_WAIT)
 
 
 def body_of(payload: dict[str, Any], config: Config) -> bytes:
