@@ -150,13 +150,16 @@ def measure(label: str, url: str, episodes: int, words: int, count: int) -> bool
         engine.dispose()
     p50, p99 = percentile(timings, 0.5), percentile(timings, 0.99)
     met = p99 < GOAL_MS
+    # In-process CPU time is all of SQLite's work, but only the client's for PostgreSQL.
+    cpu_label = "CPU time (in this process, so unstretched by other load)"
+    if label != "SQLite":
+        cpu_label = "client CPU time (the server's not included)"
     print(
         f"{label}: {indexed} episodes of {words} words indexed in {built:.0f} s; "
         f"{count} queries ({count - empty} with results): p50 {p50:.1f} ms, p99 {p99:.1f} ms "
-        f"(goal: p99 < {GOAL_MS:.0f} ms) {'met' if met else 'MISSED'}; "
-        f"{GOAL_MS / p99:.1f}x under the goal; CPU time of this process (unlike the wall "
-        f"clock, not stretched by other work on the machine): p50 {percentile(cpu, 0.5):.1f} "
-        f"ms, p99 {percentile(cpu, 0.99):.1f} ms",
+        f"(goal: p99 < {GOAL_MS:.0f} ms) {'met' if met else 'MISSED'}, p99/goal = "
+        f"{p99 / GOAL_MS:.2f}; {cpu_label}: p50 {percentile(cpu, 0.5):.1f} ms, "
+        f"p99 {percentile(cpu, 0.99):.1f} ms",
         flush=True,
     )
     return met

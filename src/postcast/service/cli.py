@@ -186,11 +186,15 @@ WEBHOOK_CHECK_SECONDS = 60.0  # between passes, `run` sends webhooks' retries th
 
 def _wait_for_next_pass(config: Config) -> None:
     """Sleep `interval_minutes`, sending webhook retries as they fall due meanwhile."""
-    wake = time.monotonic() + config.interval_minutes * 60
-    while (left := wake - time.monotonic()) > 0:
-        time.sleep(min(left, WEBHOOK_CHECK_SECONDS) if config.web.webhooks else left)
-        if config.web.webhooks:
-            _deliver_webhooks(config)
+    remaining = config.interval_minutes * 60
+    if not config.web.webhooks:
+        time.sleep(remaining)
+        return
+    while remaining > 0:
+        step = min(remaining, WEBHOOK_CHECK_SECONDS)
+        time.sleep(step)
+        remaining -= step
+        _deliver_webhooks(config)
 
 
 def _deliver_webhooks(config: Config) -> None:

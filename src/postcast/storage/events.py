@@ -90,12 +90,17 @@ class EpisodeEvents:
         """Record `event` for each of `guids` (those in `only_status`, if given); returns
         how many were new."""
         wanted = set(guids)
+        # By status, the few rows in it, filtered here: `guids` may be every episode, more
+        # than SQLite takes as parameters of one statement.
+        query = (
+            select(EpisodeRow).where(EpisodeRow.guid.in_(wanted))
+            if only_status is None
+            else select(EpisodeRow).where(EpisodeRow.status == only_status)
+        )
 
         def work(session: Session) -> int:
-            query = select(EpisodeRow).where(EpisodeRow.guid.in_(wanted))
-            if only_status is not None:
-                query = query.where(EpisodeRow.status == only_status)
-            return sum(_record(session, event, row) for row in session.scalars(query))
+            rows = [row for row in session.scalars(query) if row.guid in wanted]
+            return sum(_record(session, event, row) for row in rows)
 
         return self._write(work) if wanted else 0
 
