@@ -21,6 +21,7 @@ class Received:
 class Receiver:
     answers: list[tuple[int, dict[str, str]]] = field(default_factory=list)
     received: list[Received] = field(default_factory=list)
+    arrived: threading.Event = field(default_factory=threading.Event)  # set by each request
 
     def __post_init__(self) -> None:
         receiver = self
@@ -34,6 +35,7 @@ class Receiver:
                 body = self.rfile.read(length)
                 headers = {key.lower(): value for key, value in self.headers.items()}
                 receiver.received.append(Received("POST", self.path, headers, body))
+                receiver.arrived.set()
                 status, extra = receiver.answers.pop(0) if receiver.answers else (200, {})
                 self.send_response(status)
                 for key, value in extra.items():
