@@ -67,6 +67,7 @@ def test_an_event_is_posted_as_signed_json(
     assert payload["id"] == headers["x-postcast-delivery"]
     episode = payload["episode"]
     assert episode["guid"] == guid and episode["title"] == "Otters 1"
+    assert episode["status"] == "published"
     assert episode["audio_url"] == f"https://pod.example.org/episodes/{guid}.mp3"
     assert episode["post_url"] == "https://www.lesswrong.com/posts/post1/slug"
     (state,) = library.delivery_states()

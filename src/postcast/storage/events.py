@@ -67,8 +67,10 @@ def episode_payload(
         "authors": list(post.authors),
         "forum_code": post.forum_code,
     }
-    if render is not None and event == "episode.published":
-        details |= {"audio_file": render.audio_file, "duration": render.duration}
+    if event == "episode.published":  # recorded as the pass marks it so
+        details["status"] = "published"
+        if render is not None:
+            details |= {"audio_file": render.audio_file, "duration": render.duration}
     if event == "episode.failed":
         details |= {"error": episode.last_error, "failures": episode.failures}
     if event == "episode.excluded":
