@@ -257,3 +257,39 @@ def test_the_plugin_name_lists_match_the_registries() -> None:
 
     assert set(BUILTIN_ENGINES) == set(ENGINES)
     assert set(BUILTIN_SOURCE_KINDS) == set(SOURCES)
+
+
+def test_webhooks_are_read_and_checked_without_echoing_a_secret(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HOOK_SECRET", "hunter2-hunter2")
+    config = _load(
+        tmp_path,
+        '[[web.webhooks]]\nurl = "https://hooks.example.org/in"\nsecret_env = "HOOK_SECRET"\n'
+        '[[web.webhooks]]\nurl = "https://ops.example.org/in"\nsecret_env = "HOOK_SECRET"\n'
+        'events = ["episode.failed"]\nmax_attempts = 3\n',
+    )
+    first, second = config.web.webhooks
+    assert first.events == ["episode.published", "episode.failed", "episode.excluded"]
+    assert (second.events, second.max_attempts) == (["episode.failed"], 3)
+    assert first.allow_private_addresses is None  # as [library] says
+    problems = _error(
+        tmp_path,
+        "[web]\nwebhooks = [\n"
+        '  {url = "ftp://x.example/", secret_env = "HOOK_SECRET"},\n'
+        '  {url = "https://a.example/", secret_env = "UNSET_SECRET_VARIABLE"},\n'
+        '  {url = "https://a.example/", secret_env = "HOOK_SECRET"},\n]\n',
+    )
+    assert '[web] webhooks[0].url: "ftp://x.example/" is not an http(s) URL' in problems
+    assert "[web] webhooks[1].secret_env: UNSET_SECRET_VARIABLE is not set" in problems
+    assert "[web] webhooks: listed more than once: https://a.example/" in problems
+    wrong = _error(
+        tmp_path,
+        '[[web.webhooks]]\nurl = "https://a.example/"\nsecret = "hunter2-hunter2"\n'
+        'events = ["episode.eaten"]\nmax_attempts = 0\n',
+    )
+    assert "[web] unknown key(s): webhooks[0].secret" in wrong
+    assert "[web] webhooks[0].secret_env: required" in wrong
+    assert '[web] webhooks[0].events[0]: "episode.eaten" is not one of' in wrong
+    assert "[web] webhooks[0].max_attempts: 0 is outside 1..30" in wrong
+    assert "hunter2" not in problems + wrong

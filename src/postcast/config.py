@@ -153,9 +153,30 @@ class FeedConfig:
     image: str | None = None
 
 
+WebhookEvent = Literal["episode.published", "episode.failed", "episode.excluded"]
+WEBHOOK_EVENTS: tuple[WebhookEvent, ...] = (
+    "episode.published",
+    "episode.failed",
+    "episode.excluded",
+)
+
+
+@dataclass
+class WebhookConfig:
+    """A URL that gets episodes' events POSTed as JSON, signed with HMAC-SHA256."""
+
+    url: str
+    # The environment variable holding the signing secret (never the secret itself, so
+    # the file can be shared and the secret never echoed).
+    secret_env: str
+    events: list[WebhookEvent] = field(default_factory=lambda: list(WEBHOOK_EVENTS))
+    max_attempts: Annotated[int, Interval(ge=1, le=30)] = 10  # then given up, and recorded
+    allow_private_addresses: bool | None = None  # None: as [library] says
+
+
 @dataclass
 class WebConfig:
-    """`postcast web`: where it listens, the admin token and the public rate limit."""
+    """`postcast web`: where it listens, the admin token, the public rate limit, webhooks."""
 
     host: str = "127.0.0.1"
     port: Annotated[int, Interval(ge=1, le=65535)] = 8000
@@ -163,6 +184,7 @@ class WebConfig:
     admin_token_sha256: str = ""
     # Per client address, on search and the public API (the `limits` library's notation).
     rate_limit: str = "60/minute"
+    webhooks: list[WebhookConfig] = field(default_factory=list)
 
 
 @dataclass

@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import json
+import os
 import re
 import types
 import typing
@@ -60,6 +61,7 @@ TYPE_WORDS = {
     "bool_type": "is not true or false",
     "list_type": "is not a list",
     "dict_type": "is not a table",
+    "model_type": "is not a table",
     "finite_number": "is not a finite number",
 }
 
@@ -121,7 +123,24 @@ def _checked(cls: type, values: Any, where: str, problems: list[str]) -> Any:
     except ValidationError as error:
         problems += _messages(cls, error.errors(include_url=False), prefix)
         return None
-    return cls(**{name: getattr(checked, name) for name in checked.model_fields_set})
+    return _instance(cls, checked)
+
+
+def _instance(cls: type, checked: BaseModel) -> Any:
+    """The dataclass `cls` from its checked model (tables inside it, such as `[web]`'s
+    webhooks, made into their dataclasses too)."""
+    return cls(**{name: _plain(getattr(checked, name)) for name in checked.model_fields_set})
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, BaseModel):
+        return _instance(_DATACLASS_OF[type(value)], value)
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    return value
+
+
+_DATACLASS_OF: dict[type[BaseModel], type] = {}
 
 
 @functools.cache
@@ -136,13 +155,37 @@ def _model(cls: type) -> type[BaseModel]:
     for field in dataclasses.fields(cls):
         required = field.default is dataclasses.MISSING
         required = required and field.default_factory is dataclasses.MISSING
-        fields[field.name] = (hints[field.name], ... if required else None)
+        fields[field.name] = (_schema_hint(hints[field.name]), ... if required else None)
     config = ConfigDict(strict=True, extra="forbid", validate_default=False, allow_inf_nan=False)
-    return create_model(f"{cls.__name__}Schema", __config__=config, **fields)
+    model: type[BaseModel] = create_model(f"{cls.__name__}Schema", __config__=config, **fields)
+    _DATACLASS_OF[model] = cls
+    return model
+
+
+def _schema_hint(hint: Any) -> Any:
+    """A field's type with any dataclass in it (alone or in a list) as its model."""
+    if dataclasses.is_dataclass(hint) and isinstance(hint, type):
+        return _model(hint)
+    if typing.get_origin(hint) is list:
+        (item,) = typing.get_args(hint)
+        if dataclasses.is_dataclass(item) and isinstance(item, type):
+            return list[_model(item)]  # type: ignore[misc]
+    return hint
+
+
+def _field_hint(cls: type, loc: tuple[int | str, ...]) -> Any:
+    """The type hint of the value at `loc` (`webhooks`, 0, `max_attempts`) in `cls`."""
+    hint: Any = typing.get_type_hints(cls, include_extras=True)[str(loc[0])]
+    for part in loc[1:]:
+        if isinstance(part, int) and typing.get_origin(hint) is list:
+            hint = typing.get_args(hint)[0]
+        elif isinstance(part, str) and dataclasses.is_dataclass(hint):
+            hint = typing.get_type_hints(hint, include_extras=True)[part]
+    return hint
 
 
 def _messages(cls: type, errors: list[ErrorDetails], prefix: str) -> list[str]:
-    unknown = [str(error["loc"][0]) for error in errors if error["type"] == "extra_forbidden"]
+    unknown = [_key(error["loc"]) for error in errors if error["type"] == "extra_forbidden"]
     messages = [f"{prefix}unknown key(s): {', '.join(unknown)}"] if unknown else []
     for error in errors:
         if error["type"] != "extra_forbidden":
@@ -168,15 +211,15 @@ def _problem(cls: type, error: ErrorDetails) -> str:
         expected = str(error.get("ctx", {}).get("expected", "")).replace("'", '"')
         return f"{_show(value)} is not one of {expected}"
     if kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
-        return f"{_show(value)} {_range_words(cls, str(error['loc'][0]))}"
+        return f"{_show(value)} {_range_words(_field_hint(cls, error['loc']))}"
     return f"{_show(value)}: {error['msg']}"
 
 
-def _range_words(cls: type, name: str) -> str:
+def _range_words(hint: Any) -> str:
     """`is outside 64..96`, `is less than 0`, `must be more than 0`: from the field's range."""
     low = high = None
     strict_low = False
-    for bound in _bounds(typing.get_type_hints(cls, include_extras=True)[name]):
+    for bound in _bounds(hint):
         if isinstance(bound, Interval):
             low, high = bound.ge if bound.ge is not None else bound.gt, bound.le
             strict_low = bound.gt is not None
@@ -273,6 +316,19 @@ def _web_checks(web: WebConfig) -> list[str]:
         parse_many(web.rate_limit)
     except ValueError:
         problems.append(f"[web] rate_limit: {_show(web.rate_limit)} is not a rate like 60/minute")
+    for number, hook in enumerate(web.webhooks):
+        where = f"[web] webhooks[{number}]"
+        if not hook.url.startswith(WEB_SCHEMES):
+            problems.append(f"{where}.url: {_show(hook.url)} is not an http(s) URL")
+        if not hook.secret_env:
+            problems.append(f"{where}.secret_env: must name an environment variable")
+        elif not os.environ.get(hook.secret_env):
+            # The variable's name only: its value is a secret.
+            problems.append(f"{where}.secret_env: {hook.secret_env} is not set (or is empty)")
+    urls = [hook.url for hook in web.webhooks]
+    twice = sorted({url for url in urls if urls.count(url) > 1})
+    if twice:
+        problems.append(f"[web] webhooks: listed more than once: {', '.join(twice)}")
     return problems
 
 

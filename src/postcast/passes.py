@@ -16,7 +16,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from postcast import metrics
+from postcast import metrics, render_progress, webhooks
 from postcast.atomic import writable_folder
 from postcast.cachedir import cache_root
 from postcast.config import FORUM_NAMES, Config, SourceConfig
@@ -203,6 +203,7 @@ def _select(
     reason = is_eligible(post, source_config, opt_out)
     if reason is not None:
         library.exclude_episode(guid, key, title, pub_date, reason)
+        webhooks.excluded(library, guid)
         return 0
     return int(library.ensure_episode(guid, key, title, pub_date).created)
 
@@ -220,6 +221,7 @@ def drop_duplicates(library: Library) -> None:
                 record.pub_date,
                 f"duplicate of {episode_identity(kept)[0]}",
             )
+            webhooks.excluded(library, guid)
 
 
 def audio_stem(guid: str, revision: str) -> str:
@@ -268,8 +270,9 @@ def _render_one(
     stem = audio_stem(job.guid, job.revision)
     out = site / "episodes" / f"{stem}.mp3"
     logger.info("rendering %s (revision %s)", job.title, job.revision)
+    recorded = render_progress.recording(library, job.guid, progress)  # for the admin page
     try:
-        _, audio = pipeline.render_post(job.post, config, out, progress, cover, sweep=False)
+        _, audio = pipeline.render_post(job.post, config, out, recorded, cover, sweep=False)
         extras = write_episode_extras(site, stem, audio)
         library.record_render(
             job.guid,
@@ -280,11 +283,14 @@ def _render_one(
             chapters_file=extras.get("chapters"),
         )
         report.rendered.append(job.guid)
+        recorded.finished()
         metrics.episode_rendered(source_kind(config, job.post))
         logger.info("rendered %s: %.1f s of audio", job.title, audio.duration)
     except Exception as error:  # one episode's failure must not stop the pass
         report.failed.append((job.guid, describe(error)))
         library.mark_failed(job.guid, describe(error))
+        webhooks.failed(library, job.guid)
+        recorded.failed()
         metrics.episode_failed(source_kind(config, job.post))
         logger.error("render failed: %s", describe(error))
 
@@ -318,6 +324,7 @@ def publish(
         for feed in feeds
     ]
     publish_site(Path(config.library.site_dir), config.library, contents, progress=progress)
+    webhooks.published(library, [episode.guid for episode in episodes])
     library.mark_published([episode.guid for episode in episodes], now)
     report.feeds = [feed.name for feed in feeds]
 

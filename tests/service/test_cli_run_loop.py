@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from typer.testing import CliRunner
 
-from postcast import pipeline
+from postcast import pipeline, webhooks
 from postcast.errors import PublishError
 from postcast.service import cli
+from postcast.storage import open_library
+from postcast.webhooks import delivery
+from tests.service.webapp.webapp_library import add_episode
+from tests.webhooks.receiver import Receiver
 
 
 class Stop(Exception):
@@ -55,3 +60,43 @@ def test_run_once_still_reports_a_failed_pass(
     monkeypatch.setattr(pipeline, "run_pass", run_pass)
     result = CliRunner().invoke(cli.app, ["run", "--once", "--config", str(config)])
     assert isinstance(result.exception, PublishError)
+
+
+def test_run_sends_webhooks_after_a_pass_and_retries_them_between_passes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    receiver = Receiver(answers=[(500, {})])
+    monkeypatch.setenv("HOOK_SECRET", "s3cret-for-tests")
+    config = tmp_path / "postcast.toml"
+    config.write_text(
+        'interval_minutes = 3\n[library]\nsite_dir = "site"\n'
+        "allow_private_addresses = true\n"  # the receiver is on 127.0.0.1
+        f'[[web.webhooks]]\nurl = "{receiver.url}"\nsecret_env = "HOOK_SECRET"\n'
+    )
+    clock = [datetime(2026, 1, 5, 12, 0, tzinfo=UTC)]
+    sleeps: list[float] = []
+
+    def run_pass(cfg: Any, *_: Any, **__: Any) -> pipeline.PassReport:
+        with open_library(cfg.library.database) as library:
+            stored = add_episode(library, tmp_path / "site", 1, title="Otters", status="rendered")
+            webhooks.published(library, [stored.guid])
+        return pipeline.PassReport()
+
+    def sleep(seconds: float) -> None:
+        sleeps.append(seconds)
+        clock[0] += timedelta(seconds=seconds)
+        if len(sleeps) == 3:
+            raise Stop
+
+    monkeypatch.setattr(pipeline, "run_pass", run_pass)
+    monkeypatch.setattr(cli.time, "sleep", sleep)
+    monkeypatch.setattr(delivery, "utc_now", lambda: clock[0])
+    try:
+        result = CliRunner().invoke(cli.app, ["run", "--config", str(config)])
+    finally:
+        receiver.close()
+    assert isinstance(result.exception, Stop)
+    assert sleeps == [60.0, 60.0, 60.0]  # the interval, a minute at a time
+    assert "webhooks: 0 delivered, 1 to retry, 0 given up" in result.output  # after the pass
+    assert "webhooks: 1 delivered, 0 to retry, 0 given up" in result.output  # a minute on
+    assert len(receiver.received) == 2

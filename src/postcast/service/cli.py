@@ -199,9 +199,42 @@ def run(
                 _report(PostcastError(f"pass failed: {pipeline.describe(error)}"))
         else:
             err.print(report.summary(), soft_wrap=True)
+            _deliver_webhooks(cfg)
             if once:
                 return
-        time.sleep(cfg.interval_minutes * 60)
+        _wait_for_next_pass(cfg)
+
+
+WEBHOOK_CHECK_SECONDS = 60.0  # between passes, `run` sends webhooks' retries this often
+
+
+def _wait_for_next_pass(config: Config) -> None:
+    """Sleep `interval_minutes`, sending webhook retries as they fall due meanwhile."""
+    remaining = config.interval_minutes * 60
+    if not config.web.webhooks:
+        time.sleep(remaining)
+        return
+    while remaining > 0:
+        step = min(remaining, WEBHOOK_CHECK_SECONDS)
+        time.sleep(step)
+        remaining -= step
+        _deliver_webhooks(config)
+
+
+def _deliver_webhooks(config: Config) -> None:
+    """Send the events a pass recorded; a failure to is reported, never fatal."""
+    from postcast.webhooks.delivery import deliver_for
+
+    try:
+        with database_errors(config.library.database):
+            summary = deliver_for(config).summary()
+    except Exception as error:  # the episodes are published: report, and retry later
+        if not isinstance(error, PostcastError):  # a bug: its type helps find it
+            error = PostcastError(f"webhooks: {type(error).__name__}: {error}")
+        _report(error)
+        return
+    if summary:
+        err.print(summary, soft_wrap=True)
 
 
 @app.command()
@@ -216,6 +249,7 @@ def add(
     with RichProgress() as progress, database_errors(cfg.library.database):
         report = pipeline.add_url(cfg, url, progress)
     err.print(report.summary(), soft_wrap=True)
+    _deliver_webhooks(cfg)
 
 
 @contextlib.contextmanager

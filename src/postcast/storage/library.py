@@ -19,6 +19,7 @@ from postcast.errors import StorageError
 from postcast.models import Post
 from postcast.selection.rules import ranking_karma
 from postcast.storage.database import safe_url
+from postcast.storage.events import EpisodeEvents
 from postcast.storage.locks import EpisodeLocks
 from postcast.storage.records import (
     EpisodeRecord,
@@ -30,6 +31,7 @@ from postcast.storage.records import (
     row_to_post,
     row_to_record,
 )
+from postcast.storage.render_progress import RenderProgressBook
 from postcast.storage.renders import RenderBook
 from postcast.storage.schema import EpisodeRow, PostRow
 from postcast.storage.sources import SourcesAndFeeds
@@ -47,7 +49,7 @@ def _meets(post: Post, threshold: int | None, af: bool | None) -> bool:
     return karma is not None and karma >= threshold
 
 
-class Library(RenderBook, SourcesAndFeeds, EpisodeLocks):
+class Library(RenderBook, SourcesAndFeeds, EpisodeLocks, EpisodeEvents, RenderProgressBook):
     """Repository over the library database. Open one with `open_library`."""
 
     def __init__(self, engine: Engine) -> None:

@@ -208,3 +208,55 @@ class LexiconRow(Base):
     ipa: Mapped[str] = mapped_column(Text)
     respelling: Mapped[str] = mapped_column(Text)
     updated_at: Mapped[datetime]
+
+
+# Webhooks and render progress (migration 0005).
+
+
+class EpisodeEventRow(Base):
+    """Something that happened to an episode (published, failed, excluded), with the JSON
+    sent for it. `key` makes recording it again (a retried pass) a no-op; `fanned_out`:
+    a delivery row exists for each webhook that was configured for it."""
+
+    __tablename__ = "episode_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), unique=True)  # SHA-256 hex of what happened
+    event_id: Mapped[str] = mapped_column(String(36))  # sent, so receivers can drop repeats
+    event: Mapped[str] = mapped_column(String(32))
+    payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    fanned_out: Mapped[bool] = mapped_column(default=False, index=True)
+    created_at: Mapped[datetime]
+
+
+class WebhookDeliveryRow(Base):
+    """One event for one webhook URL: tried until delivered or out of attempts."""
+
+    __tablename__ = "webhook_deliveries"
+    __table_args__ = (
+        UniqueConstraint("event_ref", "url", name="uq_webhook_deliveries_event_ref_url"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    event_ref: Mapped[int] = mapped_column(
+        ForeignKey("episode_events.id", ondelete="CASCADE"), index=True
+    )
+    url: Mapped[str] = mapped_column(String(ID_LENGTH))
+    state: Mapped[str] = mapped_column(String(16), default="pending")  # delivered, failed
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(index=True)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    delivered_at: Mapped[datetime | None]
+
+
+class RenderProgressRow(Base):
+    """How far an episode's render has gone, for the admin page's progress bars."""
+
+    __tablename__ = "render_progress"
+
+    guid: Mapped[str] = mapped_column(String(ID_LENGTH), primary_key=True)
+    state: Mapped[str] = mapped_column(String(16))  # rendering, finished, failed
+    stage: Mapped[str] = mapped_column(String(200))
+    done: Mapped[float]
+    total: Mapped[float | None]
+    updated_at: Mapped[datetime] = mapped_column(index=True)

@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 from postcast.config import Config
 from postcast.service.webapp import create_web_app
 from postcast.storage import open_library
+from postcast.storage.types import utc_now
 from tests.service.webapp.conftest import AUTH
 from tests.service.webapp.webapp_library import ADMIN_TOKEN, Stored, standard_library, web_config
 
@@ -105,6 +106,18 @@ def test_exclude_and_restore_keep_the_reasons(
     assert [(h["action"], h["reason"]) for h in detail["history"]] == [
         ("exclude", "author opted out"),
         ("restore", "asked back"),
+    ]
+
+
+def test_an_operators_exclusion_is_a_webhook_event(
+    client: TestClient, stored: dict[str, Stored]
+) -> None:
+    library = client.app.state.web.library  # type: ignore[attr-defined]
+    path = f"/api/admin/episodes/{_id(client, stored['zebras'].guid)}"
+    client.post(f"{path}/exclude", json={"reason": "author opted out"}, headers=AUTH)
+    library.fan_out_events(lambda event: ["https://hooks.example.org/in"], utc_now())
+    assert [(d.event, d.guid) for d in library.delivery_states()] == [
+        ("episode.excluded", stored["zebras"].guid)
     ]
 
 

@@ -1,6 +1,7 @@
 """`postcast web` in a real browser (Debian's Chromium driven by Playwright, no
-`playwright install`): search finds an episode by a word of its transcript, and the
-one-line embed snippet on a forum's page shows the right episode."""
+`playwright install`): search finds an episode by a word of its transcript, the
+one-line embed snippet on a forum's page shows the right episode, and the admin page's
+progress bar follows a render."""
 
 from __future__ import annotations
 
@@ -11,8 +12,14 @@ from typing import Any
 import pytest
 
 from postcast.service.webapp import create_web_app
+from postcast.storage import open_library
 from tests.service.browser import local_listener, serving
-from tests.service.webapp.webapp_library import Stored, standard_library, web_config
+from tests.service.webapp.webapp_library import (
+    ADMIN_TOKEN,
+    Stored,
+    standard_library,
+    web_config,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -33,7 +40,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]
             encoding="utf-8",
         )
         with serving(create_web_app(config), listener):
-            yield {"base": base, "stored": stored}
+            yield {"base": base, "stored": stored, "database": config.library.database}
 
 
 def test_search_finds_an_episode_by_a_word_of_its_transcript(
@@ -58,3 +65,21 @@ def test_the_embed_snippet_shows_the_right_episode(page: Any, served: dict[str, 
     assert frame.locator(".title").inner_text() == "Counting zebras carefully"
     audio = frame.locator("audio").get_attribute("src")
     assert audio == served["base"] + str(stored["zebras"].audio_file)
+
+
+def test_the_admin_page_shows_a_render_advancing(page: Any, served: dict[str, Any]) -> None:
+    """Rows written as a render in another process writes them; the bar follows."""
+    guid = served["stored"]["pending"].guid
+    page.goto(served["base"] + "admin")
+    page.fill("#token", ADMIN_TOKEN)
+    page.click("#login button[type=submit]")
+    page.wait_for_selector("#progress-state:has-text('Following renders')")
+    item = page.locator("#progress li", has_text="Still pending quokka")
+    with open_library(served["database"]) as library:
+        for done in (5, 30):
+            library.record_progress(guid, "rendering", "speech", done, 40)
+            item.locator(f".stage:text-is('speech {done} / 40')").wait_for()
+            assert item.locator("progress").evaluate("bar => [bar.value, bar.max]") == [done, 40]
+        library.record_progress(guid, "finished", "audio", 1, 1)
+        item.locator(".stage:text-is('finished')").wait_for()
+    assert item.locator("progress").evaluate("bar => bar.value / bar.max") == 1

@@ -126,3 +126,22 @@ def test_text_snippets_cut_around_the_first_match() -> None:
     assert "\x02Forecasting\x03 matters" in snippet and "w0 " not in snippet
     only_title = search.text_snippet("Forecast notes", "nothing here", ["forecast"])
     assert only_title == "\x02Forecast\x03 notes — nothing here"
+
+
+def test_ranked_title_then_author_then_tag_then_transcript(config: Config) -> None:
+    site = Path(config.library.site_dir)
+    with open_library(config.library.database) as library:
+        add_episode(library, site, 1, title="Notes", transcript="about a heron or two")
+        add_episode(library, site, 2, title="More", tags=("Heron",), transcript="wading")
+        add_episode(library, site, 3, title="Birds", authors=("Ada Heron",), transcript="x")
+        add_episode(library, site, 4, title="The heron", transcript="grey")
+    with TestClient(create_web_app(config)) as client:
+        results = client.get("/api/search", params={"q": "heron"}).json()["results"]
+    assert [r["title"] for r in results] == ["The heron", "Birds", "More", "Notes"]
+
+
+def test_text_snippets_mark_words_that_start_like_a_query_word_only() -> None:
+    snippet = search.text_snippet(
+        "T", "a microforecast, then forecasts and Forecasting", ["forecast"]
+    )
+    assert snippet == "a microforecast, then \x02forecasts\x03 and \x02Forecasting\x03"

@@ -8,6 +8,8 @@ serves it (byte ranges, podcast content types, no dot-files).
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib import resources
@@ -24,7 +26,7 @@ from postcast import logs
 from postcast.config import Config
 from postcast.errors import PostcastError
 from postcast.service.web import SiteFiles
-from postcast.service.webapp import admin_api, listeners, operations, public_api
+from postcast.service.webapp import admin_api, listeners, operations, progress_api, public_api
 from postcast.service.webapp.context import WebContext, templates
 from postcast.service.webapp.security import (
     MAX_BODY_BYTES,
@@ -34,8 +36,11 @@ from postcast.service.webapp.security import (
 )
 from postcast.storage import Library
 from postcast.storage.database import create_library_engine, database_url, migrate
+from postcast.webhooks.delivery import deliver_pending
 
 ASSETS_PATH = "/_webapp"
+WEBHOOK_POLL_SECONDS = 5.0  # how often the app sends events and retries that fell due
+logger = logging.getLogger(__name__)
 
 
 def _context(config: Config) -> WebContext:
@@ -59,6 +64,16 @@ async def _postcast_error(request: Request, error: Exception) -> Response:
     return JSONResponse({"detail": str(error)}, status_code=status)
 
 
+async def _send_webhooks(context: WebContext) -> None:
+    """Deliver webhooks' events (and their retries) as long as the app runs."""
+    while True:
+        try:
+            await run_in_threadpool(deliver_pending, context.config, context.library)
+        except Exception:  # a bad moment (database busy...) must not stop later tries
+            logger.exception("webhook delivery failed; trying again shortly")
+        await asyncio.sleep(WEBHOOK_POLL_SECONDS)
+
+
 def create_web_app(config: Config) -> FastAPI:
     """The ASGI app for `config`: migrates the library database and indexes it for search."""
     context = _context(config)
@@ -66,7 +81,10 @@ def create_web_app(config: Config) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await run_in_threadpool(context.reindex_now)
+        sender = asyncio.create_task(_send_webhooks(context)) if config.web.webhooks else None
         yield
+        if sender is not None:
+            sender.cancel()
         context.library.close()
 
     app = FastAPI(
@@ -80,6 +98,7 @@ def create_web_app(config: Config) -> FastAPI:
     app.state.web = context
     app.include_router(public_api.router)
     app.include_router(admin_api.router)
+    app.include_router(progress_api.router)
     app.include_router(admin_api.pages)
     app.include_router(listeners.router)
     app.include_router(operations.router)

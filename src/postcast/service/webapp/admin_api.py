@@ -17,6 +17,7 @@ from fastapi.responses import HTMLResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials
 from pydantic import BaseModel, Field
 
+from postcast import webhooks
 from postcast.errors import InputError, NotFoundError
 from postcast.service.webapp import admin_store
 from postcast.service.webapp.context import WebContext, web
@@ -153,6 +154,7 @@ async def get_episode(context: Context, episode_id: EpisodeId) -> EpisodeDetail:
 @router.post("/episodes/{episode_id}/exclude", summary="Withdraw an episode (author opt-out...)")
 async def exclude_episode(context: Context, episode_id: EpisodeId, body: Reason) -> EpisodeOut:
     episode = await _call(lambda: admin_store.exclude(context.engine, episode_id, body.reason))
+    await _call(lambda: webhooks.excluded(context.library, episode.guid))
     return EpisodeOut(**episode.__dict__)
 
 

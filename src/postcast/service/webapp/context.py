@@ -31,6 +31,7 @@ class WebContext:
     admin: AdminGuard
     rate_limit: RateLimit
     templates: Jinja2Templates
+    progress_stream_seconds: float = 300.0  # then a progress stream ends; clients reconnect
     _indexed_at: float = 0.0
     _index_lock: threading.Lock = field(default_factory=threading.Lock)
 

@@ -66,8 +66,59 @@
     });
   }
 
+  // Renders' progress: Server-Sent Events read with fetch, since EventSource cannot send
+  // the Authorization header. One <progress> bar per render, updated in place.
+  var bars = new Map();
+  var following = false;
+  function sleep(ms) { return new Promise(function (resolve) { setTimeout(resolve, ms); }); }
+
+  function showProgress(p) {
+    var bar = bars.get(p.guid);
+    if (!bar) {
+      var item = document.createElement("li"); item.dataset.guid = p.guid;
+      bar = { title: document.createElement("span"), meter: document.createElement("progress"), stage: document.createElement("span") };
+      bar.title.className = "title"; bar.stage.className = "stage";
+      item.append(bar.title, bar.meter, bar.stage); $("progress").prepend(item); bars.set(p.guid, bar);
+    }
+    bar.title.textContent = p.title;
+    if (p.total) { bar.meter.max = p.total; bar.meter.value = Math.min(p.done, p.total); }
+    else if (p.state === "rendering") { bar.meter.removeAttribute("value"); }  // indeterminate
+    if (p.state !== "rendering") { bar.meter.max = 1; bar.meter.value = 1; }
+    var amount = p.total ? " " + Math.round(p.done) + " / " + Math.round(p.total) : "";
+    bar.stage.textContent = p.state === "rendering" ? p.stage + amount : p.state;
+    bar.meter.parentElement.dataset.state = p.state;
+  }
+
+  function readEvent(text) {
+    var data = text.split("\n").filter(function (line) { return line.indexOf("data:") === 0; })
+      .map(function (line) { return line.slice(5).trim(); }).join("\n");
+    if (data) showProgress(JSON.parse(data));  // a comment (keep-alive) has no data
+  }
+
+  async function followProgress() {
+    if (following) return;
+    following = true;
+    while (token()) {
+      try {
+        var response = await fetch("/api/admin/progress", { headers: { Authorization: "Bearer " + token(), Accept: "text/event-stream" } });
+        if (response.status === 401) break;
+        if (!response.ok) throw new Error(response.statusText);
+        $("progress-state").textContent = "Following renders.";
+        var reader = response.body.getReader(), decoder = new TextDecoder(), buffer = "";
+        for (;;) {
+          var chunk = await reader.read();
+          if (chunk.done) break;
+          buffer += decoder.decode(chunk.value, { stream: true }).replace(/\r\n?/g, "\n");
+          var events = buffer.split("\n\n"); buffer = events.pop();
+          events.forEach(readEvent);
+        }
+      } catch (error) { $("progress-state").textContent = "Progress unavailable: " + error.message; await sleep(5000); }
+    }
+    following = false;
+  }
+
   async function loadAll() {
-    try { await Promise.all([loadEpisodes(), loadUrls(), loadLexicon()]); $("login-state").textContent = "signed in"; }
+    try { await Promise.all([loadEpisodes(), loadUrls(), loadLexicon()]); $("login-state").textContent = "signed in"; followProgress(); }
     catch (error) { if (error.message !== "401") $("login-state").textContent = error.message; }
   }
 
