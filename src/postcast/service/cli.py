@@ -29,6 +29,7 @@ from postcast.errors import (
     describe,
 )
 from postcast.service.progress_bar import RichProgress
+from postcast.service.jobs import commands as job_commands
 
 app = typer.Typer(
     help="Turn the best writing on the web into a podcast.",
@@ -192,6 +193,12 @@ def add(
     with RichProgress() as progress, database_errors(cfg.library.database):
         report = pipeline.add_url(cfg, url, progress)
     err.print(report.summary(), soft_wrap=True)
+
+
+# The Celery service (README "Commands"): functions of their own module, registered here.
+for _command in (job_commands.worker, job_commands.scheduler, job_commands.enqueue):
+    app.command()(_command)
+app.command(name="status")(job_commands.status)
 
 
 @contextlib.contextmanager

@@ -16,7 +16,7 @@ from celery import Celery
 from postcast.config import Config, ServiceConfig
 
 if TYPE_CHECKING:
-    from postcast.service.queue.tasks import WorkerState
+    from postcast.service.jobs.tasks import WorkerState
 
 FETCH = "postcast.fetch"
 RENDER = "postcast.render"
@@ -41,7 +41,7 @@ class PostcastCelery(Celery):
 def make_app(config: Config) -> PostcastCelery:
     """The app for `config`'s `[service]` (defaults when the section is absent), as a
     client: it sends tasks by name. A worker's app also has the tasks
-    (`postcast.service.queue.tasks.worker_app`)."""
+    (`postcast.service.jobs.tasks.worker_app`)."""
     service = config.service or ServiceConfig()
     app = PostcastCelery(
         "postcast",

@@ -26,7 +26,7 @@ from celery.utils.log import get_task_logger
 from postcast import steps
 from postcast.config import Config
 from postcast.passes import PassReport, publish_feeds, writing_site
-from postcast.service.queue.app import FETCH, PUBLISH, RENDER, PostcastCelery, make_app
+from postcast.service.jobs.app import FETCH, PUBLISH, RENDER, PostcastCelery, make_app
 from postcast.storage.locks import DEFAULT_LEASE, SERVICE_PREFIX
 
 if TYPE_CHECKING:
@@ -161,18 +161,18 @@ def register_tasks(app: PostcastCelery) -> None:
     """Add the tasks to `app`, by constant names (not module paths)."""
     state = WorkerState(app.postcast_config)
 
-    @app.task(name=FETCH, bind=True)
+    @app.task(name=FETCH, bind=True, shared=False)
     def fetch(task: Any, source: str) -> None:
         report = fetch_source(app, state, source)
         log.info("fetch %s: %s", source, report.summary())
 
-    @app.task(name=RENDER, bind=True, max_retries=SKIPPED_RETRIES)
+    @app.task(name=RENDER, bind=True, shared=False, max_retries=SKIPPED_RETRIES)
     def render(task: Any, guid: str, requested_at: str | None = None) -> None:
         retry_in = render_one(app, state, guid, requested_at)
         if retry_in is not None:
             raise task.retry(countdown=retry_in)
 
-    @app.task(name=PUBLISH, bind=True, max_retries=None)
+    @app.task(name=PUBLISH, bind=True, shared=False, max_retries=None)
     def publish(task: Any) -> None:
         report = publish_all(state)
         if report is None:
