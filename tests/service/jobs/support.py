@@ -68,12 +68,17 @@ def make_library(
     return config
 
 
-def wait_until(check: Callable[[], bool], what: str, seconds: float = WAIT_SECONDS) -> None:
-    """Poll `check` until it holds; fail naming `what` if it never does."""
+def wait_until(
+    check: Callable[[], bool],
+    what: str,
+    seconds: float = WAIT_SECONDS,
+    detail: Callable[[], object] = lambda: "",
+) -> None:
+    """Poll `check` until it holds; fail naming `what` (and `detail()`) if it never does."""
     deadline = time.monotonic() + seconds
     while not check():
         if time.monotonic() > deadline:
-            raise AssertionError(f"never happened: {what}")
+            raise AssertionError(f"never happened: {what} {detail()}")
         time.sleep(0.1)
 
 
@@ -92,6 +97,33 @@ def inprocess_worker(config: Config, **options: object) -> Iterator[PostcastCele
         **options,
     ):
         yield app
+
+
+class TaskLog:
+    """The tasks this process's workers finished (Celery's task_postrun signal):
+    (task name, arguments, final state), in order."""
+
+    def __init__(self) -> None:
+        self.done: list[tuple[str, list[object], str]] = []
+
+    def __enter__(self) -> TaskLog:
+        from celery.signals import task_postrun
+
+        task_postrun.connect(self._record, weak=False)
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        from celery.signals import task_postrun
+
+        task_postrun.disconnect(self._record)
+
+    def _record(
+        self, task: object = None, args: object = None, state: object = None, **_: object
+    ) -> None:
+        self.done.append((str(getattr(task, "name", "")), list(args or []), str(state)))  # type: ignore[call-overload]
+
+    def count(self, name: str, state: str | None = None) -> int:
+        return sum(1 for done, _, ended in self.done if done == name and state in (None, ended))
 
 
 def start_worker_process(config: Path, log: Path, *extra: str) -> subprocess.Popen[bytes]:

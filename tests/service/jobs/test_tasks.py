@@ -4,15 +4,19 @@ failing episode is retried with backoff up to its limit, then reported failed.""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import json
 from pathlib import Path
+from typing import Any
 
 import pytest
+from typer.testing import CliRunner
 
-from postcast.service.jobs.app import PUBLISH, RENDER
-from postcast.service.jobs.tasks import PUBLISH_DUE, send_fetch
-from postcast.storage import EpisodeStatus, open_library
+from postcast.service.cli import app as cli
+from postcast.service.jobs.app import FETCH, PUBLISH, RENDER
+from postcast.service.jobs.tasks import PUBLISH_DUE, request_publish, send_fetch
+from postcast.storage import open_library
 from tests.service.jobs.support import (
+    TaskLog,
     check_published_once,
     configured,
     feed_guids,
@@ -33,15 +37,18 @@ def _all_published(config_path: Path, posts: int) -> bool:
     return counts.get("published") == posts and flag_clear and len(feed_guids(site)) == posts
 
 
-def test_a_fetch_renders_every_post_and_publishes_each_once(
+def test_a_fetch_renders_every_post_and_publishes_them_once(
     tmp_path: Path, redis_url: str, postgres_url: str
 ) -> None:
     config_path = make_library(tmp_path, 3, postgres_url, redis_url)
     config = configured(config_path)
-    with inprocess_worker(config) as app:
+    with TaskLog() as log, inprocess_worker(config) as app:
         send_fetch(app, "drafts")
         wait_until(lambda: _all_published(config_path, 3), "3 episodes published")
     assert check_published_once(tmp_path / "site", 3) == []
+    assert log.count(FETCH) == 1 and log.count(RENDER, "SUCCESS") == 3
+    # a burst of three renders published the feed once, soon after (debounced)
+    assert log.count(PUBLISH, "SUCCESS") <= 2
 
 
 def test_tasks_delivered_twice_render_and_publish_once(
@@ -54,30 +61,87 @@ def test_tasks_delivered_twice_render_and_publish_once(
     renders: list[str] = []
     real_render = pipeline.render_post
 
-    def counted(post, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def counted(post: Any, *args: Any, **kwargs: Any) -> Any:
         renders.append(post.post_id)
         return real_render(post, *args, **kwargs)
 
     monkeypatch.setattr(pipeline, "render_post", counted)
-    with inprocess_worker(config) as app:
+    with TaskLog() as log, inprocess_worker(config) as app:
         send_fetch(app, "drafts")
         wait_until(lambda: _all_published(config_path, 1), "the episode published")
+        # the first publish's own end is signalled just after its feed is written
+        wait_until(lambda: log.count(PUBLISH) >= 1, "the first publish ended")
         guid = feed_guids(tmp_path / "site")[0]
-        feed_before = (tmp_path / "site" / "feed.xml").read_bytes()
+        renders_before, publishes_before = log.count(RENDER), log.count(PUBLISH)
         for _ in range(2):  # the same messages again, as a broker may redeliver them
             app.send_task(RENDER, args=[guid, None])
             app.send_task(PUBLISH)
-        with open_library(config.library.database) as library:
-            wait_until(lambda: _queues_empty(app), "the duplicates consumed")
-            assert library.count_by_status() == {"published": 1}
+        wait_until(
+            lambda: (
+                log.count(RENDER) >= renders_before + 2
+                and log.count(PUBLISH) >= publishes_before + 2
+            ),
+            "the duplicates run",
+            detail=lambda: log.done,
+        )
     assert len(renders) == 1
     assert feed_guids(tmp_path / "site") == [guid]
-    assert (tmp_path / "site" / "feed.xml").read_bytes().count(b"<item>") == 1
-    assert feed_before.count(b"<enclosure") == 1
     assert check_published_once(tmp_path / "site", 1) == []
+    with open_library(config.library.database) as library:
+        assert library.count_by_status() == {"published": 1}
 
 
-def _queues_empty(app: object) -> bool:
-    from postcast.service.jobs.status import queue_depths
+def test_publish_requests_are_debounced_by_a_flag_row(
+    tmp_path: Path, redis_url: str, postgres_url: str
+) -> None:
+    """Many asks before a publish send one publish task; after it, the next ask sends."""
+    import redis
 
-    return not any(queue_depths(app).values())  # type: ignore[arg-type]
+    from postcast.service.jobs.app import make_app
+    from postcast.service.jobs.tasks import WorkerState, publish_all
+
+    config = configured(make_library(tmp_path, 0, postgres_url, redis_url))
+    app = make_app(config)
+    queued = redis.Redis.from_url(redis_url)
+    with open_library(config.library.database) as library:
+        sent = [request_publish(app, library) for _ in range(5)]
+        assert sent == [True, False, False, False, False]
+        assert publish_all(WorkerState(config)) is not None  # clears the flag first
+        assert request_publish(app, library)
+    app.close()
+    # countdown tasks wait in the queue until a worker takes them: two sent in all
+    assert queued.llen("publish") == 2
+
+
+def test_a_failing_episode_is_retried_to_its_limit_then_reported(
+    tmp_path: Path, redis_url: str, postgres_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from postcast import pipeline
+
+    config_path = make_library(tmp_path, 2, postgres_url, redis_url)
+    config = configured(config_path)
+    real_render = pipeline.render_post
+
+    def buggy(post: Any, *args: Any, **kwargs: Any) -> Any:
+        if post.title == "Post number 1":
+            raise ZeroDivisionError("division by zero")
+        return real_render(post, *args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "render_post", buggy)
+    with TaskLog() as log, inprocess_worker(config) as app:
+        send_fetch(app, "drafts")
+        wait_until(lambda: log.count(RENDER, "SUCCESS") >= 2, "both renders ended")
+        wait_until(lambda: _all_published(config_path, 1), "the good episode published")
+    # three attempts: the first and two retries with backoff, then no more
+    assert log.count(RENDER, "RETRY") == 2
+    result = CliRunner().invoke(cli, ["status", "--config", str(config_path), "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    failed = [e for e in report["episodes"] if e["status"] == "failed"]
+    assert len(failed) == 1 and failed[0]["failures"] == 3
+    assert failed[0]["last_error"] == "ZeroDivisionError: division by zero"
+    assert report["queues"] == {"fetch": 0, "speech": 0, "publish": 0}
+    assert report["episode_counts"] == {"failed": 1, "published": 1}
+    assert report["sources"][0]["name"] == "drafts" and report["sources"][0]["last_error"] is None
+    tables = CliRunner().invoke(cli, ["status", "--config", str(config_path)])
+    assert "division by zero" in tables.output and "Queues" in tables.output
