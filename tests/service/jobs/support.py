@@ -16,6 +16,7 @@ import feedparser
 import soundfile
 
 from postcast.config import Config, load_config
+from postcast.faults import PAUSE_DIR
 from postcast.service.jobs.app import QUEUES, PostcastCelery
 from postcast.service.jobs.tasks import worker_app
 
@@ -126,16 +127,45 @@ class TaskLog:
         return sum(1 for done, _, ended in self.done if done == name and state in (None, ended))
 
 
-def start_worker_process(config: Path, log: Path, *extra: str) -> subprocess.Popen[bytes]:
-    """`postcast worker` in a session of its own (its pool children share its group)."""
+def start_worker_process(
+    config: Path, log: Path, *extra: str, pause_dir: Path | None = None
+) -> subprocess.Popen[bytes]:
+    """`postcast worker` in a session of its own (its pool children share its group);
+    with `pause_dir`, its tasks stop at the fault points armed there."""
+    environment = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    if pause_dir is not None:
+        environment[PAUSE_DIR] = str(pause_dir)
     with log.open("ab") as output:
         return subprocess.Popen(
             [*POSTCAST, "worker", "--config", str(config), "--concurrency", "1", *extra],
             stdout=output,
             stderr=subprocess.STDOUT,
             start_new_session=True,
-            env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},
+            env=environment,
         )
+
+
+def enqueue(config: Path, *options: str) -> None:
+    subprocess.run(
+        [*POSTCAST, "enqueue", "--config", str(config), *options],
+        check=True,
+        capture_output=True,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},
+    )
+
+
+def kill_at_point(
+    point: str, pause_dir: Path, workers: list[subprocess.Popen[bytes]]
+) -> subprocess.Popen[bytes]:
+    """Wait until a worker's task holds at fault point `point` (armed beforehand), then
+    SIGKILL that worker with its pool and release the point. Returns the killed worker."""
+    held = pause_dir / f"{point}.held"
+    wait_until(lambda: held.is_file() and held.read_text().isdigit(), f"a task held at {point}")
+    group = os.getpgid(int(held.read_text()))
+    victim = next(worker for worker in workers if worker.pid == group)
+    kill_group(victim)
+    held.unlink()
+    return victim
 
 
 def kill_group(process: subprocess.Popen[bytes]) -> None:

@@ -1,0 +1,76 @@
+"""Two `postcast worker` processes on one broker and one PostgreSQL library: the work
+is shared, and a worker SIGKILLed in the middle of a fetch, a render or a publish
+leaves its task to the other (late acknowledgement; on Redis the visibility timeout
+brings it back). Afterwards every post is published exactly once, every enclosure
+matches its file, every MP3 decodes and no temporary file is left."""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from postcast.storage import open_library
+from tests.service.jobs.support import (
+    check_published_once,
+    configured,
+    enqueue,
+    feed_guids,
+    kill_at_point,
+    make_library,
+    start_worker_process,
+    stop_worker,
+    wait_until,
+)
+
+pytestmark = [pytest.mark.postgres, pytest.mark.slow]
+POSTS = 3
+
+
+def _published(config_path: Path, posts: int) -> bool:
+    config = configured(config_path)
+    with open_library(config.library.database) as library:
+        done = library.count_by_status() == {"published": posts}
+    return done and len(feed_guids(Path(config.library.site_dir))) == posts
+
+
+@pytest.fixture
+def library_config(tmp_path: Path, redis_url: str, postgres_url: str) -> Path:
+    return make_library(tmp_path, POSTS, postgres_url, redis_url)
+
+
+@pytest.fixture
+def workers() -> Iterator[list[subprocess.Popen[bytes]]]:
+    started: list[subprocess.Popen[bytes]] = []
+    yield started
+    for worker in started:
+        stop_worker(worker)
+
+
+def test_two_worker_processes_share_the_work(
+    tmp_path: Path, library_config: Path, workers: list[subprocess.Popen[bytes]]
+) -> None:
+    for number in range(2):
+        workers.append(start_worker_process(library_config, tmp_path / f"worker{number}.log"))
+    enqueue(library_config)
+    wait_until(lambda: _published(library_config, POSTS), f"{POSTS} episodes published")
+    assert check_published_once(tmp_path / "site", POSTS) == []
+
+
+@pytest.mark.parametrize("point", ["fetch", "render", "publish"])
+def test_a_worker_killed_mid_task_leaves_the_task_to_another(
+    point: str, tmp_path: Path, library_config: Path, workers: list[subprocess.Popen[bytes]]
+) -> None:
+    pause = tmp_path / "pause"
+    pause.mkdir()
+    (pause / point).touch()  # armed: the first task to get there stops there
+    for number in range(2):
+        log = tmp_path / f"worker{number}.log"
+        workers.append(start_worker_process(library_config, log, pause_dir=pause))
+    enqueue(library_config)
+    victim = kill_at_point(point, pause, workers)
+    assert victim.returncode is not None
+    wait_until(lambda: _published(library_config, POSTS), f"{POSTS} episodes published")
+    assert check_published_once(tmp_path / "site", POSTS) == []
