@@ -28,8 +28,8 @@ from postcast.errors import (
     WriteError,
     describe,
 )
-from postcast.service.progress_bar import RichProgress
 from postcast.service.jobs import commands as job_commands
+from postcast.service.progress_bar import RichProgress
 
 app = typer.Typer(
     help="Turn the best writing on the web into a podcast.",

@@ -43,7 +43,13 @@ def write_post(folder: Path, number: int, edition: int = 0, title: str | None = 
 
 
 def make_library(
-    root: Path, posts: int, database: str, broker: str, engine: str = "espeak", **service: float
+    root: Path,
+    posts: int,
+    database: str,
+    broker: str,
+    engine: str = "espeak",
+    interval_minutes: float = 30.0,
+    **service: float,
 ) -> Path:
     """Posts and a postcast.toml with a [service] section; returns the configuration."""
     (root / "posts").mkdir(parents=True, exist_ok=True)
@@ -59,6 +65,7 @@ def make_library(
     noise = "noise_scale = 0.0\nnoise_w_scale = 0.0\nintro_max_wer = 0.0\n"
     config = root / "postcast.toml"
     config.write_text(
+        f"interval_minutes = {interval_minutes}\n"
         f'[library]\nbase_url = "{BASE_URL}"\nsite_dir = "site"\ndatabase = "{database}"\n\n'
         '[[sources]]\nname = "drafts"\nkind = "local"\npath = "posts"\n\n'
         f'[speech]\nengine = "{engine}"\ncache_dir = "cache"\n'
@@ -138,6 +145,18 @@ def start_worker_process(
     with log.open("ab") as output:
         return subprocess.Popen(
             [*POSTCAST, "worker", "--config", str(config), "--concurrency", "1", *extra],
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            env=environment,
+        )
+
+
+def start_scheduler_process(config: Path, log: Path) -> subprocess.Popen[bytes]:
+    environment = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    with log.open("ab") as output:
+        return subprocess.Popen(
+            [*POSTCAST, "scheduler", "--config", str(config)],
             stdout=output,
             stderr=subprocess.STDOUT,
             start_new_session=True,

@@ -20,6 +20,7 @@ from tests.service.jobs.support import (
     feed_guids,
     kill_at_point,
     make_library,
+    start_scheduler_process,
     start_worker_process,
     stop_worker,
     wait_until,
@@ -61,16 +62,40 @@ def test_two_worker_processes_share_the_work(
 
 @pytest.mark.parametrize("point", ["fetch", "render", "publish"])
 def test_a_worker_killed_mid_task_leaves_the_task_to_another(
-    point: str, tmp_path: Path, library_config: Path, workers: list[subprocess.Popen[bytes]]
+    point: str, tmp_path: Path, redis_url: str, postgres_url: str
 ) -> None:
+    """The service as deployed: two workers and a scheduler fetching every 3 seconds
+    (whose next fetch also sends again a task Redis lost with its worker)."""
+    config = make_library(tmp_path, POSTS, postgres_url, redis_url, interval_minutes=0.05)
     pause = tmp_path / "pause"
     pause.mkdir()
     (pause / point).touch()  # armed: the first task to get there stops there
-    for number in range(2):
-        log = tmp_path / f"worker{number}.log"
-        workers.append(start_worker_process(library_config, log, pause_dir=pause))
-    enqueue(library_config)
-    victim = kill_at_point(point, pause, workers)
+    workers = [
+        start_worker_process(config, tmp_path / f"worker{n}.log", pause_dir=pause) for n in range(2)
+    ]
+    scheduler = start_scheduler_process(config, tmp_path / "scheduler.log")
+    try:
+        victim = kill_at_point(point, pause, workers)
+        wait_until(lambda: _published(config, POSTS), f"{POSTS} episodes published")
+        stop_worker(scheduler)
+        wait_until(lambda: _published(config, POSTS) and _idle(config), "the queues drained")
+    finally:
+        for process in [scheduler, *workers]:
+            stop_worker(process)
     assert victim.returncode is not None
-    wait_until(lambda: _published(library_config, POSTS), f"{POSTS} episodes published")
     assert check_published_once(tmp_path / "site", POSTS) == []
+
+
+def _idle(config_path: Path) -> bool:
+    from postcast.service.jobs.app import make_app
+    from postcast.service.jobs.status import queue_depths
+    from postcast.service.jobs.tasks import PUBLISH_DUE
+
+    config = configured(config_path)
+    app = make_app(config)
+    try:
+        waiting = any(queue_depths(app).values())
+    finally:
+        app.close()
+    with open_library(config.library.database) as library:
+        return not waiting and PUBLISH_DUE not in library.live_locks()

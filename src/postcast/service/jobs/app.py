@@ -38,6 +38,25 @@ class PostcastCelery(Celery):
         return self.postcast_config.service or ServiceConfig()
 
 
+def _transport_options(service: ServiceConfig) -> dict[str, float]:
+    """Redis: how long a task may stay unacknowledged, and how often a worker looks for
+    such tasks to put back (every few seconds, each look one query; kombu's default,
+    once in 100 seconds, would leave a dead worker's task waiting that long). The look
+    is under a mutex that a worker killed while holding it keeps for its expiry: 10 s
+    (a look takes milliseconds), not kombu's 5 minutes.
+
+    A task Redis handed to a worker that died before recording it unacknowledged is
+    lost (kombu's Redis transport has that window); the scheduler's next fetch sends
+    every render still needed again, so nothing stays undone."""
+    timeout = service.visibility_timeout
+    return {
+        "visibility_timeout": timeout,
+        "unacked_restore_interval": max(1.0, min(10.0, timeout / 4)),
+        "unacked_restore_throttle": 1,
+        "unacked_mutex_expire": 10,
+    }
+
+
 def make_app(config: Config) -> PostcastCelery:
     """The app for `config`'s `[service]` (defaults when the section is absent), as a
     client: it sends tasks by name. A worker's app also has the tasks
@@ -60,7 +79,7 @@ def make_app(config: Config) -> PostcastCelery:
         task_routes={name: {"queue": queue} for name, queue in QUEUE_OF.items()},
         task_default_queue="fetch",
         task_ignore_result=not service.result_backend,
-        broker_transport_options={"visibility_timeout": service.visibility_timeout},
+        broker_transport_options=_transport_options(service),
         broker_connection_retry_on_startup=True,
         worker_hijack_root_logger=False,
         worker_redirect_stdouts=False,
