@@ -23,6 +23,7 @@ from tests.service.jobs.support import (
     inprocess_worker,
     make_library,
     wait_until,
+    write_post,
 )
 
 pytestmark = pytest.mark.postgres
@@ -145,3 +146,67 @@ def test_a_failing_episode_is_retried_to_its_limit_then_reported(
     assert report["sources"][0]["name"] == "drafts" and report["sources"][0]["last_error"] is None
     tables = CliRunner().invoke(cli, ["status", "--config", str(config_path)])
     assert "division by zero" in tables.output and "Queues" in tables.output
+
+
+@pytest.mark.slow
+def test_a_worker_keeps_its_voice_loaded_for_the_re_render_after_an_edit(
+    tmp_path: Path, redis_url: str, postgres_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from postcast.speech.piper_engine import PiperEngine
+
+    config_path = make_library(tmp_path, 1, postgres_url, redis_url, engine="piper")
+    config = configured(config_path)
+    loads: list[object] = []
+    real_load = PiperEngine._load
+
+    def counted(engine: PiperEngine, *args: Any, **kwargs: Any) -> Any:
+        loads.append(engine)
+        return real_load(engine, *args, **kwargs)
+
+    monkeypatch.setattr(PiperEngine, "_load", counted)
+    with TaskLog() as log, inprocess_worker(config) as app:
+        send_fetch(app, "drafts")
+        wait_until(lambda: log.count(RENDER, "SUCCESS") == 1, "the first render")
+        assert len(loads) == 1
+        write_post(tmp_path / "posts", 0, edition=1)  # an edit: one paragraph changed
+        send_fetch(app, "drafts")
+        wait_until(lambda: log.count(RENDER, "SUCCESS") == 2, "the re-render")
+        wait_until(lambda: _all_published(config_path, 1), "the edit published")
+        assert app.worker_state is not None
+        assert loads == [app.worker_state.engine()]  # one engine, its voice loaded once
+    with open_library(config.library.database) as library:
+        assert library.latest_revision(feed_guids(tmp_path / "site")[0]) is not None
+    assert check_published_once(tmp_path / "site", 1) == []
+
+
+def test_enqueue_rerender_renders_again_once_even_if_delivered_twice(
+    tmp_path: Path, redis_url: str, postgres_url: str
+) -> None:
+    config_path = make_library(tmp_path, 1, postgres_url, redis_url)
+    config = configured(config_path)
+    with TaskLog() as log, inprocess_worker(config) as app:
+        send_fetch(app, "drafts")
+        wait_until(lambda: _all_published(config_path, 1), "the episode published")
+        guid = feed_guids(tmp_path / "site")[0]
+        with open_library(config.library.database) as library:
+            first = library.latest_render_at(guid)
+        result = CliRunner().invoke(
+            cli, ["enqueue", "--config", str(config_path), "--rerender", guid]
+        )
+        assert result.exit_code == 0, result.output
+        assert f"queued: render of {guid}" in result.output
+        wait_until(lambda: log.count(RENDER, "SUCCESS") == 2, "the re-render")
+        with open_library(config.library.database) as library:
+            second = library.latest_render_at(guid)
+        assert first is not None and second is not None and second > first
+        asked = next(args for name, args, _ in reversed(log.done) if name == RENDER)
+        app.send_task(RENDER, args=asked)  # the broker delivers it again
+        wait_until(lambda: log.count(RENDER, "SUCCESS") == 3, "the duplicate")
+        wait_until(lambda: _all_published(config_path, 1), "the re-render published")
+        with open_library(config.library.database) as library:
+            assert library.latest_render_at(guid) == second  # the duplicate rendered nothing
+    assert check_published_once(tmp_path / "site", 1) == []
+    unknown = CliRunner().invoke(
+        cli, ["enqueue", "--config", str(config_path), "--rerender", "nope"]
+    )
+    assert unknown.exit_code != 0
