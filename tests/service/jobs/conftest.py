@@ -39,3 +39,32 @@ def redis_url() -> Iterator[str]:
             return
         client.close()
     pytest.fail("no free Redis database among 1..15")
+
+
+AMQP_URL = "amqp://guest:guest@127.0.0.1:5672//"
+
+
+@pytest.fixture
+def amqp_url() -> Iterator[str]:
+    """The local RabbitMQ, its service queues emptied before and after the test."""
+    from kombu import Connection
+
+    from postcast.service.jobs.app import QUEUES
+
+    def purge() -> None:
+        with Connection(AMQP_URL, connect_timeout=3) as connection:
+            for queue in QUEUES:
+                channel = connection.channel()
+                try:
+                    channel.queue_purge(queue)
+                except connection.channel_errors:  # not declared yet
+                    pass
+                finally:
+                    channel.close()
+
+    try:
+        purge()
+    except OSError as error:
+        _unavailable(f"RabbitMQ at {AMQP_URL} is unreachable: {error}")
+    yield AMQP_URL
+    purge()

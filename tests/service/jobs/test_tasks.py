@@ -210,3 +210,16 @@ def test_enqueue_rerender_renders_again_once_even_if_delivered_twice(
         cli, ["enqueue", "--config", str(config_path), "--rerender", "nope"]
     )
     assert unknown.exit_code != 0
+
+
+def test_rabbitmq_is_chosen_by_its_url(tmp_path: Path, amqp_url: str, postgres_url: str) -> None:
+    config_path = make_library(tmp_path, 2, postgres_url, amqp_url)
+    config = configured(config_path)
+    with TaskLog() as log, inprocess_worker(config) as app:
+        assert app.connection_for_write().transport_cls == "amqp"
+        send_fetch(app, "drafts")
+        wait_until(lambda: _all_published(config_path, 2), "2 episodes published")
+        wait_until(lambda: log.count(PUBLISH) >= 1, "the publish ended")
+    assert check_published_once(tmp_path / "site", 2) == []
+    result = CliRunner().invoke(cli, ["status", "--config", str(config_path), "--json"])
+    assert json.loads(result.output)["queues"] == {"fetch": 0, "speech": 0, "publish": 0}
