@@ -182,6 +182,9 @@ class ServiceConfig:
     # A failed render is retried after retry_backoff_seconds, doubling each time, up to
     # the failure limit per episode ([library]'s 3 by default), then marked failed.
     retry_backoff_seconds: Seconds = 30.0
+    # A post of more sentences than this is spoken in parts of about this many, on
+    # whichever workers are free, then assembled from the sentence cache (0: never).
+    fan_out_sentences: Count = 200
 
 
 @dataclass

@@ -8,6 +8,7 @@ from rendering one episode at once.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -25,6 +26,7 @@ from postcast.passes import (
 from postcast.progress import Progress, no_progress
 
 if TYPE_CHECKING:
+    from postcast.models import Post
     from postcast.speech.base import SpeechEngine
     from postcast.storage import Library
 
@@ -84,3 +86,41 @@ def render_episode(
             config, library, report, progress, job, site, cover, owner, requested_at, engine
         )
     return report
+
+
+def speech_parts(config: Config, post: Post, sentences_per_part: int) -> list[tuple[int, int]]:
+    """The post's script cut into runs of whole segments, `(start, end)`, of about
+    `sentences_per_part` sentences each: the parts a long post's speech fans out into."""
+    from postcast import pipeline
+    from postcast.speech.sentences import split_sentences
+
+    segments = pipeline.script_for(post, config).segments
+    parts: list[tuple[int, int]] = []
+    start = counted = 0
+    for index, segment in enumerate(segments):
+        counted += len(split_sentences(segment.text))
+        if counted >= sentences_per_part:
+            parts.append((start, index + 1))
+            start, counted = index + 1, 0
+    if start < len(segments):
+        parts.append((start, len(segments)))
+    return parts
+
+
+def speak_part(
+    config: Config, post: Post, start: int, end: int, engine: SpeechEngine | None = None
+) -> int:
+    """Speak segments `start` to `end` of the post's script into the sentence cache, as
+    a render of the whole post would (same voices, gates and keys), so that render finds
+    them there. Returns how many segments were spoken."""
+    from postcast import pipeline
+    from postcast.narration.lexicon import Lexicon
+    from postcast.speech import speak
+
+    script = pipeline.script_for(post, config)
+    part = replace(script, segments=script.segments[start:end])
+    lexicon = Lexicon.load(config.narration.lexicon)
+    if engine is not None:
+        engine.lexicon = lexicon
+    spoken = speak(part, config.speech, config.audio, lexicon=lexicon, engine=engine)
+    return sum(1 for _ in spoken)

@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from postcast.service.cli import app as cli
 from postcast.service.jobs.app import FETCH, PUBLISH, RENDER
-from postcast.service.jobs.tasks import PUBLISH_DUE, request_publish, send_fetch
+from postcast.service.jobs.sending import PUBLISH_DUE, request_publish, send_fetch
 from postcast.storage import open_library
 from tests.service.jobs.support import (
     TaskLog,
@@ -99,7 +99,8 @@ def test_publish_requests_are_debounced_by_a_flag_row(
     import redis
 
     from postcast.service.jobs.app import make_app
-    from postcast.service.jobs.tasks import WorkerState, publish_all
+    from postcast.service.jobs.state import WorkerState
+    from postcast.service.jobs.tasks import publish_all
 
     config = configured(make_library(tmp_path, 0, postgres_url, redis_url))
     app = make_app(config)
@@ -223,3 +224,41 @@ def test_rabbitmq_is_chosen_by_its_url(tmp_path: Path, amqp_url: str, postgres_u
     assert check_published_once(tmp_path / "site", 2) == []
     result = CliRunner().invoke(cli, ["status", "--config", str(config_path), "--json"])
     assert json.loads(result.output)["queues"] == {"fetch": 0, "speech": 0, "publish": 0}
+
+
+def test_a_long_posts_speech_fans_out_and_the_render_assembles_from_cache(
+    tmp_path: Path, redis_url: str, postgres_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from celery.signals import task_prerun
+
+    from postcast.service.jobs.app import SYNTHESIZE
+    from postcast.speech.espeak_engine import EspeakEngine
+
+    config_path = make_library(tmp_path, 1, postgres_url, redis_url, fan_out_sentences=3)
+    config = configured(config_path)
+    spoken_in: list[str] = []
+    running = [""]  # the solo worker runs one task at a time; speech runs in its threads
+    real_synthesize = EspeakEngine.synthesize
+
+    def started(task: Any = None, **_: Any) -> None:
+        running[0] = task.name
+
+    def recorded(engine: EspeakEngine, text: str, voice: str | None = None) -> Any:
+        spoken_in.append(running[0])
+        return real_synthesize(engine, text, voice)
+
+    monkeypatch.setattr(EspeakEngine, "synthesize", recorded)
+    task_prerun.connect(started, weak=False)
+    try:
+        with TaskLog() as log, inprocess_worker(config) as app:
+            send_fetch(app, "drafts")
+            wait_until(lambda: _all_published(config_path, 1), "the episode published")
+    finally:
+        task_prerun.disconnect(started)
+    parts = log.count(SYNTHESIZE, "SUCCESS")
+    assert parts >= 2
+    assert log.count(RENDER, "SUCCESS") == 2  # the fan-out, then the assembly
+    last_part = max(i for i, (name, _, _) in enumerate(log.done) if name == SYNTHESIZE)
+    assert [name for name, _, _ in log.done[last_part:]].count(RENDER) == 1
+    assert spoken_in and set(spoken_in) == {SYNTHESIZE}  # the render spoke nothing itself
+    assert check_published_once(tmp_path / "site", 1) == []

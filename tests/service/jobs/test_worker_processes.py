@@ -88,8 +88,8 @@ def test_a_worker_killed_mid_task_leaves_the_task_to_another(
 
 def _idle(config_path: Path) -> bool:
     from postcast.service.jobs.app import make_app
+    from postcast.service.jobs.sending import PUBLISH_DUE
     from postcast.service.jobs.status import queue_depths
-    from postcast.service.jobs.tasks import PUBLISH_DUE
 
     config = configured(config_path)
     app = make_app(config)

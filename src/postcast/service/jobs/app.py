@@ -16,7 +16,7 @@ from celery import Celery
 from postcast.config import Config, ServiceConfig
 
 if TYPE_CHECKING:
-    from postcast.service.jobs.tasks import WorkerState
+    from postcast.service.jobs.state import WorkerState
 
 FETCH = "postcast.fetch"
 RENDER = "postcast.render"

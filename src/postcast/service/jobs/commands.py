@@ -10,26 +10,17 @@ import contextlib
 import json
 import os
 from collections.abc import Iterator
-from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
-from postcast.config import Config, load_config
+from postcast.config import load_config
 from postcast.errors import BrokerError, NotFoundError
 from postcast.service.jobs.app import QUEUES, PostcastCelery, make_app
 
 ConfigFile = Annotated[Path, typer.Option("--config", "-c", help="Path to postcast.toml.")]
-
-
-def _worker_config(config: Config) -> Config:
-    """A pool child speaks in its own process: parallelism is the worker's concurrency
-    (and other workers), not a process pool inside a task."""
-    if config.speech.workers == 0:
-        return replace(config, speech=replace(config.speech, workers=1))
-    return config
 
 
 def worker(
@@ -45,7 +36,7 @@ def worker(
     from postcast.service.jobs.tasks import worker_app
     from postcast.storage import open_library
 
-    cfg = _worker_config(load_config(config))
+    cfg = load_config(config)
     chosen = [queue.strip() for queue in queues.split(",") if queue.strip()]
     unknown = sorted(set(chosen) - set(QUEUES))
     if unknown or not chosen:
@@ -79,7 +70,7 @@ def enqueue(
 ) -> None:
     """Put work on the queue and return: a fetch of every source (or --source), or a
     re-render of one episode."""
-    from postcast.service.jobs.tasks import send_fetch, send_render
+    from postcast.service.jobs.sending import send_fetch, send_render
     from postcast.steps import source_named
     from postcast.storage import open_library
 

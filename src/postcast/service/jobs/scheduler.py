@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from celery.beat import Scheduler, Service
 
 from postcast.service.jobs.app import FETCH, PostcastCelery
-from postcast.service.jobs.tasks import send_fetch
+from postcast.service.jobs.sending import send_fetch
 from postcast.storage.locks import SERVICE_PREFIX
 
 if TYPE_CHECKING:

@@ -7,7 +7,9 @@
   another worker, so try again once its lease could have lapsed); a failure is retried
   with backoff until the episode's failure limit, then it stays failed (reported by
   `postcast status`, tried again only after an edit or `enqueue --rerender`); then ask
-  for a publish.
+  for a publish. A long post's speech is first fanned out (`fanout.py`): synthesize
+  tasks speak its parts into the sentence cache, and the last sends the render again.
+- synthesize(guid, revision, start, end, part): one part of a long post's speech.
 - publish(): every feed. Asking is debounced: the first ask sets a flag row (a
   compare-and-set in the database) and sends one publish `publish_delay_seconds` later;
   later asks find the flag set and send nothing. The publish clears the flag before it
@@ -16,94 +18,24 @@
 
 from __future__ import annotations
 
-import os
-import threading
-from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from dataclasses import replace
+from datetime import datetime
+from typing import Any
 
 from celery.utils.log import get_task_logger
 
 from postcast import steps
 from postcast.config import Config
 from postcast.passes import PassReport, publish_feeds, writing_site
-from postcast.service.jobs.app import FETCH, PUBLISH, RENDER, PostcastCelery, make_app
+from postcast.service.jobs.app import FETCH, PUBLISH, RENDER, SYNTHESIZE, PostcastCelery, make_app
+from postcast.service.jobs.fanout import fan_out, synthesize_part
+from postcast.service.jobs.sending import PUBLISH_DUE, QUEUED, request_publish, send_render
+from postcast.service.jobs.state import WorkerState
 from postcast.storage.locks import DEFAULT_LEASE, SERVICE_PREFIX
 
-if TYPE_CHECKING:
-    from postcast.speech.base import SpeechEngine
-    from postcast.storage import Library
-
 log = get_task_logger("postcast")
-PUBLISH_DUE = SERVICE_PREFIX + "publish-due"  # the debounce flag
 PUBLISHING = SERVICE_PREFIX + "publishing"  # one publisher at a time, across machines
-QUEUED = SERVICE_PREFIX + "queued:"  # + GUID: a render of it is on the queue
 SKIPPED_RETRIES = 20  # a render held elsewhere waits at most this many leases
-
-
-class WorkerState:
-    """What a worker process keeps between tasks: its library connection pool and its
-    speech engine, whose voices stay loaded (a re-render after an edit pays no start-up).
-    Made on first use in each process: a forked pool child makes its own."""
-
-    def __init__(self, config: Config) -> None:
-        self.config = config
-        self._lock = threading.Lock()
-        self._pid = 0
-        self._library: Library | None = None
-        self._engine: SpeechEngine | None = None
-
-    def _this_process(self) -> None:
-        if self._pid != os.getpid():  # forked: the parent's connections are not ours
-            self._pid, self._library, self._engine = os.getpid(), None, None
-
-    def library(self) -> Library:
-        from postcast.storage import open_library
-
-        with self._lock:
-            self._this_process()
-            if self._library is None:
-                self._library = open_library(self.config.library.database)
-            return self._library
-
-    def engine(self) -> SpeechEngine:
-        from postcast.speech import create_engine
-
-        with self._lock:
-            self._this_process()
-            if self._engine is None:
-                self._engine = create_engine(self.config.speech)
-            return self._engine
-
-
-def send_fetch(app: PostcastCelery, source: str) -> None:
-    app.send_task(FETCH, args=[source])
-
-
-def send_render(
-    app: PostcastCelery, library: Library, guid: str, requested_at: datetime | None = None
-) -> bool:
-    """Queue a render of `guid`, unless one is queued already (a guard row whose lease
-    lasts as long as a task may wait unacknowledged). An operator's re-render
-    (`requested_at`) always goes. True if sent."""
-    from postcast.storage import new_lock_owner
-
-    if requested_at is None:
-        guard = timedelta(seconds=app.service.visibility_timeout)
-        if not library.lock_episode(QUEUED + guid, new_lock_owner(), guard):
-            return False
-    app.send_task(RENDER, args=[guid, requested_at.isoformat() if requested_at else None])
-    return True
-
-
-def request_publish(app: PostcastCelery, library: Library) -> bool:
-    """Ask for a publish soon; True if this ask sent it (the first since the last publish)."""
-    from postcast.storage import new_lock_owner
-
-    due = timedelta(seconds=app.service.visibility_timeout + app.service.publish_delay_seconds)
-    if not library.lock_episode(PUBLISH_DUE, new_lock_owner(), due):
-        return False
-    app.send_task(PUBLISH, countdown=app.service.publish_delay_seconds)
-    return True
 
 
 def fetch_source(app: PostcastCelery, state: WorkerState, source: str) -> PassReport:
@@ -124,6 +56,8 @@ def render_one(
     library = state.library()
     library.drop_lock(QUEUED + guid)  # from here on a new edit queues a new render
     asked = datetime.fromisoformat(requested_at) if requested_at else None
+    if asked is None and fan_out(app, state, guid):
+        return None  # its speech is spoken in parts; the last part sends the render
     report = PassReport()
     with writing_site(state.config, report):
         report = steps.render_episode(
@@ -172,6 +106,10 @@ def register_tasks(app: PostcastCelery) -> None:
         if retry_in is not None:
             raise task.retry(countdown=retry_in)
 
+    @app.task(name=SYNTHESIZE, bind=True, shared=False)
+    def synthesize(task: Any, guid: str, revision: str, start: int, end: int, part: int) -> None:
+        synthesize_part(app, state, guid, revision, start, end, part)
+
     @app.task(name=PUBLISH, bind=True, shared=False, max_retries=None)
     def publish(task: Any) -> None:
         report = publish_all(state)
@@ -183,7 +121,11 @@ def register_tasks(app: PostcastCelery) -> None:
 
 
 def worker_app(config: Config) -> PostcastCelery:
-    """The app a worker runs: the client app with the tasks added."""
+    """The app a worker runs: the client app with the tasks added. A task speaks in its
+    own process: parallelism is the worker's concurrency and the other workers (and a
+    long post's parts), not a process pool inside a task (a pool child may not fork)."""
+    if config.speech.workers == 0:
+        config = replace(config, speech=replace(config.speech, workers=1))
     app = make_app(config)
     register_tasks(app)
     return app
