@@ -6,7 +6,10 @@ matches its file, every MP3 decodes and no temporary file is left."""
 
 from __future__ import annotations
 
+import json
+import os
 import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,6 +17,7 @@ import pytest
 
 from postcast.storage import open_library
 from tests.service.jobs.support import (
+    POSTCAST,
     check_published_once,
     configured,
     enqueue,
@@ -75,6 +79,12 @@ def test_a_worker_killed_mid_task_leaves_the_task_to_another(
     ]
     scheduler = start_scheduler_process(config, tmp_path / "scheduler.log")
     try:
+        if point == "render":  # held there: `postcast status` sees it running
+            held = pause / "render.held"
+            wait_until(lambda: held.is_file() and held.read_text().isdigit(), "a held render")
+            report = json.loads(_status(config))
+            assert [task["task"] for task in report["running"]] == ["postcast.render"]
+            assert "rendering" in [episode["status"] for episode in report["episodes"]]
         victim = kill_at_point(point, pause, workers)
         wait_until(lambda: _published(config, POSTS), f"{POSTS} episodes published")
         stop_worker(scheduler)
@@ -84,6 +94,17 @@ def test_a_worker_killed_mid_task_leaves_the_task_to_another(
             stop_worker(process)
     assert victim.returncode is not None
     assert check_published_once(tmp_path / "site", POSTS) == []
+
+
+def _status(config_path: Path) -> str:
+    result = subprocess.run(
+        [*POSTCAST, "status", "--config", str(config_path), "--json"],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},
+    )
+    return result.stdout
 
 
 def _idle(config_path: Path) -> bool:

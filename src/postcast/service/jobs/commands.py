@@ -51,8 +51,7 @@ def worker(
 
 
 def scheduler(config: ConfigFile) -> None:
-    """Schedule a fetch of every source every interval_minutes (one schedule however
-    many schedulers run)."""
+    """Queue a fetch of every source every interval_minutes (one schedule at a time)."""
     from postcast.service.jobs.scheduler import run_scheduler
     from postcast.storage import open_library
 
@@ -68,8 +67,7 @@ def enqueue(
         str | None, typer.Option("--rerender", help="Render this episode (GUID) again.")
     ] = None,
 ) -> None:
-    """Put work on the queue and return: a fetch of every source (or --source), or a
-    re-render of one episode."""
+    """Queue a fetch of every source (or --source), or a re-render, and return."""
     from postcast.service.jobs.sending import send_fetch, send_render
     from postcast.steps import source_named
     from postcast.storage import open_library
@@ -94,7 +92,7 @@ def status(
     config: ConfigFile,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")] = False,
 ) -> None:
-    """Queue depth, running tasks, and per source and episode the failures and last error."""
+    """Queue depths, running tasks, failures and last errors per source and episode."""
     from postcast.service.jobs.status import service_status
     from postcast.storage import open_library
 
