@@ -19,6 +19,7 @@ from datetime import timedelta
 from celery.utils.log import get_task_logger
 
 from postcast import steps
+from postcast.passes import PassReport, writing_site
 from postcast.service.jobs.app import SYNTHESIZE, PostcastCelery
 from postcast.service.jobs.sending import send_render
 from postcast.service.jobs.state import WorkerState
@@ -77,7 +78,8 @@ def synthesize_part(
     tag = _tag(guid, revision)
     jobs = library.episodes_needing_render(guid=guid)
     if jobs and jobs[0].revision == revision:
-        steps.speak_part(state.config, jobs[0].post, start, end, engine=state.engine())
+        with writing_site(state.config, PassReport()):  # the cache: sweep, then write
+            steps.speak_part(state.config, jobs[0].post, start, end, engine=state.engine())
     library.drop_lock(f"{PART}{tag}|{number}")
     if not any(name.startswith(PART + tag) for name in library.live_locks()):
         send_render(app, library, guid)

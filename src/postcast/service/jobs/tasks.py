@@ -58,8 +58,7 @@ def render_one(
     asked = datetime.fromisoformat(requested_at) if requested_at else None
     if asked is None and fan_out(app, state, guid):
         return None  # its speech is spoken in parts; the last part sends the render
-    report = PassReport()
-    with writing_site(state.config, report):
+    with writing_site(state.config, PassReport()):
         report = steps.render_episode(
             state.config, library, guid, requested_at=asked, engine=state.engine()
         )
