@@ -188,6 +188,28 @@ class WebConfig:
 
 
 @dataclass
+class ServiceConfig:
+    """`[service]`: postcast as a Celery service (`postcast worker`, `scheduler`, `enqueue`,
+    `status`). Without the section `postcast run` works alone, with no broker."""
+
+    broker_url: str = "redis://127.0.0.1:6379/0"  # or amqp://USER:PASSWORD@HOST:5672//
+    result_backend: str = ""  # "": none (the library database holds every task's outcome)
+    # Where published files go: "" or a folder (the local site_dir), or "s3://bucket/prefix".
+    storage: str = ""
+    # Redis: an unacknowledged task goes back on the queue after this long (its worker died).
+    # It must exceed the longest task, or a live task is delivered a second time.
+    visibility_timeout: Positive = 3600.0
+    # A burst of renders publishes each feed once, this long after the first of them.
+    publish_delay_seconds: Seconds = 10.0
+    # A failed render is retried after retry_backoff_seconds, doubling each time, up to
+    # the failure limit per episode ([library]'s 3 by default), then marked failed.
+    retry_backoff_seconds: Seconds = 30.0
+    # A post of more sentences than this is spoken in parts of about this many, on
+    # whichever workers are free, then assembled from the sentence cache (0: never).
+    fan_out_sentences: Count = 200
+
+
+@dataclass
 class Config:
     """The whole configuration. Relative paths in it are made absolute from `base_dir`
     when it is built, so every stage gets paths it can use as they are."""
@@ -199,6 +221,7 @@ class Config:
     audio: AudioConfig = field(default_factory=AudioConfig)
     feeds: list[FeedConfig] = field(default_factory=list)
     web: WebConfig = field(default_factory=WebConfig)
+    service: ServiceConfig | None = None  # None: no [service] section, no broker
     interval_minutes: Positive = 30.0
     base_dir: Path = field(default_factory=Path.cwd)  # relative paths resolve from here
 
@@ -215,6 +238,8 @@ class Config:
             for source in self.sources
         ]
         self.feeds = [replace(feed, image=self._optional_path(feed.image)) for feed in self.feeds]
+        if self.service is not None and self.service.storage:
+            self.service = replace(self.service, storage=self._storage(self.service.storage))
         self.speech = replace(
             self.speech,
             voice=self._voice(self.speech.voice) if self.speech.voice else None,
@@ -229,6 +254,10 @@ class Config:
 
     def _optional_path(self, path: str | None) -> str | None:
         return str(self.resolve(path)) if path else None
+
+    def _storage(self, storage: str) -> str:
+        """An object-store URL stays; a folder resolves like any path."""
+        return storage if "://" in storage else str(self.resolve(storage))
 
     def _voice(self, voice: str) -> str:
         """A voice file resolves like any path; a voice name (espeak's `en-us`) stays."""

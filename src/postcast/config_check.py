@@ -30,6 +30,7 @@ from postcast.config import (
     LibraryConfig,
     NarrationConfig,
     Positive,
+    ServiceConfig,
     SourceConfig,
     SpeechConfig,
     WebConfig,
@@ -49,11 +50,14 @@ TABLES: dict[str, type] = {
     "speech": SpeechConfig,
     "audio": AudioConfig,
     "web": WebConfig,
+    "service": ServiceConfig,
 }
 ARRAYS: dict[str, type] = {"sources": SourceConfig, "feeds": FeedConfig}
 WEB_SCHEMES = ("http://", "https://")
 _SHA256_HEX = re.compile(r"[0-9a-fA-F]{64}")
 DATABASE_SCHEMES = ("sqlite", "postgresql", "postgres")
+BROKER_SCHEMES = ("redis", "rediss", "amqp", "amqps", "pyamqp")
+RESULT_SCHEMES = ("redis", "rediss", "rpc", "db+sqlite", "db+postgresql")
 TYPE_WORDS = {
     "int_type": "is not an integer",
     "float_type": "is not a number",
@@ -266,6 +270,8 @@ def _cross_checks(sections: dict[str, Any]) -> list[str]:
     """What one key alone cannot say: plug-in names, required keys, references."""
     problems = _library_checks(sections.get("library") or LibraryConfig())
     problems += _web_checks(sections.get("web") or WebConfig())
+    if sections.get("service") is not None:
+        problems += _service_checks(sections["service"])
     speech = sections.get("speech") or SpeechConfig()
     if not is_engine(speech.engine):
         problems.append(
@@ -330,6 +336,32 @@ def _web_checks(web: WebConfig) -> list[str]:
     if twice:
         problems.append(f"[web] webhooks: listed more than once: {', '.join(twice)}")
     return problems
+
+
+def _service_checks(service: ServiceConfig) -> list[str]:
+    problems = []
+    if _scheme(service.broker_url) not in BROKER_SCHEMES:
+        problems.append(
+            f"[service] broker_url: {_show(service.broker_url)} is not a broker URL "
+            "(redis://HOST:6379/N or amqp://USER:PASSWORD@HOST:5672//)"
+        )
+    if service.result_backend and _scheme(service.result_backend) not in RESULT_SCHEMES:
+        problems.append(
+            f"[service] result_backend: {_show(service.result_backend)} is not a result "
+            'backend URL (redis://HOST:6379/N, or "" for none)'
+        )
+    storage = service.storage
+    if "://" in storage and not re.fullmatch(
+        r"s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](/.*)?", storage
+    ):
+        problems.append(
+            f"[service] storage: {_show(storage)} is not a folder or s3://BUCKET/PREFIX"
+        )
+    return problems
+
+
+def _scheme(url: str) -> str:
+    return url.split("://", 1)[0].lower() if "://" in url else ""
 
 
 def _source_checks(source: SourceConfig, where: str) -> list[str]:

@@ -123,6 +123,12 @@ class StorageError(PostcastError):
     http_status = 503
 
 
+class BrokerError(PostcastError):
+    """The Celery broker (Redis, RabbitMQ) cannot be reached."""
+
+    http_status = 503
+
+
 # Errors that mean "the place we write to cannot take it", whatever the file.
 WRITE_ERRNOS = frozenset(
     {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EFBIG, errno.EACCES, errno.EPERM}

@@ -4,13 +4,19 @@ or edited, publish every feed, then clear what killed runs and re-renders left b
 `pipeline.py` holds the single-post stages; this module runs them over the library.
 A failure inside one episode (any exception) fails that episode only: it is recorded
 in the database and in the report, and the pass goes on and publishes the rest.
+
+The Celery service (`postcast.service.tasks`) calls the same steps one at a time
+(`postcast.steps`: one source's collect, one episode's render, by name and GUID) and
+`publish_feeds` (every feed, then the superseded audio swept), each safe to run twice.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -21,6 +27,7 @@ from postcast.atomic import writable_folder
 from postcast.cachedir import cache_root
 from postcast.config import FORUM_NAMES, Config, SourceConfig
 from postcast.errors import PostcastError, SourceError
+from postcast.faults import pause_point
 from postcast.leftovers import CACHE_TEMPORARY, publishing, writing_into
 from postcast.logs import episode_logging
 from postcast.models import Post
@@ -38,6 +45,7 @@ from postcast.selection import (
 )
 
 if TYPE_CHECKING:  # the storage layer (SQLAlchemy, Alembic) costs 0.7 s to import
+    from postcast.speech.base import SpeechEngine
     from postcast.storage import Library, PostState, RenderJob
 
 # Files a render puts in episodes/ beside `<stem>.mp3`; only these are ever cleared.
@@ -88,7 +96,7 @@ def run_pass(
     return _library_pass(config, config.sources, progress, now)
 
 
-def _with_library_defaults(config: Config, source: SourceConfig) -> SourceConfig:
+def with_library_defaults(config: Config, source: SourceConfig) -> SourceConfig:
     """A source's unset `allow_private_addresses` follows `[library]`'s."""
     if source.allow_private_addresses is not None:
         return source
@@ -124,26 +132,31 @@ def _library_pass(
 
     now = fixed_now or datetime.now(UTC)
     report = PassReport()
-    site = writable_folder(Path(config.library.site_dir))  # before hours of rendering
-    cache = cache_root(config.speech.cache_dir)
+    writable_folder(Path(config.library.site_dir))  # before hours of rendering
     library = open_library(config.library.database)
     try:
         for source_config in sources:
-            collect(_with_library_defaults(config, source_config), library, report, progress, now)
+            collect(with_library_defaults(config, source_config), library, report, progress, now)
         if must_fetch is not None and report.source_errors:
             raise SourceError(must_fetch, report.source_errors[0][1])
         drop_duplicates(library)
-        with writing_into(site) as removed, writing_into(cache, CACHE_TEMPORARY) as cached:
-            report.removed_files += removed + cached
+        with writing_site(config, report):
             render_pending(config, library, report, progress)
-            with publishing(site):
-                published_at = fixed_now or datetime.now(UTC)
-                publish(config, library, report, published_at, progress)
-            grace = timedelta(hours=config.library.superseded_grace_hours)
-            report.removed_files += remove_superseded(site, library, published_at - grace)
+            publish_feeds(config, library, report, fixed_now, progress)
     finally:
         library.close()
     return report
+
+
+@contextlib.contextmanager
+def writing_site(config: Config, report: PassReport) -> Iterator[None]:
+    """Hold the writers' locks of the site and the cache folder while rendering or
+    publishing there, first clearing what killed writers left (counted in `report`)."""
+    site = Path(config.library.site_dir)
+    cache = cache_root(config.speech.cache_dir)
+    with writing_into(site) as removed, writing_into(cache, CACHE_TEMPORARY) as cached:
+        report.removed_files += removed + cached
+        yield
 
 
 def collect(
@@ -173,6 +186,7 @@ def collect(
             if stored.qualified_at is not None:
                 report.new_episodes += _select(post, source_config, opt_out, stored, library)
             library.set_source_state(source_config.name, state)
+            pause_point("fetch")  # a post stored, the fetch not finished
         library.set_source_state(source_config.name, saved)  # the finished fetch's cursor
         library.record_source_success(source_config.name, now)
     except Exception as error:  # one source's bug must not stop the pass
@@ -248,12 +262,43 @@ def render_pending(
     owner = new_lock_owner()
     for done, job in enumerate(jobs):
         progress("Episodes", done, len(jobs))
-        with library.holding_episode(job.guid, owner) as held, episode_logging(job.guid):
-            if not held:
-                report.skipped.append(job.guid)
-            elif library.latest_revision(job.guid) != job.revision:  # not done meanwhile
-                _render_one(config, library, report, progress, job, site, cover)
+        render_locked(config, library, report, progress, job, site, cover, owner)
     progress("Episodes", len(jobs), len(jobs))
+
+
+def render_locked(
+    config: Config,
+    library: Library,
+    report: PassReport,
+    progress: Progress,
+    job: RenderJob,
+    site: Path,
+    cover: bytes,
+    owner: str,
+    requested_at: datetime | None = None,
+    engine: SpeechEngine | None = None,
+) -> None:
+    """Render `job` under its lock, unless another process holds it (skipped) or
+    finished it meanwhile (a new render recorded since the job was read)."""
+    with library.holding_episode(job.guid, owner) as held, episode_logging(job.guid):
+        if not held:
+            report.skipped.append(job.guid)
+        elif _still_needed(library, job, requested_at):
+            _render_one(config, library, report, progress, job, site, cover, engine)
+
+
+def rendered_before(library: Library, guid: str, moment: datetime) -> bool:
+    """No render of `guid` was recorded since `moment`."""
+    latest = library.latest_render_at(guid)
+    return latest is None or latest < moment
+
+
+def _still_needed(library: Library, job: RenderJob, requested_at: datetime | None) -> bool:
+    """Nobody rendered `job` meanwhile: no render since `requested_at` (a re-render
+    asked for), else none of the job's revision."""
+    if requested_at is not None and rendered_before(library, job.guid, requested_at):
+        return True
+    return library.latest_revision(job.guid) != job.revision
 
 
 def _render_one(
@@ -264,6 +309,7 @@ def _render_one(
     job: RenderJob,
     site: Path,
     cover: bytes,
+    engine: SpeechEngine | None = None,
 ) -> None:
     from postcast import pipeline  # looked up here, so tests can stand in for render_post
 
@@ -272,8 +318,12 @@ def _render_one(
     logger.info("rendering %s (revision %s)", job.title, job.revision)
     recorded = render_progress.recording(library, job.guid, progress)  # for the admin page
     try:
-        _, audio = pipeline.render_post(job.post, config, out, recorded, cover, sweep=False)
+        speaking = {"engine": engine} if engine is not None else {}
+        _, audio = pipeline.render_post(
+            job.post, config, out, recorded, cover, sweep=False, **speaking
+        )
         extras = write_episode_extras(site, stem, audio)
+        pause_point("render")  # audio written, not yet recorded
         library.record_render(
             job.guid,
             job.revision,
@@ -324,9 +374,28 @@ def publish(
         for feed in feeds
     ]
     publish_site(Path(config.library.site_dir), config.library, contents, progress=progress)
+    pause_point("publish")  # feeds written, episodes not yet marked published
     webhooks.published(library, [episode.guid for episode in episodes])
     library.mark_published([episode.guid for episode in episodes], now)
     report.feeds = [feed.name for feed in feeds]
+
+
+def publish_feeds(
+    config: Config,
+    library: Library,
+    report: PassReport,
+    fixed_now: datetime | None = None,
+    progress: Progress = no_progress,
+) -> None:
+    """Publish every feed (one publisher at a time per site), then delete the audio
+    that re-renders superseded longer ago than the grace period. Without `fixed_now`
+    the feeds are dated when the lock is taken: they show what was recorded by then."""
+    site = Path(config.library.site_dir)
+    with publishing(site):
+        published_at = fixed_now or datetime.now(UTC)
+        publish(config, library, report, published_at, progress)
+    grace = timedelta(hours=config.library.superseded_grace_hours)
+    report.removed_files += remove_superseded(site, library, published_at - grace)
 
 
 def remove_superseded(site: Path, library: Library, replaced_before: datetime) -> int:

@@ -30,13 +30,14 @@ from postcast.passes import (
     describe,
     drop_duplicates,
     publish,
+    publish_feeds,
     render_pending,
     run_pass,
 )
 from postcast.progress import Progress, no_progress
 from postcast.publishing import cached_cover_art
 from postcast.selection import episode_title
-from postcast.speech import speak
+from postcast.speech import SpeechEngine, speak
 
 __all__ = [
     "PassReport",
@@ -48,6 +49,7 @@ __all__ = [
     "describe",
     "drop_duplicates",
     "publish",
+    "publish_feeds",
     "render_pending",
     "render_post",
     "run_pass",
@@ -96,18 +98,22 @@ def render_post(
     cover: bytes | None = None,
     *,
     sweep: bool = True,
+    engine: SpeechEngine | None = None,
 ) -> tuple[Script, EpisodeAudio]:
     """Narrate, speak and master one post into `out_path` (written atomically).
 
     Segments mastered before (same sentences, voice and settings) come from the chunk
     cache whole: an edited post costs the edited segments only. With `sweep`, scratch
     files an earlier, killed render left beside `out_path` and in the cache are removed
-    first (a pass sweeps its whole site and the cache itself).
+    first (a pass sweeps its whole site and the cache itself). An `engine` given (a
+    worker's, voices loaded) speaks it and stays open; else one is made and closed.
     """
     script = script_for(post, config)
     lexicon = Lexicon.load(config.narration.lexicon)
     speech = config.speech
     chunks = ChunkCache.from_config(speech, config.audio)
+    if engine is not None:  # a long-lived engine speaks with today's lexicon
+        engine.lexicon = lexicon
     folder = Path(out_path).parent
     with contextlib.ExitStack() as writing:
         if sweep:  # hold the writers' locks of both folders a render writes into
@@ -115,7 +121,9 @@ def render_post(
             lock = render_lock_file(folder, cache)
             writing.enter_context(writing_into(folder, SITE_TEMPORARY, lock, recursive=False))
             writing.enter_context(writing_into(cache, CACHE_TEMPORARY))
-        spoken = speak(script, speech, config.audio, progress, lexicon=lexicon, reuse=chunks)
+        spoken = speak(
+            script, speech, config.audio, progress, lexicon=lexicon, reuse=chunks, engine=engine
+        )
         tags = tags_for(post, config, cover)
         audio = render_audio(spoken, out_path, tags, config.audio, progress, cache=chunks)
     return script, audio

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 import threading
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from alembic import command
@@ -13,6 +13,7 @@ from alembic.config import Config as AlembicConfig
 from sqlalchemy import create_engine, text
 
 from postcast.storage import Library, open_library, parse_database_url
+from postcast.storage.locks import machine_id
 from tests.storage.test_storage_library import (
     SEEN,
     add_episode,
@@ -183,12 +184,21 @@ def test_a_lock_whose_holder_process_died_is_taken_over_at_once(
 
     finished = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
                               capture_output=True, text=True, check=True)  # fmt: skip
-    dead = f"{socket.gethostname()[:120]}:{finished.stdout.strip()}:killedpass00"
-    alive = f"{socket.gethostname()[:120]}:{os.getpid()}:livingpass00"
+    dead = f"{machine_id()}:{finished.stdout.strip()}:killedpass00"
+    alive = f"{machine_id()}:{os.getpid()}:livingpass00"
     elsewhere = "another-machine:1:itspass00000"
+    # Same host name, another kernel or pid namespace (a container named alike): its
+    # pid means nothing here, however dead it looks.
+    twin = f"{socket.gethostname()[:100]}~0000000000:{finished.stdout.strip()}:twinpass0000"
     assert library.lock_episode("g-dead", dead, timedelta(minutes=10))
     assert library.lock_episode("g-alive", alive, timedelta(minutes=10))
     assert library.lock_episode("g-far", elsewhere, timedelta(minutes=10))
+    assert library.lock_episode("g-twin", twin, timedelta(minutes=10))
     assert library.lock_episode("g-dead", "me")  # its holder is gone
     assert not library.lock_episode("g-alive", "me")  # its holder still runs
     assert not library.lock_episode("g-far", "me")  # can't tell: wait for its lease
+    assert not library.lock_episode("g-twin", "me")  # nor here
+    # ... until the lease lapses, wherever the holder was
+    later = datetime.now(UTC) + timedelta(minutes=11)
+    assert library.lock_episode("g-far", "me", now=later)
+    assert library.lock_episode("g-twin", "me", now=later)

@@ -29,6 +29,7 @@ from postcast.errors import (
     describe,
 )
 from postcast.logs import LogFormat, LogLevel, configure_logging
+from postcast.service.jobs import commands as job_commands
 from postcast.service.progress_bar import RichProgress
 
 app = typer.Typer(
@@ -250,6 +251,12 @@ def add(
         report = pipeline.add_url(cfg, url, progress)
     err.print(report.summary(), soft_wrap=True)
     _deliver_webhooks(cfg)
+
+
+# The Celery service (README "Commands"): functions of their own module, registered here.
+for _command in (job_commands.worker, job_commands.scheduler, job_commands.enqueue):
+    app.command()(_command)
+app.command(name="status")(job_commands.status)
 
 
 @contextlib.contextmanager

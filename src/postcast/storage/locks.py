@@ -5,12 +5,20 @@ A lock is a row with an owner and a lease: taken or renewed by one conditional u
 (INSERT ... ON CONFLICT DO UPDATE ... WHERE the lease lapsed or is ours), which both
 SQLite and PostgreSQL run atomically. A holder that dies stops renewing; its lease
 lapses. A holder on this machine whose process is gone (SIGKILL) is known dead at once:
-its lock is taken over without waiting.
+its lock is taken over without waiting. "This machine" is the host name together with
+the kernel's boot id and the pid namespace: containers (or hosts) that share a name, or
+share a kernel, are never mistaken for one another, so a pid is checked only where it
+means the same process; on another machine only the lapsing lease tells.
+
+The same rows also hold leases that are not episodes (`SERVICE_PREFIX` names): the
+scheduler's, and the "a publish is due" flag of the Celery service.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
+import hashlib
 import os
 import socket
 import threading
@@ -30,11 +38,27 @@ from postcast.storage.types import require_aware, utc_now
 T = TypeVar("T")
 
 DEFAULT_LEASE = timedelta(minutes=2)  # renewed every quarter of it while rendering
+SERVICE_PREFIX = "postcast-service:"  # lease names no episode GUID starts with
+
+
+def _read(path: str) -> str:
+    try:
+        return os.readlink(path) if os.path.islink(path) else open(path).read().strip()
+    except OSError:
+        return ""
+
+
+@functools.cache
+def machine_id() -> str:
+    """Where a pid means one process: host name ~ digest of boot id and pid namespace."""
+    space = _read("/proc/sys/kernel/random/boot_id") + _read("/proc/self/ns/pid")
+    digest = hashlib.sha1(space.encode()).hexdigest()[:10]
+    return f"{socket.gethostname()[:100]}~{digest}"
 
 
 def new_lock_owner() -> str:
-    """Unique per pass: host and pid say who it is, the random part that it is this pass."""
-    return f"{socket.gethostname()[:120]}:{os.getpid()}:{uuid.uuid4().hex[:12]}"
+    """Unique per pass: machine and pid say who it is, the random part that it is this pass."""
+    return f"{machine_id()}:{os.getpid()}:{uuid.uuid4().hex[:12]}"
 
 
 def owner_is_dead(owner: str) -> bool:
@@ -42,7 +66,7 @@ def owner_is_dead(owner: str) -> bool:
     machine's processes cannot be seen: their leases lapse instead)."""
     host, _, rest = owner.partition(":")
     pid = rest.partition(":")[0]
-    if host != socket.gethostname()[:120] or not pid.isdigit():
+    if host != machine_id() or not pid.isdigit():
         return False
     try:
         os.kill(int(pid), 0)
@@ -59,6 +83,7 @@ class EpisodeLocks:
     if TYPE_CHECKING:
 
         def _write(self, work: Callable[[Session], T]) -> T: ...
+        def _read(self, work: Callable[[Session], T]) -> T: ...
 
     def lock_episode(
         self,
@@ -111,6 +136,28 @@ class EpisodeLocks:
             )
 
         self._write(work)
+
+    def drop_lock(self, guid: str) -> bool:
+        """Remove the lock or lease `guid` whoever holds it; True if there was one (a
+        compare-and-set: of two callers racing, one gets True)."""
+
+        def work(session: Session) -> bool:
+            result: Any = session.execute(delete(EpisodeLockRow).where(EpisodeLockRow.guid == guid))
+            return bool(result.rowcount)
+
+        return self._write(work)
+
+    def live_locks(self, now: datetime | None = None) -> dict[str, str]:
+        """Every lock whose lease has not lapsed: name -> owner."""
+        now = require_aware(now or utc_now(), "now")
+        query = select(EpisodeLockRow.guid, EpisodeLockRow.owner).where(
+            EpisodeLockRow.expires_at >= now
+        )
+
+        def work(session: Session) -> dict[str, str]:
+            return dict(session.execute(query).tuples().all())
+
+        return self._read(work)
 
     @contextmanager
     def holding_episode(

@@ -66,10 +66,17 @@ class RenderBook:
             .limit(1)
         )
 
-    def episodes_needing_render(self, max_failures: int = DEFAULT_MAX_FAILURES) -> list[RenderJob]:
+    def episodes_needing_render(
+        self,
+        max_failures: int = DEFAULT_MAX_FAILURES,
+        *,
+        guid: str | None = None,
+        source: str | None = None,
+    ) -> list[RenderJob]:
         """Episodes with no render yet, or whose post changed since their latest render,
         newest first. Excluded episodes, and revisions that already failed `max_failures`
-        times, wait (a new revision of the post tries again)."""
+        times, wait (a new revision of the post tries again). `guid` or `source` (the
+        configured source of the post) narrow the list to one episode or one source's."""
         latest = _latest_renders()
         query = (
             select(EpisodeRow, PostRow, RenderRow.revision)
@@ -81,6 +88,10 @@ class RenderBook:
             .where(or_(RenderRow.id.is_(None), RenderRow.revision != PostRow.revision))
             .order_by(EpisodeRow.pub_date.desc(), EpisodeRow.guid)
         )
+        if guid is not None:
+            query = query.where(EpisodeRow.guid == guid)
+        if source is not None:
+            query = query.where(PostRow.source == source)
 
         def work(session: Session) -> list[RenderJob]:
             return [
@@ -200,6 +211,78 @@ class RenderBook:
             .limit(1)
         )
         return self._read(lambda session: session.scalar(query))
+
+    def latest_render_at(self, guid: str) -> datetime | None:
+        """When the episode's newest render was recorded (None: never rendered)."""
+        query = (
+            select(RenderRow.created_at)
+            .join(EpisodeRow, RenderRow.episode_ref == EpisodeRow.id)
+            .where(EpisodeRow.guid == guid)
+            .order_by(RenderRow.id.desc())
+            .limit(1)
+        )
+        return self._read(lambda session: session.scalar(query))
+
+    def reset_failures(self, guid: str) -> None:
+        """An operator asked for the episode again: its failed attempts are forgotten."""
+
+        def work(session: Session) -> None:
+            row = session.scalar(select(EpisodeRow).where(EpisodeRow.guid == guid))
+            if row is None:
+                raise StorageError(f"episode {guid} is not stored")
+            row.failures = 0
+
+        self._write(work)
+
+    def render_job(self, guid: str) -> RenderJob | None:
+        """The episode as a job to render, whatever its state (for a forced re-render)."""
+
+        def work(session: Session) -> RenderJob | None:
+            found = session.execute(
+                select(EpisodeRow, PostRow)
+                .join(PostRow, EpisodeRow.post_ref == PostRow.id)
+                .where(EpisodeRow.guid == guid)
+            ).first()
+            if found is None:
+                return None
+            episode, post = found.tuple()
+            previous = self._latest_render(session, episode.id)
+            return RenderJob(
+                episode.guid,
+                episode.title,
+                episode.pub_date,
+                row_to_post(post),
+                post.revision,
+                previous.revision if previous else None,
+            )
+
+        return self._read(work)
+
+    def episodes_to_report(self) -> list[tuple[str, str, str, int, str | None, str | None]]:
+        """Every episode not simply published: (guid, title, status, failures, last
+        error, excluded reason), for `postcast status`; newest first."""
+        query = (
+            select(
+                EpisodeRow.guid,
+                EpisodeRow.title,
+                EpisodeRow.status,
+                EpisodeRow.failures,
+                EpisodeRow.last_error,
+                EpisodeRow.excluded_reason,
+            )
+            .where(
+                or_(
+                    EpisodeRow.status != EpisodeStatus.PUBLISHED,
+                    EpisodeRow.last_error.is_not(None),
+                )
+            )
+            .order_by(EpisodeRow.pub_date.desc(), EpisodeRow.guid)
+        )
+        return self._read(lambda session: list(session.execute(query).tuples().all()))
+
+    def count_by_status(self) -> dict[str, int]:
+        query = select(EpisodeRow.status, func.count()).group_by(EpisodeRow.status)
+        return self._read(lambda session: dict(session.execute(query).tuples().all()))
 
     def drop_superseded_renders(self, replaced_before: datetime) -> int:
         """Forget every render whose episode has a newer render made before `replaced_before`

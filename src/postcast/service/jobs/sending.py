@@ -1,0 +1,47 @@
+"""Sending tasks, each send guarded by a row in the library so that work is queued
+once: a render of an episode while one is queued, a publish while one is due."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+from postcast.service.jobs.app import FETCH, PUBLISH, RENDER, PostcastCelery
+from postcast.storage.locks import SERVICE_PREFIX
+
+if TYPE_CHECKING:
+    from postcast.storage import Library
+
+PUBLISH_DUE = SERVICE_PREFIX + "publish-due"  # the debounce flag
+QUEUED = SERVICE_PREFIX + "queued:"  # + GUID: a render of it is on the queue
+
+
+def send_fetch(app: PostcastCelery, source: str) -> None:
+    app.send_task(FETCH, args=[source])
+
+
+def send_render(
+    app: PostcastCelery, library: Library, guid: str, requested_at: datetime | None = None
+) -> bool:
+    """Queue a render of `guid`, unless one is queued already (a guard row whose lease
+    lasts as long as a task may wait unacknowledged). An operator's re-render
+    (`requested_at`) always goes. True if sent."""
+    from postcast.storage import new_lock_owner
+
+    if requested_at is None:
+        guard = timedelta(seconds=app.service.visibility_timeout)
+        if not library.lock_episode(QUEUED + guid, new_lock_owner(), guard):
+            return False
+    app.send_task(RENDER, args=[guid, requested_at.isoformat() if requested_at else None])
+    return True
+
+
+def request_publish(app: PostcastCelery, library: Library) -> bool:
+    """Ask for a publish soon; True if this ask sent it (the first since the last publish)."""
+    from postcast.storage import new_lock_owner
+
+    due = timedelta(seconds=app.service.visibility_timeout + app.service.publish_delay_seconds)
+    if not library.lock_episode(PUBLISH_DUE, new_lock_owner(), due):
+        return False
+    app.send_task(PUBLISH, countdown=app.service.publish_delay_seconds)
+    return True

@@ -1,0 +1,48 @@
+"""What a worker process keeps between tasks."""
+
+from __future__ import annotations
+
+import os
+import threading
+from typing import TYPE_CHECKING
+
+from postcast.config import Config
+
+if TYPE_CHECKING:
+    from postcast.speech.base import SpeechEngine
+    from postcast.storage import Library
+
+
+class WorkerState:
+    """What a worker process keeps between tasks: its library connection pool and its
+    speech engine, whose voices stay loaded (a re-render after an edit pays no start-up).
+    Made on first use in each process: a forked pool child makes its own."""
+
+    def __init__(self, config: Config) -> None:
+        self.config = config
+        self._lock = threading.Lock()
+        self._pid = 0
+        self._library: Library | None = None
+        self._engine: SpeechEngine | None = None
+
+    def _this_process(self) -> None:
+        if self._pid != os.getpid():  # forked: the parent's connections are not ours
+            self._pid, self._library, self._engine = os.getpid(), None, None
+
+    def library(self) -> Library:
+        from postcast.storage import open_library
+
+        with self._lock:
+            self._this_process()
+            if self._library is None:
+                self._library = open_library(self.config.library.database)
+            return self._library
+
+    def engine(self) -> SpeechEngine:
+        from postcast.speech import create_engine
+
+        with self._lock:
+            self._this_process()
+            if self._engine is None:
+                self._engine = create_engine(self.config.speech)
+            return self._engine

@@ -1,0 +1,122 @@
+"""Two `postcast worker` processes on one broker and one PostgreSQL library: the work
+is shared, and a worker SIGKILLed in the middle of a fetch, a render or a publish
+leaves its task to the other (late acknowledgement; on Redis the visibility timeout
+brings it back). Afterwards every post is published exactly once, every enclosure
+matches its file, every MP3 decodes and no temporary file is left."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from postcast.storage import open_library
+from tests.service.jobs.support import (
+    POSTCAST,
+    check_published_once,
+    configured,
+    enqueue,
+    feed_guids,
+    kill_at_point,
+    make_library,
+    start_scheduler_process,
+    start_worker_process,
+    stop_worker,
+    wait_until,
+)
+
+pytestmark = [pytest.mark.postgres, pytest.mark.slow]
+POSTS = 3
+
+
+def _published(config_path: Path, posts: int) -> bool:
+    config = configured(config_path)
+    with open_library(config.library.database) as library:
+        done = library.count_by_status() == {"published": posts}
+    return done and len(feed_guids(Path(config.library.site_dir))) == posts
+
+
+@pytest.fixture
+def library_config(tmp_path: Path, redis_url: str, postgres_url: str) -> Path:
+    return make_library(tmp_path, POSTS, postgres_url, redis_url)
+
+
+@pytest.fixture
+def workers() -> Iterator[list[subprocess.Popen[bytes]]]:
+    started: list[subprocess.Popen[bytes]] = []
+    yield started
+    for worker in started:
+        stop_worker(worker)
+
+
+def test_two_worker_processes_share_the_work(
+    tmp_path: Path, library_config: Path, workers: list[subprocess.Popen[bytes]]
+) -> None:
+    for number in range(2):
+        workers.append(start_worker_process(library_config, tmp_path / f"worker{number}.log"))
+    enqueue(library_config)
+    wait_until(lambda: _published(library_config, POSTS), f"{POSTS} episodes published")
+    assert check_published_once(tmp_path / "site", POSTS) == []
+
+
+@pytest.mark.parametrize("point", ["fetch", "render", "publish"])
+def test_a_worker_killed_mid_task_leaves_the_task_to_another(
+    point: str, tmp_path: Path, redis_url: str, postgres_url: str
+) -> None:
+    """The service as deployed: two workers and a scheduler fetching every 3 seconds
+    (whose next fetch also sends again a task Redis lost with its worker)."""
+    config = make_library(tmp_path, POSTS, postgres_url, redis_url, interval_minutes=0.05)
+    pause = tmp_path / "pause"
+    pause.mkdir()
+    (pause / point).touch()  # armed: the first task to get there stops there
+    workers = [
+        start_worker_process(config, tmp_path / f"worker{n}.log", pause_dir=pause) for n in range(2)
+    ]
+    scheduler = start_scheduler_process(config, tmp_path / "scheduler.log")
+    try:
+        if point == "render":  # held there: `postcast status` sees it running
+            held = pause / "render.held"
+            wait_until(lambda: held.is_file() and held.read_text().isdigit(), "a held render")
+            report = json.loads(_status(config))
+            assert [task["task"] for task in report["running"]] == ["postcast.render"]
+            assert "rendering" in [episode["status"] for episode in report["episodes"]]
+        victim = kill_at_point(point, pause, workers)
+        wait_until(lambda: _published(config, POSTS), f"{POSTS} episodes published")
+        stop_worker(scheduler)
+        wait_until(lambda: _published(config, POSTS) and _idle(config), "the queues drained")
+    finally:
+        for process in [scheduler, *workers]:
+            stop_worker(process)
+    assert victim.returncode is not None
+    assert check_published_once(tmp_path / "site", POSTS) == []
+
+
+def _status(config_path: Path) -> str:
+    result = subprocess.run(
+        [*POSTCAST, "status", "--config", str(config_path), "--json"],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},
+    )
+    return result.stdout
+
+
+def _idle(config_path: Path) -> bool:
+    from postcast.service.jobs.app import make_app
+    from postcast.service.jobs.sending import PUBLISH_DUE
+    from postcast.service.jobs.status import queue_depths
+
+    config = configured(config_path)
+    app = make_app(config)
+    try:
+        waiting = any(queue_depths(app).values())
+    finally:
+        app.close()
+    with open_library(config.library.database) as library:
+        return not waiting and PUBLISH_DUE not in library.live_locks()
