@@ -166,6 +166,16 @@ class WebConfig:
 
 
 @dataclass
+class ServiceConfig:
+    """`[service]`: the service mode's shared parts."""
+
+    # Where everything published goes, and the caches workers share: "" for the
+    # [library] site_dir (as `postcast run` always did), or "s3://bucket/prefix" (endpoint
+    # and credentials from the standard AWS_* variables).
+    storage: str = ""
+
+
+@dataclass
 class Config:
     """The whole configuration. Relative paths in it are made absolute from `base_dir`
     when it is built, so every stage gets paths it can use as they are."""
@@ -177,6 +187,7 @@ class Config:
     audio: AudioConfig = field(default_factory=AudioConfig)
     feeds: list[FeedConfig] = field(default_factory=list)
     web: WebConfig = field(default_factory=WebConfig)
+    service: ServiceConfig = field(default_factory=ServiceConfig)
     interval_minutes: Positive = 30.0
     base_dir: Path = field(default_factory=Path.cwd)  # relative paths resolve from here
 

@@ -29,11 +29,13 @@ from postcast.config import (
     LibraryConfig,
     NarrationConfig,
     Positive,
+    ServiceConfig,
     SourceConfig,
     SpeechConfig,
     WebConfig,
 )
 from postcast.errors import ConfigError
+from postcast.objectstore.keys import BUCKET_NAME, key_problem
 from postcast.plugins import (
     BUILTIN_SOURCE_KINDS,
     is_engine,
@@ -48,10 +50,12 @@ TABLES: dict[str, type] = {
     "speech": SpeechConfig,
     "audio": AudioConfig,
     "web": WebConfig,
+    "service": ServiceConfig,
 }
 ARRAYS: dict[str, type] = {"sources": SourceConfig, "feeds": FeedConfig}
 WEB_SCHEMES = ("http://", "https://")
 _SHA256_HEX = re.compile(r"[0-9a-fA-F]{64}")
+_S3_STORAGE = re.compile(r"s3://([^/?#]*)(/[^?#]*)?")
 DATABASE_SCHEMES = ("sqlite", "postgresql", "postgres")
 TYPE_WORDS = {
     "int_type": "is not an integer",
@@ -223,6 +227,7 @@ def _cross_checks(sections: dict[str, Any]) -> list[str]:
     """What one key alone cannot say: plug-in names, required keys, references."""
     problems = _library_checks(sections.get("library") or LibraryConfig())
     problems += _web_checks(sections.get("web") or WebConfig())
+    problems += _service_checks(sections.get("service") or ServiceConfig())
     speech = sections.get("speech") or SpeechConfig()
     if not is_engine(speech.engine):
         problems.append(
@@ -274,6 +279,20 @@ def _web_checks(web: WebConfig) -> list[str]:
     except ValueError:
         problems.append(f"[web] rate_limit: {_show(web.rate_limit)} is not a rate like 60/minute")
     return problems
+
+
+def _service_checks(service: ServiceConfig) -> list[str]:
+    storage = service.storage
+    if not storage:
+        return []
+    match = _S3_STORAGE.fullmatch(storage)
+    prefix = (match.group(2) or "").strip("/") if match else ""
+    if match and BUCKET_NAME.fullmatch(match.group(1)) and not (prefix and key_problem(prefix)):
+        return []
+    return [
+        f"[service] storage: {_show(storage)} is not s3://bucket or s3://bucket/prefix "
+        "(leave it out to publish into [library] site_dir)"
+    ]
 
 
 def _source_checks(source: SourceConfig, where: str) -> list[str]:

@@ -21,6 +21,7 @@ from postcast.links import web_link
 from postcast.models import EpisodeAudio, Post, Script
 from postcast.narration import narrate
 from postcast.narration.lexicon import Lexicon
+from postcast.objectstore import cache_store
 from postcast.passes import (
     PassReport,
     add_url,
@@ -107,14 +108,17 @@ def render_post(
     script = script_for(post, config)
     lexicon = Lexicon.load(config.narration.lexicon)
     speech = config.speech
-    chunks = ChunkCache.from_config(speech, config.audio)
+    shared = cache_store(config.service.storage)  # None: the caches stay on this disk
+    chunks = ChunkCache.from_config(speech, config.audio, shared)
     folder = Path(out_path).parent
     with contextlib.ExitStack() as writing:
         if sweep:  # hold the writers' locks of both folders a render writes into
             lock = render_lock_file(folder, speech.cache_dir)
             writing.enter_context(writing_into(folder, SITE_TEMPORARY, lock, recursive=False))
             writing.enter_context(writing_into(cache_root(speech.cache_dir), CACHE_TEMPORARY))
-        spoken = speak(script, speech, config.audio, progress, lexicon=lexicon, reuse=chunks)
+        spoken = speak(
+            script, speech, config.audio, progress, lexicon=lexicon, reuse=chunks, shared_cache=shared
+        )
         tags = tags_for(post, config, cover)
         audio = render_audio(spoken, out_path, tags, config.audio, progress, cache=chunks)
     return script, audio
