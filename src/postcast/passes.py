@@ -21,8 +21,10 @@ from postcast.config import FORUM_NAMES, Config, SourceConfig
 from postcast.errors import PostcastError, SourceError
 from postcast.leftovers import CACHE_TEMPORARY, publishing, writing_into
 from postcast.models import Post
+from postcast.objectstore import Store, as_store, is_folder, site_store
 from postcast.progress import Progress, no_progress
-from postcast.publishing import publish_site, write_episode_extras
+from postcast.publishing import publish_to_store, write_episode_extras
+from postcast.publishing.episode_files import remove_unwanted, upload_render
 from postcast.selection import (
     default_feeds,
     episode_code,
@@ -36,9 +38,6 @@ from postcast.selection import (
 
 if TYPE_CHECKING:  # the storage layer (SQLAlchemy, Alembic) costs 0.7 s to import
     from postcast.storage import Library, PostState, RenderJob
-
-# Files a render puts in episodes/ beside `<stem>.mp3`; only these are ever cleared.
-EPISODE_SUFFIXES = (".mp3", ".vtt", ".srt", ".chapters.json", ".html")
 
 
 @dataclass
@@ -120,6 +119,7 @@ def _library_pass(
     now = fixed_now or datetime.now(UTC)
     report = PassReport()
     site = writable_folder(Path(config.library.site_dir))  # before hours of rendering
+    store = site_store(config.service.storage, site)  # the site folder, or a bucket
     cache = cache_root(config.speech.cache_dir)
     library = open_library(config.library.database)
     try:
@@ -130,12 +130,16 @@ def _library_pass(
         drop_duplicates(library)
         with writing_into(site) as removed, writing_into(cache, CACHE_TEMPORARY) as cached:
             report.removed_files += removed + cached
-            render_pending(config, library, report, progress)
+            if not is_folder(store, site):  # killed uploads to the bucket
+                report.removed_files += store.remove_stale_temporaries()
+            render_pending(config, library, report, progress, store)
             with publishing(site):
                 published_at = fixed_now or datetime.now(UTC)
-                publish(config, library, report, published_at, progress)
+                publish(config, library, report, published_at, progress, store)
             grace = timedelta(hours=config.library.superseded_grace_hours)
-            report.removed_files += remove_superseded(site, library, published_at - grace)
+            report.removed_files += remove_superseded(store, library, published_at - grace)
+            if not is_folder(store, site):  # working copies a killed pass left
+                report.removed_files += remove_superseded(site, library, published_at - grace)
     finally:
         library.close()
     return report
@@ -225,9 +229,14 @@ def audio_stem(guid: str, revision: str) -> str:
 
 
 def render_pending(
-    config: Config, library: Library, report: PassReport, progress: Progress
+    config: Config,
+    library: Library,
+    report: PassReport,
+    progress: Progress,
+    store: Store | None = None,
 ) -> None:
-    """Narration -> speech -> audio for every episode without a current render.
+    """Narration -> speech -> audio for every episode without a current render, each
+    rendered into the site folder and copied into `store` (default: `[service] storage`).
 
     Each episode is rendered under its lock in the database: a second pass running at the
     same time (here or on another machine) skips it rather than rendering it twice.
@@ -236,6 +245,7 @@ def render_pending(
     from postcast.storage import new_lock_owner
 
     site = Path(config.library.site_dir)
+    store = store or site_store(config.service.storage, site)
     jobs = library.episodes_needing_render()
     cover = pipeline.cover_for(config)
     owner = new_lock_owner()
@@ -245,7 +255,7 @@ def render_pending(
             if not held:
                 report.skipped.append(job.guid)
             elif library.latest_revision(job.guid) != job.revision:  # not done meanwhile
-                _render_one(config, library, report, progress, job, site, cover)
+                _render_one(config, library, report, progress, job, site, cover, store)
     progress("Episodes", len(jobs), len(jobs))
 
 
@@ -257,6 +267,7 @@ def _render_one(
     job: RenderJob,
     site: Path,
     cover: bytes,
+    store: Store,
 ) -> None:
     from postcast import pipeline  # looked up here, so tests can stand in for render_post
 
@@ -265,6 +276,8 @@ def _render_one(
     try:
         _, audio = pipeline.render_post(job.post, config, out, progress, cover, sweep=False)
         extras = write_episode_extras(site, stem, audio)
+        # In the store before the render is recorded: a feed never names missing audio.
+        upload_render(store, site, [f"episodes/{stem}.mp3", *filter(None, extras.values())])
         library.record_render(
             job.guid,
             job.revision,
@@ -285,8 +298,10 @@ def publish(
     report: PassReport,
     now: datetime,
     progress: Progress = no_progress,
+    store: Store | None = None,
 ) -> None:
-    """Every feed from the stored episodes, written atomically."""
+    """Every feed from the stored episodes, written atomically into `store` (default:
+    `[service] storage`, else the site folder)."""
     episodes = library.published_episodes()
     feeds = config.feeds or default_feeds(config)
     contents = [
@@ -299,39 +314,17 @@ def publish(
         )
         for feed in feeds
     ]
-    publish_site(Path(config.library.site_dir), config.library, contents, progress=progress)
+    target = store or site_store(config.service.storage, Path(config.library.site_dir))
+    publish_to_store(target, config.library, contents, progress=progress)
     library.mark_published([episode.guid for episode in episodes], now)
     report.feeds = [feed.name for feed in feeds]
 
 
-def remove_superseded(site: Path, library: Library, replaced_before: datetime) -> int:
+def remove_superseded(site: Path | Store, library: Library, replaced_before: datetime) -> int:
     """Delete episode files no stored render points at: renders replaced by a newer one
     before `replaced_before` are forgotten first (their grace period is over). A file
-    no render ever recorded (a killed pass rendered it) goes once it is as old."""
+    no render ever recorded (a killed pass rendered it) goes once it is as old.
+    `site` is the site folder or the store published into."""
     library.drop_superseded_renders(replaced_before)
     wanted = library.render_files()
-    folder = site / "episodes"
-    if not folder.is_dir():
-        return 0
-    cutoff = replaced_before.timestamp()
-    removed = 0
-    for path in folder.iterdir():
-        if path.name.startswith(".") or not path.name.endswith(EPISODE_SUFFIXES):
-            continue
-        stem = _stem(path.name)
-        if any(f"episodes/{stem}{suffix}" in wanted for suffix in EPISODE_SUFFIXES):
-            continue
-        try:
-            if path.stat().st_mtime < cutoff:
-                path.unlink()
-                removed += 1
-        except FileNotFoundError:
-            continue
-    return removed
-
-
-def _stem(name: str) -> str:
-    for suffix in EPISODE_SUFFIXES:
-        if name.endswith(suffix):
-            return name.removesuffix(suffix)
-    return name
+    return remove_unwanted(as_store(site), wanted, replaced_before.timestamp())

@@ -117,7 +117,13 @@ def render_post(
             writing.enter_context(writing_into(folder, SITE_TEMPORARY, lock, recursive=False))
             writing.enter_context(writing_into(cache_root(speech.cache_dir), CACHE_TEMPORARY))
         spoken = speak(
-            script, speech, config.audio, progress, lexicon=lexicon, reuse=chunks, shared_cache=shared
+            script,
+            speech,
+            config.audio,
+            progress,
+            lexicon=lexicon,
+            reuse=chunks,
+            shared_cache=shared,
         )
         tags = tags_for(post, config, cover)
         audio = render_audio(spoken, out_path, tags, config.audio, progress, cache=chunks)

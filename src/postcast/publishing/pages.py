@@ -19,8 +19,8 @@ import webvtt
 from markupsafe import Markup
 
 from postcast.config import LibraryConfig
-from postcast.links import web_link
 from postcast.errors import ObjectMissingError
+from postcast.links import web_link
 from postcast.models import Chapter, Episode
 from postcast.objectstore import Store, as_store
 from postcast.publishing.extras import SRT_TYPE, VTT_TYPE
