@@ -24,7 +24,11 @@ from postcast.models import Post
 from postcast.objectstore import Store, as_store, is_folder, site_store
 from postcast.progress import Progress, no_progress
 from postcast.publishing import publish_to_store, write_episode_extras
-from postcast.publishing.episode_files import remove_unwanted, upload_render
+from postcast.publishing.episode_files import (
+    drop_working_copies,
+    remove_unwanted,
+    upload_render,
+)
 from postcast.selection import (
     default_feeds,
     episode_code,
@@ -276,8 +280,9 @@ def _render_one(
     try:
         _, audio = pipeline.render_post(job.post, config, out, progress, cover, sweep=False)
         extras = write_episode_extras(site, stem, audio)
+        files = [f"episodes/{stem}.mp3", *filter(None, extras.values())]
         # In the store before the render is recorded: a feed never names missing audio.
-        upload_render(store, site, [f"episodes/{stem}.mp3", *filter(None, extras.values())])
+        upload_render(store, site, files)
         library.record_render(
             job.guid,
             job.revision,
@@ -286,6 +291,7 @@ def _render_one(
             transcript_files={k: v for k, v in extras.items() if k != "chapters" and v is not None},
             chapters_file=extras.get("chapters"),
         )
+        drop_working_copies(store, site, files)
         report.rendered.append(job.guid)
     except Exception as error:  # one episode's failure must not stop the pass
         report.failed.append((job.guid, describe(error)))

@@ -21,12 +21,19 @@ EPISODE_SUFFIXES = (".mp3", ".vtt", ".srt", ".chapters.json", ".html")
 
 
 def upload_render(store: Store, site: Path, keys: Sequence[str]) -> None:
-    """Copy a render's files (`keys`, the audio first) from `site` into `store`, then
-    remove the working copies. Nothing to do when the store is the site folder itself."""
+    """Copy a render's files (`keys`, the audio first) from `site` into `store`. Nothing
+    to do when the store is the site folder itself."""
     if is_folder(store, site):
         return
     for key in keys:
         store.publish_file(key, site / key)
+
+
+def drop_working_copies(store: Store, site: Path, keys: Sequence[str]) -> None:
+    """Remove a render's files from `site` once `store` holds them (and the render is
+    recorded): a worker's disk does not fill with every episode it ever rendered."""
+    if is_folder(store, site):
+        return
     for key in keys:
         (site / key).unlink(missing_ok=True)
 
