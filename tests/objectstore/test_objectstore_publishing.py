@@ -14,6 +14,7 @@ import sys
 import threading
 import time
 from collections import Counter
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,7 @@ from s3_fault_proxy import faulty_proxy
 from postcast import pipeline
 from postcast.config import Config, LibraryConfig, ServiceConfig, SourceConfig, SpeechConfig
 from postcast.objectstore import cache_control_for, content_type_for
+from postcast.objectstore.local import LocalStore
 from postcast.speech.espeak_engine import EspeakEngine
 from tests.conftest import _unavailable
 
@@ -235,3 +237,33 @@ def test_superseded_audio_leaves_the_bucket_after_its_grace_period(
     # the old audio, its two transcripts, chapters and page, and the orphan
     assert report.removed_files == 6
     _assert_published_site(s3_client, bucket, posts=1)
+
+
+def test_the_bucket_holds_what_the_site_folder_holds_byte_for_byte(
+    tmp_path: Path, bucket: str, s3_client: S3Client
+) -> None:
+    for name, body in POSTS.items():
+        _write_post(tmp_path / "posts", name, body)
+    now = datetime(2025, 3, 2, 12, 0, tzinfo=UTC)
+    folder = _config(tmp_path, "", "local")  # the default: [library] site_dir
+    pipeline.run_pass(folder, now=now)
+    pipeline.run_pass(_config(tmp_path, f"s3://{bucket}/{S3_PREFIX}", "s3"), now=now)
+    site = LocalStore(Path(folder.library.site_dir))
+    published = {key for key in _objects(s3_client, bucket) if not key.startswith("cache/")}
+    assert published == set(site.list())
+    for key in published:
+        assert _get(s3_client, bucket, key) == site.get_bytes(key), key
+
+
+def test_a_pass_with_nothing_new_rewrites_nothing_in_the_bucket(
+    tmp_path: Path, bucket: str, aws_env: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _write_post(tmp_path / "posts", "harbour", POSTS["harbour"])
+    config = _config(tmp_path, f"s3://{bucket}/{S3_PREFIX}")
+    pipeline.run_pass(config)
+    with faulty_proxy(aws_env, []) as proxy:  # no faults: it only counts the requests
+        monkeypatch.setenv("AWS_ENDPOINT_URL", proxy.url)
+        report = pipeline.run_pass(config)
+    assert report.feeds == ["main"] and not report.rendered
+    methods = Counter(method for method, _ in proxy.answered)
+    assert methods["HEAD"] > 0 and methods["PUT"] == 0 and methods["DELETE"] == 0, methods
