@@ -29,6 +29,7 @@ from s3_fault_proxy import faulty_proxy
 
 from postcast import pipeline
 from postcast.config import Config, LibraryConfig, ServiceConfig, SourceConfig, SpeechConfig
+from postcast.errors import PublishError
 from postcast.objectstore import cache_control_for, content_type_for
 from postcast.objectstore.local import LocalStore
 from postcast.speech.espeak_engine import EspeakEngine
@@ -267,3 +268,24 @@ def test_a_pass_with_nothing_new_rewrites_nothing_in_the_bucket(
     assert report.feeds == ["main"] and not report.rendered
     methods = Counter(method for method, _ in proxy.answered)
     assert methods["HEAD"] > 0 and methods["PUT"] == 0 and methods["DELETE"] == 0, methods
+
+
+def test_a_feed_the_bucket_refuses_fails_the_pass_and_the_old_feed_stays(
+    tmp_path: Path, bucket: str, s3_client: S3Client, aws_env: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _write_post(tmp_path / "posts", "harbour", POSTS["harbour"])
+    config = _config(tmp_path, f"s3://{bucket}/{S3_PREFIX}")
+    pipeline.run_pass(config)
+    before = _get(s3_client, bucket, "feed.xml")
+    _write_post(tmp_path / "posts", "lighthouse", POSTS["lighthouse"])
+
+    def feed_upload(method: str, path: str) -> bool:
+        return method == "PUT" and path.endswith("/feed.xml")
+
+    with faulty_proxy(aws_env, [503] * 5, feed_upload) as proxy:  # every try botocore makes
+        monkeypatch.setenv("AWS_ENDPOINT_URL", proxy.url)
+        with pytest.raises(PublishError, match=r"/shows/main/feed\.xml: SlowDown") as caught:
+            pipeline.run_pass(config)
+    assert caught.value.exit_code == 5
+    assert _get(s3_client, bucket, "feed.xml") == before
+    assert len(_enclosures(s3_client, bucket)) == 1
