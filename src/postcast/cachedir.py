@@ -63,6 +63,9 @@ class CacheDirectory:
         self.suffix = suffix
         self.max_bytes = max_bytes
         self.shared = shared  # the second level, shared by workers (None: this disk only)
+        # Keys the store had not, for the life of this object (one render): a render asks
+        # about each sentence twice (planning, then speaking); one request is enough.
+        self._not_shared: set[str] = set()
         self._total_bytes: int | None = None  # learnt by a scan on the first put
         self._lock = threading.Lock()
 
@@ -84,12 +87,13 @@ class CacheDirectory:
             return False
         if self.path_for(key).is_file():
             return True
-        if self.shared is None:
+        if self.shared is None or key in self._not_shared:
             return False
         try:
             chunks = self.shared.stream(self.shared_key(key))
             path = self._write_local(key, lambda temp: _write_chunks(temp, chunks))
         except ObjectMissingError:
+            self._not_shared.add(key)
             return False
         except PostcastError as error:
             logger.warning("shared cache: %s (treated as a miss)", error)

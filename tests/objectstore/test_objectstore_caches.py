@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import shutil
 import threading
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from postcast.audio.chunks import MasteredChunk, master_segment
 from postcast.config import AudioConfig, SpeechConfig
 from postcast.models import Script, Segment, SegmentKind
 from postcast.objectstore import Store, content_type_for, open_store
+from postcast.objectstore.local import LocalStore
 from postcast.speech import speak
 from postcast.speech.cache import SentenceCache, cache_key
 from postcast.speech.espeak_engine import EspeakEngine
@@ -43,10 +45,10 @@ def _chunk() -> MasteredChunk:
 
 def test_a_sentence_one_worker_cached_is_found_by_another(store: Store, tmp_path: Path) -> None:
     first = SentenceCache(tmp_path / "worker-1", 10 * MB, shared=store)
-    second = SentenceCache(tmp_path / "worker-2", 10 * MB, shared=store)
     key = cache_key("espeak|en-us", "A sentence worth keeping.")
-    assert not second.has(key) and second.get(key) is None
+    assert SentenceCache(tmp_path / "worker-2", 10 * MB, shared=store).get(key) is None
     first.put(key, _tone(0.5), RATE)
+    second = SentenceCache(tmp_path / "worker-2", 10 * MB, shared=store)  # its next render
 
     shared_key = f"cache/speech/{key[:2]}/{key}.flac"
     assert store.list("cache/") == [shared_key]  # content-addressed, the local layout
@@ -143,3 +145,25 @@ def test_a_worker_with_an_empty_cache_speaks_nothing_another_spoke(
         assert len(engine.calls) == expected, engine.calls
     for first, second in zip(*spoken, strict=True):
         np.testing.assert_allclose(first, second, atol=1e-6)
+
+
+class _CountingStore(LocalStore):
+    """A shared folder that counts the reads it is asked for."""
+
+    def __init__(self, root: Path) -> None:
+        super().__init__(root)
+        self.reads: list[str] = []
+
+    def stream(self, key: str, chunk_bytes: int = 1 << 20) -> Iterator[bytes]:
+        self.reads.append(key)
+        return super().stream(key, chunk_bytes)
+
+
+def test_a_miss_costs_one_request_to_the_store(tmp_path: Path) -> None:
+    shared = _CountingStore(tmp_path / "shared")
+    cache = SentenceCache(tmp_path / "worker", 10 * MB, shared=shared)
+    key = cache_key("espeak|en-us", "Asked about twice.")
+    assert not cache.has(key) and cache.get(key) is None  # planning, then speaking
+    assert shared.reads == [cache.shared_key(key)]
+    cache.put(key, _tone(0.2), RATE)
+    assert cache.get(key) is not None and len(shared.reads) == 1  # now on this disk
