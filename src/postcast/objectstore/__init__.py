@@ -12,8 +12,8 @@ How the pipeline uses them (`postcast.passes`, `postcast.publishing`, `postcast.
   different audio under a used key is refused), then transcripts, chapters and pages, and
   the feeds last with `publish_bytes` (replaced atomically: never half-written), so a feed
   never names an enclosure that is not there yet.
-- Enclosure URLs are `store.url_for(key, base_url)`: `base_url` is the site, or the CDN
-  in front of the bucket; `store.size(key)` gives the enclosure length.
+- Enclosure URLs are the key under `base_url` (the site, or the CDN in front of the
+  bucket), as `store.url_for` makes them; `store.size(key)` gives the enclosure length.
 - Content-Type and Cache-Control come from `postcast.objectstore.headers`, the table
   `postcast serve` uses too, so a bucket behind a CDN answers like the web server.
 - Sentence and segment caches are content-addressed keys (`cache/speech/ab/<sha256>.flac`,
