@@ -225,6 +225,11 @@ class Config:
     interval_minutes: Positive = 30.0
     base_dir: Path = field(default_factory=Path.cwd)  # relative paths resolve from here
 
+    @property
+    def storage(self) -> str:
+        """`[service] storage`, or "" (the site folder) without a [service] section."""
+        return self.service.storage if self.service is not None else ""
+
     def __post_init__(self) -> None:
         self.base_dir = Path(self.base_dir).expanduser().absolute()
         self.library = replace(

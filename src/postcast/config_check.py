@@ -36,6 +36,7 @@ from postcast.config import (
     WebConfig,
 )
 from postcast.errors import ConfigError
+from postcast.objectstore.keys import BUCKET_NAME, key_problem
 from postcast.plugins import (
     BUILTIN_SOURCE_KINDS,
     is_engine,
@@ -55,6 +56,7 @@ TABLES: dict[str, type] = {
 ARRAYS: dict[str, type] = {"sources": SourceConfig, "feeds": FeedConfig}
 WEB_SCHEMES = ("http://", "https://")
 _SHA256_HEX = re.compile(r"[0-9a-fA-F]{64}")
+_S3_STORAGE = re.compile(r"s3://([^/?#]*)(/[^?#]*)?")
 DATABASE_SCHEMES = ("sqlite", "postgresql", "postgres")
 BROKER_SCHEMES = ("redis", "rediss", "amqp", "amqps", "pyamqp")
 RESULT_SCHEMES = ("redis", "rediss", "rpc", "db+sqlite", "db+postgresql")
@@ -350,14 +352,21 @@ def _service_checks(service: ServiceConfig) -> list[str]:
             f"[service] result_backend: {_show(service.result_backend)} is not a result "
             'backend URL (redis://HOST:6379/N, or "" for none)'
         )
-    storage = service.storage
-    if "://" in storage and not re.fullmatch(
-        r"s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](/.*)?", storage
-    ):
-        problems.append(
-            f"[service] storage: {_show(storage)} is not a folder or s3://BUCKET/PREFIX"
-        )
-    return problems
+    return problems + _storage_checks(service.storage)
+
+
+def _storage_checks(storage: str) -> list[str]:
+    """`[service] storage`: "" or a folder (published there), or s3://bucket[/prefix]."""
+    if "://" not in storage:
+        return []
+    match = _S3_STORAGE.fullmatch(storage)
+    prefix = (match.group(2) or "").strip("/") if match else ""
+    if match and BUCKET_NAME.fullmatch(match.group(1)) and not (prefix and key_problem(prefix)):
+        return []
+    return [
+        f"[service] storage: {_show(storage)} is not a folder, s3://bucket or "
+        "s3://bucket/prefix (leave it out to publish into [library] site_dir)"
+    ]
 
 
 def _scheme(url: str) -> str:

@@ -31,8 +31,14 @@ from postcast.faults import pause_point
 from postcast.leftovers import CACHE_TEMPORARY, publishing, writing_into
 from postcast.logs import episode_logging
 from postcast.models import Post
+from postcast.objectstore import Store, as_store, is_folder, site_store
 from postcast.progress import Progress, no_progress
-from postcast.publishing import publish_site, write_episode_extras
+from postcast.publishing import publish_to_store, write_episode_extras
+from postcast.publishing.episode_files import (
+    drop_working_copies,
+    remove_unwanted,
+    upload_render,
+)
 from postcast.selection import (
     default_feeds,
     episode_code,
@@ -48,8 +54,6 @@ if TYPE_CHECKING:  # the storage layer (SQLAlchemy, Alembic) costs 0.7 s to impo
     from postcast.speech.base import SpeechEngine
     from postcast.storage import Library, PostState, RenderJob
 
-# Files a render puts in episodes/ beside `<stem>.mp3`; only these are ever cleared.
-EPISODE_SUFFIXES = (".mp3", ".vtt", ".srt", ".chapters.json", ".html")
 URL_SOURCE_PREFIX = "url-"  # the source `postcast add URL` makes for each URL
 logger = logging.getLogger(__name__)
 
@@ -154,8 +158,11 @@ def writing_site(config: Config, report: PassReport) -> Iterator[None]:
     publishing there, first clearing what killed writers left (counted in `report`)."""
     site = Path(config.library.site_dir)
     cache = cache_root(config.speech.cache_dir)
+    store = published_store(config)
     with writing_into(site) as removed, writing_into(cache, CACHE_TEMPORARY) as cached:
         report.removed_files += removed + cached
+        if not is_folder(store, site):  # killed uploads to the bucket
+            report.removed_files += store.remove_stale_temporaries()
         yield
 
 
@@ -246,9 +253,14 @@ def audio_stem(guid: str, revision: str) -> str:
 
 
 def render_pending(
-    config: Config, library: Library, report: PassReport, progress: Progress
+    config: Config,
+    library: Library,
+    report: PassReport,
+    progress: Progress,
+    store: Store | None = None,
 ) -> None:
-    """Narration -> speech -> audio for every episode without a current render.
+    """Narration -> speech -> audio for every episode without a current render, each
+    rendered into the site folder and copied into `store` (default: `[service] storage`).
 
     Each episode is rendered under its lock in the database: a second pass running at the
     same time (here or on another machine) skips it rather than rendering it twice.
@@ -257,12 +269,13 @@ def render_pending(
     from postcast.storage import new_lock_owner
 
     site = Path(config.library.site_dir)
+    store = store or published_store(config)
     jobs = library.episodes_needing_render()
     cover = pipeline.cover_for(config)
     owner = new_lock_owner()
     for done, job in enumerate(jobs):
         progress("Episodes", done, len(jobs))
-        render_locked(config, library, report, progress, job, site, cover, owner)
+        render_locked(config, library, report, progress, job, site, cover, owner, store=store)
     progress("Episodes", len(jobs), len(jobs))
 
 
@@ -277,6 +290,7 @@ def render_locked(
     owner: str,
     requested_at: datetime | None = None,
     engine: SpeechEngine | None = None,
+    store: Store | None = None,
 ) -> None:
     """Render `job` under its lock, unless another process holds it (skipped) or
     finished it meanwhile (a new render recorded since the job was read)."""
@@ -284,7 +298,7 @@ def render_locked(
         if not held:
             report.skipped.append(job.guid)
         elif _still_needed(library, job, requested_at):
-            _render_one(config, library, report, progress, job, site, cover, engine)
+            _render_one(config, library, report, progress, job, site, cover, engine, store)
 
 
 def rendered_before(library: Library, guid: str, moment: datetime) -> bool:
@@ -310,6 +324,7 @@ def _render_one(
     site: Path,
     cover: bytes,
     engine: SpeechEngine | None = None,
+    store: Store | None = None,
 ) -> None:
     from postcast import pipeline  # looked up here, so tests can stand in for render_post
 
@@ -323,6 +338,9 @@ def _render_one(
             job.post, config, out, recorded, cover, sweep=False, **speaking
         )
         extras = write_episode_extras(site, stem, audio)
+        files = [f"episodes/{stem}.mp3", *filter(None, extras.values())]
+        # In the store before the render is recorded: a feed never names missing audio.
+        upload_render(store or published_store(config), site, files)
         pause_point("render")  # audio written, not yet recorded
         library.record_render(
             job.guid,
@@ -332,6 +350,7 @@ def _render_one(
             transcript_files={k: v for k, v in extras.items() if k != "chapters" and v is not None},
             chapters_file=extras.get("chapters"),
         )
+        drop_working_copies(store or published_store(config), site, files)
         report.rendered.append(job.guid)
         recorded.finished()
         metrics.episode_rendered(source_kind(config, job.post))
@@ -359,8 +378,10 @@ def publish(
     report: PassReport,
     now: datetime,
     progress: Progress = no_progress,
+    store: Store | None = None,
 ) -> None:
-    """Every feed from the stored episodes, written atomically."""
+    """Every feed from the stored episodes, written atomically into `store` (default:
+    `[service] storage`, else the site folder)."""
     episodes = library.published_episodes()
     feeds = config.feeds or default_feeds(config)
     contents = [
@@ -373,7 +394,7 @@ def publish(
         )
         for feed in feeds
     ]
-    publish_site(Path(config.library.site_dir), config.library, contents, progress=progress)
+    publish_to_store(store or published_store(config), config.library, contents, progress=progress)
     pause_point("publish")  # feeds written, episodes not yet marked published
     webhooks.published(library, [episode.guid for episode in episodes])
     library.mark_published([episode.guid for episode in episodes], now)
@@ -391,41 +412,26 @@ def publish_feeds(
     that re-renders superseded longer ago than the grace period. Without `fixed_now`
     the feeds are dated when the lock is taken: they show what was recorded by then."""
     site = Path(config.library.site_dir)
+    store = published_store(config)
     with publishing(site):
         published_at = fixed_now or datetime.now(UTC)
-        publish(config, library, report, published_at, progress)
+        publish(config, library, report, published_at, progress, store)
     grace = timedelta(hours=config.library.superseded_grace_hours)
-    report.removed_files += remove_superseded(site, library, published_at - grace)
+    report.removed_files += remove_superseded(store, library, published_at - grace)
+    if not is_folder(store, site):  # working copies a killed pass left
+        report.removed_files += remove_superseded(site, library, published_at - grace)
 
 
-def remove_superseded(site: Path, library: Library, replaced_before: datetime) -> int:
+def published_store(config: Config) -> Store:
+    """Where the library publishes: `[service] storage`, else the site folder."""
+    return site_store(config.storage, Path(config.library.site_dir))
+
+
+def remove_superseded(site: Path | Store, library: Library, replaced_before: datetime) -> int:
     """Delete episode files no stored render points at: renders replaced by a newer one
     before `replaced_before` are forgotten first (their grace period is over). A file
-    no render ever recorded (a killed pass rendered it) goes once it is as old."""
+    no render ever recorded (a killed pass rendered it) goes once it is as old.
+    `site` is the site folder or the store published into."""
     library.drop_superseded_renders(replaced_before)
     wanted = library.render_files()
-    folder = site / "episodes"
-    if not folder.is_dir():
-        return 0
-    cutoff = replaced_before.timestamp()
-    removed = 0
-    for path in folder.iterdir():
-        if path.name.startswith(".") or not path.name.endswith(EPISODE_SUFFIXES):
-            continue
-        stem = _stem(path.name)
-        if any(f"episodes/{stem}{suffix}" in wanted for suffix in EPISODE_SUFFIXES):
-            continue
-        try:
-            if path.stat().st_mtime < cutoff:
-                path.unlink()
-                removed += 1
-        except FileNotFoundError:
-            continue
-    return removed
-
-
-def _stem(name: str) -> str:
-    for suffix in EPISODE_SUFFIXES:
-        if name.endswith(suffix):
-            return name.removesuffix(suffix)
-    return name
+    return remove_unwanted(as_store(site), wanted, replaced_before.timestamp())

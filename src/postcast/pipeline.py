@@ -21,6 +21,7 @@ from postcast.links import web_link
 from postcast.models import EpisodeAudio, Post, Script
 from postcast.narration import narrate
 from postcast.narration.lexicon import Lexicon
+from postcast.objectstore import cache_store
 from postcast.passes import (
     PassReport,
     add_url,
@@ -111,7 +112,8 @@ def render_post(
     script = script_for(post, config)
     lexicon = Lexicon.load(config.narration.lexicon)
     speech = config.speech
-    chunks = ChunkCache.from_config(speech, config.audio)
+    shared = cache_store(config.storage)  # None: the caches stay on this disk
+    chunks = ChunkCache.from_config(speech, config.audio, shared)
     if engine is not None:  # a long-lived engine speaks with today's lexicon
         engine.lexicon = lexicon
     folder = Path(out_path).parent
@@ -122,7 +124,14 @@ def render_post(
             writing.enter_context(writing_into(folder, SITE_TEMPORARY, lock, recursive=False))
             writing.enter_context(writing_into(cache, CACHE_TEMPORARY))
         spoken = speak(
-            script, speech, config.audio, progress, lexicon=lexicon, reuse=chunks, engine=engine
+            script,
+            speech,
+            config.audio,
+            progress,
+            lexicon=lexicon,
+            reuse=chunks,
+            engine=engine,
+            shared_cache=shared,
         )
         tags = tags_for(post, config, cover)
         audio = render_audio(spoken, out_path, tags, config.audio, progress, cache=chunks)

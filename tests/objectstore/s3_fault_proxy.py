@@ -1,15 +1,16 @@
 """An HTTP proxy in front of moto that answers the first requests with S3 server errors.
 
 moto has no fault injection, so this stands between the client and moto: it answers
-503 SlowDown or 500 InternalError to the first requests it is told to, then forwards
-every request unchanged. Written on http.server because it needs nothing more.
+503 SlowDown or 500 InternalError to the first requests it is told to (of those that
+`fault_when(method, path)` picks, if given), then forwards every request unchanged.
+Written on http.server because it needs nothing more.
 """
 
 from __future__ import annotations
 
 import http.client
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
@@ -19,23 +20,34 @@ FAULTS = {
     500: ("InternalError", "We encountered an internal error. Please try again."),
 }
 _HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding"}
+FaultFilter = Callable[[str, str], bool]  # (method, path) -> whether a fault may answer it
 
 
 class FaultyProxy(ThreadingHTTPServer):
-    def __init__(self, upstream: str, faults: list[int]) -> None:
+    def __init__(
+        self, upstream: str, faults: list[int], fault_when: FaultFilter | None = None
+    ) -> None:
         super().__init__(("127.0.0.1", 0), _ProxyHandler)
         self.upstream = urlsplit(upstream)
         self.pending_faults = list(faults)
+        self.fault_when = fault_when
         self.answered: list[tuple[str, int]] = []  # (method, status) per request
+        self.faulted: list[tuple[str, str, int]] = []  # (method, path, status) per fault
         self.lock = threading.Lock()
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.server_address[1]}"
 
-    def next_fault(self) -> int | None:
+    def next_fault(self, method: str, path: str) -> int | None:
+        if self.fault_when is not None and not self.fault_when(method, path):
+            return None
         with self.lock:
-            return self.pending_faults.pop(0) if self.pending_faults else None
+            if not self.pending_faults:
+                return None
+            fault = self.pending_faults.pop(0)
+            self.faulted.append((method, path, fault))
+            return fault
 
     def record(self, method: str, status: int) -> None:
         with self.lock:
@@ -51,7 +63,7 @@ class _ProxyHandler(BaseHTTPRequestHandler):
 
     def _handle(self) -> None:
         body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-        fault = self.server.next_fault()
+        fault = self.server.next_fault(self.command, self.path)
         if fault is not None:
             code, message = FAULTS[fault]
             payload = f"<Error><Code>{code}</Code><Message>{message}</Message></Error>"
@@ -88,8 +100,10 @@ class _ProxyHandler(BaseHTTPRequestHandler):
 
 
 @contextmanager
-def faulty_proxy(upstream: str, faults: list[int]) -> Iterator[FaultyProxy]:
-    proxy = FaultyProxy(upstream, faults)
+def faulty_proxy(
+    upstream: str, faults: list[int], fault_when: FaultFilter | None = None
+) -> Iterator[FaultyProxy]:
+    proxy = FaultyProxy(upstream, faults, fault_when)
     thread = threading.Thread(target=proxy.serve_forever, daemon=True)
     thread.start()
     try:

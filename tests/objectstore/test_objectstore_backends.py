@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -192,3 +193,25 @@ def test_missing_source_file_is_named(store: Store, tmp_path: Path) -> None:
     with pytest.raises(InputError, match=r"never-rendered\.mp3: cannot read"):
         store.publish_file("episodes/1.mp3", missing)
     assert store.list() == []
+
+
+def test_holds_tells_an_identical_object_from_any_other(store: Store, tmp_path: Path) -> None:
+    assert not store.holds("index.html", b"<p>hi</p>")
+    store.put_bytes("index.html", b"<p>hi</p>")
+    assert store.holds("index.html", b"<p>hi</p>")
+    assert not store.holds("index.html", b"<p>ho</p>")  # same length, other bytes
+    assert not store.holds("index.html", b"<p>hi</p>\n")
+    audio = tmp_path / "long.mp3"
+    audio.write_bytes(b"\xff\xfb" * (PART_BYTES // 2 + 1))  # a multipart object on S3
+    store.put_file("episodes/long.mp3", audio)
+    assert store.holds("episodes/long.mp3", audio.read_bytes())
+    assert not store.holds("episodes/long.mp3", audio.read_bytes()[:-1] + b"\x00")
+
+
+def test_modified_at_is_when_the_object_was_written(store: Store) -> None:
+    before = time.time()
+    store.put_bytes("episodes/1.vtt", b"WEBVTT\n")
+    # S3 keeps whole seconds; either clock may be a little ahead of the other
+    assert before - 2 <= store.modified_at("episodes/1.vtt") <= time.time() + 2
+    with pytest.raises(ObjectMissingError):
+        store.modified_at("episodes/2.vtt")

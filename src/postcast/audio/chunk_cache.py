@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import zipfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import lameenc
 import numpy as np
@@ -22,6 +23,9 @@ from postcast.audio.encode import LAME_QUALITY
 from postcast.cachedir import CacheDirectory, cache_root
 from postcast.config import AudioConfig, SpeechConfig
 
+if TYPE_CHECKING:
+    from postcast.objectstore import Store
+
 SUFFIX = ".npz"
 # Bump when mastering changes what it makes from the same input.
 MASTERING_VERSION = "1"
@@ -30,8 +34,10 @@ MASTERING_VERSION = "1"
 class ChunkCache(CacheDirectory):
     """Mastered chunks under `root/mastered/`; `claim` holds one in memory until `take`."""
 
-    def __init__(self, root: Path, max_bytes: int, cfg: AudioConfig) -> None:
-        super().__init__(root / "mastered", SUFFIX, max_bytes)
+    def __init__(
+        self, root: Path, max_bytes: int, cfg: AudioConfig, shared: Store | None = None
+    ) -> None:
+        super().__init__(root / "mastered", SUFFIX, max_bytes, shared)
         self.settings = "|".join(
             str(part)
             for part in (
@@ -47,17 +53,17 @@ class ChunkCache(CacheDirectory):
         self._claimed: dict[str, MasteredChunk] = {}
 
     @classmethod
-    def from_config(cls, speech: SpeechConfig, audio: AudioConfig) -> ChunkCache:
+    def from_config(
+        cls, speech: SpeechConfig, audio: AudioConfig, shared: Store | None = None
+    ) -> ChunkCache:
         root = cache_root(speech.cache_dir)
-        return cls(root, audio.cache_max_mb * 1024 * 1024, audio)
+        return cls(root, audio.cache_max_mb * 1024 * 1024, audio, shared)
 
     def key_for(self, segment_key: str) -> str:
         return hashlib.sha256(f"{self.settings}|{segment_key}".encode()).hexdigest()
 
     def has(self, segment_key: str) -> bool:
-        return segment_key in self._claimed or (
-            self.enabled and self.path_for(self.key_for(segment_key)).is_file()
-        )
+        return segment_key in self._claimed or self.fetch(self.key_for(segment_key))
 
     @metrics.counts_lookups("segment")
     def claim(self, segment_key: str) -> bool:
@@ -76,9 +82,10 @@ class ChunkCache(CacheDirectory):
 
     def get(self, segment_key: str) -> MasteredChunk | None:
         """The stored chunk, or None when absent or damaged (a damaged one is removed)."""
-        if not self.enabled:
+        key = self.key_for(segment_key)
+        if not self.fetch(key):
             return None
-        path = self.path_for(self.key_for(segment_key))
+        path = self.path_for(key)
         try:
             with np.load(path, allow_pickle=False) as entry:
                 chunk = MasteredChunk(

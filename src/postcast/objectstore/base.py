@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import BinaryIO
 from urllib.parse import quote
 
-from postcast.errors import InputError, PublishError
+from postcast.errors import InputError, ObjectMissingError, PublishError
 from postcast.leftovers import STALE_AFTER_SECONDS
 from postcast.objectstore.headers import is_media
 from postcast.objectstore.keys import validate_key
@@ -71,6 +71,19 @@ class Store(ABC):
     @abstractmethod
     def size(self, key: str) -> int:
         """The object's length in bytes; ObjectMissingError if there is none."""
+
+    @abstractmethod
+    def modified_at(self, key: str) -> float:
+        """When the object was last written (seconds since the epoch); ObjectMissingError
+        if there is none."""
+
+    def holds(self, key: str, data: bytes) -> bool:
+        """Whether `key` holds exactly `data`: republishing an identical file would only
+        change its ETag and make podcast apps download it again."""
+        try:
+            return self.size(key) == len(data) and self.get_bytes(key) == data
+        except ObjectMissingError:
+            return False
 
     @abstractmethod
     def delete(self, key: str) -> None:

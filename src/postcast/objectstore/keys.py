@@ -6,22 +6,26 @@ and on a bucket, and can never climb out of the folder or name a hidden temporar
 
 from __future__ import annotations
 
+import re
+
 from postcast.errors import InputError
 
 # S3's limit, in UTF-8 bytes; applied to every backend so a key that works on a folder
 # also works on a bucket.
 MAX_KEY_BYTES = 1024
+# S3's bucket naming rules: 3-63 lowercase letters, digits, dots and hyphens.
+BUCKET_NAME = re.compile(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")
 
 
 def validate_key(key: str) -> str:
     """Return `key` unchanged if it is a safe relative POSIX path; else raise InputError."""
-    problem = _key_problem(key)
+    problem = key_problem(key)
     if problem:
         raise InputError(f"object key {key!r}", problem)
     return key
 
 
-def _key_problem(key: str) -> str | None:
+def key_problem(key: str) -> str | None:
     if not isinstance(key, str) or not key:
         return "must be a non-empty string"
     if "\\" in key:

@@ -67,6 +67,19 @@ class LocalStore(Store):
             raise ObjectMissingError(self.location(key))
         return path.stat().st_size
 
+    def modified_at(self, key: str) -> float:
+        try:
+            return self._path(key).stat().st_mtime
+        except (FileNotFoundError, NotADirectoryError):
+            raise ObjectMissingError(self.location(key)) from None
+
+    def holds(self, key: str, data: bytes) -> bool:
+        path = self._path(key)
+        try:
+            return path.stat().st_size == len(data) and path.read_bytes() == data
+        except OSError:
+            return False
+
     def delete(self, key: str) -> None:
         self._path(key).unlink(missing_ok=True)
 

@@ -47,3 +47,26 @@ def open_store(url_or_path: str | Path) -> Store:
         return backend_class("file").from_url(str(url_or_path))
     scheme = urlsplit(url_or_path).scheme.lower()
     return backend_class(scheme, url_or_path).from_url(url_or_path)
+
+
+def site_store(storage: str, site_dir: Path) -> Store:
+    """Where a library publishes: `[service] storage` if set, else its site folder."""
+    return open_store(storage) if storage else open_store(Path(site_dir))
+
+
+def cache_store(storage: str) -> Store | None:
+    """The store the caches share between workers: `[service] storage`'s, or None (each
+    machine's cache folder alone) when the library publishes into a local folder."""
+    return open_store(storage) if storage else None
+
+
+def as_store(site: Path | Store) -> Store:
+    """A site folder as a store (a store as itself)."""
+    return site if isinstance(site, Store) else open_store(site)
+
+
+def is_folder(store: Store, folder: Path) -> bool:
+    """Whether `store` is the local `folder` itself (nothing to copy into it)."""
+    from postcast.objectstore.local import LocalStore
+
+    return isinstance(store, LocalStore) and store.root.resolve() == Path(folder).resolve()

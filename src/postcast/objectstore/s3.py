@@ -12,7 +12,7 @@ A single PUT, and a multipart upload (visible only once completed), are atomic i
 
 from __future__ import annotations
 
-import re
+import hashlib
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, BinaryIO
@@ -28,18 +28,17 @@ from postcast.errors import InputError, ObjectMissingError, PublishError
 from postcast.leftovers import STALE_AFTER_SECONDS
 from postcast.objectstore.base import CHUNK_BYTES, Store
 from postcast.objectstore.headers import cache_control_for, content_type_for
-from postcast.objectstore.keys import validate_key, validate_prefix
+from postcast.objectstore.keys import BUCKET_NAME, validate_key, validate_prefix
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
+    from mypy_boto3_s3.type_defs import HeadObjectOutputTypeDef
 
 # S3's advice for SlowDown is to back off and retry; 5 attempts in all (the first and 4
 # retries, botocore's jittered backoff of up to 1, 2, 4, 8 s) ride out a short outage.
 DEFAULT_MAX_ATTEMPTS = 5
 # s3transfer's own default: files above this go up as a multipart upload in parts this big.
 DEFAULT_MULTIPART_BYTES = 8 * 1024 * 1024
-# S3's bucket naming rules: 3-63 lowercase letters, digits, dots and hyphens.
-_BUCKET_NAME = re.compile(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")
 _MISSING_CODES = frozenset({"404", "NoSuchKey", "NotFound"})
 
 
@@ -71,7 +70,7 @@ class S3Store(Store):
         parts = urlsplit(url)
         if parts.scheme != "s3" or parts.query or parts.fragment:
             raise InputError(url, "expected s3://bucket or s3://bucket/prefix")
-        if not _BUCKET_NAME.fullmatch(parts.netloc):
+        if not BUCKET_NAME.fullmatch(parts.netloc):
             raise InputError(url, f"{parts.netloc!r} is not a valid S3 bucket name")
         return cls(parts.netloc, parts.path)
 
@@ -132,23 +131,39 @@ class S3Store(Store):
         finally:
             close()
 
-    def _head_size(self, key: str) -> int | None:
+    def _head(self, key: str) -> HeadObjectOutputTypeDef | None:
         try:
-            head = self.client.head_object(Bucket=self.bucket, Key=self._object_key(key))
+            return self.client.head_object(Bucket=self.bucket, Key=self._object_key(key))
         except (BotoCoreError, ClientError) as error:
             if _is_missing(error):
                 return None
             raise self._failure(key, error) from error
-        return head["ContentLength"]
+
+    def _existing_head(self, key: str) -> HeadObjectOutputTypeDef:
+        head = self._head(key)
+        if head is None:
+            raise ObjectMissingError(self.location(key))
+        return head
 
     def exists(self, key: str) -> bool:
-        return self._head_size(key) is not None
+        return self._head(key) is not None
 
     def size(self, key: str) -> int:
-        length = self._head_size(key)
-        if length is None:
-            raise ObjectMissingError(self.location(key))
-        return length
+        return self._existing_head(key)["ContentLength"]
+
+    def modified_at(self, key: str) -> float:
+        return self._existing_head(key)["LastModified"].timestamp()
+
+    def holds(self, key: str, data: bytes) -> bool:
+        head = self._head(key)
+        if head is None or head["ContentLength"] != len(data):
+            return False
+        # A single PUT's ETag is the MD5 of the body (a multipart one has a "-N" tail and
+        # is read back instead), so an unchanged page costs one HEAD, not a download.
+        etag = head.get("ETag", "").strip('"')
+        if "-" in etag or not etag:
+            return self.get_bytes(key) == data
+        return etag == hashlib.md5(data, usedforsecurity=False).hexdigest()
 
     def delete(self, key: str) -> None:
         try:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import format_datetime
@@ -17,9 +17,10 @@ from urllib.parse import quote, urljoin
 from lxml import etree
 
 from postcast.config import LibraryConfig
-from postcast.errors import PublishError
+from postcast.errors import ObjectMissingError, PublishError
 from postcast.links import web_link
 from postcast.models import Episode
+from postcast.objectstore import Store, as_store
 from postcast.publishing.extras import CHAPTERS_TYPE, SRT_TYPE, VTT_TYPE
 from postcast.publishing.notes import MAX_NOTES_BYTES, feed_content_html, feed_description
 
@@ -128,16 +129,17 @@ def _channel(rss: etree._Element, channel: Channel, newest: datetime) -> etree._
     return element
 
 
-def audio_length(site_dir: Path, episode: Episode) -> int:
-    """The enclosure length: the byte size of the file as served, read from disk."""
-    path = site_dir / episode.audio_file
+def audio_length(site: Path | Store, episode: Episode) -> int:
+    """The enclosure length: the byte size of the file as served, read from the store."""
+    store = as_store(site)
     try:
-        return path.stat().st_size
-    except OSError as error:
-        raise PublishError(f"episode {episode.guid}: audio file {path} is missing") from error
+        return store.size(episode.audio_file)
+    except ObjectMissingError as error:
+        where = store.location(episode.audio_file)
+        raise PublishError(f"episode {episode.guid}: audio file {where} is missing") from error
 
 
-def _item(parent: etree._Element, site_dir: Path, channel: Channel, episode: Episode) -> None:
+def _item(parent: etree._Element, channel: Channel, episode: Episode, length: int) -> None:
     base, post = channel.library.base_url, episode.post
     item = _sub(parent, "item")
     _sub(item, "title", episode.title)
@@ -151,7 +153,7 @@ def _item(parent: etree._Element, site_dir: Path, channel: Channel, episode: Epi
         item,
         "enclosure",
         url=site_url(base, episode.audio_file),
-        length=str(audio_length(site_dir, episode)),
+        length=str(length),
         type="audio/mpeg",
     )
     _sub(item, "itunes:duration", str(round(episode.duration)))
@@ -190,13 +192,26 @@ def newest_first(episodes: Sequence[Episode]) -> list[Episode]:
 
 
 def render_feed(
-    site_dir: Path, channel: Channel, episodes: Sequence[Episode], now: datetime | None = None
+    site: Path | Store,
+    channel: Channel,
+    episodes: Sequence[Episode],
+    now: datetime | None = None,
+    lengths: Mapping[str, int] | None = None,
 ) -> bytes:
-    """The feed document: newest episode first, lastBuildDate = newest episode (or `now`)."""
+    """The feed document: newest episode first, lastBuildDate = newest episode (or `now`).
+
+    Enclosure lengths are the audio files' sizes in `site` (a folder or a store), unless
+    `lengths` (by audio file) already has them.
+    """
+    store = as_store(site)
+    known = lengths or {}
     ordered = newest_first(episodes)
     newest = ordered[0].pub_date if ordered else (now or datetime.now(UTC))
     rss = etree.Element("rss", {"version": "2.0"}, nsmap=NAMESPACES)
     element = _channel(rss, channel, newest)
     for episode in ordered:
-        _item(element, Path(site_dir), channel, episode)
+        length = known.get(episode.audio_file)
+        if length is None:
+            length = audio_length(store, episode)
+        _item(element, channel, episode, length)
     return etree.tostring(rss, xml_declaration=True, encoding="UTF-8", pretty_print=True)

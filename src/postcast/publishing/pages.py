@@ -19,8 +19,10 @@ import webvtt
 from markupsafe import Markup
 
 from postcast.config import LibraryConfig
+from postcast.errors import ObjectMissingError
 from postcast.links import web_link
 from postcast.models import Chapter, Episode
+from postcast.objectstore import Store, as_store
 from postcast.publishing.extras import SRT_TYPE, VTT_TYPE
 from postcast.publishing.feed import as_utc, episode_page_path
 from postcast.publishing.notes import paragraphs, show_notes_html, site_name
@@ -71,12 +73,22 @@ def clock(seconds: float) -> str:
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
-def _cues(site_dir: Path, episode: Episode) -> list[dict[str, str]]:
-    relative = episode.transcript_files.get(VTT_TYPE)
-    if not relative or not (site_dir / relative).is_file():
+def _text(site: Store, relative: str | None) -> str | None:
+    """A published side file's text, or None when there is none."""
+    if not relative:
+        return None
+    try:
+        return site.get_bytes(relative).decode("utf-8")
+    except ObjectMissingError:
+        return None
+
+
+def _cues(site: Store, episode: Episode) -> list[dict[str, str]]:
+    document = _text(site, episode.transcript_files.get(VTT_TYPE))
+    if document is None:
         return []
     cues = []
-    for caption in webvtt.read(str(site_dir / relative)).captions:
+    for caption in webvtt.from_string(document).captions:
         start = caption.start_time.in_milliseconds() / 1000
         end = caption.end_time.in_milliseconds() / 1000
         # webvtt-py leaves the cue's character references as written; the template escapes.
@@ -85,11 +97,12 @@ def _cues(site_dir: Path, episode: Episode) -> list[dict[str, str]]:
     return cues
 
 
-def _chapters(site_dir: Path, episode: Episode) -> list[Chapter]:
+def _chapters(site: Store, episode: Episode) -> list[Chapter]:
     if episode.chapters:
         return sorted(episode.chapters, key=lambda c: c.start)
-    if episode.chapters_file and (site_dir / episode.chapters_file).is_file():
-        data = json.loads((site_dir / episode.chapters_file).read_text(encoding="utf-8"))
+    text = _text(site, episode.chapters_file)
+    if text is not None:
+        data = json.loads(text)
         return [Chapter(float(c["startTime"]), c.get("title", "")) for c in data["chapters"]]
     return []
 
@@ -99,7 +112,7 @@ def _relative_to_page(relative: str) -> str:
     return f"../{relative}"
 
 
-def _episode_summary(episode: Episode, root: str, site_dir: Path | None) -> dict[str, object]:
+def _episode_summary(episode: Episode, root: str, site: Store | None) -> dict[str, object]:
     when = as_utc(episode.pub_date)
     summary: dict[str, object] = {
         "title": episode.title,
@@ -109,7 +122,7 @@ def _episode_summary(episode: Episode, root: str, site_dir: Path | None) -> dict
         "page": root + episode_page_path(episode),
         "audio": root + episode.audio_file,
     }
-    if site_dir is None:
+    if site is None:
         return summary
     post = episode.post
     files = [
@@ -126,9 +139,9 @@ def _episode_summary(episode: Episode, root: str, site_dir: Path | None) -> dict
         "summary": text[:300],
         "chapters": [
             {"start": f"{c.start:g}", "clock": clock(c.start), "title": c.title}
-            for c in _chapters(site_dir, episode)
+            for c in _chapters(site, episode)
         ],
-        "cues": _cues(site_dir, episode),
+        "cues": _cues(site, episode),
         "notes": Markup(show_notes_html(post)),  # sanitised by nh3 in show_notes_html
     }
     return summary
@@ -162,11 +175,13 @@ def render_index(
 
 
 def render_episode_page(
-    site_dir: Path,
+    site: Path | Store,
     library: LibraryConfig,
     art: str,
     feeds: Sequence[FeedLink],
     episode: Episode,
 ) -> str:
-    summary = _episode_summary(episode, "../", Path(site_dir))
+    """The episode's page; its transcript and chapters are read from `site` (a folder or
+    a store)."""
+    summary = _episode_summary(episode, "../", as_store(site))
     return _render_page("episode.html", library, art, feeds, "../", episode=summary)

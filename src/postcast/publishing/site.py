@@ -2,7 +2,8 @@
 
 Everything is rendered in memory first, so a failure (a missing MP3, bad cover art) leaves
 the published site untouched. Files are then written in dependency order, art and pages
-before feeds, so a feed never names a file that is not there yet.
+before feeds, so a feed never names a file that is not there yet. The site is a folder
+or any store (`postcast.objectstore`): the same files under the same keys.
 """
 
 from __future__ import annotations
@@ -15,14 +16,16 @@ from pathlib import Path
 
 from PIL import Image
 
-from postcast.atomic import atomic_write_bytes
 from postcast.config import FeedConfig, LibraryConfig
 from postcast.errors import InputError
 from postcast.models import Episode
+from postcast.objectstore import Store
+from postcast.objectstore.local import LocalStore
 from postcast.progress import Progress, no_progress
 from postcast.publishing.art import MAX_ART_SIZE, MIN_ART_SIZE, cover_art
 from postcast.publishing.feed import (
     Channel,
+    audio_length,
     episode_page_path,
     newest_first,
     render_feed,
@@ -101,11 +104,14 @@ def _unique_episodes(feeds: Sequence[tuple[FeedConfig, Sequence[Episode]]]) -> l
 
 
 def _render(
-    site_dir: Path,
+    site: Store,
     library: LibraryConfig,
     feeds: Sequence[tuple[FeedConfig, Sequence[Episode]]],
 ) -> dict[str, bytes]:
     """Every file of the site, by path relative to the site folder, in writing order."""
+    unique = _unique_episodes(feeds)
+    # Each audio file's size once, though the episode is in several feeds (a HEAD on S3).
+    lengths = {episode.audio_file: audio_length(site, episode) for episode in unique}
     art_files: dict[str, bytes] = {}
     feed_files: dict[str, bytes] = {}
     links: list[FeedLink] = []
@@ -120,7 +126,7 @@ def _render(
             image_url=site_url(library.base_url, art_path),
             library=library,
         )
-        feed_files[path] = render_feed(site_dir, channel, episodes)
+        feed_files[path] = render_feed(site, channel, episodes, lengths=lengths)
         links.append(
             FeedLink(
                 channel.title, feed.description, channel.feed_url, path, art_path, len(episodes)
@@ -131,21 +137,12 @@ def _render(
     show_art, show_art_data = _art(library, main)
     art_files.setdefault(show_art, show_art_data)
     pages: dict[str, bytes] = {}
-    unique = _unique_episodes(feeds)
     for episode in unique:
-        html = render_episode_page(site_dir, library, show_art, links, episode)
+        html = render_episode_page(site, library, show_art, links, episode)
         pages[episode_page_path(episode)] = html.encode("utf-8")
     pages["index.html"] = render_index(library, show_art, links, unique).encode("utf-8")
     assets = {f"assets/{name}": asset_bytes(name) for name in ASSETS}
     return assets | art_files | pages | feed_files
-
-
-def _unchanged(path: Path, data: bytes) -> bool:
-    """Rewriting an identical file would only change its ETag and make apps download again."""
-    try:
-        return path.stat().st_size == len(data) and path.read_bytes() == data
-    except OSError:
-        return False
 
 
 def publish_site(
@@ -162,17 +159,33 @@ def publish_site(
     Reports progress as task "publish", in files.
     """
     site_dir = Path(site_dir)
+    keys = publish_to_store(LocalStore(site_dir), library, feeds, progress=progress)
+    return [site_dir / key for key in keys]
+
+
+def publish_to_store(
+    store: Store,
+    library: LibraryConfig,
+    feeds: Sequence[tuple[FeedConfig, Sequence[Episode]]],
+    *,
+    progress: Progress = no_progress,
+) -> list[str]:
+    """`publish_site` into any store; returns the key of every file published.
+
+    The episodes' audio, transcripts and chapters must be in the store already: their
+    sizes and texts are read from it. Each file is replaced atomically, feeds last.
+    """
     names = [feed.name for feed, _ in feeds]
     duplicates = sorted({name for name in names if names.count(name) > 1})
     if duplicates:
         raise InputError("feeds", f"duplicate feed name(s): {', '.join(duplicates)}")
-    files = _render(site_dir, library, feeds)
+    files = _render(store, library, feeds)
     published = []
     progress("publish", 0, len(files))
-    for relative, data in files.items():
-        target = site_dir / relative
-        if not _unchanged(target, data):
-            atomic_write_bytes(target, data)
-        published.append(target)
+    for key, data in files.items():
+        # Rewriting an identical file would only change its ETag and make apps download again.
+        if not store.holds(key, data):
+            store.publish_bytes(key, data)
+        published.append(key)
         progress("publish", len(published), len(files))
     return published

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import soundfile
@@ -17,6 +18,9 @@ import soundfile
 from postcast import metrics
 from postcast.cachedir import CacheDirectory, cache_root, default_cache_root
 from postcast.config import SpeechConfig
+
+if TYPE_CHECKING:
+    from postcast.objectstore import Store
 
 __all__ = ["CachedAudio", "SentenceCache", "cache_key", "default_cache_root"]
 SUFFIX = ".flac"
@@ -38,23 +42,24 @@ class CachedAudio:
 
 
 class SentenceCache(CacheDirectory):
-    """Audio of spoken sentences under `root/speech/ab/abcdef....flac`."""
+    """Audio of spoken sentences under `root/speech/ab/abcdef....flac` (and, with a
+    `shared` store, under `cache/speech/` there too: see `postcast.cachedir`)."""
 
-    def __init__(self, root: Path, max_bytes: int) -> None:
-        super().__init__(root / "speech", SUFFIX, max_bytes)
+    def __init__(self, root: Path, max_bytes: int, shared: Store | None = None) -> None:
+        super().__init__(root / "speech", SUFFIX, max_bytes, shared)
 
     @classmethod
-    def from_config(cls, config: SpeechConfig) -> SentenceCache:
+    def from_config(cls, config: SpeechConfig, shared: Store | None = None) -> SentenceCache:
         root = cache_root(config.cache_dir)
-        return cls(root, config.cache_max_mb * 1024 * 1024)
+        return cls(root, config.cache_max_mb * 1024 * 1024, shared)
 
     def has(self, key: str) -> bool:
-        return self.enabled and self.path_for(key).is_file()
+        return self.fetch(key)
 
     @metrics.counts_lookups("sentence")
     def get(self, key: str) -> CachedAudio | None:
         """The entry for `key`, or None when absent or damaged (a damaged one is removed)."""
-        if not self.enabled:
+        if not self.fetch(key):
             return None
         path = self.path_for(key)
         try:

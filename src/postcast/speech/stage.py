@@ -15,6 +15,7 @@ from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import Future
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -33,6 +34,9 @@ from postcast.speech.registry import create_engine
 from postcast.speech.sentences import split_sentences
 from postcast.speech.silence import silence, trim_silence
 from postcast.speech.workers import Synthesizer, plan_for
+
+if TYPE_CHECKING:
+    from postcast.objectstore import Store
 
 logger = logging.getLogger(__name__)
 EXTRA_TAKES = 2  # new takes the quality gate may ask for after the first
@@ -97,6 +101,7 @@ def speak(
     *,
     engine: SpeechEngine | None = None,
     reuse: FinishedSegments | None = None,
+    shared_cache: Store | None = None,
 ) -> Iterator[SpokenSegment]:
     """Speak `script`: one SpokenSegment per segment, in order, pauses baked in.
 
@@ -104,10 +109,11 @@ def speak(
     audio stage's mastered chunks): a segment it claims is yielded with `reused` set
     and no audio, and none of its sentences is synthesised or even read from the cache.
     It is claimed when it enters the lookahead window, so what is held stays bounded.
+    `shared_cache` backs the sentence cache with a store other workers share.
     """
     own_engine = engine is None
     engine = engine if engine is not None else create_engine(speech, lexicon)
-    renderer = _Renderer(engine, speech, audio, progress, lexicon, script, reuse)
+    renderer = _Renderer(engine, speech, audio, progress, lexicon, script, reuse, shared_cache)
     try:
         yield from renderer.run()
     finally:
@@ -126,6 +132,7 @@ class _Renderer:
         lexicon: PronunciationLexicon | None,
         script: Script,
         reuse: FinishedSegments | None = None,
+        shared_cache: Store | None = None,
     ) -> None:
         planned = [(segment, split_sentences(segment.text)) for segment in script.segments]
         self.reuse = reuse
@@ -134,7 +141,7 @@ class _Renderer:
         self.speech = speech
         self.audio = audio
         self.progress = progress
-        self.cache = SentenceCache.from_config(speech)
+        self.cache = SentenceCache.from_config(speech, shared_cache)
         self.gate = QualityGate(speech.quality_max_wer) if speech.quality_gate else None
         self.framing_gate = (
             QualityGate(speech.intro_max_wer, beam_size=INTRO_BEAM_SIZE)

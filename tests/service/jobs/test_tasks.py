@@ -222,8 +222,16 @@ def test_rabbitmq_is_chosen_by_its_url(tmp_path: Path, amqp_url: str, postgres_u
         wait_until(lambda: _all_published(config_path, 2), "2 episodes published")
         wait_until(lambda: log.count(PUBLISH) >= 1, "the publish ended")
     assert check_published_once(tmp_path / "site", 2) == []
+    # `status` reads RabbitMQ's queue depths: one fetch sent with no worker up is waiting.
+    # (A publish asked for by the last render may still wait too: renders and publishes
+    # interleave as the worker's pool schedules them, so only the fetch queue is known.)
+    send_fetch(app, "drafts")
     result = CliRunner().invoke(cli, ["status", "--config", str(config_path), "--json"])
-    assert json.loads(result.output)["queues"] == {"fetch": 0, "speech": 0, "publish": 0}
+    queues = json.loads(result.output)["queues"]
+    channel = app.connection_for_write().default_channel
+    for queue in queues:  # nothing left for the next run's workers
+        channel.queue_purge(queue)
+    assert queues["fetch"] == 1 and queues["speech"] == 0
 
 
 def test_a_long_posts_speech_fans_out_and_the_render_assembles_from_cache(

@@ -83,7 +83,8 @@ def test_a_worker_killed_mid_task_leaves_the_task_to_another(
             held = pause / "render.held"
             wait_until(lambda: held.is_file() and held.read_text().isdigit(), "a held render")
             report = json.loads(_status(config))
-            assert [task["task"] for task in report["running"]] == ["postcast.render"]
+            # The other worker may be fetching (the scheduler's) or rendering beside it.
+            assert "postcast.render" in [task["task"] for task in report["running"]]
             assert "rendering" in [episode["status"] for episode in report["episodes"]]
         victim = kill_at_point(point, pause, workers)
         wait_until(lambda: _published(config, POSTS), f"{POSTS} episodes published")
