@@ -13,10 +13,14 @@ every sentence again. `--cache cold` or `--cache warm` runs one; `--engine espea
 (no intro gate) keeps a quick pass to seconds. All cases, cold and warm: about 40
 minutes on the 2-core development machine.
 
-Measured there (worst render of all cases, cold / warm): 700 / 690 MB before Piper's
-long sentences were halved, its arena shrunk after long runs and the intro gate heard
-in a process of its own (speech/piper_runs.py, speech/hearing.py); see the report in
-the commit that added these figures for the per-cause savings.
+Measured there (default voice): before, a two-paragraph post peaked at 600-690 MB
+(Whisper beside the voice), a 40-cell table row at 700 MB (one 19 s run); with Piper's
+long sentences halved, its arena shrunk after long runs and the intro gate heard in a
+process of its own (speech/piper_runs.py, speech/hearing.py), the worst of all cases
+was 557 MB cold (a demo post; the same post 480-577 MB over runs: the voice's runs and
+the mastering overlap differently) and 475 MB warm. The hearing process itself peaks
+at ~280 MB. Fixing glibc's mmap threshold (MALLOC_MMAP_THRESHOLD_=65536) took a
+further ~45 MB off a cold demo render for ~10% more CPU; not applied.
 
     .venv/bin/python benchmarks/bad_input_memory.py [--only NAME ...] [--no-render]
         [--no-demo] [--cache cold|warm|both] [--engine piper|espeak]
