@@ -53,6 +53,7 @@ class Measured:
     stdout: str
     stderr: str
     peak_mb: float  # the child's peak resident memory
+    cpu_s: float = 0.0  # user and system CPU time of the child and those it waited for
 
 
 def measure(command: list[str], cwd: Path | None = None) -> Measured:
@@ -63,7 +64,8 @@ def measure(command: list[str], cwd: Path | None = None) -> Measured:
         process.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         err.seek(0)
-        return Measured(process.returncode, out.read(), err.read(), usage.ru_maxrss / 1024)
+        cpu = usage.ru_utime + usage.ru_stime
+        return Measured(process.returncode, out.read(), err.read(), usage.ru_maxrss / 1024, cpu)
 
 
 def _html(body: str, title: str = "A bad post") -> bytes:

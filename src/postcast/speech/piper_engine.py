@@ -25,6 +25,8 @@ from postcast.config import SpeechConfig
 from postcast.errors import InputError, SpeechError
 from postcast.speech.base import Concurrency, PronunciationLexicon, SpeechEngine
 from postcast.speech.onnx_cache import OptimisedModels
+from postcast.speech.piper_runs import MAX_RUN_PHONEMES, ArenaReturningSession, halve
+from postcast.speech.silence import silence, trim_silence
 
 CUDA_PROVIDER = "CUDAExecutionProvider"
 
@@ -108,7 +110,7 @@ class PiperEngine(SpeechEngine):
                 session = onnxruntime.InferenceSession(str(model), options, providers)
         except Exception as error:  # OSError, bad JSON, or ORT's own Fail/InvalidGraph
             raise SpeechError(f"cannot load Piper voice {model}: {error}") from error
-        return PiperVoice(config=piper_config, session=session)
+        return PiperVoice(config=piper_config, session=ArenaReturningSession(session))
 
     def _piper_config(self, model: Path) -> PiperConfig:
         """The voice's JSON config alone: cheap, so the parent of a process pool never
@@ -175,16 +177,27 @@ class PiperEngine(SpeechEngine):
         piper_voice = self._voice(choice.model)
         syn_config = self._synthesis_config(piper_voice, choice.speaker)
         try:
-            # Piper's phonemizer may still split a sentence we gave it; join its pieces.
-            chunks = [
-                chunk.audio_float_array
-                for chunk in piper_voice.synthesize(self._spoken(text), syn_config)
-            ]
+            return self._speak(piper_voice, text, syn_config)
+        except SpeechError:
+            raise
         except Exception as error:
             raise SpeechError(f"Piper could not speak {text[:60]!r}: {error}") from error
-        if not chunks:
+
+    def _speak(self, piper_voice: PiperVoice, text: str, syn_config: SynthesisConfig) -> np.ndarray:
+        """`text` spoken in Piper's runs (its phonemizer may split a sentence we gave
+        it), halved first while a run would pass `MAX_RUN_PHONEMES` (piper_runs.py)."""
+        runs = [phonemes for phonemes in piper_voice.phonemize(self._spoken(text)) if phonemes]
+        if max(map(len, runs), default=0) > MAX_RUN_PHONEMES and len(text) > 1:
+            rate = piper_voice.config.sample_rate
+            halves = halve(text)
+            head = trim_silence(self._speak(piper_voice, halves.head, syn_config), rate)
+            tail = trim_silence(self._speak(piper_voice, halves.tail, syn_config), rate)
+            return np.concatenate([head, silence(halves.pause_s, rate), tail])
+        if not runs:
             return np.zeros(0, dtype=np.float32)
-        return np.concatenate(chunks).astype(np.float32, copy=False)
+        audio = np.concatenate([_run(piper_voice, phonemes, syn_config) for phonemes in runs])
+        clipped: np.ndarray = np.clip(audio, -1.0, 1.0)
+        return clipped.astype(np.float32)
 
     def synthesize_batch(self, texts: list[str], voice: str | None = None) -> list[np.ndarray]:
         """On a GPU one padded batch beats many small runs; on a CPU it only wastes work."""
@@ -243,6 +256,15 @@ class PiperEngine(SpeechEngine):
         if not ids:
             raise SpeechError(f"Piper found nothing to say in {text[:60]!r}")
         return ids
+
+
+def _run(piper_voice: PiperVoice, phonemes: list[str], syn_config: SynthesisConfig) -> np.ndarray:
+    """One run of the model: what `PiperVoice.synthesize` does for each of its sentences
+    (normalising and volume are off here)."""
+    ids = piper_voice.phonemes_to_ids(phonemes)
+    audio = piper_voice.phoneme_ids_to_audio(ids, syn_config, include_alignments=False)
+    assert isinstance(audio, np.ndarray), "audio alone, without alignments"
+    return audio
 
 
 def _with_durations(model: Path) -> bytes:

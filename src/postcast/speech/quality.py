@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import soxr
 
+from postcast.speech.hearing import HearingProcess
+
 if TYPE_CHECKING:
     from faster_whisper import WhisperModel
 
@@ -238,14 +240,34 @@ class QualityGate:
     One thread by default: the gate hears while the workers speak on every core, and even
     on an idle 2-core machine one thread heard 17 s in 1.1 CPU-s (1.0 s) where
     CTranslate2's default took 1.6 CPU-s (1.25 s).
+
+    `own_process`: Whisper hears in a process of its own (`hearing.HearingProcess`),
+    started by `start` or the first take and ended by `close`.
     """
 
-    def __init__(self, max_wer: float, threads: int = 1, beam_size: int = 1) -> None:
+    def __init__(
+        self, max_wer: float, threads: int = 1, beam_size: int = 1, own_process: bool = False
+    ) -> None:
         self.max_wer = max_wer
         self.threads = threads
         self.beam_size = beam_size
         self._model: WhisperModel | None = None
         self._lock = threading.Lock()
+        apart = own_process and HearingProcess.possible()
+        self.hearing = HearingProcess(self) if apart else None
+
+    def start(self) -> None:
+        """Load Whisper now, in the background where it hears apart (else on first use)."""
+        if self.hearing is not None:
+            self.hearing.start()
+
+    def close(self) -> None:
+        """End the hearing process, if any: its memory is the system's again."""
+        if self.hearing is not None:
+            self.hearing.close()
+
+    def load(self) -> None:
+        self._whisper()
 
     def _whisper(self) -> WhisperModel:
         with self._lock:
@@ -265,6 +287,14 @@ class QualityGate:
             return self._model
 
     def transcribe(self, audio: np.ndarray, sample_rate: int, hotwords: str | None = None) -> str:
+        if self.hearing is not None:
+            return self.hearing.transcribe(audio, sample_rate, hotwords)
+        return self.transcribe_here(audio, sample_rate, hotwords)
+
+    def transcribe_here(
+        self, audio: np.ndarray, sample_rate: int, hotwords: str | None = None
+    ) -> str:
+        """`transcribe` in this process."""
         # Takes are trimmed to their first sound: heard with no silence before it,
         # Whisper mishears the first word ("Go tomorrow" for "Good morning").
         pad = np.zeros(round(TAKE_GAP_S * sample_rate), dtype=np.float32)

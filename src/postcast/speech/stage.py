@@ -144,7 +144,7 @@ class _Renderer:
         self.cache = SentenceCache.from_config(speech, shared_cache)
         self.gate = QualityGate(speech.quality_max_wer) if speech.quality_gate else None
         self.framing_gate = (
-            QualityGate(speech.intro_max_wer, beam_size=INTRO_BEAM_SIZE)
+            QualityGate(speech.intro_max_wer, beam_size=INTRO_BEAM_SIZE, own_process=True)
             if speech.intro_max_wer and engine.takes_vary
             else None
         )
@@ -169,11 +169,17 @@ class _Renderer:
 
     def close(self) -> None:
         self.synthesizer.close()
+        if self.framing_gate is not None:
+            self.framing_gate.close()
 
     def run(self) -> Iterator[SpokenSegment]:
         self.progress("speech", 0, self.total)
         for pending in self.framing:
             self._start(pending)
+        if self.framing_gate is not None and any(
+            isinstance(part, _Job) for pending in self.framing for part in pending.parts
+        ):  # Whisper loads in its own process while the voice speaks the intro
+            self.framing_gate.start()
         window: deque[_Pending] = deque()
         held = 0  # sentences in the window
         while self.pending:
@@ -288,6 +294,8 @@ class _Renderer:
             )
             for (pending, i), take in zip(fresh, best, strict=True):
                 pending.parts[i] = take
+            if gate is self.framing_gate:  # heard once, all together: Whisper can go
+                gate.close()
         flagged: dict[int, list[str]] = {id(pending): [] for pending in group}
         for (pending, i), ok in zip(fresh, passed, strict=True):
             key = pending.keys[i]
