@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import String, case, cast, func, or_, select
 from sqlalchemy.orm import Session
 
 from postcast.errors import StorageError
@@ -17,6 +17,7 @@ from postcast.storage.records import (
     EpisodeStatus,
     RenderJob,
     chapters_to_json,
+    render_revision,
     row_to_post,
     rows_to_episode,
 )
@@ -49,6 +50,15 @@ def _latest_renders() -> Any:
     )
 
 
+def _current_revision() -> Any:
+    """SQL for `render_revision` of each episode's post."""
+    generation = cast(EpisodeRow.render_generation, String)
+    return case(
+        (EpisodeRow.render_generation == 0, PostRow.revision),
+        else_=PostRow.revision + "/" + generation,
+    )
+
+
 class RenderBook:
     """Needs `_write` and `_read` (transaction runners) from the class it is mixed into."""
 
@@ -67,8 +77,8 @@ class RenderBook:
         )
 
     def episodes_needing_render(self, max_failures: int = DEFAULT_MAX_FAILURES) -> list[RenderJob]:
-        """Episodes with no render yet, or whose post changed since their latest render,
-        newest first. Excluded episodes, and revisions that already failed `max_failures`
+        """Episodes with no render yet, or whose post changed since their latest render, or
+        re-rendered on request (`render_generation`), newest first. Excluded episodes, and revisions that already failed `max_failures`
         times, wait (a new revision of the post tries again)."""
         latest = _latest_renders()
         query = (
@@ -78,13 +88,20 @@ class RenderBook:
             .outerjoin(RenderRow, RenderRow.id == latest.c.render_id)
             .where(EpisodeRow.status != EpisodeStatus.EXCLUDED)
             .where(EpisodeRow.failures < max_failures)
-            .where(or_(RenderRow.id.is_(None), RenderRow.revision != PostRow.revision))
+            .where(or_(RenderRow.id.is_(None), RenderRow.revision != _current_revision()))
             .order_by(EpisodeRow.pub_date.desc(), EpisodeRow.guid)
         )
 
         def work(session: Session) -> list[RenderJob]:
             return [
-                RenderJob(e.guid, e.title, e.pub_date, row_to_post(p), p.revision, rendered)
+                RenderJob(
+                    e.guid,
+                    e.title,
+                    e.pub_date,
+                    row_to_post(p),
+                    render_revision(p.revision, e.render_generation),
+                    rendered,
+                )
                 for e, p, rendered in session.execute(query).tuples()
             ]
 

@@ -1,0 +1,143 @@
+"""Operators' requests, as rows the next pass acts on: lexicon changes that re-render the
+episodes saying the word, re-renders, URLs to narrate, source fetches. A mixin of
+`Library`, kept apart to keep each module short.
+
+Each request is a row until it is done, so a pass killed half-way leaves it for the next.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, TypeVar
+
+from sqlalchemy import delete, exists, select
+from sqlalchemy.orm import Session
+
+from postcast.models import Post
+from postcast.storage.records import row_to_post
+from postcast.storage.schema import (
+    EpisodeRow,
+    LexiconChangeRow,
+    LexiconRow,
+    PostRow,
+    RenderRow,
+    SourceRow,
+    UrlRequestRow,
+)
+from postcast.storage.types import require_aware
+
+T = TypeVar("T")
+POSTS_AT_ONCE = 100  # posts held in memory while episodes are checked for a changed word
+
+
+@dataclass(frozen=True)
+class LexiconChange:
+    id: int
+    word: str
+
+
+@dataclass(frozen=True)
+class QueuedUrl:
+    id: int
+    url: str
+
+
+class OperatorRequests:
+    """Needs `_write` and `_read` (transaction runners) from the class it is mixed into."""
+
+    if TYPE_CHECKING:  # declared for mypy; the class mixed into defines them
+
+        def _write(self, work: Callable[[Session], T]) -> T: ...
+        def _read(self, work: Callable[[Session], T]) -> T: ...
+
+    # pronunciations
+
+    def operator_lexicon(self) -> dict[str, tuple[str, str]]:
+        """The operators' words: word -> (IPA, respelling)."""
+        query = select(LexiconRow.word, LexiconRow.ipa, LexiconRow.respelling)
+        rows = self._read(lambda session: session.execute(query).tuples().all())
+        return {word: (ipa, respelling) for word, ipa, respelling in rows}
+
+    def lexicon_changes(self) -> list[LexiconChange]:
+        query = select(LexiconChangeRow.id, LexiconChangeRow.word).order_by(LexiconChangeRow.id)
+        rows = self._read(lambda session: session.execute(query).tuples().all())
+        return [LexiconChange(row_id, word) for row_id, word in rows]
+
+    def rendered_episode_posts(self) -> Iterator[tuple[str, Post]]:
+        """(GUID, post) of every episode with audio, a few posts in memory at a time."""
+        has_render = exists().where(RenderRow.episode_ref == EpisodeRow.id)
+        query = select(EpisodeRow.guid, EpisodeRow.post_ref).where(has_render)
+        refs = self._read(lambda session: session.execute(query).tuples().all())
+        for start in range(0, len(refs), POSTS_AT_ONCE):
+            batch = dict((post_ref, guid) for guid, post_ref in refs[start : start + POSTS_AT_ONCE])
+            rows = self._read(
+                lambda session, ids=list(batch): list(
+                    session.scalars(select(PostRow).where(PostRow.id.in_(ids)))
+                )
+            )
+            for row in rows:
+                yield batch[row.id], row_to_post(row)
+
+    def request_rerenders(self, guids: Iterable[str], done_changes: Iterable[int] = ()) -> None:
+        """Re-render `guids` at the next render (under their GUIDs, as a new revision), and
+        forget the lexicon changes `done_changes` that asked for it: one transaction."""
+        wanted, changes = set(guids), list(done_changes)
+
+        def work(session: Session) -> None:
+            if wanted:
+                rows = session.scalars(select(EpisodeRow).where(EpisodeRow.guid.in_(wanted)))
+                for row in rows:
+                    row.render_generation += 1
+                    row.failures = 0  # a new revision deserves fresh attempts
+            if changes:
+                session.execute(delete(LexiconChangeRow).where(LexiconChangeRow.id.in_(changes)))
+
+        self._write(work)
+
+    # URLs to narrate
+
+    def queued_urls(self) -> list[QueuedUrl]:
+        query = (
+            select(UrlRequestRow.id, UrlRequestRow.url)
+            .where(UrlRequestRow.state == "pending")
+            .order_by(UrlRequestRow.id)
+        )
+        rows = self._read(lambda session: session.execute(query).tuples().all())
+        return [QueuedUrl(row_id, url) for row_id, url in rows]
+
+    def record_url_fetch(
+        self, request_id: int, when: datetime, *, post_source: str | None, error: str | None
+    ) -> None:
+        """A queued URL was fetched (its post stored under source `post_source`), or failed."""
+        when = require_aware(when, "when")
+
+        def work(session: Session) -> None:
+            row = session.get(UrlRequestRow, request_id)
+            if row is None:  # withdrawn meanwhile
+                return
+            row.state = "failed" if error is not None else "fetched"
+            row.error, row.post_source, row.updated_at = error, post_source, when
+
+        self._write(work)
+
+    # source fetches
+
+    def requested_fetches(self) -> list[str]:
+        """Sources an operator asked to fetch, not fetched successfully since (a fetch's
+        success answers the request: `record_source_success`)."""
+        query = select(SourceRow.name).where(SourceRow.fetch_requested_at.is_not(None))
+        return self._read(lambda session: list(session.scalars(query)))
+
+    def operator_requests_waiting(self) -> bool:
+        """Whether a pass has an operator's request to act on now (`postcast run` starts
+        one early rather than waiting out its interval)."""
+        waiting = [
+            exists().where(UrlRequestRow.state == "pending"),
+            exists().where(LexiconChangeRow.id.is_not(None)),
+            exists().where(SourceRow.fetch_requested_at.is_not(None)),
+        ]
+        return self._read(
+            lambda session: any(session.scalar(select(clause)) for clause in waiting)
+        )
