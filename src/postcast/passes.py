@@ -21,6 +21,8 @@ from postcast.config import FORUM_NAMES, Config, SourceConfig
 from postcast.errors import PostcastError, SourceError
 from postcast.leftovers import CACHE_TEMPORARY, publishing, writing_into
 from postcast.models import Post
+from postcast.narration.lexicon import Lexicon
+from postcast.operator_requests import library_lexicon, rerender_for_lexicon_changes
 from postcast.progress import Progress, no_progress
 from postcast.publishing import publish_site, write_episode_extras
 from postcast.selection import (
@@ -98,9 +100,36 @@ def add_url(
     The URL is a source of its own (kind `url`), so adding it again changes nothing
     (until its `recheck_days` have passed: then an edited article is re-rendered).
     """
+    return _library_pass(config, [url_source(url)], progress, now, url)
+
+
+def url_source(url: str) -> SourceConfig:
+    """The source (kind `url`) one article is collected under: named by its URL."""
     name = "url-" + hashlib.sha1(url.encode()).hexdigest()[:12]
-    source_config = SourceConfig(name=name, kind="url", url=url)
-    return _library_pass(config, [source_config], progress, now, url)
+    return SourceConfig(name=name, kind="url", url=url)
+
+
+def apply_operator_requests(
+    config: Config,
+    library: Library,
+    report: PassReport | None = None,
+    progress: Progress = no_progress,
+    now: datetime | None = None,
+) -> PassReport:
+    """What operators asked for in the web app, before a pass renders: episodes saying a
+    changed lexicon word are marked for re-render, and queued URLs are collected as
+    `postcast add` collects one (the pass then renders and publishes them). Each URL
+    request records its source, or its error (a refused address, a page with no article)."""
+    report = report if report is not None else PassReport()
+    now = now or datetime.now(UTC)
+    rerender_for_lexicon_changes(config, library)
+    for queued in library.queued_urls():
+        source = _with_library_defaults(config, url_source(queued.url))
+        failures = len(report.source_errors)
+        collect(source, library, report, progress, now)
+        error = report.source_errors[failures][1] if len(report.source_errors) > failures else None
+        library.record_url_fetch(queued.id, now, post_source=source.name, error=error)
+    return report
 
 
 def _library_pass(
@@ -127,6 +156,7 @@ def _library_pass(
             collect(_with_library_defaults(config, source_config), library, report, progress, now)
         if must_fetch is not None and report.source_errors:
             raise SourceError(must_fetch, report.source_errors[0][1])
+        apply_operator_requests(config, library, report, progress, now)
         drop_duplicates(library)
         with writing_into(site) as removed, writing_into(cache, CACHE_TEMPORARY) as cached:
             report.removed_files += removed + cached
@@ -238,6 +268,7 @@ def render_pending(
     site = Path(config.library.site_dir)
     jobs = library.episodes_needing_render()
     cover = pipeline.cover_for(config)
+    lexicon = library_lexicon(config, library)
     owner = new_lock_owner()
     for done, job in enumerate(jobs):
         progress("Episodes", done, len(jobs))
@@ -245,7 +276,7 @@ def render_pending(
             if not held:
                 report.skipped.append(job.guid)
             elif library.latest_revision(job.guid) != job.revision:  # not done meanwhile
-                _render_one(config, library, report, progress, job, site, cover)
+                _render_one(config, library, report, progress, job, site, cover, lexicon)
     progress("Episodes", len(jobs), len(jobs))
 
 
@@ -257,13 +288,17 @@ def _render_one(
     job: RenderJob,
     site: Path,
     cover: bytes,
+    lexicon: Lexicon | None = None,
 ) -> None:
     from postcast import pipeline  # looked up here, so tests can stand in for render_post
 
     stem = audio_stem(job.guid, job.revision)
     out = site / "episodes" / f"{stem}.mp3"
     try:
-        _, audio = pipeline.render_post(job.post, config, out, progress, cover, sweep=False)
+        lexicon = lexicon or library_lexicon(config, library)
+        _, audio = pipeline.render_post(
+            job.post, config, out, progress, cover, sweep=False, lexicon=lexicon
+        )
         extras = write_episode_extras(site, stem, audio)
         library.record_render(
             job.guid,

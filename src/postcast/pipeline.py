@@ -96,16 +96,18 @@ def render_post(
     cover: bytes | None = None,
     *,
     sweep: bool = True,
+    lexicon: Lexicon | None = None,
 ) -> tuple[Script, EpisodeAudio]:
     """Narrate, speak and master one post into `out_path` (written atomically).
 
     Segments mastered before (same sentences, voice and settings) come from the chunk
     cache whole: an edited post costs the edited segments only. With `sweep`, scratch
     files an earlier, killed render left beside `out_path` and in the cache are removed
-    first (a pass sweeps its whole site and the cache itself).
+    first (a pass sweeps its whole site and the cache itself). `lexicon` defaults to the
+    configuration's; a pass gives the library's (the operators' words win).
     """
     script = script_for(post, config)
-    lexicon = Lexicon.load(config.narration.lexicon)
+    lexicon = lexicon if lexicon is not None else Lexicon.load(config.narration.lexicon)
     speech = config.speech
     chunks = ChunkCache.from_config(speech, config.audio)
     folder = Path(out_path).parent

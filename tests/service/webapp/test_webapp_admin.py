@@ -137,7 +137,7 @@ def test_moderation_refusals(client: TestClient, stored: dict[str, Stored]) -> N
 def test_add_url_queues_it_once(client: TestClient) -> None:
     url = "https://blog.example.org/posts/on-listening"
     first = client.post("/api/admin/urls", json={"url": url}, headers=AUTH)
-    assert first.status_code == 201 and first.json()["state"] == "queued"
+    assert first.status_code == 201 and first.json()["state"] == "pending"
     again = client.post("/api/admin/urls", json={"url": url}, headers=AUTH)
     assert again.status_code == 200 and again.json()["id"] == first.json()["id"]
     listed = client.get("/api/admin/urls", headers=AUTH).json()
