@@ -78,8 +78,9 @@ class RenderBook:
 
     def episodes_needing_render(self, max_failures: int = DEFAULT_MAX_FAILURES) -> list[RenderJob]:
         """Episodes with no render yet, or whose post changed since their latest render, or
-        re-rendered on request (`render_generation`), newest first. Excluded episodes, and revisions that already failed `max_failures`
-        times, wait (a new revision of the post tries again)."""
+        asked to re-render (`render_generation`), newest first. Excluded episodes, and
+        revisions that already failed `max_failures` times, wait (a new revision of the
+        post tries again)."""
         latest = _latest_renders()
         query = (
             select(EpisodeRow, PostRow, RenderRow.revision)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from typing import TYPE_CHECKING, TypeVar
 
 from sqlalchemy import delete, exists, select
@@ -30,6 +31,10 @@ from postcast.storage.types import require_aware
 
 T = TypeVar("T")
 POSTS_AT_ONCE = 100  # posts held in memory while episodes are checked for a changed word
+
+
+def _posts(session: Session, ids: list[int]) -> list[PostRow]:
+    return list(session.scalars(select(PostRow).where(PostRow.id.in_(ids))))
 
 
 @dataclass(frozen=True)
@@ -71,14 +76,9 @@ class OperatorRequests:
         query = select(EpisodeRow.guid, EpisodeRow.post_ref).where(has_render)
         refs = self._read(lambda session: session.execute(query).tuples().all())
         for start in range(0, len(refs), POSTS_AT_ONCE):
-            batch = dict((post_ref, guid) for guid, post_ref in refs[start : start + POSTS_AT_ONCE])
-            rows = self._read(
-                lambda session, ids=list(batch): list(
-                    session.scalars(select(PostRow).where(PostRow.id.in_(ids)))
-                )
-            )
-            for row in rows:
-                yield batch[row.id], row_to_post(row)
+            guids = {post_ref: guid for guid, post_ref in refs[start : start + POSTS_AT_ONCE]}
+            for row in self._read(partial(_posts, ids=list(guids))):
+                yield guids[row.id], row_to_post(row)
 
     def request_rerenders(self, guids: Iterable[str], done_changes: Iterable[int] = ()) -> None:
         """Re-render `guids` at the next render (under their GUIDs, as a new revision), and
@@ -138,6 +138,4 @@ class OperatorRequests:
             exists().where(LexiconChangeRow.id.is_not(None)),
             exists().where(SourceRow.fetch_requested_at.is_not(None)),
         ]
-        return self._read(
-            lambda session: any(session.scalar(select(clause)) for clause in waiting)
-        )
+        return self._read(lambda session: any(session.scalar(select(clause)) for clause in waiting))

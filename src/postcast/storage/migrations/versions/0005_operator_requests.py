@@ -34,11 +34,11 @@ def upgrade() -> None:
         batch.add_column(sa.Column("error", sa.Text(), nullable=True))
         batch.add_column(sa.Column("post_source", sa.String(length=200), nullable=True))
         batch.add_column(sa.Column("updated_at", sa.DateTime(timezone=True), nullable=True))
-    op.execute(url_requests.update().where(url_requests.c.state == "queued").values(state="pending"))
+    op.execute(
+        url_requests.update().where(url_requests.c.state == "queued").values(state="pending")
+    )
     with op.batch_alter_table("sources") as batch:
-        batch.add_column(
-            sa.Column("fetch_requested_at", sa.DateTime(timezone=True), nullable=True)
-        )
+        batch.add_column(sa.Column("fetch_requested_at", sa.DateTime(timezone=True), nullable=True))
     op.create_table(
         "lexicon_changes",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -52,7 +52,9 @@ def downgrade() -> None:
     op.drop_table("lexicon_changes")
     with op.batch_alter_table("sources") as batch:
         batch.drop_column("fetch_requested_at")
-    op.execute(url_requests.update().where(url_requests.c.state == "pending").values(state="queued"))
+    op.execute(
+        url_requests.update().where(url_requests.c.state == "pending").values(state="queued")
+    )
     with op.batch_alter_table("url_requests") as batch:
         batch.drop_column("updated_at")
         batch.drop_column("post_source")
