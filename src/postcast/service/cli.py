@@ -194,6 +194,20 @@ def add(
     err.print(report.summary(), soft_wrap=True)
 
 
+@app.command()
+def status(
+    config: Annotated[Path, typer.Option("--config", "-c", help="Path to postcast.toml.")],
+) -> None:
+    """Sources, episodes by state, exclusions with their reasons, failures, queued URLs."""
+    from postcast.service.status import status_lines
+    from postcast.storage import open_library
+
+    cfg = load_config(config)
+    with database_errors(cfg.library.database), open_library(cfg.library.database) as library:
+        lines = status_lines(library)
+    typer.echo("\n".join(lines))
+
+
 @contextlib.contextmanager
 def database_errors(url: str) -> Iterator[None]:
     """The library database's own errors as postcast's, naming the database file: a file

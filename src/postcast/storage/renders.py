@@ -14,11 +14,13 @@ from sqlalchemy.orm import Session
 from postcast.errors import StorageError
 from postcast.models import Episode, EpisodeAudio
 from postcast.storage.records import (
+    EpisodeRecord,
     EpisodeStatus,
     RenderJob,
     chapters_to_json,
     render_revision,
     row_to_post,
+    row_to_record,
     rows_to_episode,
 )
 from postcast.storage.schema import EpisodeRow, PostRow, RenderRow
@@ -206,6 +208,24 @@ class RenderBook:
         )
         return self._read(
             lambda session: [rows_to_episode(*row) for row in session.execute(query).tuples()]
+        )
+
+    def episode_counts(self) -> dict[str, int]:
+        """How many episodes are in each state."""
+        query = select(EpisodeRow.status, func.count()).group_by(EpisodeRow.status)
+        return self._read(lambda session: dict(session.execute(query).tuples().all()))
+
+    def episodes_with_status(self, status: EpisodeStatus) -> list[EpisodeRecord]:
+        """Episodes in `status` (an excluded one says why; a failed one its error), newest
+        first."""
+        query = (
+            select(EpisodeRow, PostRow)
+            .join(PostRow, EpisodeRow.post_ref == PostRow.id)
+            .where(EpisodeRow.status == status)
+            .order_by(EpisodeRow.pub_date.desc(), EpisodeRow.guid)
+        )
+        return self._read(
+            lambda session: [row_to_record(e, p) for e, p in session.execute(query).tuples()]
         )
 
     def latest_revision(self, guid: str) -> str | None:

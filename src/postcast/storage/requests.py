@@ -107,6 +107,13 @@ class OperatorRequests:
         rows = self._read(lambda session: session.execute(query).tuples().all())
         return [QueuedUrl(row_id, url) for row_id, url in rows]
 
+    def url_request_states(self) -> list[tuple[str, str, str | None]]:
+        """(URL, state, error) of every request, oldest first (`pending`, `fetched`, `failed`)."""
+        query = select(UrlRequestRow.url, UrlRequestRow.state, UrlRequestRow.error).order_by(
+            UrlRequestRow.id
+        )
+        return self._read(lambda session: list(session.execute(query).tuples()))
+
     def record_url_fetch(
         self, request_id: int, when: datetime, *, post_source: str | None, error: str | None
     ) -> None:
