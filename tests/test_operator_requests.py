@@ -1,9 +1,10 @@
-"""An operator's lexicon change, end to end with the bundled Piper voice: the next pass
-re-renders only the episode whose script says the word, and speaks again only the
+"""An operator's lexicon change: which episodes say the word, and, end to end with the
+bundled Piper voice, the next pass re-renders only those and speaks again only the
 sentences holding it (every other one comes from the caches)."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import feedparser
@@ -13,8 +14,11 @@ from fastapi.testclient import TestClient
 
 from postcast import pipeline
 from postcast.config import Config, LibraryConfig, SourceConfig, SpeechConfig
-from postcast.service.webapp import create_web_app
+from postcast.models import EpisodeAudio, Post
+from postcast.operator_requests import rerender_for_lexicon_changes
+from postcast.service.webapp import admin_store, create_web_app
 from postcast.speech.piper_engine import PiperEngine
+from postcast.storage import Library, open_library
 from tests.service.webapp.conftest import AUTH
 from tests.service.webapp.webapp_library import web_config
 
@@ -125,3 +129,55 @@ def test_a_lexicon_change_re_speaks_only_the_sentences_saying_the_word(
     again = pipeline.run_pass(config)
     assert again.rendered == report.rendered  # removed: re-rendered as first spoken...
     assert spoken == []  # ...and every sentence of that came from the cache
+
+
+def _library_with_renders(tmp_path: Path, spoken: dict[str, str | None]) -> tuple[Config, Library]:
+    """Episodes of local posts, each rendered (a stand-in MP3) with `spoken` as its kept
+    script (None: a render from before renders kept one)."""
+    config = _config(tmp_path)
+    library = open_library(config.library.database)
+    for name, text in spoken.items():
+        body = FIRST if name == "harbour" else SECOND
+        post = Post(
+            source="drafts",
+            post_id=name,
+            title=name.title(),
+            authors=("Ada",),
+            posted_at=datetime(2025, 3, 1, tzinfo=UTC),
+            url=f"https://example.org/{name}",
+            html="".join(f"<p>{p}</p>" for p in body),
+        )
+        state = library.upsert_post(post, None, datetime(2025, 3, 2, tzinfo=UTC))
+        library.ensure_episode(name, state.key, name.title(), datetime(2025, 3, 2, tzinfo=UTC))
+        audio = tmp_path / f"{name}.mp3"
+        audio.write_bytes(b"\xff\xfb" * 64)
+        library.record_render(
+            name, post.revision, EpisodeAudio(str(audio), 1.0, 128, []), spoken_text=text
+        )
+    return config, library
+
+
+def _change(library: Library, word: str) -> None:
+    admin_store.set_lexicon_entry(library._engine, word, "zvˈiː", None)
+
+
+def test_episodes_saying_a_changed_word_are_found_in_their_kept_scripts(tmp_path: Path) -> None:
+    config, library = _library_with_renders(
+        tmp_path, {"harbour": "Zvi's harbour.", "orchard": "Zvika and ZVI, not the word."}
+    )
+    with library:
+        _change(library, WORD)
+        assert rerender_for_lexicon_changes(config, library) == ["harbour"]
+        assert rerender_for_lexicon_changes(config, library) == []  # acted on once
+        assert [job.guid for job in library.episodes_needing_render()] == ["harbour"]
+
+
+def test_renders_without_a_kept_script_are_narrated_again_to_find_the_word(
+    tmp_path: Path,
+) -> None:
+    config, library = _library_with_renders(tmp_path, {"harbour": None, "orchard": None})
+    with library:
+        _change(library, WORD)
+        assert rerender_for_lexicon_changes(config, library) == ["harbour"]
+        _change(library, "Nonlinear")  # said in every intro ("The Nonlinear Library")
+        assert sorted(rerender_for_lexicon_changes(config, library)) == ["harbour", "orchard"]

@@ -3,8 +3,9 @@
 The lexicon a pass speaks with is the bundled one, overridden by `[narration] lexicon`,
 overridden by the entries operators keep in the library database (the web app's admin).
 A word added, changed or removed there re-renders exactly the episodes whose narration
-script says it (whole words, with the lexicon's case rules); the sentence cache, keyed
-on the text as the voice is given it, then re-speaks only the sentences holding it.
+script says it (whole words, with the lexicon's case rules), found in the script each
+render keeps; the sentence cache, keyed on the text as the voice is given it, then
+re-speaks only the sentences holding it.
 """
 
 from __future__ import annotations
@@ -32,8 +33,12 @@ def rerender_for_lexicon_changes(config: Config, library: Library) -> list[str]:
     changes = library.lexicon_changes()
     if not changes:
         return []
-    finder = Lexicon.of_words({change.word for change in changes})
-    saying = [guid for guid, post in library.rendered_episode_posts() if says(finder, post, config)]
+    words = {change.word for change in changes}
+    finder = Lexicon.of_words(words)
+    saying = [guid for guid, text in library.episodes_speaking(words) if finder.mentions(text)]
+    saying += [  # renders made before renders kept their script: narrate the post again
+        guid for guid, post in library.unscripted_episode_posts() if says(finder, post, config)
+    ]
     library.request_rerenders(saying, [change.id for change in changes])
     return saying
 

@@ -296,7 +296,7 @@ def _render_one(
     out = site / "episodes" / f"{stem}.mp3"
     try:
         lexicon = lexicon or library_lexicon(config, library)
-        _, audio = pipeline.render_post(
+        script, audio = pipeline.render_post(
             job.post, config, out, progress, cover, sweep=False, lexicon=lexicon
         )
         extras = write_episode_extras(site, stem, audio)
@@ -307,6 +307,7 @@ def _render_one(
             audio_file=f"episodes/{stem}.mp3",
             transcript_files={k: v for k, v in extras.items() if k != "chapters" and v is not None},
             chapters_file=extras.get("chapters"),
+            spoken_text="\n".join(segment.text for segment in script.segments),
         )
         report.rendered.append(job.guid)
     except Exception as error:  # one episode's failure must not stop the pass

@@ -55,10 +55,29 @@ def test_lexicon_changes_are_forgotten_with_the_re_renders_they_asked_for(
     _rows(library, LexiconChangeRow(word="Zvi", created_at=SEEN))
     (change,) = library.lexicon_changes()
     assert change.word == "Zvi" and library.operator_requests_waiting()
-    assert [g for g, _ in library.rendered_episode_posts()] == [guid]  # not `unrendered`
     library.request_rerenders([guid], [change.id])
     assert library.lexicon_changes() == [] and not library.operator_requests_waiting()
     assert {j.guid for j in library.episodes_needing_render()} == {guid, unrendered}
+
+
+def test_episodes_are_found_by_the_script_their_latest_render_spoke(
+    library: Library, tmp_path: Path
+) -> None:
+    old, new = make_post(), make_post(post_id="new", title="A newer one")
+    old_guid, new_guid = add_episode(library, old), add_episode(library, new)
+    library.record_render(old_guid, old.revision, audio_file(tmp_path, "a.mp3"))  # no script
+    library.record_render(
+        new_guid, new.revision, audio_file(tmp_path, "b.mp3"), spoken_text="Ask ZVI 100%_done"
+    )
+    assert [(g, p.post_id) for g, p in library.unscripted_episode_posts()] == [
+        (old_guid, old.post_id)
+    ]
+    assert list(library.episodes_speaking(["zvi"])) == [(new_guid, "Ask ZVI 100%_done")]
+    assert list(library.episodes_speaking(["%_d"])) == [(new_guid, "Ask ZVI 100%_done")]
+    assert list(library.episodes_speaking(["0_"])) == []  # LIKE's wildcards are literal
+    assert list(library.episodes_speaking([])) == []
+    library.record_render(new_guid, new.revision + "/1", audio_file(tmp_path, "c.mp3"))
+    assert list(library.episodes_speaking(["zvi"])) == []  # only the latest render counts
 
 
 def test_queued_urls_record_their_fetch(library: Library) -> None:

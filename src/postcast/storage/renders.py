@@ -43,7 +43,7 @@ def normalise_revision(revision: str) -> str:
     return moment.astimezone(UTC).isoformat() + hash_mark + digest
 
 
-def _latest_renders() -> Any:
+def latest_renders() -> Any:
     """Subquery: the newest render of each episode (renders are only ever inserted)."""
     return (
         select(RenderRow.episode_ref, func.max(RenderRow.id).label("render_id"))
@@ -83,7 +83,7 @@ class RenderBook:
         asked to re-render (`render_generation`), newest first. Excluded episodes, and
         revisions that already failed `max_failures` times, wait (a new revision of the
         post tries again)."""
-        latest = _latest_renders()
+        latest = latest_renders()
         query = (
             select(EpisodeRow, PostRow, RenderRow.revision)
             .join(PostRow, EpisodeRow.post_ref == PostRow.id)
@@ -119,13 +119,15 @@ class RenderBook:
         audio_file: str | None = None,
         transcript_files: dict[str, str] | None = None,
         chapters_file: str | None = None,
+        spoken_text: str | None = None,
         now: datetime | None = None,
     ) -> None:
         """Record that `audio` (an existing file) was rendered from `revision` of the post.
 
         `audio_file` is the path published in feeds (relative to the site directory),
-        default `audio.path`. The size stored is the file's real size. Rendering the same
-        revision again replaces that render.
+        default `audio.path`. The size stored is the file's real size. `spoken_text` is
+        the script it spoke (a lexicon change finds its episodes by it). Rendering the
+        same revision again replaces that render.
         """
         now = require_aware(now or utc_now(), "now")
         revision = normalise_revision(revision)
@@ -158,6 +160,7 @@ class RenderBook:
                     loudness_lufs=audio.loudness_lufs,
                     true_peak_dbtp=audio.true_peak_dbtp,
                     created_at=now,
+                    spoken_text=spoken_text,
                 )
             )
             if row.status != EpisodeStatus.EXCLUDED:
@@ -197,7 +200,7 @@ class RenderBook:
     def published_episodes(self) -> list[Episode]:
         """Every episode with a render that is not excluded, newest first, each with its
         latest render."""
-        latest = _latest_renders()
+        latest = latest_renders()
         query = (
             select(EpisodeRow, PostRow, RenderRow)
             .join(PostRow, EpisodeRow.post_ref == PostRow.id)
@@ -244,7 +247,7 @@ class RenderBook:
         (the grace period's start): feeds stopped pointing at it long enough ago that
         clients which downloaded the old feed have fetched its audio. Returns how many."""
         replaced_before = require_aware(replaced_before, "replaced_before")
-        latest = _latest_renders()
+        latest = latest_renders()
         newest = (
             select(RenderRow.episode_ref, RenderRow.id, RenderRow.created_at)
             .join(latest, latest.c.render_id == RenderRow.id)

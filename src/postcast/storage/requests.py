@@ -13,11 +13,12 @@ from datetime import datetime
 from functools import partial
 from typing import TYPE_CHECKING, TypeVar
 
-from sqlalchemy import delete, exists, select
+from sqlalchemy import delete, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from postcast.models import Post
 from postcast.storage.records import row_to_post
+from postcast.storage.renders import latest_renders
 from postcast.storage.schema import (
     EpisodeRow,
     LexiconChangeRow,
@@ -30,11 +31,16 @@ from postcast.storage.schema import (
 from postcast.storage.types import require_aware
 
 T = TypeVar("T")
-POSTS_AT_ONCE = 100  # posts held in memory while episodes are checked for a changed word
+AT_ONCE = 100  # scripts or posts held in memory while episodes are checked for a word
 
 
 def _posts(session: Session, ids: list[int]) -> list[PostRow]:
     return list(session.scalars(select(PostRow).where(PostRow.id.in_(ids))))
+
+
+def _spoken_texts(session: Session, ids: list[int]) -> list[tuple[int, str | None]]:
+    query = select(RenderRow.id, RenderRow.spoken_text).where(RenderRow.id.in_(ids))
+    return list(session.execute(query).tuples())
 
 
 @dataclass(frozen=True)
@@ -70,13 +76,41 @@ class OperatorRequests:
         rows = self._read(lambda session: session.execute(query).tuples().all())
         return [LexiconChange(row_id, word) for row_id, word in rows]
 
-    def rendered_episode_posts(self) -> Iterator[tuple[str, Post]]:
-        """(GUID, post) of every episode with audio, a few posts in memory at a time."""
-        has_render = exists().where(RenderRow.episode_ref == EpisodeRow.id)
-        query = select(EpisodeRow.guid, EpisodeRow.post_ref).where(has_render)
+    def episodes_speaking(self, words: Iterable[str]) -> Iterator[tuple[str, str]]:
+        """(GUID, spoken text) of each episode whose latest render's script holds one of
+        `words` in any case, anywhere (more than the lexicon's whole-word rules match: the
+        caller applies those), a few scripts in memory at a time."""
+        latest = latest_renders()
+        holds = [
+            func.lower(RenderRow.spoken_text).contains(w.lower(), autoescape=True) for w in words
+        ]
+        query = (
+            select(EpisodeRow.guid, RenderRow.id)
+            .join(latest, latest.c.episode_ref == EpisodeRow.id)
+            .join(RenderRow, RenderRow.id == latest.c.render_id)
+            .where(or_(*holds))
+        )
+        if not holds:
+            return
         refs = self._read(lambda session: session.execute(query).tuples().all())
-        for start in range(0, len(refs), POSTS_AT_ONCE):
-            guids = {post_ref: guid for guid, post_ref in refs[start : start + POSTS_AT_ONCE]}
+        for start in range(0, len(refs), AT_ONCE):
+            guids = {render_id: guid for guid, render_id in refs[start : start + AT_ONCE]}
+            for render_id, text in self._read(partial(_spoken_texts, ids=list(guids))):
+                yield guids[render_id], text or ""
+
+    def unscripted_episode_posts(self) -> Iterator[tuple[str, Post]]:
+        """(GUID, post) of each episode whose latest render kept no script (made before
+        renders did), a few posts in memory at a time."""
+        latest = latest_renders()
+        query = (
+            select(EpisodeRow.guid, EpisodeRow.post_ref)
+            .join(latest, latest.c.episode_ref == EpisodeRow.id)
+            .join(RenderRow, RenderRow.id == latest.c.render_id)
+            .where(RenderRow.spoken_text.is_(None))
+        )
+        refs = self._read(lambda session: session.execute(query).tuples().all())
+        for start in range(0, len(refs), AT_ONCE):
+            guids = {post_ref: guid for guid, post_ref in refs[start : start + AT_ONCE]}
             for row in self._read(partial(_posts, ids=list(guids))):
                 yield guids[row.id], row_to_post(row)
 

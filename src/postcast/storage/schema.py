@@ -138,6 +138,8 @@ class RenderRow(Base):
     loudness_lufs: Mapped[float | None]
     true_peak_dbtp: Mapped[float | None]
     created_at: Mapped[datetime]
+    # The narration script it spoke, a segment a line (migration 0005; older renders: None)
+    spoken_text: Mapped[str | None] = mapped_column(Text)
 
 
 class FeedRow(Base):

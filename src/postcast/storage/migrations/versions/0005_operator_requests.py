@@ -6,6 +6,8 @@ one"): a render is current when made from the post's revision at that generation
 request made while a render runs is not lost. `lexicon_changes` lists the words changed
 since the last pass looked. A URL request keeps its error and the source name its post
 was collected under. `sources.fetch_requested_at`: an operator asked for a fetch.
+`renders.spoken_text`: the narration script a render spoke, to find the episodes that
+say a changed word without narrating every post again (older renders have none).
 
 Revision ID: 0005
 Revises: 0004
@@ -39,6 +41,8 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("sources") as batch:
         batch.add_column(sa.Column("fetch_requested_at", sa.DateTime(timezone=True), nullable=True))
+    with op.batch_alter_table("renders") as batch:
+        batch.add_column(sa.Column("spoken_text", sa.Text(), nullable=True))
     op.create_table(
         "lexicon_changes",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -50,6 +54,8 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("lexicon_changes")
+    with op.batch_alter_table("renders") as batch:
+        batch.drop_column("spoken_text")
     with op.batch_alter_table("sources") as batch:
         batch.drop_column("fetch_requested_at")
     op.execute(
