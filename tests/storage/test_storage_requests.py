@@ -34,14 +34,16 @@ def test_a_re_render_request_is_a_new_revision_of_the_same_guid(
     library.record_render(guid, job.revision, audio_file(tmp_path, "a.mp3"))
     assert library.episodes_needing_render() == []
 
+    assert not library.operator_requests_waiting()
     library.request_rerenders([guid])
+    assert library.operator_requests_waiting()  # `postcast run` starts a pass for it
     (again,) = library.episodes_needing_render()
     assert again.guid == guid and again.revision == f"{post.revision}/1"
     assert again.previous_revision == post.revision
     library.request_rerenders([guid])  # asked again before it was done: one render covers it
     (latest,) = library.episodes_needing_render()
     library.record_render(guid, latest.revision, audio_file(tmp_path, "b.mp3"))
-    assert library.episodes_needing_render() == []
+    assert library.episodes_needing_render() == [] and not library.operator_requests_waiting()
     assert library.latest_revision(guid) == f"{post.revision}/2"
 
 
@@ -55,8 +57,12 @@ def test_lexicon_changes_are_forgotten_with_the_re_renders_they_asked_for(
     _rows(library, LexiconChangeRow(word="Zvi", created_at=SEEN))
     (change,) = library.lexicon_changes()
     assert change.word == "Zvi" and library.operator_requests_waiting()
-    library.request_rerenders([guid], [change.id])
+    library.request_rerenders([], [change.id])  # no episode says it
     assert library.lexicon_changes() == [] and not library.operator_requests_waiting()
+    _rows(library, LexiconChangeRow(word="Zvi", created_at=SEEN))
+    (change,) = library.lexicon_changes()
+    library.request_rerenders([guid], [change.id])
+    assert library.lexicon_changes() == [] and library.operator_requests_waiting()
     assert {j.guid for j in library.episodes_needing_render()} == {guid, unrendered}
 
 

@@ -9,6 +9,7 @@ seconds to import, which `postcast normalize` or `--help` should not pay.
 from __future__ import annotations
 
 import contextlib
+import math
 import sys
 import time
 from collections.abc import Iterator
@@ -177,7 +178,33 @@ def run(
             err.print(report.summary(), soft_wrap=True)
             if once:
                 return
-        time.sleep(cfg.interval_minutes * 60)
+        _wait_for_next_pass(cfg)
+
+
+POLL_SECONDS = 30.0  # how often `run` looks for operators' requests between passes
+
+
+def _wait_for_next_pass(cfg: Config) -> None:
+    """Wait `interval_minutes`, or less: an operator's request in the web app (a URL, a
+    lexicon change, a re-render, a fetch) starts the next pass at the next look."""
+    steps = max(1, math.ceil(cfg.interval_minutes * 60 / POLL_SECONDS))
+    step = cfg.interval_minutes * 60 / steps
+    for _ in range(steps):
+        time.sleep(step)
+        if _operator_requests_waiting(cfg):
+            return
+
+
+def _operator_requests_waiting(cfg: Config) -> bool:
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from postcast.storage import open_library
+
+    try:
+        with open_library(cfg.library.database) as library:
+            return library.operator_requests_waiting()
+    except (PostcastError, SQLAlchemyError):  # the pass itself reports what is wrong
+        return False
 
 
 @app.command()

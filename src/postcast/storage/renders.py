@@ -52,7 +52,7 @@ def latest_renders() -> Any:
     )
 
 
-def _current_revision() -> Any:
+def current_revision() -> Any:
     """SQL for `render_revision` of each episode's post."""
     generation = cast(EpisodeRow.render_generation, String)
     return case(
@@ -91,7 +91,7 @@ class RenderBook:
             .outerjoin(RenderRow, RenderRow.id == latest.c.render_id)
             .where(EpisodeRow.status != EpisodeStatus.EXCLUDED)
             .where(EpisodeRow.failures < max_failures)
-            .where(or_(RenderRow.id.is_(None), RenderRow.revision != _current_revision()))
+            .where(or_(RenderRow.id.is_(None), RenderRow.revision != current_revision()))
             .order_by(EpisodeRow.pub_date.desc(), EpisodeRow.guid)
         )
 

@@ -11,14 +11,14 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import delete, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from postcast.models import Post
-from postcast.storage.records import row_to_post
-from postcast.storage.renders import latest_renders
+from postcast.storage.records import EpisodeStatus, row_to_post
+from postcast.storage.renders import DEFAULT_MAX_FAILURES, current_revision, latest_renders
 from postcast.storage.schema import (
     EpisodeRow,
     LexiconChangeRow,
@@ -36,6 +36,21 @@ AT_ONCE = 100  # scripts or posts held in memory while episodes are checked for 
 
 def _posts(session: Session, ids: list[int]) -> list[PostRow]:
     return list(session.scalars(select(PostRow).where(PostRow.id.in_(ids))))
+
+
+def _rerender_asked() -> Any:
+    """SQL: some episode was asked to re-render and is not yet (nor given up on)."""
+    latest = latest_renders()
+    return (
+        select(EpisodeRow.id)
+        .join(PostRow, PostRow.id == EpisodeRow.post_ref)
+        .join(latest, latest.c.episode_ref == EpisodeRow.id)
+        .join(RenderRow, RenderRow.id == latest.c.render_id)
+        .where(EpisodeRow.render_generation > 0, RenderRow.revision != current_revision())
+        .where(EpisodeRow.status != EpisodeStatus.EXCLUDED)
+        .where(EpisodeRow.failures < DEFAULT_MAX_FAILURES)
+        .exists()
+    )
 
 
 def _spoken_texts(session: Session, ids: list[int]) -> list[tuple[int, str | None]]:
@@ -178,5 +193,6 @@ class OperatorRequests:
             exists().where(UrlRequestRow.state == "pending"),
             exists().where(LexiconChangeRow.id.is_not(None)),
             exists().where(SourceRow.fetch_requested_at.is_not(None)),
+            _rerender_asked(),
         ]
         return self._read(lambda session: any(session.scalar(select(clause)) for clause in waiting))

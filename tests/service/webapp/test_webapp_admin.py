@@ -18,12 +18,14 @@ ADMIN_CALLS = [
     ("GET", "/api/admin/episodes/1", None),
     ("POST", "/api/admin/episodes/1/exclude", {"reason": "opt-out"}),
     ("POST", "/api/admin/episodes/1/restore", {"reason": "back"}),
+    ("POST", "/api/admin/episodes/1/rerender", None),
     ("GET", "/api/admin/urls", None),
     ("POST", "/api/admin/urls", {"url": "https://example.org/a"}),
     ("GET", "/api/admin/lexicon", None),
     ("PUT", "/api/admin/lexicon/Zvi", {"ipa": "tsvˈiː"}),
     ("DELETE", "/api/admin/lexicon/Zvi", None),
     ("GET", "/api/admin/sources", None),
+    ("POST", "/api/admin/sources/lesswrong/fetch", None),
 ]
 
 
