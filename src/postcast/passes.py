@@ -295,7 +295,8 @@ def _render_one(
     stem = audio_stem(job.guid, job.revision)
     out = site / "episodes" / f"{stem}.mp3"
     try:
-        lexicon = lexicon or library_lexicon(config, library)
+        if lexicon is None:  # one episode rendered alone (a task): the library's words
+            lexicon = library_lexicon(config, library)
         script, audio = pipeline.render_post(
             job.post, config, out, progress, cover, sweep=False, lexicon=lexicon
         )

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from postcast.errors import InputError, NotFoundError
 from postcast.narration.lexicon import Lexicon, LexiconEntry
+from postcast.service.webapp.library_view import NARRATION_STATUS
 from postcast.sources.addresses import is_public, literal_address
 from postcast.storage.records import EpisodeStatus
 from postcast.storage.schema import (
@@ -158,15 +159,6 @@ def request_rerender(engine: Engine, episode_id: int, now: datetime | None = Non
 
 # URL requests
 
-# A fetched request shows its episode's state, in the public API's words.
-_EPISODE_STATES = {
-    EpisodeStatus.PENDING: "pending",
-    EpisodeStatus.RENDERED: "rendering",
-    EpisodeStatus.PUBLISHED: "published",
-    EpisodeStatus.FAILED: "failed",
-    EpisodeStatus.EXCLUDED: "excluded",
-}
-
 
 @dataclass(frozen=True)
 class UrlRequest:
@@ -185,8 +177,8 @@ class UrlRequest:
 
 def _url_request(row: UrlRequestRow, episode: EpisodeRow | None) -> UrlRequest:
     state, error, guid = row.state, row.error, None
-    if row.state == "fetched" and episode is not None:
-        state, guid = _EPISODE_STATES[EpisodeStatus(episode.status)], episode.guid
+    if row.state == "fetched" and episode is not None:  # as the public API words it
+        state, guid = NARRATION_STATUS[EpisodeStatus(episode.status)], episode.guid
         error = episode.excluded_reason if state == "excluded" else episode.last_error
     return UrlRequest(row.id, row.url, state, row.requested_at, error, guid, row.updated_at)
 
