@@ -34,8 +34,8 @@ def write_posts(folder: Path, words: int, mentions: int) -> None:
         parts = paragraphs(words, seed)
         if name == "first":  # the word opens one sentence in each of `mentions` paragraphs
             step = max(1, len(parts) // mentions)
-            for index in range(0, step * mentions, step):
-                parts[index] = f"{WORD} wrote about this. {parts[index]}"
+            for count, index in enumerate(range(0, step * mentions, step)):
+                parts[index] = f"{WORD} wrote about part {count + 1}. {parts[index]}"
         body = "\n\n".join(parts)
         (folder / f"{name}.md").write_text(
             f"---\ntitle: The {name} essay\nauthor: Bench Mark\ndate: 2025-01-02\n---\n\n{body}\n"
