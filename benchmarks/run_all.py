@@ -20,6 +20,7 @@ def main() -> int:
         ["render_pipeline.py", *(["--no-memory"] if quick else [])],
         ["speech_parallel.py"],
         ["audio_memory.py", *(["--minutes", "30"] if quick else [])],
+        ["lexicon_rerender.py", *(["--words", "800"] if quick else [])],
     ]
     failed = []
     for script, *args in runs:

@@ -31,7 +31,9 @@ from postcast.faults import pause_point
 from postcast.leftovers import CACHE_TEMPORARY, publishing, writing_into
 from postcast.logs import episode_logging
 from postcast.models import Post
+from postcast.narration.lexicon import Lexicon
 from postcast.objectstore import Store, as_store, is_folder, site_store
+from postcast.operator_requests import library_lexicon, rerender_for_lexicon_changes
 from postcast.progress import Progress, no_progress
 from postcast.publishing import publish_to_store, write_episode_extras
 from postcast.publishing.episode_files import (
@@ -115,9 +117,36 @@ def add_url(
     The URL is a source of its own (kind `url`), so adding it again changes nothing
     (until its `recheck_days` have passed: then an edited article is re-rendered).
     """
+    return _library_pass(config, [url_source(url)], progress, now, url)
+
+
+def url_source(url: str) -> SourceConfig:
+    """The source (kind `url`) one article is collected under: named by its URL."""
     name = URL_SOURCE_PREFIX + hashlib.sha1(url.encode()).hexdigest()[:12]
-    source_config = SourceConfig(name=name, kind="url", url=url)
-    return _library_pass(config, [source_config], progress, now, url)
+    return SourceConfig(name=name, kind="url", url=url)
+
+
+def apply_operator_requests(
+    config: Config,
+    library: Library,
+    report: PassReport | None = None,
+    progress: Progress = no_progress,
+    now: datetime | None = None,
+) -> PassReport:
+    """What operators asked for in the web app, before a pass renders: episodes saying a
+    changed lexicon word are marked for re-render, and queued URLs are collected as
+    `postcast add` collects one (the pass then renders and publishes them). Each URL
+    request records its source, or its error (a refused address, a page with no article)."""
+    report = report if report is not None else PassReport()
+    now = now or datetime.now(UTC)
+    rerender_for_lexicon_changes(config, library)
+    for queued in library.queued_urls():
+        source = with_library_defaults(config, url_source(queued.url))
+        failures = len(report.source_errors)
+        collect(source, library, report, progress, now)
+        error = report.source_errors[failures][1] if len(report.source_errors) > failures else None
+        library.record_url_fetch(queued.id, now, post_source=source.name, error=error)
+    return report
 
 
 def _library_pass(
@@ -143,6 +172,7 @@ def _library_pass(
             collect(with_library_defaults(config, source_config), library, report, progress, now)
         if must_fetch is not None and report.source_errors:
             raise SourceError(must_fetch, report.source_errors[0][1])
+        apply_operator_requests(config, library, report, progress, now)
         drop_duplicates(library)
         with writing_site(config, report):
             render_pending(config, library, report, progress)
@@ -272,10 +302,13 @@ def render_pending(
     store = store or published_store(config)
     jobs = library.episodes_needing_render()
     cover = pipeline.cover_for(config)
+    lexicon = library_lexicon(config, library)
     owner = new_lock_owner()
     for done, job in enumerate(jobs):
         progress("Episodes", done, len(jobs))
-        render_locked(config, library, report, progress, job, site, cover, owner, store=store)
+        render_locked(
+            config, library, report, progress, job, site, cover, owner, store=store, lexicon=lexicon
+        )
     progress("Episodes", len(jobs), len(jobs))
 
 
@@ -291,6 +324,7 @@ def render_locked(
     requested_at: datetime | None = None,
     engine: SpeechEngine | None = None,
     store: Store | None = None,
+    lexicon: Lexicon | None = None,
 ) -> None:
     """Render `job` under its lock, unless another process holds it (skipped) or
     finished it meanwhile (a new render recorded since the job was read)."""
@@ -298,7 +332,7 @@ def render_locked(
         if not held:
             report.skipped.append(job.guid)
         elif _still_needed(library, job, requested_at):
-            _render_one(config, library, report, progress, job, site, cover, engine, store)
+            _render_one(config, library, report, progress, job, site, cover, engine, store, lexicon)
 
 
 def rendered_before(library: Library, guid: str, moment: datetime) -> bool:
@@ -325,6 +359,7 @@ def _render_one(
     cover: bytes,
     engine: SpeechEngine | None = None,
     store: Store | None = None,
+    lexicon: Lexicon | None = None,
 ) -> None:
     from postcast import pipeline  # looked up here, so tests can stand in for render_post
 
@@ -333,9 +368,11 @@ def _render_one(
     logger.info("rendering %s (revision %s)", job.title, job.revision)
     recorded = render_progress.recording(library, job.guid, progress)  # for the admin page
     try:
+        if lexicon is None:  # one episode rendered alone (a task): the library's words
+            lexicon = library_lexicon(config, library)
         speaking = {"engine": engine} if engine is not None else {}
-        _, audio = pipeline.render_post(
-            job.post, config, out, recorded, cover, sweep=False, **speaking
+        script, audio = pipeline.render_post(
+            job.post, config, out, recorded, cover, sweep=False, lexicon=lexicon, **speaking
         )
         extras = write_episode_extras(site, stem, audio)
         files = [f"episodes/{stem}.mp3", *filter(None, extras.values())]
@@ -349,6 +386,7 @@ def _render_one(
             audio_file=f"episodes/{stem}.mp3",
             transcript_files={k: v for k, v in extras.items() if k != "chapters" and v is not None},
             chapters_file=extras.get("chapters"),
+            spoken_text="\n".join(segment.text for segment in script.segments),
         )
         drop_working_copies(store or published_store(config), site, files)
         report.rendered.append(job.guid)

@@ -100,6 +100,7 @@ def render_post(
     *,
     sweep: bool = True,
     engine: SpeechEngine | None = None,
+    lexicon: Lexicon | None = None,
 ) -> tuple[Script, EpisodeAudio]:
     """Narrate, speak and master one post into `out_path` (written atomically).
 
@@ -108,9 +109,11 @@ def render_post(
     files an earlier, killed render left beside `out_path` and in the cache are removed
     first (a pass sweeps its whole site and the cache itself). An `engine` given (a
     worker's, voices loaded) speaks it and stays open; else one is made and closed.
+    `lexicon` defaults to the configuration's; a pass gives the library's (the operators'
+    words win).
     """
     script = script_for(post, config)
-    lexicon = Lexicon.load(config.narration.lexicon)
+    lexicon = lexicon if lexicon is not None else Lexicon.load(config.narration.lexicon)
     speech = config.speech
     shared = cache_store(config.storage)  # None: the caches stay on this disk
     chunks = ChunkCache.from_config(speech, config.audio, shared)

@@ -156,3 +156,29 @@ def test_steelman_keeps_a_full_man(lexicon: Lexicon) -> None:
     """espeak-ng's reduced "-mən" was heard as "steal men"; every form says "-mˌæn"."""
     for word in ("steelman", "Steelman", "steelmanning", "steelmanned"):
         assert "mˌæn" in lexicon.to_piper(f"To {word} a view")
+
+
+def test_database_entries_win_over_configuration_and_bundled() -> None:
+    merged = Lexicon.load(
+        {"Bostrom": "bˈoʊstɹəm", "Zvi": "tsvˈiː"},
+        operator={"Zvi": ("zvˈiː", "zvee"), "Mowshowitz": ("mˈaʊʃoʊwɪts", "")},
+    )
+    assert merged.entries["Zvi"].ipa == "zvˈiː" and merged.entries["Zvi"].respelling == "zvee"
+    assert merged.entries["Bostrom"].ipa == "bˈoʊstɹəm"  # the configuration's, over bundled
+    assert merged.entries["Mowshowitz"].respelling == "Mowshowitz"  # none given: the word
+    assert "MIRI" in merged.entries  # bundled words stay
+    assert merged.version != Lexicon.load({"Bostrom": "bˈoʊstɹəm", "Zvi": "tsvˈiː"}).version
+
+
+def test_database_entries_are_checked_as_configuration_entries_are() -> None:
+    with pytest.raises(InputError, match="may not contain"):
+        Lexicon.load(operator={"Zvi": ("[[ x ]]", "zvee")})
+
+
+def test_of_words_finds_a_word_as_the_lexicon_applies_it() -> None:
+    finder = Lexicon.of_words(["Zvi", "utilons"])
+    assert finder.mentions("Ask Zvi's opinion.")
+    assert finder.mentions("Utilons matter.")  # lower-case words match any case
+    assert not finder.mentions("ZVI and Zvika")  # capitalised words match exactly, whole
+    assert not finder.mentions("Nothing here.")
+    assert not Lexicon.of_words([]).mentions("Zvi")

@@ -10,8 +10,10 @@ import pytest
 from typer.testing import CliRunner
 
 from postcast import pipeline, webhooks
+from postcast.config import load_config
 from postcast.errors import PublishError
 from postcast.service import cli
+from postcast.service.webapp import admin_store
 from postcast.storage import open_library
 from postcast.webhooks import delivery
 from tests.service.webapp.webapp_library import add_episode
@@ -43,7 +45,7 @@ def test_run_goes_on_after_a_failed_pass(tmp_path: Path, monkeypatch: pytest.Mon
     monkeypatch.setattr(cli.time, "sleep", sleep)
     result = CliRunner().invoke(cli.app, ["run", "--config", str(config)])
     assert isinstance(result.exception, Stop)  # it was still looping
-    assert sleeps == [60.0, 60.0]
+    assert sleeps == [30.0, 30.0, 30.0]  # a minute, looking for operators' requests at 30 s
     assert "pass failed: OSError: [Errno 28] No space left on device" in result.output
     assert "0 posts seen" in result.output
 
@@ -85,7 +87,7 @@ def test_run_sends_webhooks_after_a_pass_and_retries_them_between_passes(
     def sleep(seconds: float) -> None:
         sleeps.append(seconds)
         clock[0] += timedelta(seconds=seconds)
-        if len(sleeps) == 3:
+        if len(sleeps) == 2:
             raise Stop
 
     monkeypatch.setattr(pipeline, "run_pass", run_pass)
@@ -96,7 +98,33 @@ def test_run_sends_webhooks_after_a_pass_and_retries_them_between_passes(
     finally:
         receiver.close()
     assert isinstance(result.exception, Stop)
-    assert sleeps == [60.0, 60.0, 60.0]  # the interval, a minute at a time
+    assert sleeps == [30.0, 30.0]  # the interval, in steps of POLL_SECONDS
     assert "webhooks: 0 delivered, 1 to retry, 0 given up" in result.output  # after the pass
-    assert "webhooks: 1 delivered, 0 to retry, 0 given up" in result.output  # a minute on
+    assert "webhooks: 1 delivered, 0 to retry, 0 given up" in result.output  # at the retry's time
     assert len(receiver.received) == 2
+
+
+def test_an_operators_request_starts_the_next_pass_early(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = tmp_path / "postcast.toml"
+    config.write_text('interval_minutes = 10\n[library]\ndatabase = "sqlite:///library.sqlite3"\n')
+    with open_library(load_config(config).library.database) as library:
+        admin_store.request_url(library._engine, "https://example.org/essay")
+    passes: list[int] = []
+    sleeps: list[float] = []
+
+    def run_pass(*_: Any, **__: Any) -> pipeline.PassReport:
+        passes.append(len(sleeps))
+        return pipeline.PassReport()
+
+    def sleep(seconds: float) -> None:
+        sleeps.append(seconds)
+        if len(passes) == 2:
+            raise Stop
+
+    monkeypatch.setattr(pipeline, "run_pass", run_pass)
+    monkeypatch.setattr(cli.time, "sleep", sleep)
+    result = CliRunner().invoke(cli.app, ["run", "--config", str(config)])
+    assert isinstance(result.exception, Stop)
+    assert passes == [0, 1]  # the second pass came after one look, not ten minutes

@@ -66,5 +66,5 @@ def test_lexicon_respellings_are_spoken(espeak: EspeakEngine) -> None:
     assert respelt != "Yudkowsky wrote this."
     spoken = with_lexicon.synthesize("Yudkowsky wrote this.")
     np.testing.assert_array_equal(spoken, espeak.synthesize(respelt))
-    assert lexicon.version in with_lexicon.identity()
-    assert with_lexicon.identity() != espeak.identity()
+    assert with_lexicon.pronounced("Yudkowsky wrote this.") == respelt
+    assert with_lexicon.identity() == espeak.identity()  # the lexicon is in the text

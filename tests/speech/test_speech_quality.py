@@ -57,7 +57,9 @@ def test_the_gate_hints_names_but_not_abbreviations() -> None:
 
 @dataclass(frozen=True)
 class Mispronouncing:
-    """A pronunciation lexicon gone wrong: every word is said as something else."""
+    """A pronunciation lexicon gone wrong: a sentence is said as other words (the same
+    ones every time: the sentence cache keys on what the voice is given, so two sentences
+    said alike would share one take)."""
 
     version: str = "wrong-1"
 
@@ -65,7 +67,7 @@ class Mispronouncing:
         return self.respell(text)
 
     def respell(self, text: str) -> str:
-        return "Banana pancake umbrella."
+        return f"Banana pancake {text.split()[0].lower()}."
 
 
 class Garbling:

@@ -16,6 +16,7 @@ import pytest
 from postcast.config import AudioConfig, SpeechConfig
 from postcast.errors import SpeechError
 from postcast.models import Script, Segment, SegmentKind
+from postcast.narration.lexicon import Lexicon
 from postcast.speech import SpokenSegment, VoiceAssigner, speak
 from postcast.speech.cache import SentenceCache
 from postcast.speech.espeak_engine import EspeakEngine
@@ -27,8 +28,8 @@ AUDIO = AudioConfig(sentence_pause=0.35)
 class CountingEspeak(EspeakEngine):
     """The real espeak engine, keeping a log of what it was asked to say."""
 
-    def __init__(self, config: SpeechConfig) -> None:
-        super().__init__(config)
+    def __init__(self, config: SpeechConfig, lexicon: Lexicon | None = None) -> None:
+        super().__init__(config, lexicon)
         self.calls: list[tuple[str, str | None]] = []
         self._calls_lock = threading.Lock()
 
@@ -129,6 +130,25 @@ def test_rerender_after_editing_one_paragraph_speaks_only_the_changed_sentence(
     edited = CountingEspeak(config)
     render(Script("t", tuple(paragraph(p) for p in paragraphs)), edited)
     assert edited.calls == [("Only this sentence was edited.", None)]
+
+
+def test_a_lexicon_change_speaks_again_only_the_sentences_with_the_word(
+    config: SpeechConfig,
+) -> None:
+    script = Script(
+        "t",
+        (
+            paragraph("Zvi wrote a long post. The rest of it is plain."),
+            paragraph("Nothing here names anyone."),
+        ),
+    )
+    first = CountingEspeak(config, Lexicon.load({"Zvi": "tsvˈiː"}))
+    render(script, first)
+    assert len(first.calls) == 3
+
+    changed = CountingEspeak(config, Lexicon.load({"Zvi": "tsvˈiː"}, {"Zvi": ("zvˈiː", "Zvee")}))
+    render(script, changed)
+    assert changed.calls == [("Zvi wrote a long post.", None)]  # spoken as "Zvee wrote..."
 
 
 def test_damaged_cache_entry_is_spoken_again(config: SpeechConfig) -> None:

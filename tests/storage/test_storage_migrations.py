@@ -19,7 +19,7 @@ from postcast.storage.schema import Base, described_by_orm
 
 TABLES = {
     *("sources", "posts", "episodes", "renders", "feeds", "episode_locks", "alembic_version"),
-    *("episode_moderation", "url_requests", "lexicon_entries"),
+    *("episode_moderation", "url_requests", "lexicon_entries", "lexicon_changes"),
     *("episode_events", "webhook_deliveries", "render_progress"),
 }
 

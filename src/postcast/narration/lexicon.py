@@ -2,7 +2,10 @@
 
 The bundled `data/lexicon.tsv` gives each word its IPA in espeak-ng's notation (what Piper
 speaks from) and a plain-English respelling for engines that take no phoneme input. Users add
-or override words in `postcast.toml`: `[narration] lexicon = {Zvi = "tsvˈiː"}`.
+or override words in `postcast.toml`: `[narration] lexicon = {Zvi = "tsvˈiː"}`; operators
+add, change and remove words in the web app (stored in the library database). Where one
+word is in several, the database's entry wins over the configuration's, which wins over
+the bundled one.
 """
 
 from __future__ import annotations
@@ -53,12 +56,30 @@ class Lexicon:
         self._version = digest.hexdigest()[:16]
 
     @classmethod
-    def load(cls, extra: dict[str, str] | None = None) -> Lexicon:
-        """The bundled words plus `extra` (word -> IPA, from the configuration), which win."""
+    def load(
+        cls,
+        extra: dict[str, str] | None = None,
+        operator: Mapping[str, tuple[str, str]] | None = None,
+    ) -> Lexicon:
+        """The bundled words, then `extra` (word -> IPA, from the configuration), then
+        `operator` (word -> (IPA, respelling), from the library database): later wins."""
         entries = {entry.word: entry for entry in _bundled_entries()}
         for word, ipa in (extra or {}).items():
             entries[word] = _user_entry(word, ipa)
+        for word, (ipa, respelling) in (operator or {}).items():
+            entry = _user_entry(word, ipa)
+            entries[entry.word] = LexiconEntry(entry.word, entry.ipa, respelling or entry.word)
         return cls(entries)
+
+    @classmethod
+    def of_words(cls, words: Iterable[str]) -> Lexicon:
+        """A lexicon that finds `words` as a full one matches them (whole words, the case
+        rule of each): to ask which texts a changed word is spoken in."""
+        return cls({word: LexiconEntry(word, word, word) for word in words})
+
+    def mentions(self, text: str) -> bool:
+        """Whether `text` holds one of the words (outside existing phoneme blocks)."""
+        return any(match.group("word") for match in self._pattern.finditer(text))
 
     @property
     def entries(self) -> Mapping[str, LexiconEntry]:

@@ -9,6 +9,7 @@ seconds to import, which `postcast normalize` or `--help` should not pay.
 from __future__ import annotations
 
 import contextlib
+import math
 import sys
 import time
 from collections.abc import Iterator
@@ -206,20 +207,32 @@ def run(
         _wait_for_next_pass(cfg)
 
 
-WEBHOOK_CHECK_SECONDS = 60.0  # between passes, `run` sends webhooks' retries this often
+POLL_SECONDS = 30.0  # how often `run` looks for operators' requests between passes
 
 
-def _wait_for_next_pass(config: Config) -> None:
-    """Sleep `interval_minutes`, sending webhook retries as they fall due meanwhile."""
-    remaining = config.interval_minutes * 60
-    if not config.web.webhooks:
-        time.sleep(remaining)
-        return
-    while remaining > 0:
-        step = min(remaining, WEBHOOK_CHECK_SECONDS)
+def _wait_for_next_pass(cfg: Config) -> None:
+    """Wait `interval_minutes`, or less: an operator's request in the web app (a URL, a
+    lexicon change, a re-render, a fetch) starts the next pass at the next look."""
+    steps = max(1, math.ceil(cfg.interval_minutes * 60 / POLL_SECONDS))
+    step = cfg.interval_minutes * 60 / steps
+    for _ in range(steps):
         time.sleep(step)
-        remaining -= step
-        _deliver_webhooks(config)
+        if cfg.web.webhooks:  # retries fall due meanwhile
+            _deliver_webhooks(cfg)
+        if _operator_requests_waiting(cfg):
+            return
+
+
+def _operator_requests_waiting(cfg: Config) -> bool:
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from postcast.storage import open_library
+
+    try:
+        with open_library(cfg.library.database) as library:
+            return library.operator_requests_waiting()
+    except (PostcastError, SQLAlchemyError):  # the pass itself reports what is wrong
+        return False
 
 
 def _deliver_webhooks(config: Config) -> None:

@@ -99,6 +99,18 @@ class SpeechEngine(ABC):
     def lexicon_version(self) -> str:
         return self.lexicon.version if self.lexicon is not None else "none"
 
+    def pronounced(self, text: str) -> str:
+        """`text` as the voice is given it (the lexicon applied); with `identity`, the
+        sentence-cache key. The built-in engines return what they speak and leave the
+        lexicon's version out of `identity` (LEXICON_IN_TEXT), so a changed word re-speaks
+        only the sentences that hold it. This default keys on the text as written: an
+        engine keeping it must put `lexicon_version()` in its identity."""
+        return text
+
+
+# In `identity` of an engine whose `pronounced` applies the lexicon.
+LEXICON_IN_TEXT = "lexicon=in-text"
+
 
 @dataclass
 class SpokenSegment:

@@ -15,7 +15,7 @@ import numpy as np
 import soundfile
 
 from postcast.errors import SpeechError
-from postcast.speech.base import Concurrency, SpeechEngine
+from postcast.speech.base import LEXICON_IN_TEXT, Concurrency, SpeechEngine
 
 BINARY = "espeak-ng"
 DEFAULT_VOICE = "en-us"
@@ -65,12 +65,15 @@ class EspeakEngine(SpeechEngine):
                 self.version,
                 self._voice(voice),
                 f"wpm={self._words_per_minute()}",
-                f"lexicon={self.lexicon_version()}",
+                LEXICON_IN_TEXT,
             ]
         )
 
+    def pronounced(self, text: str) -> str:
+        return self.lexicon.respell(text) if self.lexicon is not None else text
+
     def synthesize(self, text: str, voice: str | None = None) -> np.ndarray:
-        spoken = self.lexicon.respell(text) if self.lexicon is not None else text
+        spoken = self.pronounced(text)
         command = [
             self._binary(),
             "--stdout",

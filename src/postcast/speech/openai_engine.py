@@ -16,7 +16,12 @@ from postcast.config import SpeechConfig
 from postcast.errors import ConfigError, RetryableResponse, SpeechError
 from postcast.retry import RETRY_STATUSES as HTTP_RETRY_STATUSES
 from postcast.retry import http_retrying
-from postcast.speech.base import Concurrency, PronunciationLexicon, SpeechEngine
+from postcast.speech.base import (
+    LEXICON_IN_TEXT,
+    Concurrency,
+    PronunciationLexicon,
+    SpeechEngine,
+)
 
 DEFAULT_VOICE = "alloy"
 SAMPLE_RATE = 24000  # OpenAI's output rate; "pcm" is 24 kHz 16-bit little-endian mono
@@ -66,9 +71,12 @@ class OpenAIEngine(SpeechEngine):
                 self.config.model,
                 self._voice(voice),
                 f"speed={self._speed():.4f}",
-                f"lexicon={self.lexicon_version()}",
+                LEXICON_IN_TEXT,
             ]
         )
+
+    def pronounced(self, text: str) -> str:
+        return self.lexicon.respell(text) if self.lexicon is not None else text
 
     def _http(self) -> httpx.Client:
         with self._client_lock:
@@ -87,7 +95,7 @@ class OpenAIEngine(SpeechEngine):
     def synthesize(self, text: str, voice: str | None = None) -> np.ndarray:
         body = {
             "model": self.config.model,
-            "input": self.lexicon.respell(text) if self.lexicon is not None else text,
+            "input": self.pronounced(text),
             "voice": self._voice(voice),
             "response_format": self.response_format,
             "speed": self._speed(),

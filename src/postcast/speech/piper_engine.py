@@ -23,7 +23,12 @@ from piper.config import PiperConfig
 from postcast.cachedir import cache_root
 from postcast.config import SpeechConfig
 from postcast.errors import InputError, SpeechError
-from postcast.speech.base import Concurrency, PronunciationLexicon, SpeechEngine
+from postcast.speech.base import (
+    LEXICON_IN_TEXT,
+    Concurrency,
+    PronunciationLexicon,
+    SpeechEngine,
+)
 from postcast.speech.onnx_cache import OptimisedModels
 from postcast.speech.piper_runs import MAX_RUN_PHONEMES, ArenaReturningSession, halve
 from postcast.speech.silence import silence, trim_silence
@@ -154,7 +159,7 @@ class PiperEngine(SpeechEngine):
                 f"noise_scale={self.config.noise_scale}",
                 f"noise_w_scale={self.config.noise_w_scale}",
                 "normalize=off",
-                f"lexicon={self.lexicon_version()}",
+                LEXICON_IN_TEXT,
             ]
         )
 
@@ -171,6 +176,9 @@ class PiperEngine(SpeechEngine):
 
     def _spoken(self, text: str) -> str:
         return self.lexicon.to_piper(text) if self.lexicon is not None else text
+
+    def pronounced(self, text: str) -> str:
+        return self._spoken(text)
 
     def synthesize(self, text: str, voice: str | None = None) -> np.ndarray:
         choice = self._choose(voice)

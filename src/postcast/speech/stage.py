@@ -211,7 +211,9 @@ class _Renderer:
         """The segment's voice, gate, and sentence and segment keys, before any audio."""
         voice = self.voices.voice_for(segment.voice)
         gate = self._gate_for(segment)
-        keys = [cache_key(self._identity(voice, gate), s) for s in sentences]
+        identity = self._identity(voice, gate)
+        # keyed on what the voice is given: a lexicon change re-speaks only its sentences
+        keys = [cache_key(identity, self.engine.pronounced(s)) for s in sentences]
         key = self._segment_key(segment, keys)
         return _Pending(segment, voice, sentences, keys, key, gate=gate)
 

@@ -33,7 +33,8 @@ from postcast.storage.records import (
 )
 from postcast.storage.render_progress import RenderProgressBook
 from postcast.storage.renders import RenderBook
-from postcast.storage.schema import EpisodeRow, PostRow
+from postcast.storage.requests import OperatorRequests
+from postcast.storage.schema import EpisodeRow, ModerationRow, PostRow
 from postcast.storage.sources import SourcesAndFeeds
 from postcast.storage.types import require_aware, utc_now
 
@@ -49,7 +50,9 @@ def _meets(post: Post, threshold: int | None, af: bool | None) -> bool:
     return karma is not None and karma >= threshold
 
 
-class Library(RenderBook, SourcesAndFeeds, EpisodeLocks, EpisodeEvents, RenderProgressBook):
+class Library(
+    RenderBook, SourcesAndFeeds, EpisodeLocks, EpisodeEvents, RenderProgressBook, OperatorRequests
+):
     """Repository over the library database. Open one with `open_library`."""
 
     def __init__(self, engine: Engine) -> None:
@@ -151,12 +154,16 @@ class Library(RenderBook, SourcesAndFeeds, EpisodeLocks, EpisodeEvents, RenderPr
     ) -> EpisodeRecord:
         """The episode `guid`, created pending if new. An existing one keeps its post and date
         (the GUID and date never move); its title follows the post's, and an excluded one is
-        taken back in."""
+        taken back in, unless an operator excluded it (their word stands until they restore it)."""
         pub_date, now = require_aware(pub_date, "pub_date"), require_aware(now or utc_now(), "now")
 
         def work(session: Session) -> EpisodeRecord:
             row, post, created = self._episode_row(session, guid, post_key, title, pub_date, now)
-            if not created and row.status == EpisodeStatus.EXCLUDED:
+            if (
+                not created
+                and row.status == EpisodeStatus.EXCLUDED
+                and not self._excluded_by_operator(session, row.id)
+            ):
                 has_render = self._latest_render(session, row.id) is not None
                 row.status = EpisodeStatus.RENDERED if has_render else EpisodeStatus.PENDING
                 row.excluded_reason = None
@@ -167,6 +174,16 @@ class Library(RenderBook, SourcesAndFeeds, EpisodeLocks, EpisodeEvents, RenderPr
             return row_to_record(row, post, created)
 
         return self._write(work)
+
+    @staticmethod
+    def _excluded_by_operator(session: Session, episode_ref: int) -> bool:
+        last = session.scalar(
+            select(ModerationRow.action)
+            .where(ModerationRow.episode_ref == episode_ref)
+            .order_by(ModerationRow.id.desc())
+            .limit(1)
+        )
+        return last == "exclude"
 
     def exclude_episode(
         self,

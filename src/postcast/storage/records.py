@@ -80,6 +80,7 @@ class SourceStatus:
     last_success_at: datetime | None
     last_error: str | None
     last_error_at: datetime | None
+    fetch_requested_at: datetime | None = None  # an operator asked for a fetch
 
     @property
     def healthy(self) -> bool:
@@ -102,6 +103,12 @@ def revision_of(post: Post) -> str:
     `TIME#DIGEST`, the edit time and the digest of the narrated content."""
     moment = post.modified_at or post.posted_at
     return f"{moment.astimezone(UTC).isoformat()}#{post.content_digest}"
+
+
+def render_revision(post_revision: str, generation: int) -> str:
+    """What a current render is made from: the post's revision, and the number of re-renders
+    operators asked for (a new one gets a new audio file, under the same GUID)."""
+    return post_revision if generation == 0 else f"{post_revision}/{generation}"
 
 
 def post_columns(post: Post) -> dict[str, Any]:

@@ -8,16 +8,19 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import String, case, cast, func, or_, select
 from sqlalchemy.orm import Session
 
 from postcast.errors import StorageError
 from postcast.models import Episode, EpisodeAudio
 from postcast.storage.records import (
+    EpisodeRecord,
     EpisodeStatus,
     RenderJob,
     chapters_to_json,
+    render_revision,
     row_to_post,
+    row_to_record,
     rows_to_episode,
 )
 from postcast.storage.schema import EpisodeRow, PostRow, RenderRow
@@ -40,12 +43,21 @@ def normalise_revision(revision: str) -> str:
     return moment.astimezone(UTC).isoformat() + hash_mark + digest
 
 
-def _latest_renders() -> Any:
+def latest_renders() -> Any:
     """Subquery: the newest render of each episode (renders are only ever inserted)."""
     return (
         select(RenderRow.episode_ref, func.max(RenderRow.id).label("render_id"))
         .group_by(RenderRow.episode_ref)
         .subquery()
+    )
+
+
+def current_revision() -> Any:
+    """SQL for `render_revision` of each episode's post."""
+    generation = cast(EpisodeRow.render_generation, String)
+    return case(
+        (EpisodeRow.render_generation == 0, PostRow.revision),
+        else_=PostRow.revision + "/" + generation,
     )
 
 
@@ -73,11 +85,12 @@ class RenderBook:
         guid: str | None = None,
         source: str | None = None,
     ) -> list[RenderJob]:
-        """Episodes with no render yet, or whose post changed since their latest render,
-        newest first. Excluded episodes, and revisions that already failed `max_failures`
-        times, wait (a new revision of the post tries again). `guid` or `source` (the
-        configured source of the post) narrow the list to one episode or one source's."""
-        latest = _latest_renders()
+        """Episodes with no render yet, or whose post changed since their latest render, or
+        asked to re-render (`render_generation`), newest first. Excluded episodes, and
+        revisions that already failed `max_failures` times, wait (a new revision of the
+        post tries again). `guid` or `source` (the configured source of the post) narrow
+        the list to one episode or one source's."""
+        latest = latest_renders()
         query = (
             select(EpisodeRow, PostRow, RenderRow.revision)
             .join(PostRow, EpisodeRow.post_ref == PostRow.id)
@@ -85,7 +98,7 @@ class RenderBook:
             .outerjoin(RenderRow, RenderRow.id == latest.c.render_id)
             .where(EpisodeRow.status != EpisodeStatus.EXCLUDED)
             .where(EpisodeRow.failures < max_failures)
-            .where(or_(RenderRow.id.is_(None), RenderRow.revision != PostRow.revision))
+            .where(or_(RenderRow.id.is_(None), RenderRow.revision != current_revision()))
             .order_by(EpisodeRow.pub_date.desc(), EpisodeRow.guid)
         )
         if guid is not None:
@@ -95,7 +108,14 @@ class RenderBook:
 
         def work(session: Session) -> list[RenderJob]:
             return [
-                RenderJob(e.guid, e.title, e.pub_date, row_to_post(p), p.revision, rendered)
+                RenderJob(
+                    e.guid,
+                    e.title,
+                    e.pub_date,
+                    row_to_post(p),
+                    render_revision(p.revision, e.render_generation),
+                    rendered,
+                )
                 for e, p, rendered in session.execute(query).tuples()
             ]
 
@@ -110,13 +130,15 @@ class RenderBook:
         audio_file: str | None = None,
         transcript_files: dict[str, str] | None = None,
         chapters_file: str | None = None,
+        spoken_text: str | None = None,
         now: datetime | None = None,
     ) -> None:
         """Record that `audio` (an existing file) was rendered from `revision` of the post.
 
         `audio_file` is the path published in feeds (relative to the site directory),
-        default `audio.path`. The size stored is the file's real size. Rendering the same
-        revision again replaces that render.
+        default `audio.path`. The size stored is the file's real size. `spoken_text` is
+        the script it spoke (a lexicon change finds its episodes by it). Rendering the
+        same revision again replaces that render.
         """
         now = require_aware(now or utc_now(), "now")
         revision = normalise_revision(revision)
@@ -149,6 +171,7 @@ class RenderBook:
                     loudness_lufs=audio.loudness_lufs,
                     true_peak_dbtp=audio.true_peak_dbtp,
                     created_at=now,
+                    spoken_text=spoken_text,
                 )
             )
             if row.status != EpisodeStatus.EXCLUDED:
@@ -188,7 +211,7 @@ class RenderBook:
     def published_episodes(self) -> list[Episode]:
         """Every episode with a render that is not excluded, newest first, each with its
         latest render."""
-        latest = _latest_renders()
+        latest = latest_renders()
         query = (
             select(EpisodeRow, PostRow, RenderRow)
             .join(PostRow, EpisodeRow.post_ref == PostRow.id)
@@ -199,6 +222,24 @@ class RenderBook:
         )
         return self._read(
             lambda session: [rows_to_episode(*row) for row in session.execute(query).tuples()]
+        )
+
+    def episode_counts(self) -> dict[str, int]:
+        """How many episodes are in each state."""
+        query = select(EpisodeRow.status, func.count()).group_by(EpisodeRow.status)
+        return self._read(lambda session: dict(session.execute(query).tuples().all()))
+
+    def episodes_with_status(self, status: EpisodeStatus) -> list[EpisodeRecord]:
+        """Episodes in `status` (an excluded one says why; a failed one its error), newest
+        first."""
+        query = (
+            select(EpisodeRow, PostRow)
+            .join(PostRow, EpisodeRow.post_ref == PostRow.id)
+            .where(EpisodeRow.status == status)
+            .order_by(EpisodeRow.pub_date.desc(), EpisodeRow.guid)
+        )
+        return self._read(
+            lambda session: [row_to_record(e, p) for e, p in session.execute(query).tuples()]
         )
 
     def latest_revision(self, guid: str) -> str | None:
@@ -289,7 +330,7 @@ class RenderBook:
         (the grace period's start): feeds stopped pointing at it long enough ago that
         clients which downloaded the old feed have fetched its audio. Returns how many."""
         replaced_before = require_aware(replaced_before, "replaced_before")
-        latest = _latest_renders()
+        latest = latest_renders()
         newest = (
             select(RenderRow.episode_ref, RenderRow.id, RenderRow.created_at)
             .join(latest, latest.c.render_id == RenderRow.id)

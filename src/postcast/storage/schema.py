@@ -57,6 +57,7 @@ class SourceRow(Base):
     last_success_at: Mapped[datetime | None]
     last_error: Mapped[str | None] = mapped_column(Text)
     last_error_at: Mapped[datetime | None]
+    fetch_requested_at: Mapped[datetime | None]  # an operator asked for a fetch (migration 0006)
 
 
 class PostRow(Base):
@@ -110,6 +111,9 @@ class EpisodeRow(Base):
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
     published_at: Mapped[datetime | None]
+    # Re-renders asked for (a lexicon change, an operator): a render is current when made
+    # from the post's revision at this generation (`render_revision`).
+    render_generation: Mapped[int] = mapped_column(default=0, server_default="0")
 
 
 class RenderRow(Base):
@@ -134,6 +138,8 @@ class RenderRow(Base):
     loudness_lufs: Mapped[float | None]
     true_peak_dbtp: Mapped[float | None]
     created_at: Mapped[datetime]
+    # The narration script it spoke, a segment a line (migration 0006; older renders: None)
+    spoken_text: Mapped[str | None] = mapped_column(Text)
 
 
 class FeedRow(Base):
@@ -195,8 +201,11 @@ class UrlRequestRow(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     url: Mapped[str] = mapped_column(String(ID_LENGTH), unique=True)
-    state: Mapped[str] = mapped_column(String(16), default="queued")
+    state: Mapped[str] = mapped_column(String(16), default="pending")  # pending|fetched|failed
     requested_at: Mapped[datetime]
+    error: Mapped[str | None] = mapped_column(Text)  # why the fetch failed or was refused
+    post_source: Mapped[str | None] = mapped_column(String(200))  # its post's source, once fetched
+    updated_at: Mapped[datetime | None]
 
 
 class LexiconRow(Base):
@@ -260,3 +269,13 @@ class RenderProgressRow(Base):
     done: Mapped[float]
     total: Mapped[float | None]
     updated_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class LexiconChangeRow(Base):
+    """A word an operator added, changed or removed since the last pass re-rendered for it."""
+
+    __tablename__ = "lexicon_changes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    word: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime]

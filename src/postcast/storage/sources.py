@@ -25,6 +25,7 @@ def _status(row: SourceRow) -> SourceStatus:
         last_success_at=row.last_success_at,
         last_error=row.last_error,
         last_error_at=row.last_error_at,
+        fetch_requested_at=row.fetch_requested_at,
     )
 
 
@@ -73,9 +74,18 @@ class SourcesAndFeeds:
         self._write(work)
 
     def record_source_success(self, name: str, when: datetime) -> None:
-        """A fetch worked. The last error stays on record; `SourceStatus.healthy` compares."""
+        """A fetch that started at `when` worked: it answers an operator's request for a
+        fetch made before then. The last error stays on record; `SourceStatus.healthy`
+        compares."""
         when = require_aware(when, "when")
-        self._write(lambda session: setattr(self._source(session, name), "last_success_at", when))
+
+        def work(session: Session) -> None:
+            row = self._source(session, name)
+            row.last_success_at = when
+            if row.fetch_requested_at is not None and row.fetch_requested_at <= when:
+                row.fetch_requested_at = None
+
+        self._write(work)
 
     def source_statuses(self) -> list[SourceStatus]:
         query = select(SourceRow).order_by(SourceRow.name)

@@ -19,12 +19,14 @@ ADMIN_CALLS = [
     ("GET", "/api/admin/episodes/1", None),
     ("POST", "/api/admin/episodes/1/exclude", {"reason": "opt-out"}),
     ("POST", "/api/admin/episodes/1/restore", {"reason": "back"}),
+    ("POST", "/api/admin/episodes/1/rerender", None),
     ("GET", "/api/admin/urls", None),
     ("POST", "/api/admin/urls", {"url": "https://example.org/a"}),
     ("GET", "/api/admin/lexicon", None),
     ("PUT", "/api/admin/lexicon/Zvi", {"ipa": "tsvˈiː"}),
     ("DELETE", "/api/admin/lexicon/Zvi", None),
     ("GET", "/api/admin/sources", None),
+    ("POST", "/api/admin/sources/lesswrong/fetch", None),
 ]
 
 
@@ -150,7 +152,7 @@ def test_moderation_refusals(client: TestClient, stored: dict[str, Stored]) -> N
 def test_add_url_queues_it_once(client: TestClient) -> None:
     url = "https://blog.example.org/posts/on-listening"
     first = client.post("/api/admin/urls", json={"url": url}, headers=AUTH)
-    assert first.status_code == 201 and first.json()["state"] == "queued"
+    assert first.status_code == 201 and first.json()["state"] == "pending"
     again = client.post("/api/admin/urls", json={"url": url}, headers=AUTH)
     assert again.status_code == 200 and again.json()["id"] == first.json()["id"]
     listed = client.get("/api/admin/urls", headers=AUTH).json()

@@ -90,16 +90,23 @@ def enqueue(
 
 def status(
     config: ConfigFile,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")] = False,
 ) -> None:
-    """Queue depths, running tasks, failures and last errors per source and episode."""
+    """Sources, episodes by state, exclusions with their reasons, failures, queued URLs;
+    with [service], also queue depths and running tasks."""
+    from postcast.service.cli import database_errors
     from postcast.service.jobs.status import service_status
+    from postcast.service.status import status_lines
     from postcast.storage import open_library
 
     cfg = load_config(config)
-    app = make_app(cfg)
-    with open_library(cfg.library.database) as library, _broker(app):
-        report = service_status(app, library)
+    app = make_app(cfg) if cfg.service is not None else None  # one machine: no broker
+    with database_errors(cfg.library.database), open_library(cfg.library.database) as library:
+        if app is None and not as_json:
+            typer.echo("\n".join(status_lines(library)))
+            return
+        with _broker(app) if app is not None else contextlib.nullcontext():
+            report = service_status(app, library)
     if as_json:
         typer.echo(json.dumps(report, indent=2, default=_isoformat))
     else:

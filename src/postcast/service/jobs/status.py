@@ -49,9 +49,10 @@ def running_tasks(app: PostcastCelery) -> list[dict[str, Any]]:
     ]
 
 
-def service_status(app: PostcastCelery, library: Library) -> dict[str, Any]:
-    """Everything `postcast status` prints, as plain data (its `--json`)."""
-    running = running_tasks(app)
+def service_status(app: PostcastCelery | None, library: Library) -> dict[str, Any]:
+    """Everything `postcast status` prints, as plain data (its `--json`). Without an
+    `app` (no [service]: one machine, no broker) there are no queues or running tasks."""
+    running = running_tasks(app) if app is not None else []
     fetching = {str(t["args"][0]) for t in running if t["task"] == FETCH and t["args"]}
     rendering = {str(t["args"][0]) for t in running if t["task"] == RENDER and t["args"]}
     rendering |= {name for name in library.live_locks() if not name.startswith(SERVICE_PREFIX)}
@@ -62,6 +63,7 @@ def service_status(app: PostcastCelery, library: Library) -> dict[str, Any]:
             "last_success_at": source.last_success_at,
             "last_error": None if source.healthy else source.last_error,
             "last_error_at": source.last_error_at,
+            "fetch_requested_at": source.fetch_requested_at,
         }
         for source in library.source_statuses()
     ]
@@ -76,10 +78,16 @@ def service_status(app: PostcastCelery, library: Library) -> dict[str, Any]:
         }
         for guid, title, status, failures, error, reason in library.episodes_to_report()
     ]
+    urls = [
+        {"url": url, "state": state, "error": error}
+        for url, state, error in library.url_request_states()
+        if state != "fetched"
+    ]
     return {
-        "queues": queue_depths(app),
+        "queues": queue_depths(app) if app is not None else {},
         "running": running,
         "episode_counts": library.count_by_status(),
         "sources": sources,
         "episodes": episodes,
+        "urls": urls,
     }

@@ -50,3 +50,10 @@ def print_tables(report: dict[str, Any], console: Console | None = None) -> None
             episode["excluded_reason"] or episode["last_error"] or "",
         )
     console.print(episodes)
+    if report.get("urls"):
+        urls = Table(title="URLs queued in the admin, waiting or failed")
+        for name in ("url", "state", "error"):
+            urls.add_column(name)
+        for request in report["urls"]:
+            urls.add_row(request["url"], request["state"], request["error"] or "")
+        console.print(urls)

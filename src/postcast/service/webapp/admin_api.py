@@ -89,8 +89,14 @@ class UrlIn(BaseModel):
 class UrlRequestOut(BaseModel):
     id: int
     url: str
-    state: str
+    state: Literal["pending", "rendering", "published", "failed", "excluded", "fetched"] = Field(
+        description="pending: not fetched yet; then its episode's state (rendering: audio "
+        "made, not yet in the feeds); failed: see error"
+    )
     requested_at: datetime
+    error: str | None = Field(description="Why the fetch or the render failed, or was refused")
+    episode_guid: str | None
+    updated_at: datetime | None
     created: bool = False
 
 
@@ -112,6 +118,12 @@ class SourceOut(BaseModel):
     last_success_at: datetime | None
     last_error: str | None
     last_error_at: datetime | None
+    fetch_requested_at: datetime | None
+
+
+class FetchRequested(BaseModel):
+    name: str
+    fetch_requested_at: datetime
 
 
 async def _call(work: Callable[[], T]) -> T:
@@ -126,6 +138,7 @@ async def _call(work: Callable[[], T]) -> T:
 
 EpisodeId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 Word = Annotated[str, Path(min_length=1, max_length=200)]
+SourceName = Annotated[str, Path(min_length=1, max_length=200)]
 
 
 @router.get("/episodes", summary="Episodes, newest first, filtered by status or title")
@@ -168,7 +181,17 @@ async def restore_episode(context: Context, episode_id: EpisodeId, body: Reason)
     return EpisodeOut(**episode.__dict__)
 
 
-@router.get("/urls", summary="URLs queued for narration")
+@router.post(
+    "/episodes/{episode_id}/rerender",
+    status_code=202,
+    summary="Render an episode again at the next pass (same GUID, new audio file)",
+)
+async def rerender_episode(context: Context, episode_id: EpisodeId) -> EpisodeOut:
+    episode = await _call(lambda: admin_store.request_rerender(context.engine, episode_id))
+    return EpisodeOut(**episode.__dict__)
+
+
+@router.get("/urls", summary="URLs queued for narration, each with its state and error")
 async def list_urls(context: Context) -> list[UrlRequestOut]:
     rows = await _call(lambda: admin_store.url_requests(context.engine))
     return [UrlRequestOut(**r.__dict__) for r in rows]
@@ -202,6 +225,9 @@ async def list_lexicon(context: Context) -> list[LexiconOut]:
 @router.put(
     "/lexicon/{word}",
     summary="Add or change a word's pronunciation",
+    description="Entries here win over `[narration] lexicon` and the bundled lexicon. The next "
+    "pass re-renders the episodes whose script says the word; only their sentences holding it "
+    "are spoken again.",
     responses={201: {"description": "Added"}, 422: {"description": "Not one word, or bad IPA"}},
 )
 async def put_lexicon(
@@ -214,7 +240,11 @@ async def put_lexicon(
     return LexiconOut(word=entry.word, ipa=entry.ipa, respelling=entry.respelling)
 
 
-@router.delete("/lexicon/{word}", status_code=204, summary="Remove a word's pronunciation")
+@router.delete(
+    "/lexicon/{word}",
+    status_code=204,
+    summary="Remove a word's pronunciation (episodes saying it are re-rendered)",
+)
 async def delete_lexicon(context: Context, word: Word) -> Response:
     await _call(lambda: admin_store.remove_lexicon_entry(context.engine, word))
     return Response(status_code=204)
@@ -224,6 +254,16 @@ async def delete_lexicon(context: Context, word: Word) -> Response:
 async def list_sources(context: Context) -> list[SourceOut]:
     statuses = await run_in_threadpool(context.library.source_statuses)
     return [SourceOut(**s.__dict__) for s in statuses]
+
+
+@router.post(
+    "/sources/{name}/fetch",
+    status_code=202,
+    summary="Ask for a fetch of a source: the next pass (or the service) does it",
+)
+async def fetch_source(context: Context, name: SourceName) -> FetchRequested:
+    when = await _call(lambda: admin_store.request_fetch(context.engine, name))
+    return FetchRequested(name=name, fetch_requested_at=when)
 
 
 @pages.get("/admin", response_class=HTMLResponse)

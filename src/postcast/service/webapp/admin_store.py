@@ -1,12 +1,15 @@
-"""The operator's writes: exclusions with reasons, URL requests, pronunciation entries.
+"""The operator's writes: exclusions with reasons, re-renders, URL requests, pronunciation
+entries, fetches asked of sources.
 
-Each function is one transaction on the library database and returns plain data.
+Each function is one transaction on the library database and returns plain data. What the
+pipeline must do is left as rows the next pass acts on (`passes.apply_operator_requests`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 from urllib.parse import urlsplit
 
 from sqlalchemy import Engine, func, select
@@ -14,15 +17,18 @@ from sqlalchemy.orm import Session
 
 from postcast.errors import InputError, NotFoundError
 from postcast.narration.lexicon import Lexicon, LexiconEntry
+from postcast.service.webapp.library_view import NARRATION_STATUS
 from postcast.sources.addresses import is_public, literal_address
 from postcast.storage.records import EpisodeStatus
 from postcast.storage.schema import (
     ID_LENGTH,
     EpisodeRow,
+    LexiconChangeRow,
     LexiconRow,
     ModerationRow,
     PostRow,
     RenderRow,
+    SourceRow,
     UrlRequestRow,
 )
 from postcast.storage.types import utc_now
@@ -141,15 +147,40 @@ def restore(
         return _admin_episode(row, url)
 
 
+def request_rerender(engine: Engine, episode_id: int, now: datetime | None = None) -> AdminEpisode:
+    """Render the episode again at the next pass: a new revision (new audio file) under the
+    same GUID; the sentence and segment caches make it cheap."""
+    with Session(engine) as session, session.begin():
+        row, url = _episode(session, episode_id)
+        row.render_generation += 1
+        row.failures, row.updated_at = 0, now or utc_now()
+        return _admin_episode(row, url)
+
+
 # URL requests
 
 
 @dataclass(frozen=True)
 class UrlRequest:
+    """`state`: pending (not fetched yet), then as its episode is: rendering (audio made,
+    not yet in the feeds), published, failed, excluded; failed with `error` when the fetch
+    failed or was refused."""
+
     id: int
     url: str
     state: str
     requested_at: datetime
+    error: str | None = None
+    episode_guid: str | None = None
+    updated_at: datetime | None = None
+
+
+def _url_request(row: UrlRequestRow, episode: EpisodeRow | None) -> UrlRequest:
+    state, error, guid = row.state, row.error, None
+    if row.state == "fetched" and episode is not None:  # as the public API words it
+        state, guid = NARRATION_STATUS[EpisodeStatus(episode.status)], episode.guid
+        error = episode.excluded_reason if state == "excluded" else episode.last_error
+    return UrlRequest(row.id, row.url, state, row.requested_at, error, guid, row.updated_at)
 
 
 def check_web_url(url: str, allow_private: bool = False) -> str:
@@ -180,22 +211,38 @@ def check_web_url(url: str, allow_private: bool = False) -> str:
 def request_url(
     engine: Engine, url: str, now: datetime | None = None, allow_private: bool = False
 ) -> tuple[UrlRequest, bool]:
-    """Queue `url` for the pipeline; (the request, whether it is new)."""
+    """Queue `url` for the pipeline; (the request, whether it is new). A request whose
+    fetch failed is queued again."""
     url = check_web_url(url, allow_private)
+    now = now or utc_now()
     with Session(engine) as session, session.begin():
         row = session.scalar(select(UrlRequestRow).where(UrlRequestRow.url == url))
         created = row is None
         if row is None:
-            row = UrlRequestRow(url=url, state="queued", requested_at=now or utc_now())
+            row = UrlRequestRow(url=url, state="pending", requested_at=now)
             session.add(row)
-            session.flush()
-        return UrlRequest(row.id, row.url, row.state, row.requested_at), created
+        elif row.state == "failed":
+            row.state, row.error, row.updated_at = "pending", None, now
+        session.flush()
+        request_id = row.id
+    return _requests(engine, UrlRequestRow.id == request_id)[0], created
 
 
 def url_requests(engine: Engine) -> list[UrlRequest]:
+    return _requests(engine)
+
+
+def _requests(engine: Engine, *where: Any) -> list[UrlRequest]:
+    """Requests, newest first, each with the episode of the post it was collected as."""
+    query = (
+        select(UrlRequestRow, EpisodeRow)
+        .outerjoin(PostRow, PostRow.source == UrlRequestRow.post_source)
+        .outerjoin(EpisodeRow, EpisodeRow.post_ref == PostRow.id)
+        .where(*where)
+        .order_by(UrlRequestRow.id.desc())
+    )
     with Session(engine) as session:
-        rows = session.scalars(select(UrlRequestRow).order_by(UrlRequestRow.id.desc()))
-        return [UrlRequest(r.id, r.url, r.state, r.requested_at) for r in rows]
+        return [_url_request(row, episode) for row, episode in session.execute(query).tuples()]
 
 
 # Pronunciation lexicon
@@ -214,19 +261,40 @@ def set_lexicon_entry(
     `[narration] lexicon` is (one word; IPA without [ ] . ! ?)."""
     checked = Lexicon.load({word: ipa}).entries[word.strip()]
     entry = LexiconEntry(checked.word, checked.ipa, (respelling or "").strip() or checked.word)
+    now = now or utc_now()
     with Session(engine) as session, session.begin():
         row = session.get(LexiconRow, entry.word)
         created = row is None
         if row is None:
             row = LexiconRow(word=entry.word)
             session.add(row)
-        row.ipa, row.respelling, row.updated_at = entry.ipa, entry.respelling, now or utc_now()
+        if created or (row.ipa, row.respelling) != (entry.ipa, entry.respelling):
+            session.add(LexiconChangeRow(word=entry.word, created_at=now))
+        row.ipa, row.respelling, row.updated_at = entry.ipa, entry.respelling, now
     return entry, created
 
 
-def remove_lexicon_entry(engine: Engine, word: str) -> None:
+def remove_lexicon_entry(engine: Engine, word: str, now: datetime | None = None) -> None:
+    """Remove a word (the configuration's or bundled pronunciation, if any, applies again)."""
     with Session(engine) as session, session.begin():
         row = session.get(LexiconRow, word)
         if row is None:
             raise NotFoundError(f"lexicon word {word!r}", "no such entry")
         session.delete(row)
+        session.add(LexiconChangeRow(word=word, created_at=now or utc_now()))
+
+
+# Sources
+
+
+def request_fetch(engine: Engine, name: str, now: datetime | None = None) -> datetime:
+    """Ask for a fetch of source `name` (one a pass has seen): the next pass, or the
+    service, fetches it and clears the request. When it was asked."""
+    now = now or utc_now()
+    with Session(engine) as session, session.begin():
+        row = session.scalar(select(SourceRow).where(SourceRow.name == name))
+        if row is None:
+            raise NotFoundError(f"source {name!r}", "no such source")
+        if row.fetch_requested_at is None:
+            row.fetch_requested_at = now
+        return row.fetch_requested_at

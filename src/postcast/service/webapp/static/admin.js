@@ -43,6 +43,9 @@
         await api("POST", "episodes/" + episode.id + "/" + action, { reason: reason });
         await loadEpisodes();
       });
+      button(actions, "re-render", async function () {
+        await api("POST", "episodes/" + episode.id + "/rerender"); this.textContent = "at the next pass";
+      });
       body.appendChild(row);
     });
   }
@@ -50,7 +53,26 @@
   async function loadUrls() {
     var list = $("urls"); list.replaceChildren();
     (await api("GET", "urls")).forEach(function (request) {
-      var item = document.createElement("li"); item.textContent = request.url + " (" + request.state + ")"; list.appendChild(item);
+      var item = document.createElement("li");
+      item.textContent = request.url + " (" + request.state + (request.error ? ": " + request.error : "") + ")";
+      list.appendChild(item);
+    });
+  }
+
+  async function loadSources() {
+    var body = $("sources"); body.replaceChildren();
+    (await api("GET", "sources")).forEach(function (source) {
+      var row = document.createElement("tr");
+      cell(row, source.name); cell(row, source.last_success_at || "never");
+      cell(row, source.last_error ? source.last_error + " (" + source.last_error_at + ")" : "");
+      cell(row, JSON.stringify(source.state));
+      var actions = cell(row, source.fetch_requested_at ? "fetch asked " + source.fetch_requested_at : "");
+      if (!source.fetch_requested_at) {
+        button(actions, "fetch", async function () {
+          await api("POST", "sources/" + encodeURIComponent(source.name) + "/fetch"); await loadSources();
+        });
+      }
+      body.appendChild(row);
     });
   }
 
@@ -118,7 +140,7 @@
   }
 
   async function loadAll() {
-    try { await Promise.all([loadEpisodes(), loadUrls(), loadLexicon()]); $("login-state").textContent = "signed in"; followProgress(); }
+    try { await Promise.all([loadEpisodes(), loadUrls(), loadLexicon(), loadSources()]); $("login-state").textContent = "signed in"; followProgress(); }
     catch (error) { if (error.message !== "401") $("login-state").textContent = error.message; }
   }
 
