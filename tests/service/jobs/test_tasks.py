@@ -270,3 +270,43 @@ def test_a_long_posts_speech_fans_out_and_the_render_assembles_from_cache(
     assert [name for name, _, _ in log.done[last_part:]].count(RENDER) == 1
     assert spoken_in and set(spoken_in) == {SYNTHESIZE}  # the render spoke nothing itself
     assert check_published_once(tmp_path / "site", 1) == []
+
+
+def test_a_fetch_task_also_collects_the_urls_operators_queued(
+    tmp_path: Path, redis_url: str, postgres_url: str
+) -> None:
+    """One code path: the admin's URL queue is read by the service's fetch as by a pass."""
+    from postcast.service.webapp import admin_store
+    from tests.fakes.forummagnum_server import FakeForum, article_page
+
+    config_path = make_library(tmp_path, 1, postgres_url, redis_url)
+    config_path.write_text(
+        config_path.read_text().replace(
+            "[library]\n", "[library]\nallow_private_addresses = true\n"
+        )
+    )
+    config = configured(config_path)
+    paragraph = "The keeper wrote down every ship that passed the lighthouse at night. " * 6
+    with FakeForum() as server:
+        server.add_page(
+            "/essays/keeper", article_page("Keeper", "Grace", "2025-04-03", [paragraph])
+        )
+        with open_library(config.library.database) as library:
+            admin_store.request_url(
+                library._engine, server.url + "/essays/keeper", allow_private=True
+            )
+        with inprocess_worker(config) as app:
+            send_fetch(app, "drafts")
+            wait_until(
+                lambda: _all_published(config_path, 2),
+                "the post and the URL published",
+                detail=lambda: _library_state(config),
+            )
+    with open_library(config.library.database) as library:
+        assert [state for _, state, _ in library.url_request_states()] == ["fetched"]
+    assert check_published_once(tmp_path / "site", 2) == []
+
+
+def _library_state(config: Any) -> str:
+    with open_library(config.library.database) as library:
+        return f"{library.count_by_status()} {library.episodes_to_report()}"

@@ -1,8 +1,8 @@
 """The tasks: each a thin wrapper over a step `postcast run` runs too (`postcast.steps`,
 `postcast.passes.publish_feeds`), plus what to send next.
 
-- fetch(source): collect one source; send a render for each of its episodes that needs
-  one; ask for a publish.
+- fetch(source): collect one source and what operators queued in the web app (URLs,
+  lexicon changes); send a render for each episode that needs one; ask for a publish.
 - render(guid[, requested_at]): render one episode under its lock (skipped: held by
   another worker, so try again once its lease could have lapsed); a failure is retried
   with backoff until the episode's failure limit, then it stays failed (reported by
@@ -26,7 +26,7 @@ from celery.utils.log import get_task_logger
 
 from postcast import steps
 from postcast.config import Config
-from postcast.passes import PassReport, publish_feeds, writing_site
+from postcast.passes import PassReport, apply_operator_requests, publish_feeds, writing_site
 from postcast.service.jobs.app import FETCH, PUBLISH, RENDER, SYNTHESIZE, PostcastCelery, make_app
 from postcast.service.jobs.fanout import fan_out, synthesize_part
 from postcast.service.jobs.sending import PUBLISH_DUE, QUEUED, request_publish, send_render
@@ -41,7 +41,10 @@ SKIPPED_RETRIES = 20  # a render held elsewhere waits at most this many leases
 def fetch_source(app: PostcastCelery, state: WorkerState, source: str) -> PassReport:
     library = state.library()
     report = steps.collect_source(state.config, library, source)
-    for job in library.episodes_needing_render(source=source):
+    # What operators asked for in the web app (queued URLs, lexicon changes), as a pass
+    # does: every fetch looks, and renders are queued once each (guarded by rows).
+    apply_operator_requests(state.config, library, report)
+    for job in library.episodes_needing_render():
         send_render(app, library, job.guid)
     request_publish(app, library)  # titles, exclusions and dates may have changed
     return report
