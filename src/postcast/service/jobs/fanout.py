@@ -14,9 +14,8 @@ not fan out again.
 from __future__ import annotations
 
 import hashlib
+import logging
 from datetime import timedelta
-
-from celery.utils.log import get_task_logger
 
 from postcast import steps
 from postcast.passes import PassReport, writing_site
@@ -25,7 +24,9 @@ from postcast.service.jobs.sending import send_render
 from postcast.service.jobs.state import WorkerState
 from postcast.storage.locks import SERVICE_PREFIX
 
-log = get_task_logger("postcast")
+# Not celery's get_task_logger("postcast"): it re-parents the logger it names under
+# celery.task, which does not propagate, and postcast's own lines would leave the root.
+log = logging.getLogger(__name__)
 PART = SERVICE_PREFIX + "part:"
 FANNED = SERVICE_PREFIX + "fanned:"
 

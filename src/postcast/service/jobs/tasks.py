@@ -18,11 +18,10 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
-
-from celery.utils.log import get_task_logger
 
 from postcast import steps
 from postcast.config import Config
@@ -33,7 +32,9 @@ from postcast.service.jobs.sending import PUBLISH_DUE, QUEUED, request_publish, 
 from postcast.service.jobs.state import WorkerState
 from postcast.storage.locks import DEFAULT_LEASE, SERVICE_PREFIX
 
-log = get_task_logger("postcast")
+# Not celery's get_task_logger("postcast"): it re-parents the logger it names under
+# celery.task, which does not propagate, and postcast's own lines would leave the root.
+log = logging.getLogger(__name__)
 PUBLISHING = SERVICE_PREFIX + "publishing"  # one publisher at a time, across machines
 SKIPPED_RETRIES = 20  # a render held elsewhere waits at most this many leases
 
