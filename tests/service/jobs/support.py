@@ -135,11 +135,15 @@ class TaskLog:
 
 
 def start_worker_process(
-    config: Path, log: Path, *extra: str, pause_dir: Path | None = None
+    config: Path,
+    log: Path,
+    *extra: str,
+    pause_dir: Path | None = None,
+    env: dict[str, str] | None = None,
 ) -> subprocess.Popen[bytes]:
     """`postcast worker` in a session of its own (its pool children share its group);
     with `pause_dir`, its tasks stop at the fault points armed there."""
-    environment = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    environment = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path), **(env or {})}
     if pause_dir is not None:
         environment[PAUSE_DIR] = str(pause_dir)
     with log.open("ab") as output:

@@ -61,6 +61,9 @@ def make_app(config: Config) -> PostcastCelery:
     """The app for `config`'s `[service]` (defaults when the section is absent), as a
     client: it sends tasks by name. A worker's app also has the tasks
     (`postcast.service.jobs.tasks.worker_app`)."""
+    from postcast.service.jobs.observing import connect_signals
+
+    connect_signals()  # every sent task stamped with its send time, for queue latency
     service = config.service or ServiceConfig()
     app = PostcastCelery(
         "postcast",

@@ -31,6 +31,13 @@ def worker(
     concurrency: Annotated[
         int | None, typer.Option("--concurrency", help="Tasks at once (default: one per core).")
     ] = None,
+    metrics_port: Annotated[
+        int | None,
+        typer.Option(
+            "--metrics-port",
+            help="Serve Prometheus /metrics on this port (needs PROMETHEUS_MULTIPROC_DIR).",
+        ),
+    ] = None,
 ) -> None:
     """Run a Celery worker: fetches, renders (voices kept loaded) and publishes."""
     from postcast.service.jobs.tasks import worker_app
@@ -42,6 +49,10 @@ def worker(
     if unknown or not chosen:
         raise NotFoundError("--queues", f"unknown queue(s) {unknown}; known: {', '.join(QUEUES)}")
     open_library(cfg.library.database).close()  # migrated once, before the pool forks
+    if metrics_port is not None:
+        from postcast.service.jobs.observing import serve_worker_metrics
+
+        serve_worker_metrics(metrics_port)
     app = worker_app(cfg)
     argv = ["worker", "--queues", ",".join(chosen), "--loglevel", "INFO"]
     argv += ["--hostname", f"postcast-{os.getpid()}@%h", "--without-gossip", "--without-mingle"]
