@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.service.jobs.support import POSTCAST, make_library
 
 UNREACHABLE = "redis://127.0.0.1:1/0"  # nothing listens on port 1
@@ -44,3 +46,17 @@ def test_a_worker_for_an_unknown_queue_is_refused(tmp_path: Path) -> None:
     result = _postcast("worker", "--config", str(_library(tmp_path)), "--queues", "speech,gpu")
     assert result.returncode == 2
     assert "unknown queue(s) ['gpu']" in result.stderr
+
+
+def test_each_task_of_a_worker_gets_its_share_of_the_cores(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from postcast.config import load_config
+    from postcast.service.jobs import commands
+    from postcast.service.jobs.tasks import worker_app
+    from postcast.speech import workers
+
+    monkeypatch.setattr(workers, "available_cores", lambda: 8)
+    assert [commands.voice_threads(n) for n in (None, 1, 2, 3, 8, 16)] == [1, 8, 4, 2, 1, 1]
+    app = worker_app(load_config(_library(tmp_path)), threads=3)
+    assert app.worker_state is not None and app.worker_state.engine().threads == 3

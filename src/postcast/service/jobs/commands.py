@@ -38,6 +38,15 @@ def worker(
             help="Serve Prometheus /metrics on this port (needs PROMETHEUS_MULTIPROC_DIR).",
         ),
     ] = None,
+    threads: Annotated[
+        int | None,
+        typer.Option(
+            "--threads",
+            min=1,
+            help="CPU threads each task's voice uses (default: the cores shared out "
+            "between the tasks run at once).",
+        ),
+    ] = None,
 ) -> None:
     """Run a Celery worker: fetches, renders (voices kept loaded) and publishes."""
     from postcast.service.jobs.tasks import worker_app
@@ -53,12 +62,22 @@ def worker(
         from postcast.service.jobs.observing import serve_worker_metrics
 
         serve_worker_metrics(metrics_port)
-    app = worker_app(cfg)
+    app = worker_app(cfg, threads or voice_threads(concurrency))
     argv = ["worker", "--queues", ",".join(chosen), "--loglevel", "INFO"]
     argv += ["--hostname", f"postcast-{os.getpid()}@%h", "--without-gossip", "--without-mingle"]
     if concurrency is not None:
         argv += ["--concurrency", str(concurrency)]
     app.worker_main(argv)
+
+
+def voice_threads(concurrency: int | None) -> int:
+    """Each task's share of this machine's cores: `concurrency` tasks (Celery's default:
+    one per core) that each let ONNX Runtime take every core would fight over them
+    (its threads spin while they wait), so each gets cores / tasks, at least one."""
+    from postcast.speech.workers import available_cores
+
+    cores = available_cores()
+    return max(1, cores // (concurrency or cores))
 
 
 def scheduler(config: ConfigFile) -> None:

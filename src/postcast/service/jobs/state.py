@@ -18,8 +18,9 @@ class WorkerState:
     speech engine, whose voices stay loaded (a re-render after an edit pays no start-up).
     Made on first use in each process: a forked pool child makes its own."""
 
-    def __init__(self, config: Config) -> None:
+    def __init__(self, config: Config, threads: int = 0) -> None:
         self.config = config
+        self.threads = threads  # CPU threads the voice may use (0: ONNX Runtime's default)
         self._lock = threading.Lock()
         self._pid = 0
         self._library: Library | None = None
@@ -44,5 +45,5 @@ class WorkerState:
         with self._lock:
             self._this_process()
             if self._engine is None:
-                self._engine = create_engine(self.config.speech)
+                self._engine = create_engine(self.config.speech, threads=self.threads)
             return self._engine

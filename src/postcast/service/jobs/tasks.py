@@ -94,9 +94,10 @@ def publish_all(state: WorkerState) -> PassReport | None:
     return report
 
 
-def register_tasks(app: PostcastCelery) -> None:
-    """Add the tasks to `app`, by constant names (not module paths)."""
-    state = WorkerState(app.postcast_config)
+def register_tasks(app: PostcastCelery, threads: int = 0) -> None:
+    """Add the tasks to `app`, by constant names (not module paths); each process's voice
+    uses `threads` CPU threads (0: ONNX Runtime's default, every core)."""
+    state = WorkerState(app.postcast_config, threads)
 
     @app.task(name=FETCH, bind=True, shared=False)
     def fetch(task: Any, source: str) -> None:
@@ -123,12 +124,13 @@ def register_tasks(app: PostcastCelery) -> None:
     app.worker_state = state
 
 
-def worker_app(config: Config) -> PostcastCelery:
+def worker_app(config: Config, threads: int = 0) -> PostcastCelery:
     """The app a worker runs: the client app with the tasks added. A task speaks in its
     own process: parallelism is the worker's concurrency and the other workers (and a
-    long post's parts), not a process pool inside a task (a pool child may not fork)."""
+    long post's parts), not a process pool inside a task (a pool child may not fork);
+    `threads` is each task's share of the cores (see `commands.voice_threads`)."""
     if config.speech.workers == 0:
         config = replace(config, speech=replace(config.speech, workers=1))
     app = make_app(config)
-    register_tasks(app)
+    register_tasks(app, threads)
     return app
