@@ -3,15 +3,12 @@ the server's 16, flushed afterwards) and a fresh PostgreSQL database (tests/conf
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 
 import pytest
 
 from tests.conftest import _unavailable
-
-REDIS_HOST, REDIS_PORT = "127.0.0.1", 6379
-CLAIM = "postcast-test-claim"
+from tests.service.jobs.support import REDIS_HOST, REDIS_PORT, own_redis_database
 
 
 @pytest.fixture
@@ -28,17 +25,10 @@ def redis_url() -> Iterator[str]:
         _unavailable(f"Redis at {REDIS_HOST}:{REDIS_PORT} is unreachable: {error}")
     finally:
         probe.close()
-    for number in range(1, 16):
-        client = redis.Redis(host=REDIS_HOST, port=REDIS_PORT, db=number)
-        if client.dbsize() == 0 and client.set(CLAIM, os.getpid(), nx=True, ex=3600):
-            try:
-                yield f"redis://{REDIS_HOST}:{REDIS_PORT}/{number}"
-            finally:
-                client.flushdb()
-                client.close()
-            return
-        client.close()
-    pytest.fail("no free Redis database among 1..15")
+    with own_redis_database() as url:
+        if url is None:
+            pytest.fail("no free Redis database among 1..15")
+        yield url
 
 
 AMQP_URL = "amqp://guest:guest@127.0.0.1:5672//"

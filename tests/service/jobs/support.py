@@ -25,6 +25,8 @@ POSTCAST = [sys.executable, "-m", "postcast"]
 TOPICS = ("river", "garden", "market", "harbour", "orchard", "bridge")
 LOCK_FILES = {".postcast.lock", ".postcast.publish.lock"}  # permanent, not leftovers
 WAIT_SECONDS = 180.0  # a deadline for events, never a speed bound
+REDIS_HOST, REDIS_PORT = "127.0.0.1", 6379
+CLAIM = "postcast-test-claim"
 
 
 def write_post(folder: Path, number: int, edition: int = 0, title: str | None = None) -> Path:
@@ -74,6 +76,26 @@ def make_library(
         f'[service]\nbroker_url = "{broker}"\n{lines}\n'
     )
     return config
+
+
+@contextmanager
+def own_redis_database() -> Iterator[str | None]:
+    """redis://127.0.0.1:6379/N for an empty database among 1..15 that this process
+    claims (so tests and benchmarks running at once never share one), emptied after;
+    None when every one is in use."""
+    import redis
+
+    for number in range(1, 16):
+        client = redis.Redis(host=REDIS_HOST, port=REDIS_PORT, db=number)
+        if client.dbsize() == 0 and client.set(CLAIM, os.getpid(), nx=True, ex=3600):
+            try:
+                yield f"redis://{REDIS_HOST}:{REDIS_PORT}/{number}"
+            finally:
+                client.flushdb()
+                client.close()
+            return
+        client.close()
+    yield None
 
 
 def wait_until(

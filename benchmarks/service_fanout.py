@@ -1,0 +1,46 @@
+"""Issue 13's fan-out figure: the latency of one long post (10,000 words by default) whose
+speech fans out in parts (`[service] fan_out_sentences`), on 2 `postcast worker`
+processes against 1 (goal: at least 1.7x faster). The clock runs from the fetch being
+queued (workers ready) to the episode published; each run starts from nothing (a new
+database, an empty cache), so every sentence is spoken.
+
+Usage: python benchmarks/service_fanout.py [--words 10000] [--part-sentences 40]
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from service_bench import all_published, service_run, verdict, write_prose_post
+
+GOAL = 1.7
+
+
+def latency(workers: int, words: int, part_sentences: int) -> float:
+    with service_run(fan_out_sentences=part_sentences) as run:
+        write_prose_post(run.root / "posts", 0, words)
+        run.start_workers(workers)
+        run.fetch()
+        seconds = run.wait(all_published(1), "the long post published")
+        parts = sum(b"speech fanned out" in log.read_bytes() for log in run.root.glob("*.log"))
+    if parts != 1:
+        raise SystemExit(f"{workers} worker(s): the post's speech was not fanned out")
+    print(f"{workers} worker(s): {words} words published in {seconds:.1f} s", flush=True)
+    return seconds
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--words", type=int, default=10000)
+    parser.add_argument(
+        "--part-sentences", type=int, default=40, help="sentences in each part of the speech"
+    )
+    arguments = parser.parse_args()
+    one = latency(1, arguments.words, arguments.part_sentences)
+    two = latency(2, arguments.words, arguments.part_sentences)
+    print(f"latency, 2 workers against 1: {one / two:.2f}x faster")
+    return verdict(one / two, GOAL)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

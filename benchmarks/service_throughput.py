@@ -1,0 +1,63 @@
+"""Issue 13's backfill figure: 20 posts published by 1 `postcast worker` process against
+2, on this machine's cores (goal: at least 1.8x the throughput), on the local Redis and
+PostgreSQL with the bundled Piper voice. Each run starts from nothing (a new database,
+an empty cache); the clock runs from the fetch being queued (workers ready, voices not
+yet loaded) to every episode published.
+
+Prints each run, the ratio against the goal, the measured cost in core-seconds per
+spoken word, and the README's capacity table computed from that cost (`capacity.py`).
+
+Usage: python benchmarks/service_throughput.py [--posts 20] [--words 150]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from capacity import capacity_table
+from service_bench import REPO, all_published, service_run, verdict, write_prose_post
+
+from postcast.config import load_config
+from postcast.pipeline import script_for
+from postcast.sources.files import load_post_file
+
+GOAL = 1.8
+RESULTS = REPO / "benchmarks" / "results" / "service_throughput.json"
+
+
+def backfill(workers: int, posts: int, words: int) -> tuple[float, int]:
+    """Seconds for `workers` worker processes to publish `posts` new posts, and the words
+    their scripts speak (title, author line and body)."""
+    with service_run(fan_out_sentences=0) as run:
+        folder = run.root / "posts"
+        paths = [write_prose_post(folder, number, words) for number in range(posts)]
+        config = load_config(run.config_path)
+        scripts = [script_for(load_post_file(path), config) for path in paths]
+        spoken = sum(len(line.split()) for script in scripts for line in script.lines())
+        run.start_workers(workers)
+        run.fetch()
+        seconds = run.wait(all_published(posts), f"{posts} episodes published")
+    print(f"{workers} worker(s): {posts} posts, {spoken} words, {seconds:.1f} s", flush=True)
+    return seconds, spoken
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--posts", type=int, default=20)
+    parser.add_argument("--words", type=int, default=150, help="words in each post")
+    arguments = parser.parse_args()
+    one, spoken = backfill(1, arguments.posts, arguments.words)
+    two, _ = backfill(2, arguments.posts, arguments.words)
+    ratio = one / two
+    cost = one / spoken  # one worker is one core: core-seconds per word
+    print(f"throughput, 2 workers against 1: {ratio:.2f}x")
+    print(f"cost: {cost:.4f} core-seconds per spoken word (1 worker, 1 thread)")
+    RESULTS.parent.mkdir(exist_ok=True)
+    RESULTS.write_text(json.dumps({"core_seconds_per_word": cost, "ratio": ratio}, indent=2))
+    print(f"\n{capacity_table(cost)}\n")
+    return verdict(ratio, GOAL)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
