@@ -14,6 +14,7 @@ import sys
 import threading
 import time
 from collections import Counter
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -32,7 +33,9 @@ from postcast.config import Config, LibraryConfig, ServiceConfig, SourceConfig, 
 from postcast.errors import PublishError
 from postcast.objectstore import cache_control_for, content_type_for
 from postcast.objectstore.local import LocalStore
+from postcast.service.jobs.sending import send_fetch
 from postcast.speech.espeak_engine import EspeakEngine
+from postcast.storage import open_library
 from tests.conftest import _unavailable
 
 BASE_URL = "https://cdn.example.net/pod/"  # a CDN in front of the bucket's prefix
@@ -289,3 +292,52 @@ def test_a_feed_the_bucket_refuses_fails_the_pass_and_the_old_feed_stays(
     assert caught.value.exit_code == 5
     assert _get(s3_client, bucket, "feed.xml") == before
     assert len(_enclosures(s3_client, bucket)) == 1
+
+
+@pytest.mark.postgres
+def test_a_celery_worker_publishes_into_s3_through_an_outage(
+    tmp_path: Path,
+    bucket: str,
+    s3_client: S3Client,
+    aws_env: str,
+    postgres_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The service as deployed for a popular feed: a Celery worker, PostgreSQL, the
+    site in S3, which fails with 503 and 500: the first two tries of the audio upload (the
+    client's retries ride them out) and the first ten of the feed (every try the client
+    makes, twice over: the publish task must try again later, with backoff). The episode
+    is published once, complete, and nothing temporary is left."""
+    from tests.service.jobs.support import inprocess_worker, own_redis_database, wait_until
+
+    _write_post(tmp_path / "posts", "lighthouse", POSTS["lighthouse"])
+    tries: Counter[tuple[str, str]] = Counter()
+
+    def outage(method: str, path: str) -> bool:
+        limit = 2 if path.endswith(".mp3") else 10 if path.endswith("/feed.xml") else 0
+        picked = method == "PUT" and limit > 0
+        tries[(method, path)] += picked
+        return picked and tries[(method, path)] <= limit
+
+    faults = [503, 500] * 6
+    with own_redis_database() as broker, faulty_proxy(aws_env, faults, outage) as proxy:
+        assert broker is not None, "no free Redis database among 1..15"
+        monkeypatch.setenv("AWS_ENDPOINT_URL", proxy.url)
+        service = ServiceConfig(
+            broker_url=broker,
+            storage=f"s3://{bucket}/{S3_PREFIX}",
+            publish_delay_seconds=0.5,
+            retry_backoff_seconds=0.2,
+            visibility_timeout=30.0,
+        )
+        library = replace(_config(tmp_path, "").library, database=postgres_url)
+        config = replace(_config(tmp_path, ""), library=library, service=service)
+        with open_library(postgres_url) as records, inprocess_worker(config) as app:
+            send_fetch(app, "drafts")
+            wait_until(
+                lambda: records.count_by_status() == {"published": 1},
+                "every episode published",
+                detail=records.count_by_status,
+            )
+    assert [status for _, _, status in proxy.faulted] == faults  # every fault was met
+    _assert_published_site(s3_client, bucket, posts=1)

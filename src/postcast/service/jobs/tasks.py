@@ -10,7 +10,8 @@
   for a publish. A long post's speech is first fanned out (`fanout.py`): synthesize
   tasks speak its parts into the sentence cache, and the last sends the render again.
 - synthesize(guid, revision, start, end, part): one part of a long post's speech.
-- publish(): every feed. Asking is debounced: the first ask sets a flag row (a
+- publish(): every feed; a store that refuses (past its client's own retries) is tried
+  again with backoff until it answers. Asking is debounced: the first ask sets a flag row (a
   compare-and-set in the database) and sends one publish `publish_delay_seconds` later;
   later asks find the flag set and send nothing. The publish clears the flag before it
   reads the library, so a render recorded after that asks again: nothing is left out.
@@ -25,6 +26,7 @@ from typing import Any
 
 from postcast import steps
 from postcast.config import Config
+from postcast.errors import PublishError
 from postcast.passes import PassReport, apply_operator_requests, publish_feeds, writing_site
 from postcast.service.jobs.app import FETCH, PUBLISH, RENDER, SYNTHESIZE, PostcastCelery, make_app
 from postcast.service.jobs.fanout import fan_out, synthesize_part
@@ -37,6 +39,7 @@ from postcast.storage.locks import DEFAULT_LEASE, SERVICE_PREFIX
 log = logging.getLogger(__name__)
 PUBLISHING = SERVICE_PREFIX + "publishing"  # one publisher at a time, across machines
 SKIPPED_RETRIES = 20  # a render held elsewhere waits at most this many leases
+PUBLISH_RETRY_CAP = 300.0  # seconds
 
 
 def fetch_source(app: PostcastCelery, state: WorkerState, source: str) -> PassReport:
@@ -94,6 +97,12 @@ def publish_all(state: WorkerState) -> PassReport | None:
     return report
 
 
+def publish_retry_delay(app: PostcastCelery, retries: int) -> float:
+    """Backoff between tries of a publish the store refused, doubling up to 5 minutes:
+    the feeds must go out once the store is back, however long it was down."""
+    return float(min(PUBLISH_RETRY_CAP, app.service.retry_backoff_seconds * 2**retries))
+
+
 def register_tasks(app: PostcastCelery, threads: int = 0) -> None:
     """Add the tasks to `app`, by constant names (not module paths); each process's voice
     uses `threads` CPU threads (0: ONNX Runtime's default, every core)."""
@@ -116,7 +125,12 @@ def register_tasks(app: PostcastCelery, threads: int = 0) -> None:
 
     @app.task(name=PUBLISH, bind=True, shared=False, max_retries=None)
     def publish(task: Any) -> None:
-        report = publish_all(state)
+        try:
+            report = publish_all(state)
+        except PublishError as error:  # the store refused past its own retries: an outage
+            delay = publish_retry_delay(app, task.request.retries)
+            log.warning("publishing failed (%s); trying again in %.0f s", error, delay)
+            raise task.retry(countdown=delay) from error
         if report is None:
             raise task.retry(countdown=max(1.0, app.service.publish_delay_seconds))
         log.info("published %d feeds", len(report.feeds))
