@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import TypeVar
 
 from sqlalchemy import Engine, Select, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from postcast.errors import StorageError
@@ -50,6 +50,21 @@ def _meets(post: Post, threshold: int | None, af: bool | None) -> bool:
     return karma is not None and karma >= threshold
 
 
+def _again_if_dropped(transaction: Callable[[], T]) -> T:
+    """Run `transaction`; once more if the database server dropped the connection under
+    it (a restart, a failover, an idle timeout). The pool's pre-ping catches a connection
+    that died while idle; this catches one that died mid-transaction, which the server
+    rolled back. (A drop during COMMIT itself may follow a commit: the library's writes
+    are upserts and compare-and-sets, safe to run twice; at worst a failure counter
+    counts one too many.)"""
+    try:
+        return transaction()
+    except DBAPIError as error:
+        if not error.connection_invalidated:
+            raise
+        return transaction()
+
+
 class Library(
     RenderBook, SourcesAndFeeds, EpisodeLocks, EpisodeEvents, RenderProgressBook, OperatorRequests
 ):
@@ -73,17 +88,24 @@ class Library(
         self.close()
 
     def _write(self, work: Callable[[Session], T]) -> T:
-        """Run `work` in one transaction; a unique-key race with another process retries once."""
-        try:
-            with self._sessions.begin() as session:
-                return work(session)
-        except IntegrityError:
+        """Run `work` in one transaction. Run again once when a unique-key race with
+        another process failed it, or when the server dropped the connection under it."""
+
+        def transaction() -> T:
             with self._sessions.begin() as session:
                 return work(session)
 
+        try:
+            return _again_if_dropped(transaction)
+        except IntegrityError:
+            return _again_if_dropped(transaction)
+
     def _read(self, work: Callable[[Session], T]) -> T:
-        with self._sessions() as session:
-            return work(session)
+        def transaction() -> T:
+            with self._sessions() as session:
+                return work(session)
+
+        return _again_if_dropped(transaction)
 
     # posts
 
