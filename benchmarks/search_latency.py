@@ -23,6 +23,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine, insert
 
+from postcast.objectstore.local import LocalStore
 from postcast.service.webapp import search
 from postcast.storage.database import create_library_engine, database_url, migrate
 from postcast.storage.schema import EpisodeRow, PostRow, RenderRow
@@ -133,7 +134,7 @@ def measure(label: str, url: str, episodes: int, words: int, count: int) -> bool
         migrate(engine)
         began = time.perf_counter()
         vocab = fill(engine, episodes, words)
-        indexed = search.refresh(engine, Path(tempfile.gettempdir()))
+        indexed = search.refresh(engine, LocalStore(Path(tempfile.gettempdir())))
         with engine.begin() as connection:  # statistics, as autovacuum (PostgreSQL) keeps them
             connection.exec_driver_sql("ANALYZE")
         built = time.perf_counter() - began

@@ -180,15 +180,18 @@ class RenderBook:
 
         self._write(work)
 
-    def mark_failed(self, guid: str, error: str, now: datetime | None = None) -> None:
-        """A render of `guid` failed. An episode that already has audio keeps publishing it."""
+    def mark_failed(
+        self, guid: str, error: str, now: datetime | None = None, *, final: bool = False
+    ) -> None:
+        """A render of `guid` failed (`final`: not to be tried again until the post
+        changes or an operator asks). An episode that already has audio keeps publishing it."""
         now = require_aware(now or utc_now(), "now")
 
         def work(session: Session) -> None:
             row = session.scalar(select(EpisodeRow).where(EpisodeRow.guid == guid))
             if row is None:
                 raise StorageError(f"episode {guid} is not stored")
-            row.failures += 1
+            row.failures = max(row.failures + 1, DEFAULT_MAX_FAILURES if final else 0)
             row.last_error, row.updated_at = error, now
             if row.status == EpisodeStatus.PENDING:
                 row.status = EpisodeStatus.FAILED

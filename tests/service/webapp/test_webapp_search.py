@@ -82,7 +82,7 @@ def test_indexed_text_cannot_forge_a_highlight(config: Config) -> None:
 def test_the_index_follows_the_episodes_table(config: Config, client: TestClient) -> None:
     context = client.app.state.web  # type: ignore[attr-defined]
     site = Path(config.library.site_dir)
-    assert search.refresh(context.engine, site) == 0  # nothing changed since startup
+    assert search.refresh(context.engine, context.store) == 0  # nothing changed since startup
     with open_library(config.library.database) as library:
         add_episode(library, site, 30, title="Late arrival", transcript="platypus")
     assert _guids(client, "platypus") == []  # not yet indexed: refreshed every 30 s

@@ -25,6 +25,7 @@ from fastapi.staticfiles import StaticFiles
 from postcast import logs
 from postcast.config import Config
 from postcast.errors import PostcastError
+from postcast.passes import published_store
 from postcast.service.web import SiteFiles
 from postcast.service.webapp import admin_api, listeners, operations, progress_api, public_api
 from postcast.service.webapp.context import WebContext, templates
@@ -53,6 +54,7 @@ def _context(config: Config) -> WebContext:
         engine=engine,
         library=Library(engine),
         site_dir=site_dir,
+        store=published_store(config),
         admin=AdminGuard(config.web.admin_token_sha256),
         rate_limit=RateLimit(config.web.rate_limit),
         templates=templates(),

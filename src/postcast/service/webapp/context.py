@@ -14,6 +14,7 @@ from fastapi.templating import Jinja2Templates
 from sqlalchemy import Engine
 
 from postcast.config import Config
+from postcast.objectstore import Store
 from postcast.publishing.pages import clock, template_environment
 from postcast.service.webapp import search
 from postcast.service.webapp.security import AdminGuard, RateLimit, safe_href
@@ -28,6 +29,7 @@ class WebContext:
     engine: Engine
     library: Library
     site_dir: Path
+    store: Store  # where the library publishes: the site folder or `[service] storage`
     admin: AdminGuard
     rate_limit: RateLimit
     templates: Jinja2Templates
@@ -39,12 +41,12 @@ class WebContext:
         """Bring the search index up to date if it was last refreshed a while ago."""
         with self._index_lock:
             if time.monotonic() - self._indexed_at >= SEARCH_REFRESH_SECONDS:
-                search.refresh(self.engine, self.site_dir)
+                search.refresh(self.engine, self.store)
                 self._indexed_at = time.monotonic()
 
     def reindex_now(self) -> None:
         with self._index_lock:
-            search.refresh(self.engine, self.site_dir)
+            search.refresh(self.engine, self.store)
             self._indexed_at = time.monotonic()
 
 

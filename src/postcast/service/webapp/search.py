@@ -9,16 +9,19 @@ Snippets come back as HTML: the text is escaped here and only `<mark>` is added.
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 from typing import Any, NamedTuple
 
 import webvtt
 from markupsafe import Markup, escape
 from sqlalchemy import Connection, Engine, bindparam, func, select, text
+from webvtt.errors import MalformedFileError
 
+from postcast.errors import PostcastError
+from postcast.objectstore import Store
 from postcast.publishing.notes import paragraphs
 from postcast.storage.schema import EpisodeRow, PostRow, RenderRow
 
@@ -30,6 +33,8 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _WORD = re.compile(r"\w+", re.UNICODE)
 MAX_TERMS = 16
 BULK_REINDEX = 500  # episodes indexed at once that call for fresh planner statistics
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -50,16 +55,21 @@ def _clean(value: str) -> str:
     return _CONTROL.sub(" ", value)
 
 
-def transcript_text(site_dir: Path, transcript_files: dict[str, Any], post_html: str) -> str:
-    """The words the episode says: its WebVTT transcript, else the post's text."""
+def transcript_text(store: Store, transcript_files: dict[str, Any], post_html: str) -> str:
+    """The words the episode says: its WebVTT transcript, read from wherever the library
+    publishes (the site folder, or the bucket behind `[service] storage`), else the
+    post's text (no transcript, or the store cannot give it now)."""
     relative = transcript_files.get(TRANSCRIPT_VTT)
-    if relative and (site_dir / relative).is_file():
-        captions = webvtt.read(str(site_dir / relative)).captions
-        return " ".join(" ".join(caption.text.split()) for caption in captions)
+    if relative:
+        try:
+            captions = webvtt.from_string(store.get_bytes(relative).decode("utf-8")).captions
+            return " ".join(" ".join(caption.text.split()) for caption in captions)
+        except (PostcastError, UnicodeDecodeError, MalformedFileError) as error:
+            logger.warning("transcript %s not read (%s): indexing the post's text", relative, error)
     return " ".join(paragraphs(post_html))
 
 
-def refresh(engine: Engine, site_dir: Path) -> int:
+def refresh(engine: Engine, store: Store) -> int:
     """Index what changed since the last refresh; returns how many episodes were indexed."""
     latest = (
         select(RenderRow.episode_ref, func.max(RenderRow.id).label("render_id"))
@@ -78,7 +88,7 @@ def refresh(engine: Engine, site_dir: Path) -> int:
             if indexed.get(episode_id) != key:
                 stale.append((episode_id, render_id, key))
         for episode_id, render_id, key in stale:
-            _index_one(connection, site_dir, episode_id, render_id, key)
+            _index_one(connection, store, episode_id, render_id, key)
         if len(stale) >= BULK_REINDEX and engine.dialect.name == "postgresql":
             # Without statistics the planner joins row by row (seconds per search);
             # autovacuum would gather them too, but only after a while.
@@ -87,7 +97,7 @@ def refresh(engine: Engine, site_dir: Path) -> int:
 
 
 def _index_one(
-    connection: Connection, site_dir: Path, episode_id: int, render_id: int | None, key: str
+    connection: Connection, store: Store, episode_id: int, render_id: int | None, key: str
 ) -> None:
     episode = connection.execute(select(EpisodeRow).where(EpisodeRow.id == episode_id)).one()
     post = connection.execute(select(PostRow).where(PostRow.id == episode.post_ref)).one()
@@ -100,7 +110,7 @@ def _index_one(
         "title": _clean(episode.title),
         "authors": _clean(" ".join(post.authors)),
         "tags": _clean(" ".join(post.tags)),
-        "transcript": _clean(transcript_text(site_dir, files, post.html)),
+        "transcript": _clean(transcript_text(store, files, post.html)),
         "key": key,
     }
     connection.execute(text("DELETE FROM episode_search WHERE episode_ref = :ref"), row)
