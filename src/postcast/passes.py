@@ -22,7 +22,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from postcast import metrics, render_attempts, render_progress, webhooks
+from postcast import metrics, render_progress, webhooks
 from postcast.atomic import writable_folder
 from postcast.cachedir import cache_root
 from postcast.config import FORUM_NAMES, Config, SourceConfig
@@ -332,15 +332,7 @@ def render_locked(
         if not held:
             report.skipped.append(job.guid)
         elif _still_needed(library, job, requested_at):
-            died = render_attempts.deaths(library, job, since=requested_at)
-            if died >= render_attempts.DEATHS_LIMIT:  # it would only kill this process too
-                error = render_attempts.deaths_error(died)
-                _record_failure(config, library, report, job, error, final=True)
-                return
-            with render_attempts.counted_start(library, job):
-                _render_one(
-                    config, library, report, progress, job, site, cover, engine, store, lexicon
-                )
+            _render_one(config, library, report, progress, job, site, cover, engine, store, lexicon)
 
 
 def rendered_before(library: Library, guid: str, moment: datetime) -> bool:
@@ -407,17 +399,11 @@ def _render_one(
 
 
 def _record_failure(
-    config: Config,
-    library: Library,
-    report: PassReport,
-    job: RenderJob,
-    error: str,
-    final: bool = False,
+    config: Config, library: Library, report: PassReport, job: RenderJob, error: str
 ) -> None:
-    """A failed render, recorded, reported, counted and announced; `final`: not to be
-    tried again until the post changes or an operator asks."""
+    """A failed render, recorded, reported, counted and announced."""
     report.failed.append((job.guid, error))
-    library.mark_failed(job.guid, error, final=final)
+    library.mark_failed(job.guid, error)
     webhooks.failed(library, job.guid)
     metrics.episode_failed(source_kind(config, job.post))
     logger.error("render failed: %s", error)

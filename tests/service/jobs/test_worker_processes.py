@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -15,7 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from postcast.storage import open_library
+from postcast.service.jobs.deaths import DEATHS_LIMIT
+from postcast.storage import EpisodeStatus, open_library
 from tests.service.jobs.support import (
     POSTCAST,
     check_published_once,
@@ -121,3 +123,35 @@ def _idle(config_path: Path) -> bool:
         app.close()
     with open_library(config.library.database) as library:
         return not waiting and PUBLISH_DUE not in library.live_locks()
+
+
+def test_a_render_that_kills_its_pool_process_is_given_up_after_three_deaths(
+    tmp_path: Path, redis_url: str, postgres_url: str, workers: list[subprocess.Popen[bytes]]
+) -> None:
+    """The out-of-memory killer's way: the pool process rendering an episode is killed
+    (SIGKILL) and the worker's parent lives on. Redelivered, the render would kill the
+    next process too; after three deaths it is not started again but marked failed."""
+    config = make_library(tmp_path, 1, postgres_url, redis_url)
+    pause = tmp_path / "pause"
+    pause.mkdir()
+    workers.append(start_worker_process(config, tmp_path / "worker.log", pause_dir=pause))
+    held = pause / "render.held"
+    enqueue(config)
+    for _ in range(DEATHS_LIMIT):
+        (pause / "render").touch()
+        wait_until(lambda: held.is_file() and held.read_text().isdigit(), "a render held")
+        child = int(held.read_text())
+        assert child != workers[0].pid  # a pool process, not the worker itself
+        os.kill(child, signal.SIGKILL)
+        held.unlink()  # the parent puts the render back on its queue
+    (pause / "render").touch()  # armed: a fourth start would stop here
+    with open_library(postgres_url) as library:
+        wait_until(
+            lambda: library.count_by_status() == {"failed": 1},
+            "the episode marked failed",
+            detail=library.count_by_status,
+        )
+        (failed,) = library.episodes_with_status(EpisodeStatus.FAILED)
+    assert failed.last_error is not None and "killed its process 3 times" in failed.last_error
+    assert (pause / "render").exists()  # the render was not started a fourth time
+    assert workers[0].poll() is None  # the worker itself lives on

@@ -75,10 +75,12 @@ def synthesize_part(
 ) -> None:
     """Speak one part into the sentence cache (if the revision is still the one to
     render), then, if it was the last part left, send the render."""
+    from postcast.service.jobs.deaths import given_up
+
     library = state.library()
     tag = _tag(guid, revision)
     jobs = library.episodes_needing_render(guid=guid)
-    if jobs and jobs[0].revision == revision:
+    if jobs and jobs[0].revision == revision and not given_up(library, guid):
         with writing_site(state.config, PassReport()):  # the cache: sweep, then write
             steps.speak_part(state.config, jobs[0].post, start, end, engine=state.engine())
     library.drop_lock(f"{PART}{tag}|{number}")

@@ -28,7 +28,9 @@ from postcast import steps
 from postcast.config import Config
 from postcast.errors import PublishError
 from postcast.passes import PassReport, apply_operator_requests, publish_feeds, writing_site
+from postcast.service.jobs import deaths
 from postcast.service.jobs.app import FETCH, PUBLISH, RENDER, SYNTHESIZE, PostcastCelery, make_app
+from postcast.service.jobs.deaths import CountingDeaths
 from postcast.service.jobs.fanout import fan_out, synthesize_part
 from postcast.service.jobs.sending import PUBLISH_DUE, QUEUED, request_publish, send_render
 from postcast.service.jobs.state import WorkerState
@@ -62,6 +64,8 @@ def render_one(
 
     library = state.library()
     library.drop_lock(QUEUED + guid)  # from here on a new edit queues a new render
+    if deaths.given_up(library, guid, requested_at):
+        return None  # it would only kill this process too
     asked = datetime.fromisoformat(requested_at) if requested_at else None
     if asked is None and fan_out(app, state, guid):
         return None  # its speech is spoken in parts; the last part sends the render
@@ -113,13 +117,15 @@ def register_tasks(app: PostcastCelery, threads: int = 0) -> None:
         report = fetch_source(app, state, source)
         log.info("fetch %s: %s", source, report.summary())
 
-    @app.task(name=RENDER, bind=True, shared=False, max_retries=SKIPPED_RETRIES)
+    @app.task(
+        name=RENDER, bind=True, shared=False, max_retries=SKIPPED_RETRIES, Request=CountingDeaths
+    )
     def render(task: Any, guid: str, requested_at: str | None = None) -> None:
         retry_in = render_one(app, state, guid, requested_at)
         if retry_in is not None:
             raise task.retry(countdown=retry_in)
 
-    @app.task(name=SYNTHESIZE, bind=True, shared=False)
+    @app.task(name=SYNTHESIZE, bind=True, shared=False, Request=CountingDeaths)
     def synthesize(task: Any, guid: str, revision: str, start: int, end: int, part: int) -> None:
         synthesize_part(app, state, guid, revision, start, end, part)
 
