@@ -376,8 +376,9 @@ def _render_one(
         )
         extras = write_episode_extras(site, stem, audio)
         files = [f"episodes/{stem}.mp3", *filter(None, extras.values())]
+        store = store or published_store(config)  # one client: upload, then clean up
         # In the store before the render is recorded: a feed never names missing audio.
-        upload_render(store or published_store(config), site, files)
+        upload_render(store, site, files)
         pause_point("render")  # audio written, not yet recorded
         library.record_render(
             job.guid,
@@ -388,7 +389,7 @@ def _render_one(
             chapters_file=extras.get("chapters"),
             spoken_text="\n".join(segment.text for segment in script.segments),
         )
-        drop_working_copies(store or published_store(config), site, files)
+        drop_working_copies(store, site, files)
         report.rendered.append(job.guid)
         recorded.finished()
         metrics.episode_rendered(source_kind(config, job.post))
