@@ -395,19 +395,12 @@ def _render_one(
         metrics.episode_rendered(source_kind(config, job.post))
         logger.info("rendered %s: %.1f s of audio", job.title, audio.duration)
     except Exception as error:  # one episode's failure must not stop the pass
+        report.failed.append((job.guid, describe(error)))
+        library.mark_failed(job.guid, describe(error))
+        webhooks.failed(library, job.guid)
         recorded.failed()
-        _record_failure(config, library, report, job, describe(error))
-
-
-def _record_failure(
-    config: Config, library: Library, report: PassReport, job: RenderJob, error: str
-) -> None:
-    """A failed render, recorded, reported, counted and announced."""
-    report.failed.append((job.guid, error))
-    library.mark_failed(job.guid, error)
-    webhooks.failed(library, job.guid)
-    metrics.episode_failed(source_kind(config, job.post))
-    logger.error("render failed: %s", error)
+        metrics.episode_failed(source_kind(config, job.post))
+        logger.error("render failed: %s", describe(error))
 
 
 def source_kind(config: Config, post: Post) -> str:

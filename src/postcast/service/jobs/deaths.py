@@ -44,11 +44,14 @@ def _prefix(library: Library, guid: str, requested_at: str | None) -> str | None
     return f"{DIED}{hashlib.sha1(key.encode()).hexdigest()[:20]}|"
 
 
+def _counted(library: Library, prefix: str | None) -> int:
+    return 0 if prefix is None else sum(1 for n in library.live_locks() if n.startswith(prefix))
+
+
 def deaths(library: Library, guid: str, requested_at: str | None = None) -> int:
     """How many processes rendering the episode's current revision (for this request)
     were killed under the render."""
-    prefix = _prefix(library, guid, requested_at)
-    return 0 if prefix is None else sum(1 for n in library.live_locks() if n.startswith(prefix))
+    return _counted(library, _prefix(library, guid, requested_at))
 
 
 def count_death(library: Library, guid: str, requested_at: str | None = None) -> int:
@@ -59,7 +62,7 @@ def count_death(library: Library, guid: str, requested_at: str | None = None) ->
     if prefix is None:
         return 0
     library.lock_episode(f"{prefix}{uuid.uuid4().hex[:12]}", new_lock_owner(), REMEMBERED)
-    return deaths(library, guid, requested_at)
+    return _counted(library, prefix)
 
 
 def given_up(library: Library, guid: str, requested_at: str | None = None) -> bool:
