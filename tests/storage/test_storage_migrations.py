@@ -21,6 +21,7 @@ TABLES = {
     *("sources", "posts", "episodes", "renders", "feeds", "episode_locks", "alembic_version"),
     *("episode_moderation", "url_requests", "lexicon_entries", "lexicon_changes"),
     *("episode_events", "webhook_deliveries", "render_progress"),
+    *("listener_salts", "listens", "imported_access_logs"),
 }
 
 

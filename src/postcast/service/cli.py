@@ -30,6 +30,7 @@ from postcast.errors import (
     describe,
 )
 from postcast.logs import LogFormat, LogLevel, configure_logging
+from postcast.service.downloads_commands import downloads
 from postcast.service.jobs import commands as job_commands
 from postcast.service.progress_bar import RichProgress
 
@@ -270,6 +271,7 @@ def add(
 for _command in (job_commands.worker, job_commands.scheduler, job_commands.enqueue):
     app.command()(_command)
 app.command(name="status")(job_commands.status)
+app.add_typer(downloads, name="downloads")
 
 
 @contextlib.contextmanager

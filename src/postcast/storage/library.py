@@ -78,6 +78,11 @@ class Library(
     def url(self) -> str:
         return safe_url(self._engine.url)
 
+    @property
+    def engine(self) -> Engine:
+        """For stages that keep tables of their own (listening figures)."""
+        return self._engine
+
     def close(self) -> None:
         self._engine.dispose()
 

@@ -129,7 +129,7 @@ class RenderRow(Base):
         ForeignKey("episodes.id", ondelete="CASCADE"), index=True
     )
     revision: Mapped[str] = mapped_column(String(REVISION_LENGTH))
-    audio_file: Mapped[str] = mapped_column(Text)
+    audio_file: Mapped[str] = mapped_column(Text, index=True)  # media requests find it (0007)
     audio_size: Mapped[int] = mapped_column(BigInteger)
     duration: Mapped[float]
     chapters: Mapped[list[Any]] = mapped_column(default=list)
@@ -279,3 +279,47 @@ class LexiconChangeRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     word: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime]
+
+
+# Listening figures (migration 0007).
+
+
+class ListenerSaltRow(Base):
+    """The random salt of one UTC day's listener hashes. Deleted two days later, after
+    which nobody (the operator included) can tell which address a hash came from."""
+
+    __tablename__ = "listener_salts"
+
+    day: Mapped[str] = mapped_column(String(10), primary_key=True)  # YYYY-MM-DD
+    salt: Mapped[str] = mapped_column(String(64))
+
+
+class ListenRow(Base):
+    """One listener's requests for one episode's media on one UTC day: the bytes they got,
+    and when (if ever) that became a download. `listener` is the hash of address and user
+    agent under the day's salt, `listener_before` under the day before's, so that a
+    listener's requests on either side of midnight are known as one."""
+
+    __tablename__ = "listens"
+    __table_args__ = (
+        UniqueConstraint("episode_ref", "day", "listener", name="uq_listens_episode_ref_day"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    episode_ref: Mapped[int] = mapped_column(ForeignKey("episodes.id", ondelete="CASCADE"))
+    day: Mapped[str] = mapped_column(String(10))
+    listener: Mapped[str] = mapped_column(String(64))
+    listener_before: Mapped[str] = mapped_column(String(64))
+    bytes_sent: Mapped[int] = mapped_column(BigInteger, default=0)
+    first_at: Mapped[datetime]
+    counted_at: Mapped[datetime | None] = mapped_column(index=True)  # became a download
+
+
+class ImportedLogRow(Base):
+    """An access log already imported (S3 writes each log object once, never changes it)."""
+
+    __tablename__ = "imported_access_logs"
+
+    name: Mapped[str] = mapped_column(String(ID_LENGTH), primary_key=True)
+    requests: Mapped[int]  # media requests it held
+    imported_at: Mapped[datetime]

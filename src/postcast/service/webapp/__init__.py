@@ -1,7 +1,8 @@
 """`postcast web`: the web app for listeners and operators (FastAPI on Starlette).
 
 Listeners get a home page, a page per feed, full-text search, the narration of a post by
-its URL and an embeddable player; operators an admin API (`/api/admin/`) and page behind a
+its URL and an embeddable player; authors their listening figures (`downloads`, which
+also counts the MP3s served); operators an admin API (`/api/admin/`) and page behind a
 bearer token. Every other path is the published site folder, served as `postcast serve`
 serves it (byte ranges, podcast content types, no dot-files).
 """
@@ -27,7 +28,14 @@ from postcast.config import Config
 from postcast.errors import PostcastError
 from postcast.passes import published_store
 from postcast.service.web import SiteFiles
-from postcast.service.webapp import admin_api, listeners, operations, progress_api, public_api
+from postcast.service.webapp import (
+    admin_api,
+    downloads,
+    listeners,
+    operations,
+    progress_api,
+    public_api,
+)
 from postcast.service.webapp.context import WebContext, templates
 from postcast.service.webapp.security import (
     MAX_BODY_BYTES,
@@ -104,9 +112,12 @@ def create_web_app(config: Config) -> FastAPI:
     app.include_router(admin_api.pages)
     app.include_router(listeners.router)
     app.include_router(operations.router)
+    app.include_router(downloads.api)
+    app.include_router(downloads.pages)
     assets = resources.files("postcast.service.webapp").joinpath("static")
     app.mount(ASSETS_PATH, StaticFiles(directory=str(assets)), name="webapp-assets")
-    app.mount("/", SiteFiles(directory=context.site_dir, html=True), name="site")
+    site = SiteFiles(directory=context.site_dir, html=True)
+    app.mount("/", downloads.CountedMedia(site, context), name="site")
     # Forums call the public API from their pages: any origin may read, none may write.
     app.add_middleware(
         CORSMiddleware, allow_origins=["*"], allow_methods=["GET"], allow_credentials=False
