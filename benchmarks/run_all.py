@@ -21,6 +21,7 @@ def main() -> int:
         ["speech_parallel.py"],
         ["audio_memory.py", *(["--minutes", "30"] if quick else [])],
         ["lexicon_rerender.py", *(["--words", "800"] if quick else [])],
+        ["web_requests.py", *(["--seconds", "2"] if quick else [])],
     ]
     failed = []
     for script, *args in runs:
