@@ -300,3 +300,23 @@ def test_a_delivery_is_claimed_by_one_process_only(
     assert not library.claim_delivery(due, T0 + timedelta(minutes=5))  # the other process
     assert deliver_pending(config, library, now=T0).summary() == ""  # leased meanwhile
     assert deliver_pending(config, library, now=T0 + timedelta(minutes=5)).delivered == 1
+
+
+def test_events_with_nothing_left_to_send_are_pruned_after_30_days(
+    tmp_path: Path, database: str, library: Library, receiver: Receiver
+) -> None:
+    config = _config(tmp_path, database, receiver.url, private=True)
+    delivered = _rendered(library, tmp_path, 1)
+    deliver_pending(config, library, now=T0)
+    receiver.answers = [(503, {})] * 3  # the next event's delivery stays pending, retrying
+    waiting = _rendered(library, tmp_path, 2)
+    deliver_pending(config, library, now=T0)
+    states = {state.guid: state.state for state in library.delivery_states()}
+    assert states == {delivered: "delivered", waiting: "pending"}
+    now = datetime.now(UTC)
+    deliver_pending(config, library, now=now + timedelta(days=29))
+    assert len(library.delivery_states()) == 2  # not 30 days old yet
+    deliver_pending(config, library, now=now + timedelta(days=31))
+    # The delivered event went; the one still being retried stays however old it is.
+    assert [(s.guid, s.state) for s in library.delivery_states()] == [(waiting, "pending")]
+    assert library.prune_events(now + timedelta(days=365)) == 0

@@ -44,7 +44,7 @@ def import_access_logs(
 def show(
     config: ConfigFile,
     author: Annotated[str | None, typer.Option("--author", help="Only this author's.")] = None,
-    days: Annotated[int, typer.Option("--days", min=1, max=366, help="Days of daily figures.")] = 30,
+    days: Annotated[int, typer.Option("--days", min=1, max=366, help="Days charted.")] = 30,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")] = False,
 ) -> None:
     """Downloads of every published episode (or one author's), most downloaded first."""

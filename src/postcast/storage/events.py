@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, exists, select, update
 from sqlalchemy.orm import Session
 
 from postcast.storage.schema import (
@@ -179,6 +179,35 @@ class EpisodeEvents:
                 row.next_attempt_at = require_aware(retry_at, "retry_at")
 
         self._write(work)
+
+    def prune_events(self, before: datetime, batch: int = 500) -> int:
+        """Delete the events recorded before `before` that have nothing left to send (every
+        delivery made or given up), with their deliveries; returns how many went."""
+        still_to_send = exists().where(
+            WebhookDeliveryRow.event_ref == EpisodeEventRow.id,
+            WebhookDeliveryRow.state == PENDING,
+        )
+        done = (
+            select(EpisodeEventRow.id)
+            .where(EpisodeEventRow.created_at < require_aware(before, "before"))
+            .where(EpisodeEventRow.fanned_out.is_(True))
+            .where(~still_to_send)
+            .limit(batch)
+        )
+
+        def work(session: Session) -> int:
+            ids = list(session.scalars(done))
+            if ids:
+                session.execute(
+                    delete(WebhookDeliveryRow).where(WebhookDeliveryRow.event_ref.in_(ids))
+                )
+                session.execute(delete(EpisodeEventRow).where(EpisodeEventRow.id.in_(ids)))
+            return len(ids)
+
+        pruned = 0
+        while (deleted := self._write(work)) > 0:
+            pruned += deleted
+        return pruned
 
     def delivery_states(self) -> list[DeliveryState]:
         """Every delivery, oldest first (for the operator, and tests)."""

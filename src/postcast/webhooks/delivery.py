@@ -37,6 +37,8 @@ from postcast.webhooks.send import (
 FIRST_RETRY = timedelta(seconds=30)
 MAX_WAIT = timedelta(hours=6)
 LEASE = timedelta(minutes=5)
+# Events with nothing left to send are deleted after this (the deliveries with them).
+EVENTS_KEPT = timedelta(days=30)
 
 
 @dataclass
@@ -100,6 +102,7 @@ def deliver_pending(
                     clients[public_only] = stack.enter_context(new_client(public_only))
                 outcome = _attempt(clients[public_only], config, hook, due, now)
             _finish(library, due, hook, outcome, now, report)
+    library.prune_events(now - EVENTS_KEPT)
     return report
 
 

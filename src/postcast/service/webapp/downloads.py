@@ -3,8 +3,8 @@ the figures as JSON (`/api/downloads/...`), and a page per author with a chart.
 
 Counting wraps the site's static files: after an MP3 response has gone out, the bytes
 that went out are counted (in a worker thread, so the event loop never waits on the
-database). A proxy in front should pass the listener's address (uvicorn's
-`--forwarded-allow-ips`), or every listener looks like the proxy.
+database). Behind a proxy, uvicorn takes the listener's address from X-Forwarded-For
+when the proxy is trusted (`FORWARDED_ALLOW_IPS`), or every listener looks like the proxy.
 """
 
 from __future__ import annotations
