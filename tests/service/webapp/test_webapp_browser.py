@@ -124,6 +124,29 @@ def test_search_finds_an_episode_by_a_word_of_its_transcript(
     assert page.locator(".result .snippet mark").first.inner_text().lower() == "population"
 
 
+def test_search_results_follow_the_typing_without_leaving_the_page(
+    page: Any, served: dict[str, Any]
+) -> None:
+    """htmx: the results replace the page's main part as one types; the address follows,
+    the page itself stays (a mark left on its window survives), and nothing breaks CSP."""
+    console: list[str] = []
+    page.on("console", lambda message: console.append(message.text))
+    page.goto(served["base"])
+    page.wait_for_function("() => window.htmx !== undefined")
+    page.evaluate("() => { window.stayedOnPage = true; }")
+    page.locator("input[name=q]").press_sequentially("population", delay=20)
+    results = page.locator(".result .title")
+    results.first.wait_for(timeout=10_000)
+    assert results.all_inner_texts() == ["Counting zebras carefully"]
+    page.wait_for_url("**/search?q=population")
+    assert page.evaluate("() => window.stayedOnPage") is True
+    page.locator("input[name=q]").fill("")
+    page.locator("input[name=q]").press_sequentially("xylophonequux", delay=20)
+    page.locator(".results .empty").wait_for(timeout=10_000)
+    assert page.evaluate("() => window.stayedOnPage") is True
+    assert not [text for text in console if "Content Security Policy" in text], console
+
+
 def test_the_embed_snippet_shows_the_right_episode(page: Any, served: dict[str, Any]) -> None:
     stored: dict[str, Stored] = served["stored"]
     page.goto(served["base"] + "forum-post.html")
