@@ -183,13 +183,6 @@ def test_render_clears_its_own_scratch_files_beside_the_output(tmp_path: Path) -
     assert not cached.exists()
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def database(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'library.sqlite3'}"
-    return str(request.getfixturevalue("postgres_url"))
-
-
 def test_two_passes_at_once_render_each_episode_once(tmp_path: Path, database: str) -> None:
     """Two real `postcast run --once` processes on one library: every episode is rendered
     by exactly one of them, and the site ends complete."""

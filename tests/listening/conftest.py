@@ -13,13 +13,6 @@ from postcast.storage import open_library
 from tests.service.webapp.webapp_library import Stored, add_episode
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def database(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'library.sqlite3'}"
-    return str(request.getfixturevalue("postgres_url"))
-
-
 @pytest.fixture
 def episodes(database: str, tmp_path: Path) -> dict[str, Stored]:
     with open_library(database) as library:

@@ -14,13 +14,6 @@ SECRET_ENV = "POSTCAST_TEST_WEBHOOK_SECRET"
 SECRET = "whsec-0123456789abcdef"
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def database(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'library.sqlite3'}"
-    return str(request.getfixturevalue("postgres_url"))
-
-
 @pytest.fixture
 def library(database: str) -> Iterator[Library]:
     with open_library(database) as opened:

@@ -15,13 +15,6 @@ from tests.service.webapp.webapp_library import ADMIN_TOKEN, Stored, standard_li
 AUTH = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def database(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'library.sqlite3'}"
-    return str(request.getfixturevalue("postgres_url"))
-
-
 @pytest.fixture
 def config(tmp_path: Path, database: str) -> Config:
     return web_config(tmp_path, database)
