@@ -76,7 +76,8 @@ def build_site(root: Path, episodes: int) -> tuple[Path, str]:
     returns the `postcast web` configuration file and one episode page's path."""
     from postcast.config import load_config
     from postcast.models import EpisodeAudio, Post
-    from postcast.passes import PassReport, publish
+    from postcast.pass_report import PassReport
+    from postcast.passes import publish
     from postcast.storage import PostKey, open_library
     from postcast.storage.records import revision_of
 

@@ -66,7 +66,7 @@ def test_every_line_logged_while_an_episode_renders_carries_its_guid(tmp_path: P
         assert {"time", "level", "logger", "process", "message"} <= line.keys()
     during = _render_window(lines)
     assert during and all(line["guid"] == guid for line in during)
-    assert [line["level"] for line in during if line["logger"] == "postcast.passes"] == [
+    assert [line["level"] for line in during if line["logger"] == "postcast.rendering"] == [
         "INFO",
         "INFO",
     ]
@@ -83,7 +83,7 @@ def test_a_failed_render_is_an_error_line_with_its_guid(tmp_path: Path) -> None:
     ((guid, error),) = pipeline.run_pass(config).failed
     errors = [line for line in _json_lines(stream.getvalue()) if line["level"] == "ERROR"]
     assert errors == [
-        {**errors[0], "logger": "postcast.passes", "message": f"render failed: {error}"}
+        {**errors[0], "logger": "postcast.rendering", "message": f"render failed: {error}"}
     ]
     assert errors[0]["guid"] == guid
 

@@ -3,7 +3,8 @@ or edited, publish every feed, then clear what killed runs and re-renders left b
 
 `pipeline.py` holds the single-post stages; this module runs them over the library.
 A failure inside one episode (any exception) fails that episode only: it is recorded
-in the database and in the report, and the pass goes on and publishes the rest.
+in the database and in the report, and the pass goes on and publishes the rest. One
+episode's render is `rendering.py`'s, which the render task shares.
 
 The Celery service (`postcast.service.tasks`) calls the same steps one at a time
 (`postcast.steps`: one source's collect, one episode's render, by name and GUID) and
@@ -15,31 +16,31 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import logging
-import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from postcast import metrics, render_progress, webhooks
+from postcast import webhooks
 from postcast.atomic import writable_folder
 from postcast.cachedir import cache_root
 from postcast.config import FORUM_NAMES, Config, SourceConfig
-from postcast.errors import PostcastError, SourceError
+from postcast.errors import SourceError
 from postcast.faults import pause_point
 from postcast.leftovers import CACHE_TEMPORARY, publishing, writing_into
-from postcast.logs import episode_logging
 from postcast.models import Post
-from postcast.narration.lexicon import Lexicon
-from postcast.objectstore import Store, as_store, is_folder, site_store
-from postcast.operator_requests import library_lexicon, rerender_for_lexicon_changes
+from postcast.objectstore import Store, as_store, is_folder
+from postcast.operator_requests import rerender_for_lexicon_changes
+from postcast.pass_report import PassReport, describe
 from postcast.progress import Progress, no_progress
-from postcast.publishing import publish_to_store, write_episode_extras
-from postcast.publishing.episode_files import (
-    drop_working_copies,
-    remove_unwanted,
-    upload_render,
+from postcast.publishing import publish_to_store
+from postcast.publishing.episode_files import remove_unwanted
+from postcast.rendering import (
+    URL_SOURCE_PREFIX,
+    RenderContext,
+    published_store,
+    render_locked,
 )
 from postcast.selection import (
     default_feeds,
@@ -53,46 +54,9 @@ from postcast.selection import (
 )
 
 if TYPE_CHECKING:  # the storage layer (SQLAlchemy, Alembic) costs 0.7 s to import
-    from postcast.speech.base import SpeechEngine
-    from postcast.storage import Library, PostState, RenderJob
+    from postcast.storage import Library, PostState
 
-URL_SOURCE_PREFIX = "url-"  # the source `postcast add URL` makes for each URL
 logger = logging.getLogger(__name__)
-
-
-@dataclass
-class PassReport:
-    """What one pass did; the CLI prints `summary()`."""
-
-    posts_seen: int = 0
-    new_episodes: int = 0
-    rendered: list[str] = field(default_factory=list)
-    failed: list[tuple[str, str]] = field(default_factory=list)  # (episode guid, error)
-    source_errors: list[tuple[str, str]] = field(default_factory=list)  # (source, error)
-    feeds: list[str] = field(default_factory=list)
-    skipped: list[str] = field(default_factory=list)  # another pass holds their lock
-    removed_files: int = 0  # stale temporaries and superseded episode files
-
-    def summary(self) -> str:
-        lines = [
-            f"{self.posts_seen} posts seen, {self.new_episodes} new episodes, "
-            f"{len(self.rendered)} rendered, {len(self.feeds)} feeds published"
-        ]
-        if self.skipped:
-            lines.append(f"{len(self.skipped)} episodes left to another pass rendering them")
-        if self.removed_files:
-            lines.append(f"{self.removed_files} leftover files removed (temporaries, old audio)")
-        lines += [f"source {name} failed: {error}" for name, error in self.source_errors]
-        lines += [f"episode {guid} failed: {error}" for guid, error in self.failed]
-        return "\n".join(lines)
-
-
-def describe(error: BaseException) -> str:
-    """One line for the report and the database: postcast's own errors say what and where;
-    anything else also names its type (it is a bug, and the type helps find it)."""
-    if isinstance(error, PostcastError):
-        return str(error)
-    return f"{type(error).__name__}: {error}".splitlines()[0]
 
 
 def run_pass(
@@ -275,13 +239,6 @@ def drop_duplicates(library: Library) -> None:
             webhooks.excluded(library, guid)
 
 
-def audio_stem(guid: str, revision: str) -> str:
-    """File stem of one render: a new revision (a new edit time or new content) gets a new
-    file, so an enclosure URL never changes meaning under a client that downloaded it."""
-    digest = hashlib.sha1(revision.encode()).hexdigest()[:8]
-    return re.sub(r"[^A-Za-z0-9_.-]", "-", guid) + "-" + digest
-
-
 def render_pending(
     config: Config,
     library: Library,
@@ -295,120 +252,15 @@ def render_pending(
     Each episode is rendered under its lock in the database: a second pass running at the
     same time (here or on another machine) skips it rather than rendering it twice.
     """
-    from postcast import pipeline
     from postcast.storage import new_lock_owner
 
-    site = Path(config.library.site_dir)
-    store = store or published_store(config)
     jobs = library.episodes_needing_render()
-    cover = pipeline.cover_for(config)
-    lexicon = library_lexicon(config, library)
+    context = RenderContext.of(config, library, report, progress, store=store)
     owner = new_lock_owner()
     for done, job in enumerate(jobs):
         progress("Episodes", done, len(jobs))
-        render_locked(
-            config, library, report, progress, job, site, cover, owner, store=store, lexicon=lexicon
-        )
+        render_locked(context, job, owner)
     progress("Episodes", len(jobs), len(jobs))
-
-
-def render_locked(
-    config: Config,
-    library: Library,
-    report: PassReport,
-    progress: Progress,
-    job: RenderJob,
-    site: Path,
-    cover: bytes,
-    owner: str,
-    requested_at: datetime | None = None,
-    engine: SpeechEngine | None = None,
-    store: Store | None = None,
-    lexicon: Lexicon | None = None,
-) -> None:
-    """Render `job` under its lock, unless another process holds it (skipped) or
-    finished it meanwhile (a new render recorded since the job was read)."""
-    with library.holding_episode(job.guid, owner) as held, episode_logging(job.guid):
-        if not held:
-            report.skipped.append(job.guid)
-        elif _still_needed(library, job, requested_at):
-            _render_one(config, library, report, progress, job, site, cover, engine, store, lexicon)
-
-
-def rendered_before(library: Library, guid: str, moment: datetime) -> bool:
-    """No render of `guid` was recorded since `moment`."""
-    latest = library.latest_render_at(guid)
-    return latest is None or latest < moment
-
-
-def _still_needed(library: Library, job: RenderJob, requested_at: datetime | None) -> bool:
-    """Nobody rendered `job` meanwhile: no render since `requested_at` (a re-render
-    asked for), else none of the job's revision."""
-    if requested_at is not None and rendered_before(library, job.guid, requested_at):
-        return True
-    return library.latest_revision(job.guid) != job.revision
-
-
-def _render_one(
-    config: Config,
-    library: Library,
-    report: PassReport,
-    progress: Progress,
-    job: RenderJob,
-    site: Path,
-    cover: bytes,
-    engine: SpeechEngine | None = None,
-    store: Store | None = None,
-    lexicon: Lexicon | None = None,
-) -> None:
-    from postcast import pipeline  # looked up here, so tests can stand in for render_post
-
-    stem = audio_stem(job.guid, job.revision)
-    out = site / "episodes" / f"{stem}.mp3"
-    logger.info("rendering %s (revision %s)", job.title, job.revision)
-    recorded = render_progress.recording(library, job.guid, progress)  # for the admin page
-    try:
-        if lexicon is None:  # one episode rendered alone (a task): the library's words
-            lexicon = library_lexicon(config, library)
-        speaking = {"engine": engine} if engine is not None else {}
-        script, audio = pipeline.render_post(
-            job.post, config, out, recorded, cover, sweep=False, lexicon=lexicon, **speaking
-        )
-        extras = write_episode_extras(site, stem, audio)
-        files = [f"episodes/{stem}.mp3", *filter(None, extras.values())]
-        store = store or published_store(config)  # one client: upload, then clean up
-        # In the store before the render is recorded: a feed never names missing audio.
-        upload_render(store, site, files)
-        pause_point("render")  # audio written, not yet recorded
-        library.record_render(
-            job.guid,
-            job.revision,
-            audio,
-            audio_file=f"episodes/{stem}.mp3",
-            transcript_files={k: v for k, v in extras.items() if k != "chapters" and v is not None},
-            chapters_file=extras.get("chapters"),
-            spoken_text="\n".join(segment.text for segment in script.segments),
-        )
-        drop_working_copies(store, site, files)
-        report.rendered.append(job.guid)
-        recorded.finished()
-        metrics.episode_rendered(source_kind(config, job.post))
-        logger.info("rendered %s: %.1f s of audio", job.title, audio.duration)
-    except Exception as error:  # one episode's failure must not stop the pass
-        report.failed.append((job.guid, describe(error)))
-        library.mark_failed(job.guid, describe(error))
-        webhooks.failed(library, job.guid)
-        recorded.failed()
-        metrics.episode_failed(source_kind(config, job.post))
-        logger.error("render failed: %s", describe(error))
-
-
-def source_kind(config: Config, post: Post) -> str:
-    """The kind of source a post came from (a metric's label: few values, unlike names)."""
-    for source in config.sources:
-        if source.name == post.source:
-            return source.kind
-    return "url" if post.source.startswith(URL_SOURCE_PREFIX) else "unknown"
 
 
 def publish(
@@ -459,11 +311,6 @@ def publish_feeds(
     report.removed_files += remove_superseded(store, library, published_at - grace)
     if not is_folder(store, site):  # working copies a killed pass left
         report.removed_files += remove_superseded(site, library, published_at - grace)
-
-
-def published_store(config: Config) -> Store:
-    """Where the library publishes: `[service] storage`, else the site folder."""
-    return site_store(config.storage, Path(config.library.site_dir))
 
 
 def remove_superseded(site: Path | Store, library: Library, replaced_before: datetime) -> int:

@@ -22,13 +22,11 @@ from postcast.models import EpisodeAudio, Post, Script
 from postcast.narration import narrate
 from postcast.narration.lexicon import Lexicon
 from postcast.objectstore import cache_store
+from postcast.pass_report import PassReport, describe
 from postcast.passes import (
-    PassReport,
     add_url,
     as_episode_post,
-    audio_stem,
     collect,
-    describe,
     drop_duplicates,
     publish,
     publish_feeds,
@@ -37,6 +35,7 @@ from postcast.passes import (
 )
 from postcast.progress import Progress, no_progress
 from postcast.publishing import cached_cover_art
+from postcast.rendering import audio_stem
 from postcast.selection import episode_title
 from postcast.speech import SpeechEngine, speak
 

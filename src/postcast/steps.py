@@ -10,20 +10,14 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from postcast.config import Config, SourceConfig
 from postcast.errors import ConfigError
-from postcast.passes import (
-    PassReport,
-    collect,
-    drop_duplicates,
-    render_locked,
-    rendered_before,
-    with_library_defaults,
-)
+from postcast.pass_report import PassReport
+from postcast.passes import collect, drop_duplicates, with_library_defaults
 from postcast.progress import Progress, no_progress
+from postcast.rendering import RenderContext, render_locked, rendered_before
 
 if TYPE_CHECKING:
     from postcast.models import Post
@@ -67,7 +61,6 @@ def render_episode(
     lock. With `requested_at` (an operator's re-render) it is rendered unless a render
     was recorded after that moment. Delivered twice, the second finds it done and does
     nothing; an episode another process holds is in the report's `skipped`."""
-    from postcast import pipeline
     from postcast.storage import new_lock_owner
 
     report = PassReport()
@@ -76,15 +69,10 @@ def render_episode(
         library.reset_failures(guid)
         forced = library.render_job(guid)
         jobs = [forced] if forced is not None else []
-    for job in jobs:
-        site, cover, owner = (
-            Path(config.library.site_dir),
-            pipeline.cover_for(config),
-            new_lock_owner(),
-        )
-        render_locked(
-            config, library, report, progress, job, site, cover, owner, requested_at, engine
-        )
+    if jobs:
+        context = RenderContext.of(config, library, report, progress, engine=engine)
+        for job in jobs:
+            render_locked(context, job, new_lock_owner(), requested_at)
     return report
 
 

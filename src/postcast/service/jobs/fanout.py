@@ -18,7 +18,8 @@ import logging
 from datetime import timedelta
 
 from postcast import steps
-from postcast.passes import PassReport, writing_site
+from postcast.pass_report import PassReport
+from postcast.passes import writing_site
 from postcast.service.jobs.app import SYNTHESIZE, PostcastCelery
 from postcast.service.jobs.sending import send_render
 from postcast.service.jobs.state import WorkerState

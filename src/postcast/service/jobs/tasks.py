@@ -27,7 +27,8 @@ from typing import Any
 from postcast import steps
 from postcast.config import Config
 from postcast.errors import PublishError
-from postcast.passes import PassReport, apply_operator_requests, publish_feeds, writing_site
+from postcast.pass_report import PassReport
+from postcast.passes import apply_operator_requests, publish_feeds, writing_site
 from postcast.service.jobs import deaths
 from postcast.service.jobs.app import FETCH, PUBLISH, RENDER, SYNTHESIZE, PostcastCelery, make_app
 from postcast.service.jobs.deaths import CountingDeaths

@@ -26,7 +26,7 @@ from fastapi.staticfiles import StaticFiles
 from postcast import logs
 from postcast.config import Config
 from postcast.errors import PostcastError
-from postcast.passes import published_store
+from postcast.rendering import published_store
 from postcast.service.web import SiteFiles
 from postcast.service.webapp import (
     admin_api,
