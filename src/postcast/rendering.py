@@ -105,9 +105,13 @@ def rendered_before(library: Library, guid: str, moment: datetime) -> bool:
 def _still_needed(library: Library, job: RenderJob, requested_at: datetime | None) -> bool:
     """Nobody rendered `job` meanwhile: no render since `requested_at` (a re-render
     asked for), else none of the job's revision."""
-    if requested_at is not None and rendered_before(library, job.guid, requested_at):
+    latest = library.latest_render(job.guid)
+    if latest is None:
         return True
-    return library.latest_revision(job.guid) != job.revision
+    revision, recorded_at = latest
+    if requested_at is not None and recorded_at < requested_at:
+        return True
+    return revision != job.revision
 
 
 def render_one(context: RenderContext, job: RenderJob) -> None:

@@ -245,27 +245,26 @@ class RenderBook:
             lambda session: [row_to_record(e, p) for e, p in session.execute(query).tuples()]
         )
 
-    def latest_revision(self, guid: str) -> str | None:
-        """Revision of the episode's newest render (None: never rendered)."""
+    def latest_render(self, guid: str) -> tuple[str, datetime] | None:
+        """Revision of the episode's newest render and when it was recorded (None: never
+        rendered): one query where a render task needs both."""
         query = (
-            select(RenderRow.revision)
+            select(RenderRow.revision, RenderRow.created_at)
             .join(EpisodeRow, RenderRow.episode_ref == EpisodeRow.id)
             .where(EpisodeRow.guid == guid)
             .order_by(RenderRow.id.desc())
             .limit(1)
         )
-        return self._read(lambda session: session.scalar(query))
+        row = self._read(lambda session: session.execute(query).first())
+        return (row.revision, row.created_at) if row is not None else None
+
+    def latest_revision(self, guid: str) -> str | None:
+        latest = self.latest_render(guid)
+        return latest[0] if latest is not None else None
 
     def latest_render_at(self, guid: str) -> datetime | None:
-        """When the episode's newest render was recorded (None: never rendered)."""
-        query = (
-            select(RenderRow.created_at)
-            .join(EpisodeRow, RenderRow.episode_ref == EpisodeRow.id)
-            .where(EpisodeRow.guid == guid)
-            .order_by(RenderRow.id.desc())
-            .limit(1)
-        )
-        return self._read(lambda session: session.scalar(query))
+        latest = self.latest_render(guid)
+        return latest[1] if latest is not None else None
 
     def reset_failures(self, guid: str) -> None:
         """An operator asked for the episode again: its failed attempts are forgotten."""
