@@ -21,6 +21,7 @@ from postcast.rendering import RenderContext, render_locked, rendered_before
 
 if TYPE_CHECKING:
     from postcast.models import Post
+    from postcast.narration.lexicon import Lexicon
     from postcast.speech.base import SpeechEngine
     from postcast.storage import Library
 
@@ -96,19 +97,39 @@ def speech_parts(config: Config, post: Post, sentences_per_part: int) -> list[tu
 
 
 def speak_part(
-    config: Config, post: Post, start: int, end: int, engine: SpeechEngine | None = None
+    config: Config,
+    post: Post,
+    start: int,
+    end: int,
+    engine: SpeechEngine | None = None,
+    lexicon: Lexicon | None = None,
 ) -> int:
-    """Speak segments `start` to `end` of the post's script into the sentence cache, as
-    a render of the whole post would (same voices, gates and keys), so that render finds
-    them there. Returns how many segments were spoken."""
+    """Speak and master segments `start` to `end` of the post's script into the shared
+    caches (sentences, mastered chunks) as a render of the whole post would (same voices,
+    gates, lexicon and keys), so that the render only assembles them: the mastering is
+    spread over the workers too, not left to the one that assembles. Returns how many
+    segments were mastered (those already in the cache are skipped)."""
     from postcast import pipeline
+    from postcast.audio.chunk_cache import ChunkCache
+    from postcast.audio.render import HeldChunks, master_into_cache
     from postcast.narration.lexicon import Lexicon
+    from postcast.objectstore import cache_store
     from postcast.speech import speak
 
     script = pipeline.script_for(post, config)
     part = replace(script, segments=script.segments[start:end])
-    lexicon = Lexicon.load(config.narration.lexicon)
+    lexicon = lexicon if lexicon is not None else Lexicon.load(config.narration.lexicon)
     if engine is not None:
         engine.lexicon = lexicon
-    spoken = speak(part, config.speech, config.audio, lexicon=lexicon, engine=engine)
-    return sum(1 for _ in spoken)
+    shared = cache_store(config.storage)  # other machines' renders find it there
+    chunks = ChunkCache.from_config(config.speech, config.audio, shared)
+    spoken = speak(
+        part,
+        config.speech,
+        config.audio,
+        lexicon=lexicon,
+        engine=engine,
+        reuse=HeldChunks(chunks),
+        shared_cache=shared,
+    )
+    return master_into_cache(spoken, config.audio, chunks)

@@ -167,3 +167,55 @@ def test_a_miss_costs_one_request_to_the_store(tmp_path: Path) -> None:
     assert shared.reads == [cache.shared_key(key)]
     cache.put(key, _tone(0.2), RATE)
     assert cache.get(key) is not None and len(shared.reads) == 1  # now on this disk
+
+
+def test_a_part_spoken_on_one_worker_is_assembled_on_another_with_no_work(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A long post's part (`steps.speak_part`) leaves its sentences and its mastered
+    segments in the shared store: another machine's render speaks and masters nothing."""
+    if shutil.which("espeak-ng") is None:
+        _unavailable("espeak-ng is not installed (apt-get install espeak-ng)")
+    from datetime import UTC, datetime
+
+    from postcast import pipeline, steps
+    from postcast.audio import render as audio_render
+    from postcast.config import Config, ServiceConfig
+    from postcast.models import Post
+
+    post = Post(
+        source="drafts",
+        post_id="long",
+        title="A part apart",
+        authors=("Ada",),
+        posted_at=datetime(2026, 11, 1, tzinfo=UTC),
+        url="https://example.org/long",
+        html="".join(f"<p>Paragraph {n} is said on one machine only.</p>" for n in range(3)),
+    )
+
+    def machine(name: str) -> Config:
+        return Config(
+            speech=SpeechConfig(engine="espeak", cache_dir=str(tmp_path / name)),
+            service=ServiceConfig(storage=store.location()),
+            base_dir=tmp_path,
+        )
+
+    first = machine("worker-1")
+    segments = len(pipeline.script_for(post, first).segments)
+    speaker = _CountingEspeak(first.speech)
+    assert steps.speak_part(first, post, 0, segments, engine=speaker) == segments
+    assert speaker.calls
+    assert steps.speak_part(first, post, 0, segments, engine=speaker) == 0  # done before
+
+    mastered: list[int] = []
+    real_master = audio_render.master_segment
+    monkeypatch.setattr(
+        audio_render, "master_segment", lambda *a, **k: mastered.append(1) or real_master(*a, **k)
+    )
+    second = machine("worker-2")
+    assembler = _CountingEspeak(second.speech)
+    out = tmp_path / "render" / "long.mp3"
+    out.parent.mkdir()
+    _, audio = pipeline.render_post(post, second, out, engine=assembler)
+    assert assembler.calls == [] and mastered == []
+    assert audio.duration > 1.0 and out.stat().st_size == audio.size

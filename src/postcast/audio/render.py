@@ -155,6 +155,36 @@ def _master_all(
     return timeline
 
 
+def master_into_cache(spoken: Iterable[SpokenSegment], cfg: AudioConfig, cache: ChunkCache) -> int:
+    """Master every segment not already held into `cache`, keeping no audio: a long
+    post's part, spoken on one worker, so that the render assembling the post (on any
+    worker) takes each chunk whole. Returns how many segments were mastered."""
+    limiter_loss = EXPECTED_LIMITER_LOSS_DB
+    mastered = 0
+    for index, item in enumerate(spoken):
+        if item.reused:  # mastered before (its key was found in the cache)
+            continue
+        chunk = _chunk_for(item, index, cfg, cache, limiter_loss)
+        if math.isfinite(chunk.limiter_loss_db):
+            limiter_loss = chunk.limiter_loss_db
+        mastered += 1
+    return mastered
+
+
+class HeldChunks:
+    """The chunk cache as a part sees it: a segment mastered before needs nothing, and
+    nothing is loaded to hold it (the render that assembles the post loads it)."""
+
+    def __init__(self, cache: ChunkCache) -> None:
+        self.cache = cache
+
+    def has(self, key: str) -> bool:
+        return self.cache.has(key)
+
+    def claim(self, key: str) -> bool:
+        return self.cache.has(key)
+
+
 def _corrected(body: Path, timeline: Timeline, cfg: AudioConfig, into: Path) -> None:
     """Re-level the whole episode (decoded, gain, limiter, encoded) into `into`.
 

@@ -255,7 +255,17 @@ def test_a_long_posts_speech_fans_out_and_the_render_assembles_from_cache(
         spoken_in.append(running[0])
         return real_synthesize(engine, text, voice)
 
+    from postcast.audio import render as audio_render
+
+    mastered_in: list[str] = []
+    real_master = audio_render.master_segment
+
+    def mastering(*args: Any, **kwargs: Any) -> Any:
+        mastered_in.append(running[0])
+        return real_master(*args, **kwargs)
+
     monkeypatch.setattr(EspeakEngine, "synthesize", recorded)
+    monkeypatch.setattr(audio_render, "master_segment", mastering)
     task_prerun.connect(started, weak=False)
     try:
         with TaskLog() as log, inprocess_worker(config) as app:
@@ -269,6 +279,7 @@ def test_a_long_posts_speech_fans_out_and_the_render_assembles_from_cache(
     last_part = max(i for i, (name, _, _) in enumerate(log.done) if name == SYNTHESIZE)
     assert [name for name, _, _ in log.done[last_part:]].count(RENDER) == 1
     assert spoken_in and set(spoken_in) == {SYNTHESIZE}  # the render spoke nothing itself
+    assert mastered_in and set(mastered_in) == {SYNTHESIZE}  # nor mastered: it assembled
     assert check_published_once(tmp_path / "site", 1) == []
 
 

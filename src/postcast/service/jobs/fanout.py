@@ -1,6 +1,7 @@
 """A long post's speech fanned out: its script cut into parts of whole segments, each
-spoken into the shared sentence cache by a `synthesize` task on whichever worker is
-free; the render that follows takes every sentence from the cache and only assembles.
+spoken and mastered into the shared caches (sentences, mastered chunks) by a
+`synthesize` task on whichever worker is free; the render that follows takes every
+segment's chunk from the cache and only assembles.
 
 Celery's chord would need a result backend; here the library counts instead. Each part
 is a lease row (`part:GUID|REV|N`) made before its task is sent; a part's task removes
@@ -18,6 +19,7 @@ import logging
 from datetime import timedelta
 
 from postcast import steps
+from postcast.operator_requests import library_lexicon
 from postcast.pass_report import PassReport
 from postcast.passes import writing_site
 from postcast.service.jobs.app import SYNTHESIZE, PostcastCelery
@@ -83,7 +85,10 @@ def synthesize_part(
     jobs = library.episodes_needing_render(guid=guid)
     if jobs and jobs[0].revision == revision and not given_up(library, guid):
         with writing_site(state.config, PassReport()):  # the cache: sweep, then write
-            steps.speak_part(state.config, jobs[0].post, start, end, engine=state.engine())
+            lexicon = library_lexicon(state.config, library)  # the render's words
+            steps.speak_part(
+                state.config, jobs[0].post, start, end, engine=state.engine(), lexicon=lexicon
+            )
     library.drop_lock(f"{PART}{tag}|{number}")
     if not any(name.startswith(PART + tag) for name in library.live_locks()):
         send_render(app, library, guid)
