@@ -83,17 +83,28 @@ def record_in(connection: Connection, request: MediaRequest) -> bool:
     return _count_once(connection, media, day, listener, before, at)
 
 
+_media_known: dict[tuple[str, str], _Media] = {}  # media keys are never reused
+_MEDIA_KEPT = 4096
+
+
 def _media(connection: Connection, path: str) -> _Media | None:
-    key = path.lstrip("/")
+    key = (connection.engine.url.render_as_string(), path.lstrip("/"))
+    known = _media_known.get(key)
+    if known is not None:
+        return known
     row = connection.execute(
         select(RenderRow.episode_ref, RenderRow.audio_size, RenderRow.duration)
-        .where(RenderRow.audio_file == key)
+        .where(RenderRow.audio_file == key[1])
         .limit(1)
     ).first()
     if row is None:
         return None
     per_second = row.audio_size / row.duration if row.duration > 0 else row.audio_size
-    return _Media(row.episode_ref, min(row.audio_size, math.ceil(per_second * MINUTE_OF_AUDIO)))
+    media = _Media(row.episode_ref, min(row.audio_size, math.ceil(per_second * MINUTE_OF_AUDIO)))
+    if len(_media_known) >= _MEDIA_KEPT:
+        _media_known.clear()  # rare: a library serving thousands of episodes at once
+    _media_known[key] = media
+    return media
 
 
 def _listener_hash(salt: str, request: MediaRequest) -> str:
