@@ -37,8 +37,9 @@ class Figures:
     daily: list[tuple[date, int]]  # the last `days` days, oldest first, days without any too
 
 
-def published_downloads(engine: Engine) -> list[EpisodeDownloads]:
-    """Every published episode with its downloads, most downloaded first."""
+def published_downloads(engine: Engine, guid: str | None = None) -> list[EpisodeDownloads]:
+    """Every published episode (or the one with `guid`) with its downloads, most
+    downloaded first."""
     counts = (
         select(ListenRow.episode_ref, func.count().label("downloads"))
         .where(ListenRow.counted_at.is_not(None))
@@ -65,6 +66,8 @@ def published_downloads(engine: Engine) -> list[EpisodeDownloads]:
         .join(counts, counts.c.episode_ref == EpisodeRow.id, isouter=True)
         .where(EpisodeRow.status == EpisodeStatus.PUBLISHED)
     )
+    if guid is not None:
+        query = query.where(EpisodeRow.guid == guid)
     with engine.connect() as connection:
         rows = connection.execute(query).all()
     episodes = [

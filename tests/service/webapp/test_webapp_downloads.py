@@ -75,6 +75,8 @@ def test_the_author_page_charts_downloads_and_escapes_names(
     assert page.status_code == 200
     html = page.text
     assert "<h1>Grace Hopper</h1>" in html
+    spaced = client.get("/author/%20grace%20HOPPER%20")  # as a link may spell it
+    assert spaced.status_code == 200 and "<h1>Grace Hopper</h1>" in spaced.text
     assert "<strong>1</strong> download of 1 episode" in html
     assert html.count('<rect class="bar"') == 7
     assert f"{TODAY}: 1 download</title>" in html

@@ -151,7 +151,7 @@ async def episode_downloads(
     guid: Annotated[str, Query(min_length=1, max_length=2048)],
     days: Days = DEFAULT_DAYS,
 ) -> DownloadsResponse:
-    episodes = [e for e in await _published(context) if e.guid == guid]
+    episodes = await run_in_threadpool(published_downloads, context.engine, guid)
     if not episodes:
         raise HTTPException(status_code=404, detail="no published episode has this GUID")
     return _response(context, guid, await _figures(context, episodes, days))
@@ -199,7 +199,8 @@ async def author_page(
     request: Request, context: Context, name: Name, days: Days = DEFAULT_DAYS
 ) -> HTMLResponse:
     found = await _author(context, name, days)
-    author = next(a for a in found.episodes[0].authors if a.casefold() == name.casefold().strip())
+    wanted = name.casefold().strip()
+    author = next(a for a in found.episodes[0].authors if a.casefold().strip() == wanted)
     library = context.config.library
     values: dict[str, Any] = {
         "show": library,
