@@ -5,7 +5,8 @@ With `POSTCAST_PAUSE_DIR=DIR` set, a process reaching point NAME while the file
 stops there however many reach it), writes its pid into it and waits until the file
 is removed. The test kills the pid it reads there, then removes the file. Unset, a
 point costs one environment look-up. `tests/service/` and
-`benchmarks/service_crash.py` use it; nothing else should.
+`benchmarks/service_crash.py` use it (points fetch, speak, render, publish);
+nothing else should.
 """
 
 from __future__ import annotations

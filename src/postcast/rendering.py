@@ -16,7 +16,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from postcast import metrics, render_progress, webhooks
+from postcast import metrics, out_of_memory, render_progress, webhooks
 from postcast.config import Config
 from postcast.faults import pause_point
 from postcast.logs import episode_logging
@@ -92,8 +92,18 @@ def render_locked(
     with library.holding_episode(job.guid, owner) as held, episode_logging(job.guid):
         if not held:
             context.report.skipped.append(job.guid)
+        elif _killed_too_often(library, job):
+            context.report.failed.append((job.guid, out_of_memory.KILLED))
         elif _still_needed(library, job, requested_at):
             render_one(context, job)
+
+
+def _killed_too_often(library: Library, job: RenderJob) -> bool:
+    """Count the earlier renders of `job` that the out-of-memory killer took; True when
+    that brought it to the failure limit (it waits for an edit or an operator)."""
+    if not out_of_memory.count_killed_renders(library, job.guid):
+        return False
+    return not library.episodes_needing_render(guid=job.guid)
 
 
 def rendered_before(library: Library, guid: str, moment: datetime) -> bool:
@@ -123,6 +133,8 @@ def render_one(context: RenderContext, job: RenderJob) -> None:
     out = site / "episodes" / f"{stem}.mp3"
     logger.info("rendering %s (revision %s)", job.title, job.revision)
     recorded = render_progress.recording(library, job.guid, context.progress)  # admin page
+    attempt = out_of_memory.starting(library, job.guid)  # left behind if the kernel kills us
+    pause_point("speak")  # the attempt recorded, nothing spoken yet
     try:
         speaking = {"engine": context.engine} if context.engine is not None else {}
         script, audio = pipeline.render_post(
@@ -161,6 +173,8 @@ def render_one(context: RenderContext, job: RenderJob) -> None:
         recorded.failed()
         metrics.episode_failed(source_kind(config, job.post))
         logger.error("render failed: %s", describe(error))
+    finally:
+        out_of_memory.ended(library, attempt)
 
 
 def source_kind(config: Config, post: Post) -> str:
