@@ -63,12 +63,14 @@ class CountedMedia:
             elif message["type"] == "http.response.body":
                 sent["bytes"] += len(message.get("body", b""))
 
-        await self.app(scope, receive, counting_send)
-        request = _media_request(scope, sent["status"], sent["bytes"])
         try:
-            await run_in_threadpool(record, self.context.engine, request)
-        except Exception:  # the listener got the file; a lost count must not fail it
-            logger.exception("could not count a download of %s", scope["path"])
+            await self.app(scope, receive, counting_send)
+        finally:  # a listener who hung up mid-file got what went out before
+            request = _media_request(scope, sent["status"], sent["bytes"])
+            try:
+                await run_in_threadpool(record, self.context.engine, request)
+            except Exception:  # the listener got the file; a lost count must not fail it
+                logger.exception("could not count a download of %s", scope["path"])
 
 
 def _media_request(scope: Scope, status: int, sent: int) -> MediaRequest:
