@@ -3,6 +3,9 @@ the server's 16, flushed afterwards) and a fresh PostgreSQL database (tests/conf
 
 from __future__ import annotations
 
+import contextlib
+import subprocess
+import uuid
 from collections.abc import Iterator
 
 import pytest
@@ -34,27 +37,64 @@ def redis_url() -> Iterator[str]:
 AMQP_URL = "amqp://guest:guest@127.0.0.1:5672//"
 
 
-@pytest.fixture
-def amqp_url() -> Iterator[str]:
-    """The local RabbitMQ, its service queues emptied before and after the test."""
+def _rabbitmqctl(*arguments: str) -> bool:
+    try:
+        done = subprocess.run(["rabbitmqctl", *arguments], capture_output=True, timeout=60)
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return done.returncode == 0
+
+
+@contextlib.contextmanager
+def _own_vhost() -> Iterator[str | None]:
+    """A RabbitMQ virtual host of this test's own (its queues no other run can touch),
+    deleted afterwards; None where rabbitmqctl cannot make one (a remote server, no
+    rights): the shared one is used then."""
+    name = f"postcast-test-{uuid.uuid4().hex[:12]}"
+    if not _rabbitmqctl("add_vhost", name):
+        yield None
+        return
+    try:
+        if not _rabbitmqctl("set_permissions", "-p", name, "guest", ".*", ".*", ".*"):
+            yield None
+            return
+        yield AMQP_URL[: -len("/")] + name
+    finally:
+        _rabbitmqctl("delete_vhost", name)
+
+
+def _purge(url: str) -> None:
     from kombu import Connection
 
     from postcast.service.jobs.app import QUEUES
 
-    def purge() -> None:
-        with Connection(AMQP_URL, connect_timeout=3) as connection:
-            for queue in QUEUES:
-                channel = connection.channel()
-                try:
-                    channel.queue_purge(queue)
-                except connection.channel_errors:  # not declared yet
-                    pass
-                finally:
-                    channel.close()
+    with Connection(url, connect_timeout=3) as connection:
+        for queue in QUEUES:
+            channel = connection.channel()
+            try:
+                channel.queue_purge(queue)
+            except connection.channel_errors:  # not declared yet
+                pass
+            finally:
+                channel.close()
+
+
+@pytest.fixture
+def amqp_url() -> Iterator[str]:
+    """The local RabbitMQ: a virtual host of the test's own where rabbitmqctl can make
+    one (two test runs at once never share a queue), else the shared one with its
+    service queues emptied before and after the test."""
+    from kombu import Connection
 
     try:
-        purge()
+        with Connection(AMQP_URL, connect_timeout=3) as connection:
+            connection.connect()
     except OSError as error:
         _unavailable(f"RabbitMQ at {AMQP_URL} is unreachable: {error}")
-    yield AMQP_URL
-    purge()
+    with _own_vhost() as url:
+        if url is not None:
+            yield url
+            return
+        _purge(AMQP_URL)
+        yield AMQP_URL
+        _purge(AMQP_URL)
