@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import Engine, func, select
 
+from postcast.publishing.feed import page_for_audio
 from postcast.storage.records import EpisodeStatus
 from postcast.storage.schema import EpisodeRow, ListenRow, PostRow, RenderRow
 from postcast.storage.types import utc_now
@@ -27,7 +28,7 @@ class EpisodeDownloads:
 
     @property
     def page(self) -> str:
-        return "episodes/" + self.audio_file.rsplit("/", 1)[-1].rsplit(".", 1)[0] + ".html"
+        return page_for_audio(self.audio_file)
 
 
 @dataclass(frozen=True)

@@ -172,10 +172,8 @@ def _add_bytes(
         ListenRow.day == day.isoformat(),
         ListenRow.listener == listener,
     )
-    added = connection.execute(
-        update(ListenRow).where(row).values(bytes_sent=ListenRow.bytes_sent + bytes_sent)
-    )
-    if added.rowcount:
+    add = update(ListenRow).where(row).values(bytes_sent=ListenRow.bytes_sent + bytes_sent)
+    if connection.execute(add).rowcount:
         return
     try:
         with connection.begin_nested():
@@ -190,9 +188,7 @@ def _add_bytes(
                 )
             )
     except IntegrityError:  # another request of the same listener inserted it first
-        connection.execute(
-            update(ListenRow).where(row).values(bytes_sent=ListenRow.bytes_sent + bytes_sent)
-        )
+        connection.execute(add)
 
 
 def _count_once(

@@ -50,7 +50,12 @@ def episode_stem(episode: Episode) -> str:
 
 
 def episode_page_path(episode: Episode) -> str:
-    return f"episodes/{episode_stem(episode)}.html"
+    return page_for_audio(episode.audio_file)
+
+
+def page_for_audio(audio_file: str) -> str:
+    """The episode page published beside the audio file `audio_file` (both site keys)."""
+    return f"episodes/{PurePosixPath(audio_file).stem}.html"
 
 
 def as_utc(moment: datetime) -> datetime:

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit, urlunsplit
 from sqlalchemy import Engine, func, select
 
 from postcast.publishing.extras import SRT_TYPE, VTT_TYPE
-from postcast.publishing.feed import site_url
+from postcast.publishing.feed import page_for_audio, site_url
 from postcast.storage.records import EpisodeStatus
 from postcast.storage.schema import EpisodeRow, PostRow, RenderRow
 
@@ -39,7 +39,7 @@ class EpisodeSummary:
 
     @property
     def page(self) -> str:
-        return "episodes/" + self.audio_file.rsplit("/", 1)[-1].rsplit(".", 1)[0] + ".html"
+        return page_for_audio(self.audio_file)
 
 
 @dataclass(frozen=True)
@@ -122,7 +122,6 @@ def narration(engine: Engine, base_url: str, post_url: str) -> Narration | None:
     audible = status == "published" and row.audio_file is not None
     files: dict[str, str] = dict(row.transcript_files or {}) if audible else {}
     transcript = files.get(VTT_TYPE) or files.get(SRT_TYPE)
-    stem = (row.audio_file or "").rsplit("/", 1)[-1].rsplit(".", 1)[0]
     return Narration(
         post_url=row.url,
         guid=row.guid,
@@ -134,5 +133,5 @@ def narration(engine: Engine, base_url: str, post_url: str) -> Narration | None:
         chapters_url=site_url(base_url, row.chapters_file)
         if audible and row.chapters_file
         else None,
-        page_url=site_url(base_url, f"episodes/{stem}.html") if audible else None,
+        page_url=site_url(base_url, page_for_audio(row.audio_file)) if audible else None,
     )

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel
 
-from postcast.publishing.feed import site_url
+from postcast.publishing.feed import page_for_audio, site_url
 from postcast.service.webapp import search
 from postcast.service.webapp.context import WebContext, web
 from postcast.service.webapp.library_view import narration
@@ -66,7 +66,7 @@ def run_search(context: WebContext, q: str, limit: int, offset: int) -> list[Sea
             authors=hit.authors,
             tags=hit.tags,
             pub_date=hit.pub_date,
-            page_url=site_url(base, "episodes/" + _stem(hit.audio_file) + ".html"),
+            page_url=site_url(base, page_for_audio(hit.audio_file)),
             audio_url=site_url(base, hit.audio_file),
             post_url=hit.post_url,
             snippet_html=str(hit.snippet),
@@ -74,10 +74,6 @@ def run_search(context: WebContext, q: str, limit: int, offset: int) -> list[Sea
         )
         for hit in search.search(context.engine, q, limit, offset)
     ]
-
-
-def _stem(audio_file: str) -> str:
-    return audio_file.rsplit("/", 1)[-1].rsplit(".", 1)[0]
 
 
 @router.get("/search", summary="Full-text search over published episodes")
