@@ -153,7 +153,7 @@ def test_only_dead_renders_are_swept_and_only_kills_for_memory_counted(
     those older than the kernel's last out-of-memory kill count as failures (the count
     is read as 5 here; the tests above use the kernel's own)."""
     from postcast import out_of_memory
-    from postcast.out_of_memory import count_killed_renders
+    from postcast.out_of_memory import count_killed_render
     from postcast.storage.locks import machine_id
     from tests.service.webapp.webapp_library import add_episode
 
@@ -167,8 +167,9 @@ def test_only_dead_renders_are_swept_and_only_kills_for_memory_counted(
         library.lock_episode(ATTEMPT + guids[0], f"{dead}:{kills - 1}")  # killed for memory
         library.lock_episode(ATTEMPT + guids[1], f"{dead}:{kills}")  # killed otherwise
         library.lock_episode(ATTEMPT + guids[2], f"{alive}:{kills - 1}")  # still rendering
-        assert count_killed_renders(library, guids[1]) == []
-        assert count_killed_renders(library) == [guids[0]]
+        assert not count_killed_render(library, guids[1])
+        assert not count_killed_render(library, guids[2])
+        assert count_killed_render(library, guids[0])
         left = [name for name in library.live_locks() if name.startswith(ATTEMPT)]
         assert left == [ATTEMPT + guids[2]]
         with library.engine.connect() as connection:

@@ -6,11 +6,12 @@ Before it speaks, a render leaves a row in the library (a lease named
 `postcast-attempt:GUID`, its owner this process and the kernel's count of out-of-memory
 kills at that moment), and removes it when it ends, however it ends in Python. A row
 whose process is gone was left by a process killed under the render. The next render of
-that episode (or the next pass) looks: if the kernel has killed a process for want of
-memory since the row was written, the render counts as failed ("killed by the
-out-of-memory killer"), and after `DEFAULT_MAX_FAILURES` such failures the episode waits
-for an edit or an operator, like any failing render. A process killed by anything else
-(an operator, a deploy, a crash test) is not counted: the post may well render next time.
+that episode (a pass's or a worker's, under the episode's lock) looks: if the kernel has
+killed a process for want of memory since the row was written, the render counts as
+failed ("killed by the out-of-memory killer"), and after `DEFAULT_MAX_FAILURES` such
+failures the episode waits for an edit or an operator, like any failing render. A process
+killed by anything else (an operator, a deploy, a crash test) is not counted: the post
+may well render next time.
 
 The count is the kernel's (/proc/vmstat `oom_kill`, Linux 4.13 and later): it counts
 kills anywhere on the machine, so a render killed some other way while another process
@@ -70,28 +71,23 @@ def ended(library: Library, name: str | None) -> None:
         library.drop_lock(name)
 
 
-def count_killed_renders(library: Library, guid: str | None = None) -> list[str]:
-    """Count, as failed, the renders (of `guid`, or all) whose process the out-of-memory
-    killer took; forget those that died otherwise. Returns the GUIDs counted."""
+def count_killed_render(library: Library, guid: str) -> bool:
+    """If the last render of `guid` died with its process and the out-of-memory killer
+    took it, count a failed render; True if it did. A death of another kind is
+    forgotten; a render still running (here or on another machine) is left alone."""
     from postcast import webhooks
     from postcast.storage.locks import owner_is_dead
 
-    counted: list[str] = []
-    now_killed = oom_kills()
-    wanted = ATTEMPT + guid if guid is not None else ATTEMPT
-    for name, owner in library.live_locks().items():
-        if not (name == wanted if guid is not None else name.startswith(ATTEMPT)):
-            continue
-        if not owner_is_dead(owner):
-            continue  # rendering now, or on another machine (its row lapses if it is gone)
-        if not library.drop_lock(name):
-            continue  # another process counted it first
-        before = owner.rpartition(":")[2]
-        if now_killed is None or not before.isdigit() or now_killed <= int(before):
-            continue
-        episode = name.removeprefix(ATTEMPT)
-        logger.error("episode %s: %s", episode, KILLED)
-        library.mark_failed(episode, KILLED)
-        webhooks.failed(library, episode)
-        counted.append(episode)
-    return counted
+    name = ATTEMPT + guid
+    owner = library.live_locks().get(name)
+    if owner is None or not owner_is_dead(owner):
+        return False  # none, rendering now, or another machine's (its row lapses if gone)
+    if not library.drop_lock(name):
+        return False  # another process counted it first
+    before, now_killed = owner.rpartition(":")[2], oom_kills()
+    if now_killed is None or not before.isdigit() or now_killed <= int(before):
+        return False
+    logger.error("episode %s: %s", guid, KILLED)
+    library.mark_failed(guid, KILLED)
+    webhooks.failed(library, guid)
+    return True

@@ -22,7 +22,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from postcast import out_of_memory, webhooks
+from postcast import webhooks
 from postcast.atomic import writable_folder
 from postcast.cachedir import cache_root
 from postcast.config import FORUM_NAMES, Config, SourceConfig
@@ -254,7 +254,6 @@ def render_pending(
     """
     from postcast.storage import new_lock_owner
 
-    out_of_memory.count_killed_renders(library)  # before the jobs: some may wait now
     jobs = library.episodes_needing_render()
     context = RenderContext.of(config, library, report, progress, store=store)
     owner = new_lock_owner()

@@ -101,7 +101,7 @@ def render_locked(
 def _killed_too_often(library: Library, job: RenderJob) -> bool:
     """Count the earlier renders of `job` that the out-of-memory killer took; True when
     that brought it to the failure limit (it waits for an edit or an operator)."""
-    if not out_of_memory.count_killed_renders(library, job.guid):
+    if not out_of_memory.count_killed_render(library, job.guid):
         return False
     return not library.episodes_needing_render(guid=job.guid)
 
