@@ -45,7 +45,7 @@ def capacity_table(cost: float, gpu_speedup: float | None = None) -> str:
         gpus = str(max(1, math.ceil(cores / gpu_speedup))) if gpu_speedup else "not measured"
         rows.append(f"| {name} | {words:,} | {work / 3600:.1f} | {cores} | {gpus} |")
     rows.append(
-        f"\n{cost:.4f} core-seconds per spoken word (one worker, one core, measured by "
+        f"\n{cost:.4f} core-seconds per spoken word (one worker, every thread counted, measured by "
         f"`service_throughput.py`); {WORDS_PER_POST:,} words a post."
     )
     return "\n".join(rows)

@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from subprocess import Popen
 
+import psutil
+
 REPO = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(REPO / "src"), str(REPO), str(REPO / "benchmarks")]
 
@@ -74,6 +76,7 @@ class ServiceRun:
     root: Path
     config_path: Path
     workers: list[Popen[bytes]] = field(default_factory=list)
+    cpu_seconds: float = 0.0  # the workers' CPU time during the last `wait`
 
     def library(self) -> Library:
         return open_library(load_config(self.config_path).library.database)
@@ -101,11 +104,30 @@ class ServiceRun:
         send_fetch(make_app(load_config(self.config_path)), SOURCE)
 
     def wait(self, check: Callable[[Library], bool], what: str) -> float:
-        """Seconds until `check(library)` holds, polling every 0.1 s."""
+        """Seconds until `check(library)` holds, polling every 0.1 s; the CPU the
+        workers used meanwhile is kept in `cpu_seconds`."""
+        before = self.worker_cpu_seconds()
         start = time.perf_counter()
         with self.library() as library:
             wait_until(lambda: check(library), what, seconds=PATIENCE)
-        return time.perf_counter() - start
+        seconds = time.perf_counter() - start
+        self.cpu_seconds = self.worker_cpu_seconds() - before
+        return seconds
+
+    def worker_cpu_seconds(self) -> float:
+        """CPU seconds (user and system) used so far by the workers and their pool
+        children, every thread counted: how many cores a worker really keeps busy."""
+        total = 0.0
+        for worker in self.workers:
+            process = psutil.Process(worker.pid)
+            for member in [process, *process.children(recursive=True)]:
+                times = member.cpu_times()
+                total += times.user + times.system
+        return total
+
+    def cores_busy(self, seconds: float) -> float:
+        """The workers' average CPU use over the last `wait`, in cores."""
+        return self.cpu_seconds / seconds
 
 
 def all_published(count: int) -> Callable[[Library], bool]:
@@ -131,6 +153,16 @@ def service_run(**service: float) -> Iterator[ServiceRun]:
         finally:
             for worker in run.workers:
                 stop_worker(worker)
+
+
+def ceiling_note(one_worker_cores: float) -> str:
+    """What one worker's CPU use allows 2 workers on this machine: a worker speaks in
+    one thread and masters the segments already spoken in another, so it keeps more
+    than one core busy, and two workers on 2 cores cannot be twice as fast as one."""
+    cores = psutil.cpu_count() or 1
+    ceiling = min(2.0, cores / one_worker_cores)
+    return (f"1 worker kept {one_worker_cores:.2f} cores busy: on {cores} cores, 2 workers "
+            f"can be at most {ceiling:.2f}x as fast")  # fmt: skip
 
 
 def verdict(figure: float, goal: float, at_least: bool = True) -> int:

@@ -11,22 +11,25 @@ from __future__ import annotations
 
 import argparse
 
-from service_bench import all_published, service_run, verdict, write_prose_post
+from service_bench import all_published, ceiling_note, service_run, verdict, write_prose_post
 
 GOAL = 1.7
 
 
-def latency(workers: int, words: int, part_sentences: int) -> float:
+def latency(workers: int, words: int, part_sentences: int) -> tuple[float, float]:
+    """Seconds to publish the long post, and the cores the workers kept busy."""
     with service_run(fan_out_sentences=part_sentences) as run:
         write_prose_post(run.root / "posts", 0, words)
         run.start_workers(workers)
         run.fetch()
         seconds = run.wait(all_published(1), "the long post published")
+        cores = run.cores_busy(seconds)
         parts = sum(b"speech fanned out" in log.read_bytes() for log in run.root.glob("*.log"))
     if parts != 1:
         raise SystemExit(f"{workers} worker(s): the post's speech was not fanned out")
-    print(f"{workers} worker(s): {words} words published in {seconds:.1f} s", flush=True)
-    return seconds
+    print(f"{workers} worker(s): {words} words published in {seconds:.1f} s, "
+          f"{cores:.2f} cores busy", flush=True)  # fmt: skip
+    return seconds, cores
 
 
 def main() -> int:
@@ -36,9 +39,10 @@ def main() -> int:
         "--part-sentences", type=int, default=40, help="sentences in each part of the speech"
     )
     arguments = parser.parse_args()
-    one = latency(1, arguments.words, arguments.part_sentences)
-    two = latency(2, arguments.words, arguments.part_sentences)
+    one, one_cores = latency(1, arguments.words, arguments.part_sentences)
+    two, _ = latency(2, arguments.words, arguments.part_sentences)
     print(f"latency, 2 workers against 1: {one / two:.2f}x faster")
+    print(ceiling_note(one_cores))
     return verdict(one / two, GOAL)
 
 
