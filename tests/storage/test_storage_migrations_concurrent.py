@@ -1,12 +1,14 @@
 """Several processes opening one new PostgreSQL library at the same moment (workers of
 the Celery service starting together): migrations run under an advisory lock, so one
-migrates, the others wait and find nothing to do, and every one of them opens it."""
+migrates, the others wait and find nothing to do, and every one of them opens it. And
+several openers of one new SQLite library at once: none is told the file is locked."""
 
 from __future__ import annotations
 
 import os
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -15,9 +17,11 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, text
 
 from postcast.storage import parse_database_url, schema_revision
+from postcast.storage.database import create_library_engine
 
-pytestmark = pytest.mark.postgres
 PROCESSES = 6
+NEW_FILES = 300
+OPENERS = 10
 OPEN_AT_SIGNAL = """
 import sys, time
 from pathlib import Path
@@ -30,6 +34,7 @@ print("opened")
 """
 
 
+@pytest.mark.postgres
 def test_processes_starting_at_once_migrate_one_database_once(
     postgres_url: str, tmp_path: Path
 ) -> None:
@@ -57,3 +62,32 @@ def test_processes_starting_at_once_migrate_one_database_once(
         assert versions == 1
     finally:
         engine.dispose()
+
+
+def test_openers_of_a_new_sqlite_library_at_once_are_never_told_it_is_locked(
+    tmp_path: Path,
+) -> None:
+    """Switching a new file to write-ahead logging while another connection switches it
+    fails at once with "database is locked" (no busy wait): two `postcast run --once`
+    started together failed so about once in twenty. Ten openers released together on
+    each of 300 new files: without the lock file, about one file in 25 failed here."""
+    failures: list[str] = []
+
+    def open_when_released(url: str, release: threading.Barrier) -> None:
+        release.wait()
+        try:
+            create_library_engine(parse_database_url(url)).dispose()
+        except Exception as error:  # every failure is the finding
+            failures.append(f"{url}: {error}")
+
+    for number in range(NEW_FILES):
+        url = f"sqlite:///{tmp_path / f'library-{number}.sqlite3'}"
+        release = threading.Barrier(OPENERS)
+        openers = [
+            threading.Thread(target=open_when_released, args=(url, release)) for _ in range(OPENERS)
+        ]
+        for opener in openers:
+            opener.start()
+        for opener in openers:
+            opener.join()
+    assert failures == []

@@ -66,8 +66,11 @@ def create_library_engine(url: URL) -> Engine:
     engine = create_engine(url, poolclass=StaticPool) if in_memory else create_engine(url)
     event.listen(engine, "connect", _sqlite_pragmas)
     if not in_memory:
-        # Write-ahead logging lets readers (the web app) work while a pass writes.
-        with engine.connect() as connection:
+        # Write-ahead logging lets readers (the web app) work while a pass writes. Two
+        # processes switching a new file to it at once: the second is told "database is
+        # locked" at once, without the busy timeout's wait (seen with two `run --once`
+        # started together), so the switch is made under the migration's lock file.
+        with _one_migrator(engine), engine.connect() as connection:
             connection.exec_driver_sql("PRAGMA journal_mode=WAL")
     return engine
 
@@ -75,8 +78,9 @@ def create_library_engine(url: URL) -> Engine:
 @contextlib.contextmanager
 def _one_migrator(engine: Engine) -> Iterator[None]:
     """SQLite has no advisory lock, and runs DDL outside transactions: two processes
-    opening a new library at once would both create its tables. A lock file beside the
-    database lets one migrate while the other waits (then finds nothing to do)."""
+    opening a new library at once would both create its tables (and both switch it to
+    write-ahead logging). A lock file beside the database lets one do it while the
+    other waits (then finds nothing to do)."""
     database = engine.url.database
     if engine.url.get_backend_name() != "sqlite" or not database or database == ":memory:":
         yield

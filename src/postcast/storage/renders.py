@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, TypeVarTuple
 
-from sqlalchemy import String, case, cast, func, or_, select
+from sqlalchemy import Select, String, and_, case, cast, func, or_, select
 from sqlalchemy.orm import Session
 
 from postcast.errors import StorageError
@@ -27,6 +27,7 @@ from postcast.storage.schema import EpisodeRow, PostRow, RenderRow
 from postcast.storage.types import require_aware, utc_now
 
 T = TypeVar("T")
+Columns = TypeVarTuple("Columns")
 
 DEFAULT_MAX_FAILURES = 3  # failed renders of one revision before it waits for an edit
 
@@ -61,6 +62,25 @@ def current_revision() -> Any:
     )
 
 
+def with_latest_render(query: Select[*Columns]) -> Select[*Columns]:
+    """`query` (on episodes) with each episode's newest render outer-joined as `RenderRow`."""
+    latest = latest_renders()
+    return query.outerjoin(latest, latest.c.episode_ref == EpisodeRow.id).outerjoin(
+        RenderRow, RenderRow.id == latest.c.render_id
+    )
+
+
+def render_due(max_failures: int = DEFAULT_MAX_FAILURES) -> Any:
+    """SQL: the episode waits for a render (none yet, its post changed since, or asked
+    again), and may have it: not excluded, and its revision has not failed `max_failures`
+    times. Needs the post joined and `with_latest_render`."""
+    return and_(
+        EpisodeRow.status != EpisodeStatus.EXCLUDED,
+        EpisodeRow.failures < max_failures,
+        or_(RenderRow.id.is_(None), RenderRow.revision != current_revision()),
+    )
+
+
 class RenderBook:
     """Needs `_write` and `_read` (transaction runners) from the class it is mixed into."""
 
@@ -90,15 +110,13 @@ class RenderBook:
         revisions that already failed `max_failures` times, wait (a new revision of the
         post tries again). `guid` or `source` (the configured source of the post) narrow
         the list to one episode or one source's."""
-        latest = latest_renders()
         query = (
-            select(EpisodeRow, PostRow, RenderRow.revision)
-            .join(PostRow, EpisodeRow.post_ref == PostRow.id)
-            .outerjoin(latest, latest.c.episode_ref == EpisodeRow.id)
-            .outerjoin(RenderRow, RenderRow.id == latest.c.render_id)
-            .where(EpisodeRow.status != EpisodeStatus.EXCLUDED)
-            .where(EpisodeRow.failures < max_failures)
-            .where(or_(RenderRow.id.is_(None), RenderRow.revision != current_revision()))
+            with_latest_render(
+                select(EpisodeRow, PostRow, RenderRow.revision).join(
+                    PostRow, EpisodeRow.post_ref == PostRow.id
+                )
+            )
+            .where(render_due(max_failures))
             .order_by(EpisodeRow.pub_date.desc(), EpisodeRow.guid)
         )
         if guid is not None:

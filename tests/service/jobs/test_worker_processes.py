@@ -1,8 +1,9 @@
 """Two `postcast worker` processes on one broker and one PostgreSQL library: the work
 is shared, and a worker SIGKILLed in the middle of a fetch, a render or a publish
 leaves its task to the other (late acknowledgement; on Redis the visibility timeout
-brings it back). Afterwards every post is published exactly once, every enclosure
-matches its file, every MP3 decodes and no temporary file is left."""
+brings it back, on RabbitMQ the closed connection). Afterwards every post is published
+exactly once, every enclosure matches its file, every MP3 decodes and no temporary file
+is left."""
 
 from __future__ import annotations
 
@@ -66,13 +67,16 @@ def test_two_worker_processes_share_the_work(
     assert check_published_once(tmp_path / "site", POSTS) == []
 
 
+@pytest.mark.parametrize("broker", ["redis", "amqp"])
 @pytest.mark.parametrize("point", ["fetch", "render", "publish"])
 def test_a_worker_killed_mid_task_leaves_the_task_to_another(
-    point: str, tmp_path: Path, redis_url: str, postgres_url: str
+    point: str, broker: str, tmp_path: Path, postgres_url: str, request: pytest.FixtureRequest
 ) -> None:
     """The service as deployed: two workers and a scheduler fetching every 3 seconds
-    (whose next fetch also sends again a task Redis lost with its worker)."""
-    config = make_library(tmp_path, POSTS, postgres_url, redis_url, interval_minutes=0.05)
+    (whose next fetch also sends again a task Redis lost with its worker), on Redis and
+    on RabbitMQ (which puts a dead consumer's unacknowledged task back at once)."""
+    broker_url = request.getfixturevalue(f"{broker}_url")
+    config = make_library(tmp_path, POSTS, postgres_url, broker_url, interval_minutes=0.05)
     pause = tmp_path / "pause"
     pause.mkdir()
     (pause / point).touch()  # armed: the first task to get there stops there

@@ -261,3 +261,10 @@ def test_a_lexicon_word_added_on_the_admin_page_re_renders_the_episode_saying_it
         assert [job.guid for job in library.episodes_needing_render(guid=walrus)] == [walrus]
         assert library.episodes_needing_render(guid=tides) == []
         assert word not in {change.word for change in library.lexicon_changes()}
+    # The episode list shows the walrus episode queued for its re-render, its audio kept.
+    page.click("#filter button[type=submit]")
+    walrus_row = page.locator("#episodes tr", has_text=NARRATED["walrus"][1])
+    walrus_row.locator("td", has_text="re-render queued").wait_for()
+    tides_state = page.locator("#episodes tr", has_text=NARRATED["tides"][1]).locator("td").nth(1)
+    assert walrus_row.locator("td").nth(1).inner_text().endswith("· re-render queued")
+    assert "queued" not in tides_state.inner_text()

@@ -69,6 +69,11 @@ def _episode_id(client: TestClient, title: str) -> int:
     return next(e["id"] for e in episodes if e["title"].startswith(title))
 
 
+def _render_due(client: TestClient) -> dict[str, bool]:
+    episodes = client.get("/api/admin/episodes", headers=AUTH).json()["episodes"]
+    return {e["title"]: e["render_due"] for e in episodes}
+
+
 def _urls(client: TestClient) -> dict[str, dict[str, object]]:
     return {item["url"]: item for item in client.get("/api/admin/urls", headers=AUTH).json()}
 
@@ -126,15 +131,20 @@ def test_re_render_one_makes_new_audio_under_the_same_guid(
 ) -> None:
     pipeline.run_pass(config)
     before = _feed(config)
+    assert not any(_render_due(client).values())
     cached = sorted((Path(config.speech.cache_dir or "") / "speech").rglob("*.flac"))
     answer = client.post(
         f"/api/admin/episodes/{_episode_id(client, 'Lighthouse')}/rerender", headers=AUTH
     )
     assert answer.status_code == 202 and answer.json()["title"].startswith("Lighthouse")
+    assert answer.json()["render_due"] is True
     assert client.post("/api/admin/episodes/99999/rerender", headers=AUTH).status_code == 404
+    # The list shows it queued (its audio still published) and no other.
+    assert [title for title, due in _render_due(client).items() if due] == [answer.json()["title"]]
 
     report = pipeline.run_pass(config)
     assert len(report.rendered) == 1 and not report.failed
+    assert not any(_render_due(client).values())
     after = _feed(config)
     assert after.keys() == before.keys()
     assert after["Lighthouse"] != before["Lighthouse"] and after["Orchard"] == before["Orchard"]

@@ -60,6 +60,10 @@ class EpisodeOut(BaseModel):
     excluded_reason: str | None
     last_error: str | None
     failures: int
+    render_due: bool = Field(
+        description="A render waits: never rendered, the post changed, or asked again "
+        "(by a re-render or a pronunciation the episode says)"
+    )
 
 
 class EpisodeList(BaseModel):

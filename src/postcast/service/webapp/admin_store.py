@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, Select, func, select
 from sqlalchemy.orm import Session
 
 from postcast.errors import InputError, NotFoundError
@@ -20,6 +20,7 @@ from postcast.narration.lexicon import Lexicon, LexiconEntry
 from postcast.service.webapp.library_view import NARRATION_STATUS
 from postcast.sources.addresses import is_public, literal_address
 from postcast.storage.records import EpisodeStatus
+from postcast.storage.renders import render_due, with_latest_render
 from postcast.storage.schema import (
     ID_LENGTH,
     EpisodeRow,
@@ -45,6 +46,7 @@ class AdminEpisode:
     excluded_reason: str | None
     last_error: str | None
     failures: int
+    render_due: bool  # a render waits: never rendered, the post changed, or asked again
 
 
 @dataclass(frozen=True)
@@ -54,7 +56,7 @@ class Moderation:
     at: datetime
 
 
-def _admin_episode(row: EpisodeRow, post_url: str) -> AdminEpisode:
+def _admin_episode(row: EpisodeRow, post_url: str, render_due: bool) -> AdminEpisode:
     return AdminEpisode(
         row.id,
         row.guid,
@@ -65,14 +67,24 @@ def _admin_episode(row: EpisodeRow, post_url: str) -> AdminEpisode:
         row.excluded_reason,
         row.last_error,
         row.failures,
+        bool(render_due),
     )
+
+
+def _episodes_with_render_due() -> Select[EpisodeRow, str, bool]:
+    """Episodes with their post's address and whether a render of them is due, by the
+    rule the passes render by (`renders.render_due`)."""
+    query = select(EpisodeRow, PostRow.url, render_due().label("render_due")).join(
+        PostRow, PostRow.id == EpisodeRow.post_ref
+    )
+    return with_latest_render(query)
 
 
 def list_episodes(
     engine: Engine, status: str | None, query: str | None, limit: int, offset: int
 ) -> tuple[list[AdminEpisode], int]:
     """Episodes newest first, filtered by status and by a title substring; and the total."""
-    select_rows = select(EpisodeRow, PostRow.url).join(PostRow, PostRow.id == EpisodeRow.post_ref)
+    select_rows = _episodes_with_render_due()
     count = select(func.count()).select_from(EpisodeRow)
     if status:
         select_rows = select_rows.where(EpisodeRow.status == status)
@@ -85,29 +97,33 @@ def list_episodes(
     with Session(engine) as session:
         rows = session.execute(select_rows.limit(limit).offset(offset)).tuples().all()
         total = session.scalar(count) or 0
-        return [_admin_episode(row, url) for row, url in rows], total
+        return [_admin_episode(row, url, due) for row, url, due in rows], total
 
 
-def _episode(session: Session, episode_id: int) -> tuple[EpisodeRow, str]:
-    found = session.execute(
-        select(EpisodeRow, PostRow.url)
-        .join(PostRow, PostRow.id == EpisodeRow.post_ref)
-        .where(EpisodeRow.id == episode_id)
-    ).first()
+def _episode(session: Session, episode_id: int) -> EpisodeRow:
+    found = session.get(EpisodeRow, episode_id)
     if found is None:
         raise NotFoundError(f"episode {episode_id}", "no such episode")
-    return found[0], found[1]
+    return found
+
+
+def _read_back(session: Session, episode_id: int) -> AdminEpisode:
+    """The episode as it stands in this transaction (changes flushed first)."""
+    session.flush()
+    query = _episodes_with_render_due().where(EpisodeRow.id == episode_id)
+    row, url, due = session.execute(query).one()
+    return _admin_episode(row, url, due)
 
 
 def get_episode(engine: Engine, episode_id: int) -> tuple[AdminEpisode, list[Moderation]]:
     with Session(engine) as session:
-        row, url = _episode(session, episode_id)
+        _episode(session, episode_id)
         history = session.scalars(
             select(ModerationRow)
             .where(ModerationRow.episode_ref == episode_id)
             .order_by(ModerationRow.id)
         )
-        return _admin_episode(row, url), [
+        return _read_back(session, episode_id), [
             Moderation(m.action, m.reason, m.created_at) for m in history
         ]
 
@@ -118,12 +134,12 @@ def exclude(
     """Withdraw an episode (the next publish leaves it out of every feed), noting why."""
     now = now or utc_now()
     with Session(engine) as session, session.begin():
-        row, url = _episode(session, episode_id)
+        row = _episode(session, episode_id)
         row.status, row.excluded_reason, row.updated_at = EpisodeStatus.EXCLUDED, reason, now
         session.add(
             ModerationRow(episode_ref=row.id, action="exclude", reason=reason, created_at=now)
         )
-        return _admin_episode(row, url)
+        return _read_back(session, episode_id)
 
 
 def restore(
@@ -133,7 +149,7 @@ def restore(
     pending. As `Library.ensure_episode` does when a source reports it again."""
     now = now or utc_now()
     with Session(engine) as session, session.begin():
-        row, url = _episode(session, episode_id)
+        row = _episode(session, episode_id)
         if row.status != EpisodeStatus.EXCLUDED:
             raise InputError(f"episode {episode_id}", f"is {row.status}, not excluded")
         rendered = session.scalar(
@@ -144,17 +160,17 @@ def restore(
         session.add(
             ModerationRow(episode_ref=row.id, action="restore", reason=reason, created_at=now)
         )
-        return _admin_episode(row, url)
+        return _read_back(session, episode_id)
 
 
 def request_rerender(engine: Engine, episode_id: int, now: datetime | None = None) -> AdminEpisode:
     """Render the episode again at the next pass: a new revision (new audio file) under the
     same GUID; the sentence and segment caches make it cheap."""
     with Session(engine) as session, session.begin():
-        row, url = _episode(session, episode_id)
+        row = _episode(session, episode_id)
         row.render_generation += 1
         row.failures, row.updated_at = 0, now or utc_now()
-        return _admin_episode(row, url)
+        return _read_back(session, episode_id)
 
 
 # URL requests

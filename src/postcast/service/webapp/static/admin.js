@@ -25,6 +25,13 @@
     b.addEventListener("click", action); parent.appendChild(b); return b;
   }
 
+  // An episode with audio whose render is due again (an edit, a re-render asked for, a
+  // pronunciation it says) keeps its audio until the next pass renders it anew.
+  function stateOf(episode) {
+    var rendered = ["rendered", "published", "failed"].indexOf(episode.status) >= 0;
+    return episode.status + (rendered && episode.render_due ? " · re-render queued" : "");
+  }
+
   async function loadEpisodes() {
     var query = new URLSearchParams();
     if ($("status").value) query.set("status", $("status").value);
@@ -33,7 +40,7 @@
     var body = $("episodes"); body.replaceChildren();
     data.episodes.forEach(function (episode) {
       var row = document.createElement("tr"); row.dataset.id = episode.id;
-      cell(row, episode.title); cell(row, episode.status);
+      cell(row, episode.title); cell(row, stateOf(episode));
       cell(row, episode.excluded_reason || episode.last_error || "");
       var actions = cell(row, "");
       var action = episode.status === "excluded" ? "restore" : "exclude";
@@ -44,7 +51,7 @@
         await loadEpisodes();
       });
       button(actions, "re-render", async function () {
-        await api("POST", "episodes/" + episode.id + "/rerender"); this.textContent = "at the next pass";
+        await api("POST", "episodes/" + episode.id + "/rerender"); await loadEpisodes();
       });
       body.appendChild(row);
     });
