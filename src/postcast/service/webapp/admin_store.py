@@ -111,21 +111,22 @@ def _read_back(session: Session, episode_id: int) -> AdminEpisode:
     """The episode as it stands in this transaction (changes flushed first)."""
     session.flush()
     query = _episodes_with_render_due().where(EpisodeRow.id == episode_id)
-    row, url, due = session.execute(query).one()
+    found = session.execute(query).first()
+    if found is None:
+        raise NotFoundError(f"episode {episode_id}", "no such episode")
+    row, url, due = found
     return _admin_episode(row, url, due)
 
 
 def get_episode(engine: Engine, episode_id: int) -> tuple[AdminEpisode, list[Moderation]]:
     with Session(engine) as session:
-        _episode(session, episode_id)
+        episode = _read_back(session, episode_id)
         history = session.scalars(
             select(ModerationRow)
             .where(ModerationRow.episode_ref == episode_id)
             .order_by(ModerationRow.id)
         )
-        return _read_back(session, episode_id), [
-            Moderation(m.action, m.reason, m.created_at) for m in history
-        ]
+        return episode, [Moderation(m.action, m.reason, m.created_at) for m in history]
 
 
 def exclude(
