@@ -135,7 +135,9 @@ def main() -> int:
     parser.add_argument("--maths-only", action="store_true", help="only the maths-heavy post")
     parser.add_argument("--seeds", type=int, default=3, help="renders of each post, seeded apart")
     parser.add_argument(
-        "--show-errors", action="store_true", help="print each misheard stretch: script | heard"
+        "--show-errors",
+        action="store_true",
+        help="print each misheard stretch: script | heard (and the script around it)",
     )
     args = parser.parse_args()
     demo = sorted(demo_posts_dir().rglob("*.json"))
@@ -181,7 +183,9 @@ def print_errors(reference: str, heard: str) -> None:
         if chunk.type != "equal":
             script = " ".join(said[chunk.ref_start_idx : chunk.ref_end_idx])
             transcript = " ".join(got[chunk.hyp_start_idx : chunk.hyp_end_idx])
-            print(f"    {chunk.type:10s} {script!r} | {transcript!r}")
+            before = " ".join(said[max(0, chunk.ref_start_idx - 3) : chunk.ref_start_idx])
+            after = " ".join(said[chunk.ref_end_idx : chunk.ref_end_idx + 3])
+            print(f"    {chunk.type:10s} {script!r} | {transcript!r}   ({before} _ {after})")
 
 
 def render(post: Post, folder: str, quality_gate: bool) -> list[str]:
