@@ -125,9 +125,9 @@ def test_and_before_ea_is_said_apart(lexicon: Lexicon) -> None:
     )
     assert lexicon.to_piper("an EA group") == f"an [[ {lexicon.entries['EA'].ipa} ]] group"
     assert lexicon.respell("Rationalist and EA") == "Rationalist and E-A"
-    # The E has a glottal onset, as a careful reader gives a vowel after "and" (without it
-    # Whisper base heard "and the A" in 11 intros of 12, with it in 0), and both letters are
-    # stressed as in a spelled-out initialism; the A has no stop ("and E decay").
+    # The E has a glottal onset, as a careful reader gives a vowel after "and" (Whisper base
+    # heard the intro's "and EA" right in 1 take of 12 without it, 9 with it), and both
+    # letters are stressed as in a spelled-out initialism; the A has no stop ("and decay").
     assert phrase.split()[1:] == ["ʔˈiː", "ˈeɪ"]
 
 
