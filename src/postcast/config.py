@@ -199,7 +199,8 @@ class ServiceConfig:
     # Redis: an unacknowledged task goes back on the queue after this long (its worker died).
     # It must exceed the longest task, or a live task is delivered a second time.
     visibility_timeout: Positive = 3600.0
-    # A burst of renders publishes each feed once, this long after the first of them.
+    # While renders are queued or running, a publish waits this long: a burst of renders
+    # publishes each feed once. With none left, the last episode is published at once.
     publish_delay_seconds: Seconds = 10.0
     # A failed render is retried after retry_backoff_seconds, doubling each time, up to
     # the failure limit per episode ([library]'s 3 by default), then marked failed.

@@ -96,6 +96,10 @@ class SpeechEngine(ABC):
     def close(self) -> None:  # noqa: B027 - optional hook, most engines hold nothing
         """Release sessions, connections, subprocesses (default: nothing to release)."""
 
+    def warm_up(self) -> None:  # noqa: B027 - optional hook, most engines load nothing
+        """Load what the first sentence would wait for (a model, a phonemizer), so that a
+        long-running process's first render pays no start-up (default: nothing to load)."""
+
     def lexicon_version(self) -> str:
         return self.lexicon.version if self.lexicon is not None else "none"
 

@@ -34,6 +34,7 @@ from postcast.speech.piper_runs import MAX_RUN_PHONEMES, ArenaReturningSession, 
 from postcast.speech.silence import silence, trim_silence
 
 CUDA_PROVIDER = "CUDAExecutionProvider"
+WARM_UP_TEXT = "Ready."
 
 
 def cuda_available() -> bool:
@@ -190,6 +191,11 @@ class PiperEngine(SpeechEngine):
             raise
         except Exception as error:
             raise SpeechError(f"Piper could not speak {text[:60]!r}: {error}") from error
+
+    def warm_up(self) -> None:
+        # A word spoken loads the default voice's session and the phonemizer, and runs
+        # ONNX Runtime's first inference (its own start-up, about as long as the load).
+        self.synthesize(WARM_UP_TEXT)
 
     def _speak(self, piper_voice: PiperVoice, text: str, syn_config: SynthesisConfig) -> np.ndarray:
         """`text` spoken in Piper's runs (its phonemizer may split a sentence we gave

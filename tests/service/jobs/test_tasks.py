@@ -115,6 +115,38 @@ def test_publish_requests_are_debounced_by_a_flag_row(
     assert queued.llen("publish") == 2
 
 
+def test_a_publish_waits_only_while_renders_are_pending(
+    tmp_path: Path, redis_url: str, postgres_url: str
+) -> None:
+    """Nothing queued or rendering: the publish goes at once (no ETA on its message); a
+    queued render, a render under way or a long post's part still to speak: it waits."""
+    import redis
+
+    from postcast.service.jobs.app import make_app
+    from postcast.service.jobs.sending import PART, QUEUED
+    from postcast.service.jobs.state import WorkerState
+    from postcast.service.jobs.tasks import publish_all
+    from postcast.storage import new_lock_owner
+
+    config = configured(make_library(tmp_path, 0, postgres_url, redis_url))
+    app = make_app(config)
+    queued = redis.Redis.from_url(redis_url)
+    etas = []
+    with open_library(config.library.database) as library:
+        for pending in [None, QUEUED + "post-1", "post-2", PART + "post-3@abc|2"]:
+            if pending is not None:
+                assert library.lock_episode(pending, new_lock_owner())
+            assert request_publish(app, library)
+            message = json.loads(queued.rpop("publish") or b"{}")
+            etas.append(message["headers"]["eta"])
+            assert publish_all(WorkerState(config)) is not None  # the flag cleared
+            if pending is not None:
+                library.drop_lock(pending)
+    app.close()
+    assert etas[0] is None
+    assert all(eta is not None for eta in etas[1:]), etas
+
+
 def test_a_failing_episode_is_retried_to_its_limit_then_reported(
     tmp_path: Path, redis_url: str, postgres_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -67,6 +67,21 @@ def test_two_worker_processes_share_the_work(
     assert check_published_once(tmp_path / "site", POSTS) == []
 
 
+def test_a_worker_loads_its_voice_before_its_first_task(
+    tmp_path: Path, redis_url: str, postgres_url: str, workers: list[subprocess.Popen[bytes]]
+) -> None:
+    """Each pool process loads the Piper voice as it starts, so a render never waits for
+    it: the worker says so before any task has reached it, and then renders with it."""
+    config = make_library(tmp_path, 1, postgres_url, redis_url, engine="piper")
+    log = tmp_path / "worker.log"
+    workers.append(start_worker_process(config, log))
+    wait_until(lambda: b"voice ready in" in log.read_bytes(), "the voice loaded")
+    assert b" received" not in log.read_bytes()
+    enqueue(config)
+    wait_until(lambda: _published(config, 1), "the episode published")
+    assert log.read_bytes().count(b"voice ready in") == 1  # loaded once, then kept
+
+
 @pytest.mark.parametrize("broker", ["redis", "amqp"])
 @pytest.mark.parametrize("point", ["fetch", "render", "publish"])
 def test_a_worker_killed_mid_task_leaves_the_task_to_another(

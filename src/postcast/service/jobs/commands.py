@@ -63,6 +63,12 @@ def worker(
 
         serve_worker_metrics(metrics_port)
     app = worker_app(cfg, threads or voice_threads(concurrency))
+    state = app.worker_state
+    if state is not None and "speech" in chosen:
+        from celery.signals import worker_process_init
+
+        # each pool process loads its voice as it starts, not at its first render
+        worker_process_init.connect(lambda **_: state.warm_up_in_background(), weak=False)
     argv = ["worker", "--queues", ",".join(chosen), "--loglevel", "INFO"]
     argv += ["--hostname", f"postcast-{os.getpid()}@%h", "--without-gossip", "--without-mingle"]
     if concurrency is not None:

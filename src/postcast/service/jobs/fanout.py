@@ -23,14 +23,13 @@ from postcast.operator_requests import library_lexicon
 from postcast.pass_report import PassReport
 from postcast.passes import writing_site
 from postcast.service.jobs.app import SYNTHESIZE, PostcastCelery
-from postcast.service.jobs.sending import send_render
+from postcast.service.jobs.sending import PART, send_render
 from postcast.service.jobs.state import WorkerState
 from postcast.storage.locks import SERVICE_PREFIX
 
 # Not celery's get_task_logger("postcast"): it re-parents the logger it names under
 # celery.task, which does not propagate, and postcast's own lines would leave the root.
 log = logging.getLogger(__name__)
-PART = SERVICE_PREFIX + "part:"
 FANNED = SERVICE_PREFIX + "fanned:"
 
 

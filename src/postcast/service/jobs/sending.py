@@ -1,5 +1,9 @@
 """Sending tasks, each send guarded by a row in the library so that work is queued
-once: a render of an episode while one is queued, a publish while one is due."""
+once: a render of an episode while one is queued, a publish while one is due.
+
+A publish waits `publish_delay_seconds` only while renders are queued or running (a
+burst: its later episodes then go out in the same publish); the last episode of a
+burst, or a lone re-render, is published at once rather than a delay later."""
 
 from __future__ import annotations
 
@@ -14,6 +18,8 @@ if TYPE_CHECKING:
 
 PUBLISH_DUE = SERVICE_PREFIX + "publish-due"  # the debounce flag
 QUEUED = SERVICE_PREFIX + "queued:"  # + GUID: a render of it is on the queue
+# + tag: a part of a long post's speech still to be spoken (`fanout.py`)
+PART = SERVICE_PREFIX + "part:"
 
 
 def send_fetch(app: PostcastCelery, source: str) -> None:
@@ -43,5 +49,15 @@ def request_publish(app: PostcastCelery, library: Library) -> bool:
     due = timedelta(seconds=app.service.visibility_timeout + app.service.publish_delay_seconds)
     if not library.lock_episode(PUBLISH_DUE, new_lock_owner(), due):
         return False
-    app.send_task(PUBLISH, countdown=app.service.publish_delay_seconds)
+    delay = app.service.publish_delay_seconds if renders_pending(library) else 0.0
+    app.send_task(PUBLISH, countdown=delay)
     return True
+
+
+def renders_pending(library: Library) -> bool:
+    """Whether a render is queued or running (an episode's lock, a queued render's guard,
+    a part of a long post still to be spoken): more episodes may soon be ready."""
+    return any(
+        name.startswith((QUEUED, PART)) or not name.startswith(SERVICE_PREFIX)
+        for name in library.live_locks()
+    )

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
+import time
 from typing import TYPE_CHECKING
 
 from postcast.config import Config
@@ -11,6 +13,8 @@ from postcast.config import Config
 if TYPE_CHECKING:
     from postcast.speech.base import SpeechEngine
     from postcast.storage import Library
+
+log = logging.getLogger(__name__)
 
 
 class WorkerState:
@@ -47,3 +51,23 @@ class WorkerState:
             if self._engine is None:
                 self._engine = create_engine(self.config.speech, threads=self.threads)
             return self._engine
+
+    def warm_up_in_background(self) -> threading.Thread:
+        """Load this process's voice in a thread (a worker's pool process calls this as
+        it starts, before any task): its first render then finds the voice loaded, or
+        waits only for what is left of the load. A failure is only logged: the first
+        render meets it again and reports it against its episode."""
+        thread = threading.Thread(target=self._warm_up, name="voice warm-up", daemon=True)
+        thread.start()
+        return thread
+
+    def _warm_up(self) -> None:
+        started = time.perf_counter()
+        try:
+            import postcast.pipeline  # noqa: F401 - the render path's modules, imported once
+
+            self.engine().warm_up()
+        except Exception as error:  # the first render meets it again and reports it
+            log.warning("the voice could not be loaded ahead of the first render: %s", error)
+            return
+        log.info("voice ready in %.1f s", time.perf_counter() - started)
