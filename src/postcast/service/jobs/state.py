@@ -26,6 +26,9 @@ class WorkerState:
         self.config = config
         self.threads = threads  # CPU threads the voice may use (0: ONNX Runtime's default)
         self._lock = threading.Lock()
+        # Held from the start of a warm-up to its end: a task's `engine()` waits for it, as
+        # Piper's phonemizer (espeak-ng) must never run in two threads at once.
+        self._warming = threading.Lock()
         self._pid = 0
         self._library: Library | None = None
         self._engine: SpeechEngine | None = None
@@ -44,6 +47,10 @@ class WorkerState:
             return self._library
 
     def engine(self) -> SpeechEngine:
+        with self._warming:  # a warm-up under way finishes first
+            return self._loaded_engine()
+
+    def _loaded_engine(self) -> SpeechEngine:
         from postcast.speech import create_engine
 
         with self._lock:
@@ -57,6 +64,7 @@ class WorkerState:
         it starts, before any task): its first render then finds the voice loaded, or
         waits only for what is left of the load. A failure is only logged: the first
         render meets it again and reports it against its episode."""
+        self._warming.acquire()  # here, so that no task can take the engine before the thread
         thread = threading.Thread(target=self._warm_up, name="voice warm-up", daemon=True)
         thread.start()
         return thread
@@ -66,8 +74,9 @@ class WorkerState:
         try:
             import postcast.pipeline  # noqa: F401 - the render path's modules, imported once
 
-            self.engine().warm_up()
+            self._loaded_engine().warm_up()
+            log.info("voice ready in %.1f s", time.perf_counter() - started)
         except Exception as error:  # the first render meets it again and reports it
             log.warning("the voice could not be loaded ahead of the first render: %s", error)
-            return
-        log.info("voice ready in %.1f s", time.perf_counter() - started)
+        finally:
+            self._warming.release()
