@@ -131,7 +131,6 @@ def test_and_before_ea_is_said_apart(lexicon: Lexicon) -> None:
     assert phrase.split()[1:] == ["ʔˈiː", "ˈeɪ"]
 
 
-
 def test_two_before_to_is_said_apart(lexicon: Lexicon) -> None:
     """Said run together, "two to" is heard as "due to"; the phrase has its own entry."""
     phrase = lexicon.entries["two to"].ipa
@@ -143,6 +142,7 @@ def test_two_before_to_is_said_apart(lexicon: Lexicon) -> None:
     # The t of "two" is aspirated (Whisper base heard "compute: two to the power of twenty"
     # right in 4 takes of 12 without it, 11 with it); "to" stays weak.
     assert phrase.split() == ["tʰˈuː", "tə"]
+
 
 def test_error_keeps_both_syllables(lexicon: Lexicon) -> None:
     """espeak-ng's "error" is heard as "air": the lexicon says "err-or", plural too."""
