@@ -56,6 +56,11 @@ def machine_id() -> str:
     return f"{socket.gethostname()[:100]}~{digest}"
 
 
+def is_episode_lock(name: str) -> bool:
+    """Whether the lock `name` is an episode's (held while it renders), not a service lease."""
+    return not name.startswith(SERVICE_PREFIX)
+
+
 def new_lock_owner() -> str:
     """Unique per pass: machine and pid say who it is, the random part that it is this pass."""
     return f"{machine_id()}:{os.getpid()}:{uuid.uuid4().hex[:12]}"

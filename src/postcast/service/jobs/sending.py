@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from postcast.service.jobs.app import FETCH, PUBLISH, RENDER, PostcastCelery
-from postcast.storage.locks import SERVICE_PREFIX
+from postcast.storage.locks import SERVICE_PREFIX, is_episode_lock
 
 if TYPE_CHECKING:
     from postcast.storage import Library
@@ -58,6 +58,5 @@ def renders_pending(library: Library) -> bool:
     """Whether a render is queued or running (an episode's lock, a queued render's guard,
     a part of a long post still to be spoken): more episodes may soon be ready."""
     return any(
-        name.startswith((QUEUED, PART)) or not name.startswith(SERVICE_PREFIX)
-        for name in library.live_locks()
+        name.startswith((QUEUED, PART)) or is_episode_lock(name) for name in library.live_locks()
     )

@@ -12,7 +12,7 @@ import contextlib
 from typing import TYPE_CHECKING, Any
 
 from postcast.service.jobs.app import FETCH, QUEUES, RENDER, PostcastCelery
-from postcast.storage.locks import SERVICE_PREFIX
+from postcast.storage.locks import is_episode_lock
 
 if TYPE_CHECKING:
     from postcast.storage import Library
@@ -55,7 +55,7 @@ def service_status(app: PostcastCelery | None, library: Library) -> dict[str, An
     running = running_tasks(app) if app is not None else []
     fetching = {str(t["args"][0]) for t in running if t["task"] == FETCH and t["args"]}
     rendering = {str(t["args"][0]) for t in running if t["task"] == RENDER and t["args"]}
-    rendering |= {name for name in library.live_locks() if not name.startswith(SERVICE_PREFIX)}
+    rendering |= {name for name in library.live_locks() if is_episode_lock(name)}
     sources = [
         {
             "name": source.name,
