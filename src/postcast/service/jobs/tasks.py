@@ -14,8 +14,8 @@
   again with backoff until it answers. Asking is debounced: the first ask sets a flag row (a
   compare-and-set in the database) and sends one publish `publish_delay_seconds` later
   (at once when no other render is queued or running); later asks find the flag set and
-  send nothing. The publish clears the flag before it
-  reads the library, so a render recorded after that asks again: nothing is left out.
+  send nothing. The publish clears the flag before it reads the library, so a render
+  recorded after that asks again: nothing is left out.
 """
 
 from __future__ import annotations
