@@ -91,6 +91,13 @@ def test_month_names_that_are_words_stay_words(text: str) -> None:
         ("Meet on May 14–15 then.", "Meet on May fourteenth to fifteenth then."),
         ("From 1 to 28 February.", "From the first to the twenty-eighth of February."),
         ("From 2020–2024 it grew.", "From twenty twenty to twenty twenty-four it grew."),
+        ("Between 2020–2024 it grew.", "Between twenty twenty and twenty twenty-four it grew."),
+        (
+            "It ran between 14–15 May.",
+            "It ran between the fourteenth and the fifteenth of May.",
+        ),
+        ("Open between 9am–5pm daily.", "Open between nine AM and five PM daily."),
+        ("Between the 1990s–2000s.", "Between the nineteen nineties and two thousands."),
         ("In 2020-24 it grew.", "In twenty twenty to twenty-four it grew."),
         ("In 1998-03 it grew.", "In nineteen ninety-eight to two thousand and three it grew."),
     ],

@@ -172,7 +172,7 @@ def test_exponents_and_whole_numbers(written: str, spoken: str) -> None:
         ("They raised 25k.", "They raised twenty-five thousand."),
         ("A 7B model.", "A seven billion model."),
         ("Salaries of 40–60k.", "Salaries of forty to sixty thousand."),
-        ("Between 1-2M users.", "Between one to two million users."),
+        ("Between 1-2M users.", "Between one and two million users."),
         ("Only 1/100 failed.", "Only one hundredth failed."),
         ("Some 3/1000 failed.", "Some three thousandths failed."),
         ("Rated 7/10 by users.", "Rated seven out of ten by users."),

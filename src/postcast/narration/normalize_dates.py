@@ -13,6 +13,7 @@ from postcast.narration.spoken_numbers import (
     cardinal,
     decade,
     ordinal,
+    range_word,
     two_digit_year,
     year,
 )
@@ -136,7 +137,8 @@ def _days_month(match: re.Match[str]) -> str:
         return match.group(0)
     article = "" if match.string[: match.start()].lower().endswith("the ") else "the "
     month = _month_name(match.group("month"))
-    spoken = f"{article}{ordinal(days[0])} to the {ordinal(days[1])} of {month}"
+    joined = range_word(match)
+    spoken = f"{article}{ordinal(days[0])} {joined} the {ordinal(days[1])} of {month}"
     return spoken + _year_part(match) + period_if_sentence_ends(match, match.group(0))
 
 
@@ -145,7 +147,8 @@ def _month_days(match: re.Match[str]) -> str:
     if days is None:
         return match.group(0)
     month = _month_name(match.group("month"))
-    return f"{month} {ordinal(days[0])} to {ordinal(days[1])}{_year_part(match)}"
+    joined = range_word(match)
+    return f"{month} {ordinal(days[0])} {joined} {ordinal(days[1])}{_year_part(match)}"
 
 
 def _short_date(match: re.Match[str]) -> str:
@@ -196,7 +199,9 @@ def _decade_words(written: str) -> str:
 
 def _decades(match: re.Match[str]) -> str:
     first, second = match.groups()
-    return _decade_words(first) + (f" to {_decade_words(second)}" if second else "")
+    if not second:
+        return _decade_words(first)
+    return f"{_decade_words(first)} {range_word(match)} {_decade_words(second)}"
 
 
 def _era(match: re.Match[str]) -> str:
@@ -273,7 +278,8 @@ def _time_range(match: re.Match[str]) -> str:
             spoken[0] = cardinal(int(hour)) + (f" {_minutes(int(minute))}" if minute else "")
     if spoken[0] is None or spoken[1] is None:
         return match.group(0)
-    return f"{spoken[0]} to {spoken[1]}" + period_if_sentence_ends(match, match.group(0))
+    joined = f"{spoken[0]} {range_word(match)} {spoken[1]}"
+    return joined + period_if_sentence_ends(match, match.group(0))
 
 
 def normalize_times(text: str) -> str:

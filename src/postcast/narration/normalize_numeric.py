@@ -20,6 +20,7 @@ from postcast.narration.spoken_numbers import (
     mixed_fraction,
     number,
     ordinal,
+    range_word,
     year,
 )
 
@@ -147,12 +148,37 @@ def _money(match: re.Match[str]) -> str:
     if match.group("range_a"):
         return _money_range(match)
     currency = _CURRENCIES[match.group("cur")]
-    spoken = _speak_money(currency, match.group("amount"), match.group("scale"))
+    amount, scale = match.group("amount"), match.group("scale")
+    spoken = _attributive_money(currency, amount, scale) if attributive(match) else None
+    spoken = spoken or _speak_money(currency, amount, scale)
     per = match.group("per")
     if per:
         unit = find_unit(per, after_slash=True)
         spoken += f" per {unit.singular if unit else per}"  # "$5/share": "five dollars per share"
     return spoken
+
+
+# "a $2M round", "an 8 km walk": an amount between an article and a noun qualifies the noun
+_ARTICLE_BEFORE = re.compile(r"(?:^|\s)an?\s$", re.IGNORECASE)
+_NOUN_AFTER = re.compile(r"\s[a-z]")
+
+
+def attributive(match: re.Match[str]) -> bool:
+    """Whether the amount `match` found stands before a noun, after "a" or "an"."""
+    before = match.string[max(0, match.start() - 4) : match.start()]
+    return bool(_ARTICLE_BEFORE.search(before) and _NOUN_AFTER.match(match.string, match.end()))
+
+
+def _attributive_money(currency: Currency, amount: str, scale: str | None) -> str | None:
+    """An amount that qualifies a noun, said as "a ten-dollar bill" is: "a two million
+    dollar round", "a ninety-nine cent app"; None where that reading does not apply."""
+    if scale or "." not in amount:
+        words = f"{number(amount)} {_SCALES[scale.lower()]}" if scale else number(amount)
+        return f"{words} {currency.singular}"
+    whole, _, cents = amount.partition(".")
+    if whole.strip("0") == "" and len(cents) == 2 and currency.cent and int(cents):
+        return f"{cardinal(int(cents))} {currency.cent}"
+    return None
 
 
 def _money_range(match: re.Match[str]) -> str:
@@ -164,7 +190,8 @@ def _money_range(match: re.Match[str]) -> str:
     if second:
         other = _CURRENCIES[second.group("cur")]
         low = _speak_money(currency, first.group("amount"), first.group("scale"))
-        return f"{low} to {_speak_money(other, second.group('amount'), second.group('scale'))}"
+        high = _speak_money(other, second.group("amount"), second.group("scale"))
+        return f"{low} {range_word(match)} {high}"
     bare = _AMOUNT_WITH_SCALE.fullmatch(second_text.strip())
     if bare is None:
         return match.group(0)
@@ -172,8 +199,8 @@ def _money_range(match: re.Match[str]) -> str:
     low_amount, low_scale = first.group("amount"), first.group("scale")
     if not low_scale and (bare.group("scale") or "." not in low_amount + bare.group("amount")):
         # "$5-10" and "$5-10 million": the currency is said once, after the second amount.
-        return f"{number(low_amount)} to {high}"
-    return f"{_speak_money(currency, low_amount, low_scale)} to {high}"
+        return f"{number(low_amount)} {range_word(match)} {high}"
+    return f"{_speak_money(currency, low_amount, low_scale)} {range_word(match)} {high}"
 
 
 _CODES = {"USD": "US$", "EUR": "€", "GBP": "£", "JPY": "¥", "AUD": "A$", "CAD": "C$"}
@@ -211,11 +238,14 @@ def _speak_measure(match: re.Match[str], low: str | None = None) -> str | None:
     if (written_unit and unit is None) or (per and per_unit is None) or not (unit or per_unit):
         return None
     amount, scale = match.group("amount"), match.group("scale")
-    words = [_speak_amount(amount)] if low is None else [number(low), "to", _speak_amount(amount)]
+    words = [_speak_amount(amount)]
+    if low is not None:
+        words = [number(low), range_word(match), *words]
     if scale:
         words.append(scale)
     if unit:
-        singular = low is None and not scale and (amount == "1" or match.group("sep") == "-")
+        singular = amount == "1" or match.group("sep") == "-" or attributive(match)
+        singular = singular and low is None and not scale
         power = {"2": "square ", "²": "square ", "3": "cubic ", "³": "cubic "}
         prefix = power.get(match.group("power") or "", "")
         if match.group("power") and not prefix:
@@ -268,7 +298,9 @@ def normalize_multiplication(text: str) -> str:
 
 def _multiplier(match: re.Match[str]) -> str:
     low, high = match.groups()
-    return f"{number(low)} to {number(high)} times" if high else f"{number(low)} times"
+    if not high:
+        return f"{number(low)} times"
+    return f"{number(low)} {range_word(match)} {number(high)} times"
 
 
 def normalize_feet_and_inches(text: str) -> str:
@@ -351,18 +383,19 @@ def _is_year(written: str) -> bool:
 
 def _range(match: re.Match[str]) -> str:
     low, dash, high, scale = match.groups()
+    joined = range_word(match)
     if scale:  # "40–60k": "forty to sixty thousand"
-        return f"{number(low)} to {number(high)} {_RANGE_SCALES[scale]}"
+        return f"{number(low)} {joined} {number(high)} {_RANGE_SCALES[scale]}"
     if _is_year(low) and len(high) == 2:
         # "1960-80" is said "nineteen sixty to eighty"; "1998-03" crosses a century.
         if low[:2] + high > low:
-            return f"{year(int(low))} to {cardinal(int(high))}"
+            return f"{year(int(low))} {joined} {cardinal(int(high))}"
         high = str(int(low[:2]) + 1) + high
     if _is_year(low) and _is_year(high) and high > low:
-        return f"{year(int(low))} to {year(int(high))}"
+        return f"{year(int(low))} {joined} {year(int(high))}"
     ascending = float(high.replace(",", "")) > float(low.replace(",", ""))
     if ascending or "–" in dash or "—" in dash:
-        return f"{number(low)} to {number(high)}"
+        return f"{number(low)} {joined} {number(high)}"
     return f"{number(low)} {number(high)}"  # "6-4", "978-0": a score or a code, not a span
 
 

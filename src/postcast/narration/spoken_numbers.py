@@ -32,6 +32,8 @@ _FRACTION_PLURAL = {2: "halves", 4: "quarters"}
 _ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100, "D": 500, "M": 1000}
 # num2words takes about 0.1 ms a call, and a post says the same numbers again and again.
 _cached = lru_cache(maxsize=4096)
+# "between 5 and 10": a dash after "between" is said "and", elsewhere "to".
+_BETWEEN = re.compile(r"\bbetween\s+(?:the\s+)?$", re.IGNORECASE)
 _ROMAN_CANONICAL = re.compile(r"M{0,3}(CM|CD|D?C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})")
 
 
@@ -41,6 +43,13 @@ def _clean(words: str) -> str:
 
 
 @_cached
+def range_word(match: re.Match[str]) -> str:
+    """The word that joins a range written with a dash (`match` is the range): "and"
+    after "between" ("between 2020 and 2024"), "to" everywhere else."""
+    before = match.string[max(0, match.start() - 16) : match.start()]
+    return "and" if _BETWEEN.search(before) else "to"
+
+
 def cardinal(number: int) -> str:
     """123 -> "one hundred and twenty-three"; negatives say "minus"."""
     if number < 0:
