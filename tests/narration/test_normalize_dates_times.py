@@ -37,6 +37,14 @@ def test_dates(written: str, spoken: str) -> None:
         ("Built in 480 BC.", "Built in four eighty B.C."),
         ("In AD 1066 it fell.", "In A.D ten sixty-six it fell."),
         ("Profits rose in Q4 2025.", "Profits rose in the fourth quarter of twenty twenty-five."),
+        (
+            "Sales over Q1–Q3 2025.",
+            "Sales over the first to the third quarter of twenty twenty-five.",
+        ),
+        (
+            "Between Q1-Q2 2024 it fell.",
+            "Between the first and the second quarter of twenty twenty-four it fell.",
+        ),
         ("Tens of 1000s of users.", "Tens of thousands of users."),
     ],
 )

@@ -76,7 +76,10 @@ _ERA = re.compile(
     r"(?=\d)(?<![\w.,])(\d{1,4})\s?(A\.?D|B\.?C\.?E|B\.?C|C\.?E)(\.?)(?![\w])"
     r"|(?=A)\b(A\.?D)\.?\s(\d{1,4})(?![\w.,]?\d)"
 )
-_QUARTER = re.compile(r"(?=[1-4])\b([1-4])Q(\d{2}|\d{4})\b|(?=Q)\bQ([1-4])\s+(\d{4})\b")
+_QUARTER = re.compile(
+    r"(?=[1-4])\b(?P<number>[1-4])Q(?P<short_year>\d{2}|\d{4})\b"
+    r"|(?=Q)\bQ(?P<q_number>[1-4])(?:\s?[-–—]\s?Q?(?P<last>[1-4]))?\s+(?P<long_year>\d{4})\b"
+)
 
 _AM_PM = r"[aApP]\.?\s?[mM](?![A-Za-z])\.?"
 _ZONES = ("EST", "EDT", "CST", "CDT", "MST", "MDT", "PST", "PDT", "GMT", "UTC", "BST", "CET")
@@ -217,13 +220,16 @@ def _dotted(letters: str) -> str:
 
 
 def _quarter(match: re.Match[str]) -> str:
-    number, short_year, q_number, long_year = match.groups()
-    written_year = short_year or long_year
+    written_year = match.group("short_year") or match.group("long_year")
     spoken_year = (
         year(int(written_year)) if len(written_year) == 4 else two_digit_year(written_year)
     )
     article = "" if match.string[: match.start()].lower().endswith("the ") else "the "
-    return f"{article}{ordinal(int(number or q_number))} quarter of {spoken_year}"
+    first = ordinal(int(match.group("number") or match.group("q_number")))
+    if match.group("last"):  # "Q1–Q3 2025"
+        last = ordinal(int(match.group("last")))
+        first = f"{first} {range_word(match)} the {last}"
+    return f"{article}{first} quarter of {spoken_year}"
 
 
 def speak_time(match: re.Match[str]) -> str | None:
