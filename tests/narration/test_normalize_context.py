@@ -126,6 +126,21 @@ def test_probabilities(written: str, spoken: str) -> None:
 @pytest.mark.parametrize(
     ("written", "spoken"),
     [
+        ("Sorting is O(n log n).", "Sorting is big O of n log n."),
+        (
+            "It needs O(n^2) memory and O(1) time.",
+            "It needs big O of n squared memory and big O of one time.",
+        ),
+        ("Call FOO(3) now.", "Call FOO(three) now."),
+    ],
+)
+def test_big_o_notation(written: str, spoken: str) -> None:
+    assert normalize_text(written) == spoken
+
+
+@pytest.mark.parametrize(
+    ("written", "spoken"),
+    [
         ("Prices are in $ here.", "Prices are in dollars here."),
         ("Pay in £ or €.", "Pay in pounds or euros."),
         ("Costs ($) are listed.", "Costs (dollars) are listed."),
@@ -143,6 +158,7 @@ def test_currency_symbols_alone(written: str, spoken: str) -> None:
         ("It is about ~20 minutes away.", "It is about twenty minutes away."),
         ("Around ≈40 came.", "Around forty came."),
         ("Turnout was ~60%.", "Turnout was roughly sixty percent."),
+        ("Approx. 40% said yes.", "Approximately forty percent said yes."),
     ],
 )
 def test_an_approximation_is_said_once(written: str, spoken: str) -> None:

@@ -17,6 +17,7 @@ from collections.abc import Iterable, Iterator
 
 from postcast.narration.normalize_context import (
     normalize_approximations,
+    normalize_big_o,
     normalize_lone_currency,
     normalize_probabilities,
     normalize_street_titles,
@@ -31,6 +32,7 @@ from postcast.narration.normalize_numeric import (
     normalize_ordinals,
     normalize_phone_numbers,
     normalize_ranges,
+    normalize_round_plurals,
 )
 from postcast.narration.normalize_web import normalize_electronic
 from postcast.narration.normalize_words import (
@@ -209,11 +211,13 @@ _PASSES = (
     normalize_street_titles,
     normalize_abbreviations,
     normalize_probabilities,
+    normalize_big_o,
     normalize_electronic,
     normalize_scientific,
     normalize_math,
     normalize_times,
     normalize_dates,
+    normalize_round_plurals,
     normalize_money,
     normalize_multiplication,
     normalize_feet_and_inches,

@@ -58,6 +58,15 @@ def normalize_probabilities(text: str) -> str:
     return _PROBABILITY.sub(_probability, text) if "(" in text else text
 
 
+# "O(n log n)", "O(1)": an algorithm's cost in big-O notation.
+_BIG_O = re.compile(r"(?<![\w(])O\(\s*([^()\n]{1,40}?)\s*\)")
+
+
+def normalize_big_o(text: str) -> str:
+    """Reads "O(n log n)" -> "big O of n log n" (the number rules then read "O(n^2)")."""
+    return _BIG_O.sub(r"big O of \1", text) if "O(" in text else text
+
+
 _CURRENCY_NAMES = {"$": "dollars", "£": "pounds", "€": "euros", "¥": "yen"}
 # A currency symbol with no amount next to it: "prices in $ or €".
 _LONE_CURRENCY = re.compile(r"(?<![\w$£€¥])[$£€¥](?=[\s.,;:!?)]|$)")

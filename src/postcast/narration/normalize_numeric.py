@@ -399,6 +399,23 @@ def _range(match: re.Match[str]) -> str:
     return f"{number(low)} {number(high)}"  # "6-4", "978-0": a score or a code, not a span
 
 
+# "1,000s of posts": a round number in the plural, said as a word (the dates pass has
+# already read "10s" and "100s" as it reads decades)
+_ROUND_PLURAL = re.compile(r"(?<![\w.,$£€])(1(?:0|,?000)*)s(?=\s+of\b)")
+_ROUND_PLURALS = ("tens", "hundreds", "thousands", "tens of thousands", "hundreds of thousands")
+_ROUND_PLURALS += ("millions", "tens of millions", "hundreds of millions", "billions")
+
+
+def normalize_round_plurals(text: str) -> str:
+    """Reads "1,000s of" -> "thousands of" (not "one thousand seconds of")."""
+    return _ROUND_PLURAL.sub(_round_plural, text) if "s of" in text else text
+
+
+def _round_plural(match: re.Match[str]) -> str:
+    zeros = match.group(1).count("0")
+    return _ROUND_PLURALS[zeros - 1] if 1 <= zeros <= len(_ROUND_PLURALS) else match.group(0)
+
+
 def normalize_ranges(text: str) -> str:
     """Reads "5-10" -> "five to ten", "2019–2023" -> "twenty nineteen to twenty twenty-three"."""
     return _RANGE.sub(_range, text)

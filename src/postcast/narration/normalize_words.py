@@ -29,6 +29,13 @@ def _abbreviations() -> tuple[dict[str, Abbreviation], re.Pattern[str]]:
     for row in csv.reader(path.read_text(encoding="utf-8").splitlines(), delimiter="\t"):
         if row and not row[0].startswith("#"):
             table[row[0]] = Abbreviation(row[1], row[2])
+    for written, entry in list(table.items()):
+        # "Approx. 40%": a word abbreviation starting a sentence. Not the short ones:
+        # "V. Krakovna" is an initial, "Ca." California.
+        capitalised = written[0].upper() + written[1:]
+        letters = sum(char.isalpha() for char in written)
+        if entry.kind == "word" and written[0].islower() and letters >= 3:
+            table.setdefault(capitalised, Abbreviation(entry.spoken.capitalize(), entry.kind))
     names = sorted(table, key=len, reverse=True)
     alternatives = "|".join(re.escape(name) for name in names)
     return table, re.compile(rf"(?<![\w.&/])(?:{alternatives})(?![\w&])")
