@@ -174,6 +174,7 @@ def test_exponents_and_whole_numbers(written: str, spoken: str) -> None:
         ("Salaries of 40–60k.", "Salaries of forty to sixty thousand."),
         ("Between 1-2M users.", "Between one and two million users."),
         ("It found 1,000s of bugs.", "It found thousands of bugs."),
+        ("We ran 3 seeds x 5 models.", "We ran three seeds by five models."),
         ("We saw 10,000s of posts.", "We saw tens of thousands of posts."),
         ("It ran for 1,000s.", "It ran for one thousand seconds."),
         ("Only 1/100 failed.", "Only one hundredth failed."),

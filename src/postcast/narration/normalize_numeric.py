@@ -286,13 +286,15 @@ def normalize_measures(text: str) -> str:
 
 
 _DIMENSIONS = re.compile(rf"(?=[\d.])(?<![\w.])({_AMOUNT})\s?[x×]\s?(?=\d)")
+# "3 seeds x 5 models": counted things multiplied, "three seeds by five models"
+_COUNTS_BY = re.compile(rf"(?=[\d.])(?<![\w.])({_AMOUNT}\s+[A-Za-z]+)\s+[x×]\s+(?=\d)")
 _MULTIPLIER = re.compile(rf"(?=[\d.])(?<![\w.])({_AMOUNT})(?:\s?[-–]\s?({_AMOUNT}))?[x×](?![\w])")
 _FEET_INCHES = re.compile(r"(?=\d)(?<![\w.'‘])(\d+)['′]\s?(?:(\d+)(?:\"|″|''))?(?![\w'])")
 
 
 def normalize_multiplication(text: str) -> str:
     """Reads "2x8" -> "2 by 8" (dimensions), "4.4x faster" -> "four point four times faster"."""
-    text = _DIMENSIONS.sub(r"\1 by ", text)
+    text = _COUNTS_BY.sub(r"\1 by ", _DIMENSIONS.sub(r"\1 by ", text))
     return _MULTIPLIER.sub(_multiplier, text)
 
 
