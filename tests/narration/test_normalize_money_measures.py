@@ -27,6 +27,9 @@ from postcast.narration.normalize import normalize_text
         ("It is a $5 fee.", "It is a five dollar fee."),
         ("An €80 ticket.", "An eighty euro ticket."),
         ("A $0.99 app.", "A ninety-nine cent app."),
+        ("It costs 3.50 dollars.", "It costs three dollars and fifty cents."),
+        ("He lost 3.50 pounds.", "He lost three point five zero pounds."),  # may weigh
+        ("Sales rose 5% YoY.", "Sales rose five percent year on year."),
         ("I got a $5.", "I got a five dollars."),  # no noun follows: not attributive
         ("Between $5–$10 each.", "Between five dollars and ten dollars each."),
         ("It costs 0.5¢ a token, or 1¢.", "It costs zero point five cents a token, or one cent."),

@@ -41,7 +41,7 @@ from postcast.narration.normalize_words import (
     normalize_roman,
     normalize_symbols,
 )
-from postcast.narration.spoken_numbers import digits, integer, number, year
+from postcast.narration.spoken_numbers import cardinal, digits, integer, number, plural, year
 from postcast.narration.unicode_maths import speak_unicode_maths
 
 _UNICODE_FRACTIONS = {"½": "1/2", "¼": "1/4", "¾": "3/4", "⅓": "1/3", "⅔": "2/3", "⅛": "1/8"}
@@ -105,6 +105,8 @@ def normalize_math(text: str) -> str:
 # "3e-3", "-1e-6." (a sentence's full stop may follow; a decimal point may not).
 _SCIENTIFIC = re.compile(r"(?=[-\d])(?<![\w.])(-(?=\d))?(\d+(?:\.\d+)?)[eE]([-+]?\d+)(?![\w]|\.\d)")
 _POWER = re.compile(r"(?<=\S)\^([-+]?\d+)|([²³])")
+# "v2.1", "RSP v2": a version, said as the word
+_VERSION_PREFIX = re.compile(r"(?<![\w.-])v(?=\d)")
 _VERSION = re.compile(r"(?=\d)(?<![\w.])\d+(?:\.\d+){2,}(?![\w])")
 _SCALE_SUFFIX = re.compile(r"(?=\d)(?<![\w.])(\d+(?:\.\d+)?)(K|k|M|B|T|bn|mn|tn)(?![\w])")
 _SUFFIX_WORDS = {"K": "thousand", "k": "thousand", "M": "million", "B": "billion"}
@@ -112,6 +114,8 @@ _SUFFIX_WORDS |= {"T": "trillion"}
 _SUFFIX_WORDS |= {"bn": "billion", "mn": "million", "tn": "trillion"}
 _RATIO = re.compile(r"(?=\d)(?<![\w:.])(\d+):(\d+)(?![\w:]|[.,]\d)")
 _LETTERS_DIGITS = re.compile(r"([A-Za-z])-?(?=\d)|(\d)-?(?=[A-Za-z])")
+# "H100s", "T4s": a name ending in a number, in the plural ("H one hundreds")
+_NAMES_IN_PLURAL = re.compile(r"(?<=[A-Za-z])(\d{1,6})s\b")
 _NUMBER = re.compile(
     r"(?=[-\d.])(?<![\w.,])(-(?=\d))?(\d{1,3}(?:,\d{3})+(?!\d)|\d+)(\.\d+)?(?![\d])|(?=\.)(?<![\w.])\.\d+(?!\d)"
 )
@@ -198,9 +202,11 @@ def normalize_numbers(text: str) -> str:
     if not any(char.isdigit() for char in text) and "²" not in text and "³" not in text:
         return text
     text = _POWER.sub(_power, text)
+    text = _VERSION_PREFIX.sub("version ", text)
     text = _VERSION.sub(lambda found: " point ".join(map(integer, found.group(0).split("."))), text)
     text = _SCALE_SUFFIX.sub(_scale_suffix, text)
     text = _RATIO.sub(lambda found: f"{integer(found.group(1))} to {integer(found.group(2))}", text)
+    text = _NAMES_IN_PLURAL.sub(lambda found: " " + plural(cardinal(int(found.group(1)))), text)
     text = _LETTERS_DIGITS.sub(r"\1\2 ", text)
     return _NUMBER.sub(_number, text)
 

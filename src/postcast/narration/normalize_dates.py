@@ -200,6 +200,19 @@ def _decade_words(written: str) -> str:
     return decade(int(written.strip("'’").removesuffix("s").strip("'’")))
 
 
+# "in '02", "class of ’98": a year written with its century left out
+_SHORT_YEAR = re.compile(r"(?=['’])(?<![\w'’])['’](\d\d)\b(?!['’]|[.,]\d)")
+
+
+_QUOTE_CLOSES = re.compile(r"[^\n'’]*?\w['’](?!\w)")
+
+
+def _short_year(match: re.Match[str]) -> str:
+    if _QUOTE_CLOSES.match(match.string, match.end()):
+        return match.group(0)  # "'12 points'": a quotation opening, not a year
+    return two_digit_year(match.group(1))
+
+
 def _decades(match: re.Match[str]) -> str:
     first, second = match.groups()
     if not second:
@@ -309,6 +322,7 @@ def normalize_dates(text: str) -> str:
         (_DAY_MONTH_YEAR, _day_month_year),
         (_MONTH_YEAR, _month_year),
         (_DECADES, _decades),
+        (_SHORT_YEAR, _short_year),
         (_ERA, _era),
         (_QUARTER, _quarter),
     ):

@@ -216,9 +216,19 @@ def _money_after(match: re.Match[str]) -> str:
     return _speak_money(_CURRENCIES[symbol], match.group("amount"), match.group("scale"))
 
 
+# "3.50 dollars": a price in cents, written with the currency's name ("pounds" may weigh)
+_PRICE_IN_WORDS = re.compile(r"(?=\d)(?<![\w.,])(\d+\.\d\d)\s(dollars|euros)\b")
+
+
+def _price_in_words(match: re.Match[str]) -> str:
+    currency = _DOLLAR if match.group(2) == "dollars" else _CURRENCIES["€"]
+    return _speak_money(currency, match.group(1), None)
+
+
 def normalize_money(text: str) -> str:
     """Reads "$4,500" -> "four thousand five hundred dollars", "£1.20" -> "one pound and ..."."""
-    return _MONEY_AFTER.sub(_money_after, _MONEY.sub(_money, text))
+    text = _MONEY_AFTER.sub(_money_after, _MONEY.sub(_money, text))
+    return _PRICE_IN_WORDS.sub(_price_in_words, text) if "s" in text else text
 
 
 def _speak_amount(amount: str) -> str:
@@ -286,6 +296,8 @@ def normalize_measures(text: str) -> str:
 
 
 _DIMENSIONS = re.compile(rf"(?=[\d.])(?<![\w.])({_AMOUNT})\s?[x×]\s?(?=\d)")
+# "8xA100": a count of machines, "eight A100"
+_COUNT_OF_NAMED = re.compile(r"(?=\d)(?<![\w.])(\d+)[x×](?=[A-Z])")
 # "3 seeds x 5 models": counted things multiplied, "three seeds by five models"
 _COUNTS_BY = re.compile(rf"(?=[\d.])(?<![\w.])({_AMOUNT}\s+[A-Za-z]+)\s+[x×]\s+(?=\d)")
 _MULTIPLIER = re.compile(rf"(?=[\d.])(?<![\w.])({_AMOUNT})(?:\s?[-–]\s?({_AMOUNT}))?[x×](?![\w])")
@@ -295,6 +307,7 @@ _FEET_INCHES = re.compile(r"(?=\d)(?<![\w.'‘])(\d+)['′]\s?(?:(\d+)(?:\"|″|
 def normalize_multiplication(text: str) -> str:
     """Reads "2x8" -> "2 by 8" (dimensions), "4.4x faster" -> "four point four times faster"."""
     text = _COUNTS_BY.sub(r"\1 by ", _DIMENSIONS.sub(r"\1 by ", text))
+    text = _COUNT_OF_NAMED.sub(r"\1 ", text)
     return _MULTIPLIER.sub(_multiplier, text)
 
 

@@ -88,15 +88,16 @@ def two_digit_year(text: str) -> str:
 def decade(number: int) -> str:
     """1980 -> "nineteen eighties", 2000 -> "two thousands", 80 -> "eighties"."""
     if number < 100:
-        return _plural(cardinal(number))
+        return plural(cardinal(number))
     if number in (100, 1000):
         return "hundreds" if number == 100 else "thousands"  # "100s of examples"
     if number % 100 == 0:
-        return _plural(year(number) if number % 1000 else cardinal(number))
-    return _plural(year(number))
+        return plural(year(number) if number % 1000 else cardinal(number))
+    return plural(year(number))
 
 
-def _plural(words: str) -> str:
+def plural(words: str) -> str:
+    """A number's words in the plural: "twenty" -> "twenties", "six" -> "sixes"."""
     if words.endswith("y"):
         return words[:-1] + "ies"
     if words.endswith("x"):
