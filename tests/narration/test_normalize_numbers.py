@@ -175,6 +175,8 @@ def test_exponents_and_whole_numbers(written: str, spoken: str) -> None:
         ("Between 1-2M users.", "Between one and two million users."),
         ("It found 1,000s of bugs.", "It found thousands of bugs."),
         ("We ran 3 seeds x 5 models.", "We ran three seeds by five models."),
+        ("It has a 4K display.", "It has a four K display."),
+        ("A 10K grant.", "A ten thousand grant."),
         ("Using 8xA100s for a day.", "Using eight A one hundreds for a day."),
         ("Some T4s and 4xH100 nodes.", "Some T fours and four H one hundred nodes."),
         ("See RSP v2.1 and v2.", "See RSP version two point one and version two."),

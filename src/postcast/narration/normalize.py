@@ -159,8 +159,25 @@ def _reads_as_year(match: re.Match[str]) -> bool:
     word = previous.group(1).lower() if previous else ""
     if word in _YEAR_CUES or (word in _DETERMINERS and int(match.group(2)) >= 1900):
         return True
+    if previous and int(match.group(2)) >= 1900 and _names_an_edition(match, previous):
+        return True
     following = _NEXT_WORD.match(match.string, match.end())
     return not following or following.group(1) in _NOT_COUNTED
+
+
+_SENTENCE_START = re.compile(r"(?:^|[.!?:;]\s*|[\"“(]\s*)$")
+
+
+def _names_an_edition(match: re.Match[str], previous: re.Match[str]) -> bool:
+    """ "AI 2027", "EAG 2024", "Vision 2030": a name (an acronym, or a capitalised word
+    not starting the sentence) directly before a modern year names an edition of it."""
+    word = previous.group(1)
+    if previous.end(1) != match.start() - 1 or match.string[previous.end(1)] != " ":
+        return False
+    if len(word) > 1 and word.isupper():
+        return True
+    starts = _SENTENCE_START.search(match.string, 0, previous.start()) is not None
+    return word[0].isupper() and word[1:].islower() and not starts
 
 
 def _number(match: re.Match[str]) -> str:
@@ -175,15 +192,18 @@ def _number(match: re.Match[str]) -> str:
     return number(written)
 
 
-# "ran a 5k", "a 10k race": a race's distance, said "five K", not "five thousand".
+# "ran a 5k", "a 10k race", "a 4K display": a race's distance or a screen's resolution,
+# said "five K", not "five thousand".
 _RACE_BEFORE = re.compile(r"\b(?:ran|run|running|runs|did|do)\s+(?:a|the|my|another)\s+$")
-_RACE_AFTER = re.compile(r"\s+(?:run|race|runs|races)\b")
+_RACE_AFTER = re.compile(
+    r"\s+(?:run|race|display|monitor|screen|TV|video|resolution|footage|camera|stream)s?\b"
+)
 
 
 def _scale_suffix(match: re.Match[str]) -> str:
     amount, suffix = match.groups()
     start = max(0, match.start() - 20)
-    if suffix == "k" and (
+    if suffix in ("k", "K") and (
         _RACE_BEFORE.search(match.string, start, match.start())
         or _RACE_AFTER.match(match.string, match.end())
     ):
