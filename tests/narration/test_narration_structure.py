@@ -209,6 +209,18 @@ def test_emoji_among_words_are_dropped_and_alone_a_few_are_named() -> None:
     assert not any(ord(character) > 0x2000 for text in spoken for character in text)
 
 
+def test_ticks_and_crosses_that_are_text_symbols_are_read_as_the_emoji_are() -> None:
+    html = (
+        "<p>Pros ✓ fast ✗ dear.</p><table><tr><th>Feature</th><th>A</th><th>B</th></tr>"
+        "<tr><td>Fast</td><td>✓</td><td>✘</td></tr></table>"
+    )
+    assert _texts(html) == [
+        said("Pros fast dear."),
+        said("A table with 1 row and 3 columns."),
+        said("Feature: Fast. A: check mark. B: cross mark. End of table."),
+    ]
+
+
 def test_author_names_in_the_intro_are_said_as_names() -> None:
     post = fixture_post("structure.html", html="<p>Hi.</p>", authors=("jessica_taylor42", "Zvi"))
     assert "published by jessica taylor forty-two and Zvi" in script_of(post).segments[0].text

@@ -83,6 +83,8 @@ def test_roman_numerals(written: str, spoken: str) -> None:
         ("Score ≥ 80 wins.", "Score greater than or equal to eighty wins."),
         ("Rank #1 today.", "Rank number one today."),
         ("A read/write disk.", "A read slash write disk."),
+        ("A rate of 5‰ is low.", "A rate of five per mille is low."),
+        ("Made by Acme® with TurboTax™.", "Made by Acme with TurboTax."),
     ],
 )
 def test_symbols_and_math(written: str, spoken: str) -> None:

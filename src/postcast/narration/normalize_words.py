@@ -157,6 +157,8 @@ _SYMBOLS = (  # (characters that must occur, pattern, spoken form), applied in t
     ("×", r"\s*×\s*", " times "),
     ("÷", r"\s*÷\s*", " divided by "),
     ("%", r"\s*%", " percent"),
+    ("‰", r"\s*‰", " per mille"),
+    ("™®", r"[™®]", ""),  # said by nobody reading aloud ("Acme®"), "registered" by the voice
     ("°º", r"\s*[°º]C\b", " degrees Celsius"),
     ("°º", r"\s*[°º]F\b", " degrees Fahrenheit"),
     ("°º", r"\s*[°º]", " degrees"),

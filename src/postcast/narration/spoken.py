@@ -79,6 +79,7 @@ _EMOJI_NAMES = {
     "⚠": "warning",
     "❤": "heart",
 }
+_TICKS_AS_EMOJI = str.maketrans({"✓": "✔", "☑": "✔", "✗": "❌", "✘": "❌"})
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*$")
 
 
@@ -208,6 +209,9 @@ def speak_emoji(text: str) -> str:
     few that carry meaning are named; among words, every emoji is decoration and dropped."""
     if not _PICTOGRAPH.search(text):  # most text has none: skip the slower full search
         return text
+    # Ticks and crosses that are text symbols, not emoji, as their emoji: the voice would
+    # skip them silently, and a table cell's yes or no would be lost.
+    text = text.translate(_TICKS_AS_EMOJI)
     alone = not _WORD.search(emoji.replace_emoji(text, replace=""))
 
     def replace(found: str, _data: dict[str, str]) -> str:
