@@ -103,8 +103,12 @@ def list_episodes(
 def _episode(session: Session, episode_id: int) -> EpisodeRow:
     found = session.get(EpisodeRow, episode_id)
     if found is None:
-        raise NotFoundError(f"episode {episode_id}", "no such episode")
+        raise _no_such_episode(episode_id)
     return found
+
+
+def _no_such_episode(episode_id: int) -> NotFoundError:
+    return NotFoundError(f"episode {episode_id}", "no such episode")
 
 
 def _read_back(session: Session, episode_id: int) -> AdminEpisode:
@@ -113,7 +117,7 @@ def _read_back(session: Session, episode_id: int) -> AdminEpisode:
     query = _episodes_with_render_due().where(EpisodeRow.id == episode_id)
     found = session.execute(query).first()
     if found is None:
-        raise NotFoundError(f"episode {episode_id}", "no such episode")
+        raise _no_such_episode(episode_id)
     row, url, due = found
     return _admin_episode(row, url, due)
 
