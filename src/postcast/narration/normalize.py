@@ -77,6 +77,8 @@ _OPERATOR_WORDS = {
     "^": "to the power of",
 }
 _SMALL_POWERS = {"2": "squared", "3": "cubed"}
+_DIMENSIONS_BEFORE_NOUN = re.compile(r"\d+\s*×\s*\d+")
+_NOUN_NEXT = re.compile(r"\s+(?!(?:is|equals|gives|makes|and|or)\b)[a-z]")
 _TOKEN = re.compile(rf"{_OPERAND}|[-+*×÷/=^]")
 
 
@@ -85,6 +87,8 @@ def _expression(match: re.Match[str]) -> str:
     # Without "=", a "-" is a range or a hyphen and a "/" a fraction or date: not arithmetic.
     if "=" not in written and re.search(r"[-/]|^[A-Za-z\s^*+]+$", written):
         return written
+    if _DIMENSIONS_BEFORE_NOUN.fullmatch(written) and _NOUN_NEXT.match(match.string, match.end()):
+        return written  # "a 3×3 grid": the multiplication pass says "three by three"
     words: list[str] = []
     tokens = _TOKEN.findall(written)
     for token in tokens:

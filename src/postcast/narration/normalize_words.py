@@ -139,6 +139,7 @@ def normalize_initials(text: str) -> str:
     return _DOTTED_ACRONYM.sub(lambda found: found.group(1).rstrip("."), text)
 
 
+_PER_WORDS = "person|capita|head|user|day|week|month|year|hour|minute|second|annum"
 _SYMBOLS = (  # (characters that must occur, pattern, spoken form), applied in this order
     ("-=→⇒", r"\s*(?:->|→|⇒|=>)\s*", " to "),
     (">≥", r"\s*(?:>=|≥)\s*", " greater than or equal to "),
@@ -164,6 +165,8 @@ _SYMBOLS = (  # (characters that must occur, pattern, spoken form), applied in t
     ("°º", r"\s*[°º]", " degrees"),
     ("§", r"§\s*", "section "),
     ("@", r"(?<![\w])@(?=\w)", "at "),
+    # "DALYs/person/year": a rate, "per person per year"; "read/write" stays a slash
+    ("/", rf"(?<=[A-Za-z])/(?=(?:{_PER_WORDS})\b)", " per "),
     ("/", r"(?<=[A-Za-z])[ \t]?/[ \t]?(?=[A-Za-z])", " slash "),
 )
 _SYMBOL_RULES = tuple(
