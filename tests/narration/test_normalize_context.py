@@ -104,6 +104,7 @@ def test_saint_street_doctor_drive_number(written: str, spoken: str) -> None:
         ("The 2008 crisis hurt.", "The two thousand and eight crisis hurt."),
         ("Costs are in 2020 dollars here.", "Costs are in twenty twenty dollars here."),
         ("I read AI 2027 twice.", "I read AI twenty twenty-seven twice."),
+        ("Eliezer's 2022 post.", "Eliezer's twenty twenty-two post."),
         ("See you at EAG 2024 then.", "See you at EAG twenty twenty-four then."),
         ("About 1500 people came.", "About one thousand five hundred people came."),
     ],

@@ -56,7 +56,11 @@ def test_decades_eras_quarters(written: str, spoken: str) -> None:
     ("written", "spoken"),
     [
         ("Meet at 6:45 today.", "Meet at six forty-five today."),
-        ("Doors open at 19:00 sharp.", "Doors open at nineteen o'clock sharp."),
+        ("Doors open at 19:00 sharp.", "Doors open at nineteen hundred sharp."),
+        ("It resets at 00:00 UTC.", "It resets at midnight U.T.C."),
+        ("Fed at 00:30 daily.", "Fed at twelve thirty AM daily."),
+        ("Open 9:00–17:00 Mon–Fri.", "Open nine o'clock to seventeen hundred Monday to Friday."),
+        ("Shut Sat-Sun. Sun-dried.", "Shut Saturday to Sunday. Sun-dried."),
         ("Lunch at 12:05 pm works.", "Lunch at twelve oh five PM works."),
         ("Wake at 7am daily.", "Wake at seven AM daily."),
         ("It aired at 8 P.M. EDT on Friday.", "It aired at eight PM E.D.T on Friday."),

@@ -139,6 +139,8 @@ _NOT_COUNTED = frozenset(
 _DETERMINERS = frozenset(
     ("the", "a", "an", "this", "that", "his", "her", "their", "its", "our", "my")
 )
+# "Eliezer's 2022 post": a possessive is a determiner too
+_POSSESSIVE_BEFORE = re.compile(r"\w['’]s\s$")
 _PREVIOUS_WORD = re.compile(r"([A-Za-z]+)\W*$")
 _NEXT_WORD = re.compile(r"\s+([a-z]+)")
 
@@ -161,7 +163,8 @@ def _reads_as_year(match: re.Match[str]) -> bool:
     """A bare four-digit number from 1000 to 2099 is a year unless it counts something."""
     previous = _PREVIOUS_WORD.search(match.string, max(0, match.start() - 30), match.start())
     word = previous.group(1).lower() if previous else ""
-    if word in _YEAR_CUES or (word in _DETERMINERS and int(match.group(2)) >= 1900):
+    determiner = word in _DETERMINERS or _POSSESSIVE_BEFORE.search(match.string, 0, match.start())
+    if word in _YEAR_CUES or (determiner and int(match.group(2)) >= 1900):
         return True
     if previous and int(match.group(2)) >= 1900 and _names_an_edition(match, previous):
         return True

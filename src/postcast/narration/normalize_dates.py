@@ -200,6 +200,20 @@ def _decade_words(written: str) -> str:
     return decade(int(written.strip("'’").removesuffix("s").strip("'’")))
 
 
+_WEEKDAYS = {"mon": "Monday", "tue": "Tuesday", "tues": "Tuesday", "wed": "Wednesday"}
+_WEEKDAYS |= {"thu": "Thursday", "thur": "Thursday", "thurs": "Thursday", "fri": "Friday"}
+_WEEKDAYS |= {"sat": "Saturday", "sun": "Sunday"}
+_WEEKDAY = "(?:Mon|Tues?|Wed|Thu(?:rs?)?|Fri|Sat|Sun)"
+# "Mon–Fri": a span of weekdays (a lone "Sun" or "Wed" may be a word or a name)
+_WEEKDAY_RANGE = re.compile(rf"\b({_WEEKDAY})\.?\s?[-–—]\s?({_WEEKDAY})\b\.?")
+
+
+def _weekday_range(match: re.Match[str]) -> str:
+    first, last = (_WEEKDAYS[day.lower()] for day in match.groups())
+    spoken = f"{first} {range_word(match)} {last}"
+    return spoken + period_if_sentence_ends(match, match.group(0))
+
+
 # "in '02", "class of ’98": a year written with its century left out
 _SHORT_YEAR = re.compile(r"(?=['’])(?<![\w'’])['’](\d\d)\b(?!['’]|[.,]\d)")
 
@@ -257,15 +271,24 @@ def speak_time(match: re.Match[str]) -> str | None:
         return None
     if second:
         spoken = _duration(hours, int(minute), int(second))
-    elif not minute or int(minute) == 0:
-        spoken = cardinal(hours) if am_pm else f"{cardinal(hours)} o'clock"
+    elif am_pm:
+        spoken = cardinal(hours) + (f" {_minutes(int(minute))}" if minute and int(minute) else "")
     else:
-        spoken = f"{cardinal(hours)} {_minutes(int(minute))}"
+        spoken = _twenty_four_hour(hours, int(minute or 0))
     if am_pm:
         spoken += " AM" if am_pm.lower().startswith("a") else " PM"
     if zone:
         spoken += " " + ".".join(zone.replace(".", "").upper())
     return spoken
+
+
+def _twenty_four_hour(hours: int, minutes: int) -> str:
+    """ "17:00" -> "seventeen hundred", "00:00" -> "midnight", "00:30" -> "twelve thirty AM"."""
+    if hours % 24 == 0:
+        return f"twelve {_minutes(minutes)} AM" if minutes else "midnight"
+    if not minutes:
+        return f"{cardinal(hours)} hundred" if hours > 12 else f"{cardinal(hours)} o'clock"
+    return f"{cardinal(hours)} {_minutes(minutes)}"
 
 
 def _minutes(minutes: int) -> str:
@@ -310,6 +333,8 @@ def normalize_times(text: str) -> str:
 
 def normalize_dates(text: str) -> str:
     """Dates, decades, eras and quarters to words; plain years are left to the number rules."""
+    if "-" in text or "–" in text or "—" in text:
+        text = _WEEKDAY_RANGE.sub(_weekday_range, text)
     if not any(char.isdigit() for char in text):
         return text
     for pattern, speak in (
