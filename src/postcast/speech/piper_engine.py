@@ -196,6 +196,8 @@ class PiperEngine(SpeechEngine):
         # A word spoken loads the default voice's session and the phonemizer, and runs
         # ONNX Runtime's first inference (its own start-up, about as long as the load).
         self.synthesize(WARM_UP_TEXT)
+        if self.use_cuda:  # on a GPU, segments go through the batched session too
+            self.batched([WARM_UP_TEXT, WARM_UP_TEXT])
 
     def _speak(self, piper_voice: PiperVoice, text: str, syn_config: SynthesisConfig) -> np.ndarray:
         """`text` spoken in Piper's runs (its phonemizer may split a sentence we gave
