@@ -179,3 +179,23 @@ def test_node_modules_folder_can_be_pointed_at(
     if shutil.which("node"):
         expected = f"mathjax-full, speech-rule-engine not installed in {tmp_path}"
         assert math_speech.engine_problem() == expected
+
+
+@pytest.mark.usefixtures("engine")
+@pytest.mark.parametrize(
+    ("tex", "spoken"),
+    [
+        (r"\|x\|_2 \le 1", "the norm of x sub two is less than or equal to one"),
+        (r"f: A \to B", "f colon A to B"),
+        (r"\arg\max_a Q(s, a)", "arg max over a of Q of s comma a"),
+        (r"\mathbb{E}_{x \sim D}[f(x)]", "the expectation over x drawn from D of f of x"),
+        (r"\pi_\theta(a \mid s)", "pi sub theta of a given s"),
+        (r"\operatorname{softmax}(z)", "softmax of z"),
+        (r"O(n \log n)", "big O of n log n"),
+        (r"\theta^*", "theta star"),
+        # arithmetic inside keeps its brackets: the listener needs the grouping
+        (r"\log(L - c)", "the log of open bracket L minus c close bracket"),
+    ],
+)
+def test_maths_is_said_as_a_reader_of_the_forums_says_it(tex: str, spoken: str) -> None:
+    assert speak_maths([MathSource(tex=tex)]) == [spoken]

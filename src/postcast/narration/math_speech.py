@@ -30,6 +30,9 @@ _ORDINAL = re.compile(r"\b(\d+)(?:st|nd|rd|th)\b")  # "2 to the 20th power"
 # not "the asterisk power of pi"; the capital Greek delta is "delta", not "triangle";
 # "\\mathbb{E}" is "E", not "double struck E"; odds "1:4" are "one to four"; a bracket
 # is a "bracket" (Whisper hears ClearSpeak's "paren" as "perend").
+_OPERATOR_WORDS = r"\b(?:plus|minus|times|over|divided|equals|is|squared|cubed|power)\b"
+_BRACKET_OR_OPERATOR = rf"open bracket|close bracket|{_OPERATOR_WORDS}"
+_FUNCTION_NAMES = "softmax|sigmoid|ReLU|relu|GELU|tanh|diag|Var|Cov|tr|rank|sgn|sign|logit|MLP"
 _READINGS = tuple(
     (re.compile(pattern), spoken)
     for pattern, spoken in (
@@ -44,6 +47,22 @@ _READINGS = tuple(
         # heard back as "perend" and "x": the longer words are the ones listeners catch
         (r"\b(open|close) paren\b", r"\1 bracket"),
         (r"\bthe exp of\b", "the exponential of"),
+        # ‖x‖ is a norm, "a → b" maps or tends to, "arg max" is one operator
+        (r"\bthe metric of\b", "the norm of"),
+        (r"\bright arrow\b", "to"),
+        (r"\bthe arg of (max|min)\b", r"arg \1"),
+        (r"\b(\w+) raised to the asterisk power\b", r"\1 star"),
+        (r"\bE sub (\w+) tilde (\w+) of\b", r"the expectation over \1 drawn from \2 of"),
+        (r"\bO of\b", "big O of"),
+        # a named function's argument, not a product: "softmax of z"
+        (rf"\b({_FUNCTION_NAMES}) times (?=open bracket)", r"\1 of "),
+        # arguments, not nested and with no arithmetic in them, whose brackets the
+        # listener does not need: "f of x comma y", "P of A given B" (but "the log of
+        # open bracket L minus L sub infinity close bracket" keeps them)
+        (
+            rf"\bof open bracket ((?:(?!{_BRACKET_OR_OPERATOR}).)+?) close bracket",
+            r"of \1",
+        ),
         (r"^1 lines? Line 1: ", ""),  # a one-line align environment is just its equation
         (r"(?<=\w) (?=Line \d+:)", ", "),  # a pause between the lines of a multi-line one
     )
