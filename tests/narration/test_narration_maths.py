@@ -193,6 +193,13 @@ def test_node_modules_folder_can_be_pointed_at(
         (r"\operatorname{softmax}(z)", "softmax of z"),
         (r"O(n \log n)", "big O of n log n"),
         (r"\theta^*", "theta star"),
+        (r"W^\top x", "W transpose x"),
+        (r"A^T B", "A transpose B"),
+        (r"\gamma^T", "gamma to the T power"),
+        (r"\mathcal{O}(n^2)", "big O of n squared"),
+        (r"\frac{\partial L}{\partial w}", "the partial derivative of L with respect to w"),
+        (r"\forall x \in X", "for all x in X"),
+        (r"\langle u, v \rangle", "the inner product of u and v"),
         # arithmetic inside keeps its brackets: the listener needs the grouping
         (r"\log(L - c)", "the log of open bracket L minus c close bracket"),
     ],

@@ -54,6 +54,24 @@ _READINGS = tuple(
         (r"\b(\w+) raised to the asterisk power\b", r"\1 star"),
         (r"\bE sub (\w+) tilde (\w+) of\b", r"the expectation over \1 drawn from \2 of"),
         (r"\bO of\b", "big O of"),
+        (r"\bscript big O\b", "big O"),
+        (
+            r"\bbig O of open bracket ((?:(?!open bracket|close bracket).)+?) close bracket",
+            r"big O of \1",
+        ),
+        # "Aᵀ", "x ∈ S" after a quantifier, "⟨u, v⟩", "∂L/∂w" as they are said
+        (r"\b(\w+) raised to the (?:down tack|intercalate) power", r"\1 transpose"),
+        (r"\b([A-Z]) to the T power", r"\1 transpose"),  # a matrix; "gamma to the T" is a power
+        (r"\b(for all|there exists) (\w+) is a member of\b", r"\1 \2 in"),
+        (
+            r"\bleft angle bracket (\w+) comma (\w+) right angle bracket",
+            r"the inner product of \1 and \2",
+        ),
+        (
+            r"\bthe fraction with numerator partial differential (\w+) "
+            r"and denominator partial differential (\w+)\b(?! squared)",
+            r"the partial derivative of \1 with respect to \2",
+        ),
         # a named function's argument, not a product: "softmax of z"
         (rf"\b({_FUNCTION_NAMES}) times (?=open bracket)", r"\1 of "),
         # arguments, not nested and with no arithmetic in them, whose brackets the
