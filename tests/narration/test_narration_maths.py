@@ -200,6 +200,12 @@ def test_node_modules_folder_can_be_pointed_at(
         (r"\frac{\partial L}{\partial w}", "the partial derivative of L with respect to w"),
         (r"\forall x \in X", "for all x in X"),
         (r"\langle u, v \rangle", "the inner product of u and v"),
+        (r"V^\pi(s)", "V pi of s"),
+        (r"A \implies B", "A implies B"),
+        (r"A \iff B", "A if and only if B"),
+        (r"x \mapsto x^2", "x maps to x squared"),
+        (r"x \leftarrow x + 1", "x gets x plus one"),
+        (r"X \sim \mathcal{N}(0, 1)", "X drawn from script N of zero comma one"),
         # arithmetic inside keeps its brackets: the listener needs the grouping
         (r"\log(L - c)", "the log of open bracket L minus c close bracket"),
     ],

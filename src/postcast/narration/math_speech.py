@@ -49,7 +49,14 @@ _READINGS = tuple(
         (r"\bthe exp of\b", "the exponential of"),
         # ‖x‖ is a norm, "a → b" maps or tends to, "arg max" is one operator
         (r"\bthe metric of\b", "the norm of"),
+        (r"\bright arrow from bar\b", "maps to"),
         (r"\bright arrow\b", "to"),
+        (r"\bleft arrow\b", "gets"),  # "x ← x + 1": an assignment
+        (r"\b(?:long )?left right double arrow\b", "if and only if"),
+        (r"\b(?:long )?right double arrow\b", "implies"),
+        # "V^π", "Q^π": a superscript policy or parameter labels the function, not a power
+        (r"\bthe (pi|theta|phi|psi)-th power of (\w+)", r"\2 \1"),
+        (r"\b(\w+) tilde (?=script [A-Z]\b)", r"\1 drawn from "),
         (r"\bthe arg of (max|min)\b", r"arg \1"),
         (r"\b(\w+) raised to the asterisk power\b", r"\1 star"),
         (r"\bE sub (\w+) tilde (\w+) of\b", r"the expectation over \1 drawn from \2 of"),
