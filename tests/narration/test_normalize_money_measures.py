@@ -48,6 +48,14 @@ def test_money(written: str, spoken: str) -> None:
     ("written", "spoken"),
     [
         ("A 5km run.", "A five kilometer run."),
+        (
+            "Here g = 9.8 m/s² and v = 3 m/s.",
+            "Here g equals nine point eight meters per second squared and v equals three "
+            "meters per second.",
+        ),
+        ("It is 30x20x10 cm.", "It is thirty by twenty by ten centimeters."),
+        ("He ran it in 3h 45m.", "He ran it in three hours forty-five minutes."),
+        ("A 1m30s clip and a 5m wall.", "A one minute thirty seconds clip and a five meter wall."),
         ("It weighs 1 kg.", "It weighs one kilogram."),
         ("Lift 20 lbs twice.", "Lift twenty pounds twice."),
         ("Drive at 65 mph.", "Drive at sixty-five miles per hour."),

@@ -24,6 +24,7 @@ from postcast.narration.normalize_context import (
 )
 from postcast.narration.normalize_dates import normalize_dates, normalize_times
 from postcast.narration.normalize_numeric import (
+    find_unit,
     normalize_feet_and_inches,
     normalize_fractions,
     normalize_measures,
@@ -98,7 +99,17 @@ def _expression(match: re.Match[str]) -> str:
             words[-1] = _SMALL_POWERS[token]
         else:
             words.append(number(token) if token[0].isdigit() else token)
+    if tokens[-1][0].isdigit() and _unit_follows(match):
+        words[-1] = tokens[-1]  # "g = 9.8 m/s²": the measures pass reads amount and unit
     return " ".join(words)
+
+
+_NEXT_TOKEN = re.compile(r"[ \t]?([^\s/]+)")
+
+
+def _unit_follows(match: re.Match[str]) -> bool:
+    following = _NEXT_TOKEN.match(match.string, match.end())
+    return following is not None and find_unit(following.group(1).rstrip(".,;:!?)²³")) is not None
 
 
 def normalize_math(text: str) -> str:

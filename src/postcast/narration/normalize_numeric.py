@@ -106,7 +106,8 @@ def _measure_regexes() -> tuple[re.Pattern[str], re.Pattern[str]]:
     amount = rf"(?:\d+ )?\d+/\d+(?=\s?[^\s\d/])|{_AMOUNT}"
     measure = (
         rf"(?P<amount>{amount})(?:\s(?P<scale>{_SCALE_WORD}))?(?P<sep>\s?|-)"
-        rf"(?:(?P<unit>{unit})(?P<power>[23²³](?!\d))?(?:/(?P<per>{unit}))?|/(?P<per_only>{unit}))"
+        rf"(?:(?P<unit>{unit})(?P<power>[23²³](?!\d))?(?:/(?P<per>{unit})(?P<per_power>[2²](?!\d))?)?"
+        rf"|/(?P<per_only>{unit}))"
         r"(?![\w])"
     )
     signed = measure.replace("(?P<amount>", "(?P<amount>-?", 1)  # "-18°C"
@@ -263,8 +264,8 @@ def _speak_measure(match: re.Match[str], low: str | None = None) -> str | None:
         words.append(prefix + (unit.singular if singular else unit.plural))
     elif match.group("power"):
         return None
-    if per_unit:
-        words.append(f"per {per_unit.singular}")
+    if per_unit:  # "m/s²": "per second squared"
+        words.append(f"per {per_unit.singular}" + (" squared" if match.group("per_power") else ""))
     return " ".join(words)
 
 
@@ -280,8 +281,24 @@ def _per_time(match: re.Match[str]) -> str:
     return f" per {unit.singular}" if unit else match.group(0)
 
 
+# "3h 45m", "2h30m", "1m30s": a duration in clock units, where "m" is minutes, not metres
+_CLOCK_DURATION = re.compile(
+    r"(?=\d)(?<![\w.])(?:(?P<h>\d+)h\s?(?P<hm>\d+)m|(?P<m>\d+)m\s?(?P<s>\d+)s)(?![\w])"
+)
+
+
+def _clock_duration(match: re.Match[str]) -> str:
+    def unit(count: str, name: str) -> str:
+        return f"{cardinal(int(count))} {name}{'' if int(count) == 1 else 's'}"
+
+    if match.group("h"):
+        return f"{unit(match.group('h'), 'hour')} {unit(match.group('hm'), 'minute')}"
+    return f"{unit(match.group('m'), 'minute')} {unit(match.group('s'), 'second')}"
+
+
 def normalize_measures(text: str) -> str:
     """Reads "12kg" -> "twelve kilograms", "5-10%" -> "five to ten percent", "2°C", "3 km²"."""
+    text = _CLOCK_DURATION.sub(_clock_duration, text)
     single, ranged = _measure_regexes()
     text = _PERCENT_RANGE.sub(r"\1-", text)  # "10%-20%" is said "ten to twenty percent"
 
@@ -295,7 +312,9 @@ def normalize_measures(text: str) -> str:
     return _PER_TIME.sub(_per_time, text) if "/" in text else text
 
 
-_DIMENSIONS = re.compile(rf"(?=[\d.])(?<![\w.])({_AMOUNT})\s?[x×]\s?(?=\d)")
+# "2x8", "30x20x10 cm": sizes, each "x" said "by"
+_DIMENSIONS = re.compile(rf"(?=[\d.])(?<![\w.])(?:{_AMOUNT}\s?[x×]\s?)+(?=\d)")
+_TIMES_SIGN = re.compile(r"\s?[x×]\s?")
 # "8xA100": a count of machines, "eight A100"
 _COUNT_OF_NAMED = re.compile(r"(?=\d)(?<![\w.])(\d+)[x×](?=[A-Z])")
 # "3 seeds x 5 models": counted things multiplied, "three seeds by five models"
@@ -306,7 +325,8 @@ _FEET_INCHES = re.compile(r"(?=\d)(?<![\w.'‘])(\d+)['′]\s?(?:(\d+)(?:\"|″|
 
 def normalize_multiplication(text: str) -> str:
     """Reads "2x8" -> "2 by 8" (dimensions), "4.4x faster" -> "four point four times faster"."""
-    text = _COUNTS_BY.sub(r"\1 by ", _DIMENSIONS.sub(r"\1 by ", text))
+    text = _DIMENSIONS.sub(lambda found: _TIMES_SIGN.sub(" by ", found.group(0)), text)
+    text = _COUNTS_BY.sub(r"\1 by ", text)
     text = _COUNT_OF_NAMED.sub(r"\1 ", text)
     return _MULTIPLIER.sub(_multiplier, text)
 
