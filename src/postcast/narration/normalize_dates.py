@@ -54,6 +54,18 @@ _DAYS_MONTH = re.compile(
 _MONTH_DAYS = re.compile(
     rf"(?=[JjFfMmAaSsOoNnDd])\b(?P<month>{_MONTH})[ \t]+{_DAY_RANGE}(?![\d:/]){_YEAR_AFTER}"
 )
+# "Mar 3 – Apr 5", "30 May – 1 June": two whole dates, each read on its own, joined by "to"
+_DATE_DASH_DATE = re.compile(
+    rf"(?:\b{_MONTH}[ \t]+\d{{1,2}}{_DAY_SUFFIX}?|(?<![\w.,/-])\d{{1,2}}{_DAY_SUFFIX}?[ \t]+{_MONTH})"
+    rf"(?P<dash>\s*[-–—]\s*)(?=(?:{_MONTH})[ \t]+\d|\d{{1,2}}{_DAY_SUFFIX}?[ \t]+{_MONTH})"
+)
+
+
+def _date_dash_date(match: re.Match[str]) -> str:
+    first = match.group(0)[: match.start("dash") - match.start()]
+    return f"{first} {range_word(match)} "
+
+
 _SHORT_DATE = re.compile(r"(?=\d)(?<![\w/.,-])(\d{1,2})/(\d{1,2})(?![\w/-]|[.,]\d)")
 # A month/day pair is a date only where a date is expected ("due 3/14"); else a fraction.
 _DATE_CUES = frozenset(
@@ -338,6 +350,7 @@ def normalize_dates(text: str) -> str:
     if not any(char.isdigit() for char in text):
         return text
     for pattern, speak in (
+        (_DATE_DASH_DATE, _date_dash_date),
         (_ISO_DATE, _iso_date),
         (_NUMERIC_DATE, _numeric_date),
         (_SHORT_DATE, _short_date),
