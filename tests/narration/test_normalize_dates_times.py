@@ -103,6 +103,11 @@ def test_month_names_that_are_words_stay_words(text: str) -> None:
         ("Meet on May 14–15 then.", "Meet on May fourteenth to fifteenth then."),
         ("From 1 to 28 February.", "From the first to the twenty-eighth of February."),
         ("From 2020–2024 it grew.", "From twenty twenty to twenty twenty-four it grew."),
+        ("He died in '02.", "He died in oh two."),
+        ("The class of ’98 met.", "The class of ninety-eight met."),
+        ("He said '12 points' twice.", "He said 'twelve points' twice."),
+        ("Held May 30 – June 1.", "Held May thirtieth to June first."),
+        ("Held 30 May – 1 June.", "Held the thirtieth of May to the first of June."),
         ("Between 2020–2024 it grew.", "Between twenty twenty and twenty twenty-four it grew."),
         (
             "It ran between 14–15 May.",

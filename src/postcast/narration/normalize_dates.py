@@ -55,9 +55,9 @@ _MONTH_DAYS = re.compile(
     rf"(?=[JjFfMmAaSsOoNnDd])\b(?P<month>{_MONTH})[ \t]+{_DAY_RANGE}(?![\d:/]){_YEAR_AFTER}"
 )
 # "Mar 3 – Apr 5", "30 May – 1 June": two whole dates, each read on its own, joined by "to"
+_WHOLE_DATE = rf"(?:\b{_MONTH}[ \t]+\d{{1,2}}{_DAY_SUFFIX}?|\d{{1,2}}{_DAY_SUFFIX}?[ \t]+{_MONTH})"
 _DATE_DASH_DATE = re.compile(
-    rf"(?:\b{_MONTH}[ \t]+\d{{1,2}}{_DAY_SUFFIX}?|(?<![\w.,/-])\d{{1,2}}{_DAY_SUFFIX}?[ \t]+{_MONTH})"
-    rf"(?P<dash>\s*[-–—]\s*)(?=(?:{_MONTH})[ \t]+\d|\d{{1,2}}{_DAY_SUFFIX}?[ \t]+{_MONTH})"
+    rf"(?<![\w.,/-]){_WHOLE_DATE}(?P<dash>\s*[-–—]\s*)(?=(?:{_MONTH})[ \t]+\d|{_WHOLE_DATE})"
 )
 
 
