@@ -98,6 +98,20 @@ def test_superscripts_as_ordinals_and_powers() -> None:
     assert segment.text == said("On the 1st day we saw 10 to the power of 6 cells.")
 
 
+def test_a_superscript_after_letters_is_a_power_or_a_note_mark() -> None:
+    html = "<p>So E = mc<sup>2</sup> for a 54 m<sup>2</sup> flat, see note<sup>a</sup>.</p>"
+    segment = body(script_of(fixture_post("structure.html", html=html)))[0]
+    assert segment.text == said("So E = mc² for a 54 m² flat, see note.")
+
+
+def test_struck_out_text_is_said_as_struck_out() -> None:
+    html = "<p>I <del>hate</del> love it. <s>We launch in May.</s> We launched.</p>"
+    segment = body(script_of(fixture_post("structure.html", html=html)))[0]
+    assert segment.text == said(
+        "I (crossed out: hate) love it. (crossed out: We launch in May.) We launched."
+    )
+
+
 def test_a_word_less_scene_break_is_a_pause_not_speech() -> None:
     html = "<p>Part one ends.</p><p>* * *</p><p>Part two begins.</p>"
     segments = body(script_of(fixture_post("structure.html", html=html)))

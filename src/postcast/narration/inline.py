@@ -25,6 +25,8 @@ _LONG_CODE = 60  # characters: past this, inline code is announced rather than r
 _ORDINAL_SUFFIX = re.compile(r"^(?:st|nd|rd|th)$", re.IGNORECASE)
 _CODE_NOISE = re.compile(r"[{}\[\]<>\\|`;$]+")
 _SNAKE = re.compile(r"(?<=\w)_(?=\w)")
+_POWER_SIGNS = {"2": "²", "3": "³"}
+_NOTE_MARK = re.compile(r"^(?:[a-z]|[*†‡§]+)$")
 
 
 @dataclass(frozen=True)
@@ -117,12 +119,26 @@ class InlineReader:
             out.append(text)  # 1<sup>st</sup>
         elif before[-1:].isdigit() and text.lstrip("-−").isdigit():
             out.append(f" to the power of {text} ")  # 10<sup>6</sup>
+        elif before[-1:].isalpha() and text in _POWER_SIGNS:
+            out.append(_POWER_SIGNS[text])  # mc<sup>2</sup>, m<sup>2</sup>: as "mc²", "m²"
+        elif before[-1:].isalpha() and _NOTE_MARK.match(text):
+            return  # "claim<sup>a</sup>": a note's mark with no link, not part of the word
         else:
             out.extend(self.parts(node.children))
 
     def _subscript(self, node: Tag, out: list[Part]) -> None:
         out.append(" ")
         out.extend(self.parts(node.children))
+
+    def _struck_out(self, node: Tag, out: list[Part]) -> None:
+        # "I <s>hate</s> love it", a retracted claim: said as struck, not as meant
+        inside = self.parts(node.children)
+        if any(isinstance(part, str) and part.strip() for part in inside):
+            out.append(" (crossed out: ")
+            out.extend(inside)
+            out.append(") ")
+        else:
+            out.extend(inside)
 
 
 def code_said(code: str) -> str:
@@ -153,4 +169,7 @@ _HANDLERS: dict[str, Callable[[InlineReader, Tag, list[Part]], None]] = {
     "samp": InlineReader._code,
     "sup": InlineReader._superscript,
     "sub": InlineReader._subscript,
+    "del": InlineReader._struck_out,
+    "s": InlineReader._struck_out,
+    "strike": InlineReader._struck_out,
 }
