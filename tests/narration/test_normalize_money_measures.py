@@ -54,6 +54,7 @@ def test_money(written: str, spoken: str) -> None:
             "meters per second.",
         ),
         ("It is 30x20x10 cm.", "It is thirty by twenty by ten centimeters."),
+        ("Density 5kg/m³ for 2wks.", "Density five kilograms per cubic meter for two weeks."),
         ("He ran it in 3h 45m.", "He ran it in three hours forty-five minutes."),
         ("A 1m30s clip and a 5m wall.", "A one minute thirty seconds clip and a five meter wall."),
         ("It weighs 1 kg.", "It weighs one kilogram."),

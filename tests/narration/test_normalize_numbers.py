@@ -176,6 +176,7 @@ def test_exponents_and_whole_numbers(written: str, spoken: str) -> None:
         ("It found 1,000s of bugs.", "It found thousands of bugs."),
         ("We ran 3 seeds x 5 models.", "We ran three seeds by five models."),
         ("It has a 4K display.", "It has a four K display."),
+        ("The 4th–5th place.", "The fourth to fifth place."),
         ("A 10K grant.", "A ten thousand grant."),
         ("Using 8xA100s for a day.", "Using eight A one hundreds for a day."),
         ("Some T4s and 4xH100 nodes.", "Some T fours and four H one hundred nodes."),

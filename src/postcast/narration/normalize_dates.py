@@ -90,8 +90,13 @@ _ERA = re.compile(
 )
 _QUARTER = re.compile(
     r"(?=[1-4])\b(?P<number>[1-4])Q(?P<short_year>\d{2}|\d{4})\b"
-    r"|(?=Q)\bQ(?P<q_number>[1-4])(?:\s?[-–—]\s?Q?(?P<last>[1-4]))?\s+(?P<long_year>\d{4})\b"
+    r"|(?=Q)\bQ(?P<q_number>[1-4])(?:\s?[-–—]\s?Q?(?P<last>[1-4]))?"
+    r"(?:\s+(?P<long_year>\d{4})|['’](?P<q_short_year>\d{2}))\b"
 )
+# "H1 2025": a half of the year
+_HALF = re.compile(r"(?=H)\bH(?P<half>[12])\s+(?P<year>\d{4})\b")
+# "2020/21", "2023-24": a fiscal or academic year spanning two calendar years
+_SPLIT_YEAR = re.compile(r"(?=[12])(?<![\w./-])((?:19|20)\d\d)[/–-](\d\d)(?![\w./-]|[.,]\d)")
 
 _AM_PM = r"[aApP]\.?\s?[mM](?![A-Za-z])\.?"
 _ZONES = ("EST", "EDT", "CST", "CDT", "MST", "MDT", "PST", "PDT", "GMT", "UTC", "BST", "CET")
@@ -259,7 +264,9 @@ def _dotted(letters: str) -> str:
 
 
 def _quarter(match: re.Match[str]) -> str:
-    written_year = match.group("short_year") or match.group("long_year")
+    written_year = (
+        match.group("short_year") or match.group("long_year") or match.group("q_short_year")
+    )
     spoken_year = (
         year(int(written_year)) if len(written_year) == 4 else two_digit_year(written_year)
     )
@@ -269,6 +276,19 @@ def _quarter(match: re.Match[str]) -> str:
         last = ordinal(int(match.group("last")))
         first = f"{first} {range_word(match)} the {last}"
     return f"{article}{first} quarter of {spoken_year}"
+
+
+def _half(match: re.Match[str]) -> str:
+    article = "" if match.string[: match.start()].lower().endswith("the ") else "the "
+    which = "first" if match.group("half") == "1" else "second"
+    return f"{article}{which} half of {year(int(match.group('year')))}"
+
+
+def _split_year(match: re.Match[str]) -> str:
+    first, second = match.groups()
+    if int(second) != (int(first) + 1) % 100:
+        return match.group(0)  # not consecutive years: a range or a code, read elsewhere
+    return f"{year(int(first))} {range_word(match)} {two_digit_year(second)}"
 
 
 def speak_time(match: re.Match[str]) -> str | None:
@@ -363,6 +383,8 @@ def normalize_dates(text: str) -> str:
         (_SHORT_YEAR, _short_year),
         (_ERA, _era),
         (_QUARTER, _quarter),
+        (_HALF, _half),
+        (_SPLIT_YEAR, _split_year),
     ):
         text = pattern.sub(speak, text)
     return text

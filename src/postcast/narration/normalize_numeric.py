@@ -106,7 +106,7 @@ def _measure_regexes() -> tuple[re.Pattern[str], re.Pattern[str]]:
     amount = rf"(?:\d+ )?\d+/\d+(?=\s?[^\s\d/])|{_AMOUNT}"
     measure = (
         rf"(?P<amount>{amount})(?:\s(?P<scale>{_SCALE_WORD}))?(?P<sep>\s?|-)"
-        rf"(?:(?P<unit>{unit})(?P<power>[23²³](?!\d))?(?:/(?P<per>{unit})(?P<per_power>[2²](?!\d))?)?"
+        rf"(?:(?P<unit>{unit})(?P<power>[23²³](?!\d))?(?:/(?P<per>{unit})(?P<per_power>[23²³](?!\d))?)?"
         rf"|/(?P<per_only>{unit}))"
         r"(?![\w])"
     )
@@ -242,6 +242,19 @@ def _speak_amount(amount: str) -> str:
     return number(amount)
 
 
+_TIME_UNITS = frozenset(("second", "minute", "hour", "millisecond"))
+
+
+def _per(unit: Unit, power: str | None) -> str:
+    """ "per second squared" (an acceleration), "per cubic meter" (a density)."""
+    if not power:
+        return f"per {unit.singular}"
+    squared = power in "2²"
+    if unit.singular in _TIME_UNITS:
+        return f"per {unit.singular} {'squared' if squared else 'cubed'}"
+    return f"per {'square' if squared else 'cubic'} {unit.singular}"
+
+
 def _speak_measure(match: re.Match[str], low: str | None = None) -> str | None:
     written_unit, per = match.group("unit"), match.group("per") or match.group("per_only")
     unit = find_unit(written_unit) if written_unit else None
@@ -264,8 +277,8 @@ def _speak_measure(match: re.Match[str], low: str | None = None) -> str | None:
         words.append(prefix + (unit.singular if singular else unit.plural))
     elif match.group("power"):
         return None
-    if per_unit:  # "m/s²": "per second squared"
-        words.append(f"per {per_unit.singular}" + (" squared" if match.group("per_power") else ""))
+    if per_unit:
+        words.append(_per(per_unit, match.group("per_power")))
     return " ".join(words)
 
 
@@ -473,6 +486,13 @@ def _ordinal(match: re.Match[str]) -> str:
     return f"{integer(written)} {suffix}"  # "4rd" is not an ordinal: say what is written
 
 
+# "4th–5th": a span of ordinals
+_ORDINAL_RANGE = re.compile(
+    rf"(?=\d)(?<![\w.,])(\d+{_ORDINAL_SUFFIX})\s?[-–—]\s?(?=\d+{_ORDINAL_SUFFIX}(?![\w]))"
+)
+
+
 def normalize_ordinals(text: str) -> str:
     """Reads "21st" -> "twenty-first"; a mismatched suffix ("4rd") is read as written."""
+    text = _ORDINAL_RANGE.sub(lambda found: f"{found.group(1)} {range_word(found)} ", text)
     return _ORDINAL.sub(_ordinal, text)

@@ -159,6 +159,7 @@ _SYMBOLS = (  # (characters that must occur, pattern, spoken form), applied in t
     ("÷", r"\s*÷\s*", " divided by "),
     ("%", r"\s*%", " percent"),
     ("‰", r"\s*‰", " per mille"),
+    ("\u0304", r"(?<=\w)\u0304", " bar"),  # "x̄" (a combining macron): "x bar"
     ("™®", r"[™®]", ""),  # said by nobody reading aloud ("Acme®"), "registered" by the voice
     ("°º", r"\s*[°º]C\b", " degrees Celsius"),
     ("°º", r"\s*[°º]F\b", " degrees Fahrenheit"),
