@@ -107,6 +107,10 @@ def test_symbols_and_math(written: str, spoken: str) -> None:
         ("It is in vol. 3 here.", "It is in volume three here."),
         ("It is in Thm. 2 here.", "It is in theorem two here."),
         ("The sec. was short.", "The sec. was short."),
+        ("Plug into Eq. (4) now.", "Plug into equation (four) now."),
+        ("Acme Ltd. and Foo Corp. merged.", "Acme Limited and Foo Corporation merged."),
+        ("The est. cost, Est. 1990.", "The estimated cost, Established nineteen ninety."),
+        ("The Dept. of Energy.", "The Department of Energy."),
     ],
 )
 def test_section_and_figure_abbreviations(written: str, spoken: str) -> None:

@@ -44,7 +44,7 @@ def _abbreviations() -> tuple[dict[str, Abbreviation], re.Pattern[str]]:
 _BEFORE_NAME = re.compile(r"\s+[A-Z]")
 _SENTENCE_START = re.compile(r"(?:^|[.!?]\s+)$")
 # "No. 5", "Vol. II"; a lone "I" is the pronoun ("No. I disagree").
-_BEFORE_NUMBER = re.compile(r"\s?#?\d|\s(?!I\b)[IVXLCDM]+\b")
+_BEFORE_NUMBER = re.compile(r"\s?[#(]?\d|\s(?!I\b)[IVXLCDM]+\b")  # "Eq. (4)" too
 
 
 def _abbreviation(match: re.Match[str]) -> str:
