@@ -109,7 +109,7 @@ def test_symbols_and_math(written: str, spoken: str) -> None:
         ("The sec. was short.", "The sec. was short."),
         ("Plug into Eq. (4) now.", "Plug into equation (four) now."),
         ("Acme Ltd. and Foo Corp. merged.", "Acme Limited and Foo Corporation merged."),
-        ("The est. cost, Est. 1990.", "The estimated cost, Established nineteen ninety."),
+        ("The est. cost, Est. 1990.", "The estimated cost, established nineteen ninety."),
         ("The Dept. of Energy.", "The Department of Energy."),
     ],
 )
