@@ -25,6 +25,8 @@ from postcast.narration.normalize import normalize_text
         ("Grants of $40k are common.", "Grants of forty thousand dollars are common."),
         ("A $2M round.", "A two million dollar round."),
         ("It is a $5 fee.", "It is a five dollar fee."),
+        ("A 6-month, $100k grant.", "A six month, one hundred thousand dollar grant."),
+        ("It was a $5 million in grants year.", "It was a five million dollars in grants year."),
         ("An €80 ticket.", "An eighty euro ticket."),
         ("A $0.99 app.", "A ninety-nine cent app."),
         ("It costs 3.50 dollars.", "It costs three dollars and fifty cents."),

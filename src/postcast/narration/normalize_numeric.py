@@ -160,13 +160,17 @@ def _money(match: re.Match[str]) -> str:
 
 
 # "a $2M round", "an 8 km walk": an amount between an article and a noun qualifies the noun
-_ARTICLE_BEFORE = re.compile(r"(?:^|\s)an?\s$", re.IGNORECASE)
-_NOUN_AFTER = re.compile(r"\s[a-z]")
+# The article may be a compound adjective or two away: "a 6-month, $100k grant".
+_ARTICLE_BEFORE = re.compile(r"(?:^|\s)an?\s(?:[\w]+-[\w-]+,?\s){0,2}$", re.IGNORECASE)
+_NOUN_AFTER = re.compile(
+    r"\s(?!(?:in|of|for|per|a|an|the|and|or|to|from|each|on|at|by|with|is|was|are|were|"
+    r"this|that|it|as|than|more|less|worth|back|now|so|but|if|when)\b)[a-z]"
+)
 
 
 def attributive(match: re.Match[str]) -> bool:
     """Whether the amount `match` found stands before a noun, after "a" or "an"."""
-    before = match.string[max(0, match.start() - 4) : match.start()]
+    before = match.string[max(0, match.start() - 40) : match.start()]
     return bool(_ARTICLE_BEFORE.search(before) and _NOUN_AFTER.match(match.string, match.end()))
 
 
