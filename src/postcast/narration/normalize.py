@@ -174,7 +174,10 @@ def _reads_as_year(match: re.Match[str]) -> bool:
     """A bare four-digit number from 1000 to 2099 is a year unless it counts something."""
     previous = _PREVIOUS_WORD.search(match.string, max(0, match.start() - 30), match.start())
     word = previous.group(1).lower() if previous else ""
-    determiner = word in _DETERMINERS or _POSSESSIVE_BEFORE.search(match.string, 0, match.start())
+    window = max(0, match.start() - 4)
+    determiner = word in _DETERMINERS or _POSSESSIVE_BEFORE.search(
+        match.string, window, match.start()
+    )
     if word in _YEAR_CUES or (determiner and int(match.group(2)) >= 1900):
         return True
     if previous and int(match.group(2)) >= 1900 and _names_an_edition(match, previous):
@@ -194,7 +197,8 @@ def _names_an_edition(match: re.Match[str], previous: re.Match[str]) -> bool:
         return False
     if len(word) > 1 and word.isupper():
         return True
-    starts = _SENTENCE_START.search(match.string, 0, previous.start()) is not None
+    window = max(0, previous.start() - 3)
+    starts = _SENTENCE_START.search(match.string, window, previous.start()) is not None
     return word[0].isupper() and word[1:].islower() and not starts
 
 

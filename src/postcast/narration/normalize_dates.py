@@ -235,7 +235,7 @@ def _weekday_range(match: re.Match[str]) -> str:
 _SHORT_YEAR = re.compile(r"(?=['’])(?<![\w'’])['’](\d\d)\b(?!['’]|[.,]\d)")
 
 
-_QUOTE_CLOSES = re.compile(r"[^\n'’]*?\w['’](?!\w)")
+_QUOTE_CLOSES = re.compile(r"[^\n'’]{0,200}?\w['’](?!\w)")
 
 
 def _short_year(match: re.Match[str]) -> str:
