@@ -117,6 +117,12 @@ def period_if_sentence_ends(match: re.Match[str], consumed: str) -> str:
     return "." if _SENTENCE_GOES_ON.match(match.string, match.end()) else ""
 
 
+def _article(match: re.Match[str]) -> str:
+    """ "the " before a spoken date, unless the text already has it ("on the 14th")."""
+    before = match.string[max(0, match.start() - 4) : match.start()]
+    return "" if before.lower() == "the " else "the "
+
+
 def _month_name(written: str) -> str:
     return MONTHS[_MONTH_NUMBERS[written.rstrip(".").lower()] - 1]
 
@@ -140,7 +146,7 @@ def _day_month_year(match: re.Match[str]) -> str:
     day = int(match.group("day"))
     if not 1 <= day <= 31:
         return match.group(0)
-    article = "" if match.string[: match.start()].lower().endswith("the ") else "the "
+    article = _article(match)
     month = _month_name(match.group("month"))
     spoken = f"{article}{ordinal(day)} of {month}{_year_part(match)}"
     return spoken + period_if_sentence_ends(match, match.group(0))
@@ -155,7 +161,7 @@ def _days_month(match: re.Match[str]) -> str:
     days = _day_span(match)
     if days is None:
         return match.group(0)
-    article = "" if match.string[: match.start()].lower().endswith("the ") else "the "
+    article = _article(match)
     month = _month_name(match.group("month"))
     joined = range_word(match)
     spoken = f"{article}{ordinal(days[0])} {joined} the {ordinal(days[1])} of {month}"
@@ -270,7 +276,7 @@ def _quarter(match: re.Match[str]) -> str:
     spoken_year = (
         year(int(written_year)) if len(written_year) == 4 else two_digit_year(written_year)
     )
-    article = "" if match.string[: match.start()].lower().endswith("the ") else "the "
+    article = _article(match)
     first = ordinal(int(match.group("number") or match.group("q_number")))
     if match.group("last"):  # "Q1–Q3 2025"
         last = ordinal(int(match.group("last")))
@@ -279,7 +285,7 @@ def _quarter(match: re.Match[str]) -> str:
 
 
 def _half(match: re.Match[str]) -> str:
-    article = "" if match.string[: match.start()].lower().endswith("the ") else "the "
+    article = _article(match)
     which = "first" if match.group("half") == "1" else "second"
     return f"{article}{which} half of {year(int(match.group('year')))}"
 
