@@ -148,6 +148,7 @@ def test_big_o_notation(written: str, spoken: str) -> None:
         ("Prices are in $ here.", "Prices are in dollars here."),
         ("Pay in £ or €.", "Pay in pounds or euros."),
         ("Costs ($) are listed.", "Costs (dollars) are listed."),
+        ("The rate (€/hour) rose.", "The rate (euros per hour) rose."),
         ("It costs $5.", "It costs five dollars."),
     ],
 )

@@ -68,15 +68,20 @@ def normalize_big_o(text: str) -> str:
 
 
 _CURRENCY_NAMES = {"$": "dollars", "£": "pounds", "€": "euros", "¥": "yen"}
-# A currency symbol with no amount next to it: "prices in $ or €".
-_LONE_CURRENCY = re.compile(r"(?<![\w$£€¥])[$£€¥](?=[\s.,;:!?)]|$)")
+# A currency symbol with no amount next to it: "prices in $ or €", "cost ($/hour)".
+_LONE_CURRENCY = re.compile(r"(?<![\w$£€¥])([$£€¥])(?:(?=[\s.,;:!?)]|$)|/\s?)")
 
 
 def normalize_lone_currency(text: str) -> str:
     """Reads a currency symbol standing alone as its name: "in $ or £" -> "in dollars or pounds"."""
     if not any(symbol in text for symbol in _CURRENCY_NAMES):
         return text
-    return _LONE_CURRENCY.sub(lambda found: _CURRENCY_NAMES[found.group(0)], text)
+    return _LONE_CURRENCY.sub(_lone_currency, text)
+
+
+def _lone_currency(match: re.Match[str]) -> str:
+    name = _CURRENCY_NAMES[match.group(1)]
+    return f"{name} per " if match.group(0).startswith(match.group(1) + "/") else name
 
 
 # "roughly ~30%": the word already says what "~" would; say it once.
