@@ -217,3 +217,19 @@ def test_ckeditor_previews_without_titles_are_named_from_their_slugs() -> None:
         said("Embedded prediction market from Manifold: Will AI be sentient by 2030."),
         said("Embedded chart from Our World in Data: Life expectancy."),
     ]
+
+
+@pytest.mark.parametrize(
+    "alt",
+    ["Screenshot 2024-05-01 at 10.32.15 AM", "IMG_2034", "image (3)", "Pasted image 20240501"],
+)
+def test_an_alt_text_that_is_only_a_default_file_name_is_not_read(alt: str) -> None:
+    html = f'<p>Look:</p><p><img src="m.png" alt="{alt}"></p><p>Done.</p>'
+    texts = [segment.text for segment in body(script_of(fixture_post("media.html", html=html)))]
+    assert texts == [said("Look:"), said("Done.")]
+
+
+def test_an_alt_text_that_describes_a_screenshot_is_read() -> None:
+    html = '<p><img src="m.png" alt="Screenshot of the loss curve"></p>'
+    texts = [segment.text for segment in body(script_of(fixture_post("media.html", html=html)))]
+    assert texts == [said("Image: Screenshot of the loss curve.")]

@@ -16,6 +16,12 @@ from postcast.narration.spoken import looks_like_url, plural, sentence, tidy, wi
 
 _FILE_NAME = re.compile(r"\.(?:png|jpe?g|gif|webp|svg|bmp|tiff?|avif)$", re.IGNORECASE)
 _GENERIC_ALT = {"image", "img", "picture", "photo", "figure", "graphic", "screenshot", "alt"}
+# What a screenshot tool or a camera names a file, used as the alt text: no description.
+_DEFAULT_NAME = re.compile(
+    r"^(?:screen ?shot|screenshot_|image|img|photo|pasted image|clipboard)[\s_-]*"
+    r"(?:[\d\s.:_-]|\bat\b)*(?:[ap]\.?m\.?)?(?:\s*\(\d+\))?$",
+    re.IGNORECASE,
+)
 
 _LANGUAGES = {
     "py": "Python",
@@ -63,7 +69,8 @@ _NO_LANGUAGE = {"", "plaintext", "plain", "text", "txt", "none", "nohighlight", 
 def image_words(image: Tag | None, caption: str = "") -> str | None:
     """ "Image: {alt}. {caption}." leaving out file names and alt text like "image"."""
     alt = tidy(str(image.get("alt", ""))) if image is not None else ""
-    if _FILE_NAME.search(alt) or alt.lower() in _GENERIC_ALT or looks_like_url(alt):
+    generic = alt.lower() in _GENERIC_ALT or _DEFAULT_NAME.match(alt)
+    if _FILE_NAME.search(alt) or generic or looks_like_url(alt):
         alt = ""
     caption = tidy(caption)
     if caption and alt.rstrip(".").lower() == caption.rstrip(".").lower():
