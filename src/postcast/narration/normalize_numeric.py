@@ -454,8 +454,9 @@ def _range(match: re.Match[str]) -> str:
 # "1,000s of posts": a round number in the plural, said as a word (the dates pass has
 # already read "10s" and "100s" as it reads decades)
 _ROUND_PLURAL = re.compile(r"(?<![\w.,$£€])(1(?:0|,?000)*)s(?=\s+of\b)")
-_ROUND_PLURALS = ("tens", "hundreds", "thousands", "tens of thousands", "hundreds of thousands")
-_ROUND_PLURALS += ("millions", "tens of millions", "hundreds of millions", "billions")
+_ROUND_PLURALS: tuple[str, ...] = ("tens", "hundreds", "thousands", "tens of thousands")
+_ROUND_PLURALS += ("hundreds of thousands", "millions", "tens of millions")
+_ROUND_PLURALS += ("hundreds of millions", "billions")
 
 
 def normalize_round_plurals(text: str) -> str:
