@@ -111,6 +111,7 @@ def test_symbols_and_math(written: str, spoken: str) -> None:
         ("Acme Ltd. and Foo Corp. merged.", "Acme Limited and Foo Corporation merged."),
         ("The est. cost, Est. 1990.", "The estimated cost, established nineteen ninety."),
         ("The Dept. of Energy.", "The Department of Energy."),
+        ("Thanks (h/t Zvi). H/T to Scott.", "Thanks (hat tip Zvi). Hat tip to Scott."),
     ],
 )
 def test_section_and_figure_abbreviations(written: str, spoken: str) -> None:
