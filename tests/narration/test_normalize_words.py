@@ -84,6 +84,7 @@ def test_roman_numerals(written: str, spoken: str) -> None:
         ("Rank #1 today.", "Rank number one today."),
         ("A read/write disk.", "A read slash write disk."),
         ("A rate of 5‰ is low.", "A rate of five per mille is low."),
+        ("MMLU (%) rose (+5).", "MMLU (percent) rose (plus five)."),
         ("The mean x̄ is small.", "The mean x bar is small."),
         ("It is 1.2 DALYs/person/year.", "It is one point two DALYs per person per year."),
         ("A 3×3 grid, as 3 × 4 is 12.", "A three by three grid, as three times four is twelve."),

@@ -284,6 +284,7 @@ _PASSES = (
 _PHONEME_BLOCK = re.compile(r"(\[\[.*?\]\])", re.DOTALL)
 _DOUBLE_SPACES = re.compile(r"(?=[ \t])(?<=\S)[ \t]{2,}(?=\S)")
 _SPACE_BEFORE_STOP = re.compile(r"(?=[ \t])(?:(?<=\w)[ \t]+(?=[.,;:!?](?:\s|$))|(?<=\S)[ \t]+$)")
+_SPACE_INSIDE_BRACKETS = re.compile(r"(?<=\()[ \t]+|[ \t]+(?=\))")  # "(%)" said "( percent)"
 
 
 def normalize_text(text: str) -> str:
@@ -311,7 +312,8 @@ def _normalize_core(text: str) -> str:
     for normalize_pass in _PASSES:
         text = normalize_pass(text)
     # Spoken forms are spliced in with spaces around them; tidy the seams.
-    return _SPACE_BEFORE_STOP.sub("", _DOUBLE_SPACES.sub(" ", text))
+    text = _SPACE_BEFORE_STOP.sub("", _DOUBLE_SPACES.sub(" ", text))
+    return _SPACE_INSIDE_BRACKETS.sub("", text) if "(" in text else text
 
 
 def normalize_lines(lines: Iterable[str]) -> Iterator[str]:
