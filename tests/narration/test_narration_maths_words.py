@@ -76,6 +76,13 @@ def test_no_tex_markup_survives_the_simple_rule() -> None:
         ("as argued¹ before", "as argued before"),
         ("the λόγος of it", "the λόγος of it"),  # a Greek word is not maths
         ("an area of 5 km²", "an area of five square kilometers"),
+        ("the sum ∑ᵢ wᵢ", "the sum over i of w sub i"),
+        ("take ∏ⱼ pⱼ now", "take the product over j of p sub j now"),
+        ("x̂, ŷ and θ* here", "x hat, y hat and theta star here"),
+        ("|x − y| < δ", "the absolute value of x minus y less than delta"),
+        ("n! and (n-k)! ways", "n factorial and (n-k) factorial ways"),
+        ("c = 3×10⁸", "c equals three times ten to the power of eight"),
+        ("a | b and a!", "a | b and a!"),  # bars with spaces are no absolute value
     ],
 )
 def test_unicode_maths_in_running_text_is_spoken(written: str, spoken: str) -> None:

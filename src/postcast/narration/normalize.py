@@ -51,8 +51,23 @@ _NUMBER_SIGN = re.compile(r"(?<![\w&])#(?=\d)")
 _LINE_BREAKS = re.compile(r"[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
 
 
+# "n!", "(n - k)!": a factorial, after a letter a variable or a closing bracket, never
+# after a word ("Wow!") or a number ("scored 5!")
+_FACTORIAL = re.compile(r"(?:(?<![\w'’])([b-z])|(?<=\)))!(?=[\s.,;:)]|$)")  # not "a!"
+# "x − y": the minus sign (U+2212) between operands is always a minus, never a dash
+_MINUS_SIGN = re.compile(r"(?<=[\w)|])\s*−\s*(?=[\w(|])")
+# "|x − y|": an absolute value (a table's "| a | b |" has spaces inside its bars)
+_ABSOLUTE = re.compile(r"(?<![\w|])\|(?=[\w(])([^|\n]{1,40}?)(?<=[\w)])\|(?![\w|])")
+
+
 def _prepare(text: str) -> str:
-    text = text.replace("\u00a0", " ").replace("−", "-")
+    text = text.replace("\u00a0", " ")
+    if "−" in text:
+        text = _MINUS_SIGN.sub(" minus ", text).replace("−", "-")
+    if "|" in text:
+        text = _ABSOLUTE.sub(r"the absolute value of \1", text)
+    if "!" in text:
+        text = _FACTORIAL.sub(lambda found: f"{found.group(1) or ''} factorial", text)
     text = _NUMBER_SIGN.sub("number ", text)
     return _UNICODE_FRACTION.sub(
         lambda found: (

@@ -330,7 +330,9 @@ def normalize_measures(text: str) -> str:
 
 
 # "2x8", "30x20x10 cm": sizes, each "x" said "by"
-_DIMENSIONS = re.compile(rf"(?=[\d.])(?<![\w.])(?:{_AMOUNT}\s?[x×]\s?)+(?=\d)")
+_DIMENSIONS = re.compile(
+    rf"(?=[\d.])(?<![\w.])(?:{_AMOUNT}\s?[x×]\s?)+(?=\d)(?!10(?:\^|\s+to the power))"
+)  # "3×10⁸" is scientific notation: "three times ten to the power of eight"
 _TIMES_SIGN = re.compile(r"\s?[x×]\s?")
 # "8xA100": a count of machines, "eight A100"
 _COUNT_OF_NAMED = re.compile(r"(?=\d)(?<![\w.])(\d+)[x×](?=[A-Z])")

@@ -47,6 +47,14 @@ _OPERATORS = {
     "″": "double prime",
 }
 _ROOTS = {"√": "the square root of", "∛": "the cube root of", "∜": "the fourth root of"}
+# "∑ᵢ wᵢ": a big operator with its index, "the sum over i of w sub i"; after the word
+# itself ("the sum ∑ᵢ"), only "over i of"
+_BIG_OPERATORS = {"∑": "sum", "∏": "product"}
+_INDEXED_OPERATOR = re.compile(f"([∑∏])([{''.join(_SUBSCRIPTS)}]+)\\s*")
+_NAMED_BEFORE = re.compile(r"\b(sum|product|integral)\s+$", re.IGNORECASE)
+# "x̂", "ŷ" (a hat: an estimate), "θ*" (an optimum): said after the letter
+_HAT = re.compile("([A-Za-z\u0370-\u03ff])\u0302|([ŷŶ])")
+_STARRED = re.compile(f"(?<![\\w*])([A-Za-z{_GREEK_RANGE}])\\*(?![\\w*])")
 
 _MATH_LETTERS = re.compile("[\U0001d400-\U0001d7ff\u2102\u2115\u2119\u211a\u211d\u2124]")
 _SUPERSCRIPT_RUN = re.compile(f"(?<=(\\S))[{''.join(_SUPERSCRIPTS)}]+")
@@ -91,11 +99,35 @@ def speak_unicode_maths(text: str) -> str:
     text = _FUNCTION.sub(r"\1 of \2", text)
     text = _APPROXIMATELY.sub(r"\1 is approximately ", text)
     text = _CHEMICAL.sub(_formula, text)
+    text = _INDEXED_OPERATOR.sub(_indexed_operator, text)
     text = _SUBSCRIPT_RUN.sub(_subscript, text)
     text = _SUPERSCRIPT_RUN.sub(_superscript, text)
     text = _ROOT.sub(lambda found: _padded(found, _ROOTS[found.group(1)]), text)
+    text = _HAT.sub(_hat, text)
+    text = _STARRED.sub(r"\1 star", text)
     text = _GREEK.sub(lambda found: _padded(found, _greek_name(found.group(0))), text)
-    return _OPERATOR.sub(lambda found: _padded(found, _OPERATORS[found.group(0)]), text)
+    return _OPERATOR.sub(_operator, text)
+
+
+def _hat(found: re.Match[str]) -> str:
+    letter = found.group(1) or unicodedata.normalize("NFD", found.group(2))[0]  # ŷ: y
+    return f"{letter} hat"
+
+
+def _operator(found: re.Match[str]) -> str:
+    words = _OPERATORS[found.group(0)]
+    named = _NAMED_BEFORE.search(found.string, max(0, found.start() - 12), found.start())
+    if named and words == f"the {named.group(1).lower()} of":
+        words = "of"  # "the sum ∑ x": the word is written already
+    return _padded(found, words)
+
+
+def _indexed_operator(found: re.Match[str]) -> str:
+    name = _BIG_OPERATORS[found.group(1)]
+    index = "".join(_SUBSCRIPTS[char] for char in found.group(2))
+    named = _NAMED_BEFORE.search(found.string, max(0, found.start() - 12), found.start())
+    lead = "" if named and named.group(1).lower() == name else f"the {name} "
+    return f"{lead}over {index} of "
 
 
 def _padded(found: re.Match[str], words: str) -> str:
@@ -135,8 +167,8 @@ def _superscript(found: re.Match[str]) -> str:
     power = "".join(_SUPERSCRIPTS[char] for char in found.group(0))
     if power in ("2", "3"):
         return found.group(0)  # "x²", "5 km²": the numbers and measures passes say these
-    before = found.string[: found.start()]
-    if power.isdigit() and re.search(r"[A-Za-z]{3,}$", before):
+    before = found.string[max(0, found.start() - 3) : found.start()]
+    if power.isdigit() and re.fullmatch(r"[A-Za-z]{3}", before):
         return ""  # "as claimed¹": a footnote mark, not a power
     sign = "minus " if power.startswith("-") else ""
     power = power.lstrip("+-")
