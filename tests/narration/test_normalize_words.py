@@ -83,6 +83,7 @@ def test_roman_numerals(written: str, spoken: str) -> None:
         ("Score ≥ 80 wins.", "Score greater than or equal to eighty wins."),
         ("Rank #1 today.", "Rank number one today."),
         ("A read/write disk.", "A read slash write disk."),
+        ("Give to AWF / LTFF now.", "Give to AWF or LTFF now."),
         ("A rate of 5‰ is low.", "A rate of five per mille is low."),
         ("MMLU (%) rose (+5).", "MMLU (percent) rose (plus five)."),
         ("The mean x̄ is small.", "The mean x bar is small."),

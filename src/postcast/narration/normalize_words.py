@@ -168,6 +168,8 @@ _SYMBOLS = (  # (characters that must occur, pattern, spoken form), applied in t
     ("@", r"(?<![\w])@(?=\w)", "at "),
     # "DALYs/person/year": a rate, "per person per year"; "read/write" stays a slash
     ("/", rf"(?<=[A-Za-z])/(?=(?:{_PER_WORDS})\b)", " per "),
+    # "AWF / LTFF", "5pm PT / 8pm ET": a slash set apart by spaces offers alternatives
+    ("/", r"(?<=\w)[ \t]+/[ \t]+(?=\w)", " or "),
     ("/", r"(?<=[A-Za-z])[ \t]?/[ \t]?(?=[A-Za-z])", " slash "),
 )
 _SYMBOL_RULES = tuple(
