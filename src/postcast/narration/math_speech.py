@@ -61,6 +61,7 @@ _READINGS = tuple(
         (r"\b(\w+) raised to the asterisk power\b", r"\1 star"),
         (r"\bE sub (\w+) tilde (\w+) of\b", r"the expectation over \1 drawn from \2 of"),
         (r"\bO of\b", "big O of"),
+        (r"\bthe 2 by 1 column matrix (\w+) (\w+)$", r"\1 choose \2"),  # \binom{n}{k}
         (r"\bscript big O\b", "big O"),
         (
             r"\bbig O of open bracket ((?:(?!open bracket|close bracket).)+?) close bracket",
@@ -69,6 +70,17 @@ _READINGS = tuple(
         # "Aᵀ", "x ∈ S" after a quantifier, "⟨u, v⟩", "∂L/∂w" as they are said
         (r"\b(\w+) raised to the (?:down tack|intercalate) power", r"\1 transpose"),
         (r"\b([A-Z]) to the T power", r"\1 transpose"),  # a matrix; "gamma to the T" is a power
+        # "to the alpha-th power": Whisper hears "alpha d th"; "to the power of alpha" is
+        # how the exponent is said aloud
+        (r"\bto the ([A-Za-z]+-th|[A-Za-z]) power\b", r"to the power of \1"),
+        (r"\bto the power of ([A-Za-z]+)-th\b", r"to the power of \1"),
+        (r"\bto the negative (\w+) power\b", r"to the power of minus \1"),
+        # (not where the exponent has arithmetic: "raised to the n plus one power" is
+        # unambiguous, "to the power of n plus one" is not)
+        (
+            r"\braised to the ((?:(?!raised|exponent|plus|minus|times|divided|over).)+?) power\b",
+            r"to the power of \1",
+        ),
         (r"\b(for all|there exists) (\w+) is a member of\b", r"\1 \2 in"),
         (
             r"\bleft angle bracket (\w+) comma (\w+) right angle bracket",

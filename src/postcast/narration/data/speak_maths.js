@@ -36,8 +36,50 @@ function texToMathML(m) {
   });
   const html = m.mathjax.document('', {InputJax: tex});
   const visitor = new m.SerializedMmlVisitor();
-  return (source, display) =>
-    visitor.visitTree(html.convert(source, {display: display, end: m.STATE.CONVERT}), html);
+  return (source, display) => {
+    const root = html.convert(source, {display: display, end: m.STATE.CONVERT});
+    inlineFractions(root);
+    return visitor.visitTree(root, html);
+  };
+}
+
+// ClearSpeak says a fraction of symbols that carry scripts or roots as "the fraction with
+// numerator C sub 0 and denominator C": long, and Whisper heard "the fraction" as
+// "diffraction". Such a fraction is rewritten "C_0 / C", which SRE says "C sub 0 divided
+// by C". Fractions of bare letters and numbers ClearSpeak already says "a over b", "one
+// half"; fractions with sums inside keep their unambiguous long form.
+const WRAPPERS = ['mrow', 'inferredMrow', 'TeXAtom'];
+const SCRIPTED = ['msub', 'msup', 'msubsup', 'msqrt'];
+
+function isSymbol(node) {
+  if (!node) return false;
+  if (node.isKind('mi') || node.isKind('mn')) return true;
+  if (WRAPPERS.some((kind) => node.isKind(kind))) {
+    return node.childNodes.length === 1 && isSymbol(node.childNodes[0]);
+  }
+  if (SCRIPTED.some((kind) => node.isKind(kind))) {
+    return node.childNodes.filter((child) => child).every(isSymbol);
+  }
+  return false;
+}
+
+function hasScript(node) {
+  return SCRIPTED.some((kind) => node.isKind(kind)) ||
+    (node.childNodes || []).some((child) => child && !child.isToken && hasScript(child));
+}
+
+function inlineFractions(root) {
+  const fractions = [];
+  root.walkTree((node) => { if (node.isKind('mfrac')) fractions.push(node); });
+  for (const fraction of fractions) {
+    const [numerator, denominator] = fraction.childNodes;
+    if (fraction.attributes.getExplicit('linethickness') !== undefined) continue;  // \binom
+    if (!isSymbol(numerator) || !isSymbol(denominator)) continue;
+    if (!hasScript(numerator) && !hasScript(denominator)) continue;
+    const factory = fraction.factory;
+    const slash = factory.create('mo', {}, [factory.create('text').setText('/')]);
+    fraction.parent.replaceChild(factory.create('mrow', {}, [numerator, slash, denominator]), fraction);
+  }
 }
 
 // MathJax marks upright symbols (infinity, upright Greek) mathvariant="normal", which SRE
