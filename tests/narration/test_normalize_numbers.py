@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from postcast.narration.normalize import normalize_text
+from postcast.narration.spoken_numbers import cardinal, range_word
 
 
 @pytest.mark.parametrize(
@@ -197,3 +198,14 @@ def test_exponents_and_whole_numbers(written: str, spoken: str) -> None:
 )
 def test_scales_and_scores(written: str, spoken: str) -> None:
     assert normalize_text(written) == spoken
+
+
+def test_number_words_are_cached_and_range_words_are_not() -> None:
+    """num2words is slow and a post repeats its numbers: cardinals come from a cache. The
+    joining word of a range depends on the text around it, so it is never cached (a cache
+    keyed by the match would also keep every paragraph it saw alive)."""
+    cardinal.cache_clear()
+    assert cardinal(1234) == cardinal(1234) == "one thousand two hundred and thirty-four"
+    assert cardinal.cache_info().hits == 1
+    assert not hasattr(range_word, "cache_info")
+    assert normalize_text("between 2–3 and 2–3") == "between two and three and two to three"

@@ -42,7 +42,6 @@ def _clean(words: str) -> str:
     return words.replace(",", "")
 
 
-@_cached
 def range_word(match: re.Match[str]) -> str:
     """The word that joins a range written with a dash (`match` is the range): "and"
     after "between" ("between 2020 and 2024"), "to" everywhere else."""
@@ -50,6 +49,7 @@ def range_word(match: re.Match[str]) -> str:
     return "and" if _BETWEEN.search(before) else "to"
 
 
+@_cached
 def cardinal(number: int) -> str:
     """123 -> "one hundred and twenty-three"; negatives say "minus"."""
     if number < 0:
