@@ -72,8 +72,8 @@ _READINGS = tuple(
         (r"\b([A-Z]) to the T power", r"\1 transpose"),  # a matrix; "gamma to the T" is a power
         # "to the alpha-th power": Whisper hears "alpha d th"; "to the power of alpha" is
         # how the exponent is said aloud
-        (r"\bto the ([A-Za-z]+-th|[A-Za-z]) power\b", r"to the power of \1"),
-        (r"\bto the power of ([A-Za-z]+)-th\b", r"to the power of \1"),
+        (r"\bto the ([A-Za-z]+)-th power\b", r"to the power of \1"),
+        (r"\bto the ([A-Za-z]) power\b", r"to the power of \1"),
         (r"\bto the negative (\w+) power\b", r"to the power of minus \1"),
         # (not where the exponent has arithmetic: "raised to the n plus one power" is
         # unambiguous, "to the power of n plus one" is not)

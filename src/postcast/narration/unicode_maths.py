@@ -116,8 +116,7 @@ def _hat(found: re.Match[str]) -> str:
 
 def _operator(found: re.Match[str]) -> str:
     words = _OPERATORS[found.group(0)]
-    named = _NAMED_BEFORE.search(found.string, max(0, found.start() - 12), found.start())
-    if named and words == f"the {named.group(1).lower()} of":
+    if words == f"the {_named_before(found)} of":
         words = "of"  # "the sum ∑ x": the word is written already
     return _padded(found, words)
 
@@ -125,9 +124,14 @@ def _operator(found: re.Match[str]) -> str:
 def _indexed_operator(found: re.Match[str]) -> str:
     name = _BIG_OPERATORS[found.group(1)]
     index = "".join(_SUBSCRIPTS[char] for char in found.group(2))
-    named = _NAMED_BEFORE.search(found.string, max(0, found.start() - 12), found.start())
-    lead = "" if named and named.group(1).lower() == name else f"the {name} "
+    lead = "" if _named_before(found) == name else f"the {name} "
     return f"{lead}over {index} of "
+
+
+def _named_before(found: re.Match[str]) -> str:
+    """ "sum", "product" or "integral" when the text names the operator right before it."""
+    named = _NAMED_BEFORE.search(found.string, max(0, found.start() - 12), found.start())
+    return named.group(1).lower() if named else ""
 
 
 def _padded(found: re.Match[str], words: str) -> str:
