@@ -88,9 +88,14 @@ def compound_wer(reference: list[str], heard: list[str]) -> float:
     """
     import jiwer
 
-    reference = _join_compounds(reference, set(heard))
-    heard = _join_compounds(heard, set(reference))
+    reference, heard = joined_words(reference, heard)
     return float(jiwer.wer(" ".join(reference), " ".join(heard)))
+
+
+def joined_words(reference: list[str], heard: list[str]) -> tuple[list[str], list[str]]:
+    """Both sides with each pair that the other side writes as one word joined."""
+    reference = _join_compounds(reference, set(heard))
+    return reference, _join_compounds(heard, set(reference))
 
 
 def spoken_words(text: str, reference: str = "") -> list[str]:
