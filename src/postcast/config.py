@@ -109,7 +109,8 @@ class SpeechConfig:
     voice: str | None = None  # Piper .onnx path, espeak voice name, or server voice
     voices: list[str] = field(default_factory=list)  # extra voices for dialogue speakers
     length_scale: Positive | None = None  # > 1 speaks slower; None: the voice's own pace
-    # Piper's sampling noise (None: the voice's own, 0.667 and 0.8 for the bundled one):
+    # Piper's sampling noise (None: the voice's own; for the bundled voice, the tuned
+    # BUNDLED_VOICE_NOISE in piper_engine.py rather than its own 0.667 and 0.8):
     # noise_scale varies the voice's timbre, noise_w_scale its phoneme durations.
     noise_scale: Seconds | None = None
     noise_w_scale: Seconds | None = None

