@@ -124,3 +124,64 @@ def test_money_with_scale_abbreviations(written: str, spoken: str) -> None:
 )
 def test_more_measures(written: str, spoken: str) -> None:
     assert normalize_text(written) == spoken
+
+
+@pytest.mark.parametrize(
+    ("written", "spoken"),
+    [
+        # a power of ten, however written, keeps its unit
+        ("At 3×10⁸ m/s.", "At three times ten to the power of eight meters per second."),
+        ("At 3×10^8 m/s.", "At three times ten to the power of eight meters per second."),
+        ("At 1.2e9 km.", "At one point two times ten to the power of nine kilometers."),
+        ("A gap of 10⁻⁹ m.", "A gap of ten to the power of minus nine meters."),
+        ("Wait 1e-6 s first.", "Wait ten to the power of minus six seconds first."),
+        ("A mass of 2×10³⁰ kg.", "A mass of two times ten to the power of thirty kilograms."),
+        # without a unit the exponent is read as before
+        ("About 10⁹ years.", "About ten to the power of nine years."),
+        ("Then 2e3 steps.", "Then two times ten to the power of three steps."),
+    ],
+)
+def test_scientific_notation_before_a_unit(written: str, spoken: str) -> None:
+    assert normalize_text(written) == spoken
+
+
+@pytest.mark.parametrize(
+    ("written", "spoken"),
+    [
+        ("A drop of -5 km.", "A drop of minus five kilometers."),
+        ("Add -0.5 kg.", "Add minus zero point five kilograms."),
+        ("From -5 to 10 km.", "From minus five to ten kilometers."),
+    ],
+)
+def test_a_negative_amount_keeps_its_unit(written: str, spoken: str) -> None:
+    assert normalize_text(written) == spoken
+
+
+@pytest.mark.parametrize(
+    ("written", "spoken"),
+    [
+        ("Add 1/2 kg.", "Add one half of a kilogram."),
+        ("Walk 3/4 mi today.", "Walk three quarters of a mile today."),
+        ("Wait 1/2 hr.", "Wait one half of an hour."),
+        ("Take 5/4 kg.", "Take five quarters of a kilogram."),
+        ("A 1/2 kg bag.", "A one half kilogram bag."),  # before a noun: no "of a"
+        ("Add 1 1/2 kg.", "Add one and a half kilograms."),
+    ],
+)
+def test_a_fraction_of_a_unit(written: str, spoken: str) -> None:
+    assert normalize_text(written) == spoken
+
+
+@pytest.mark.parametrize(
+    ("written", "spoken"),
+    [
+        ("About 25 people/km².", "About twenty-five people per square kilometer."),
+        ("We pay 3 dollars/GB.", "We pay three dollars per gigabyte."),
+        ("Runs at 30 tokens/s.", "Runs at thirty tokens per second."),
+        # a slash between words that are not units stays a slash or an "or"
+        ("He/she reads in/out logs.", "He slash she reads in slash out logs."),
+        ("Some people/m here.", "Some people slash m here."),  # "m" alone: metre or minute?
+    ],
+)
+def test_a_count_per_unit_after_a_word(written: str, spoken: str) -> None:
+    assert normalize_text(written) == spoken

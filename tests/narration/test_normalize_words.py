@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from postcast.narration.normalize import normalize_text
+from postcast.narration.normalize_words import normalize_code_sections
 
 
 @pytest.mark.parametrize(
@@ -122,3 +123,26 @@ def test_section_and_figure_abbreviations(written: str, spoken: str) -> None:
 
 def test_a_number_i_like_keeps_the_pronoun() -> None:
     assert normalize_text("It is a number I like.") == "It is a number I like."
+
+
+@pytest.mark.parametrize(
+    ("written", "spoken"),
+    [
+        ("Donate to a 501(c)(3) charity.", "Donate to a five oh one c three charity."),
+        ("Max out your 401(k) first.", "Max out your four oh one k first."),
+        ("A 457(b) plan.", "A four fifty-seven b plan."),
+        ("See Section 230(c)(1).", "See Section two thirty c one."),
+        ("A 1031(a) swap.", "A ten thirty-one a swap."),
+        ("Question 2(a)(iv) asks.", "Question two a four asks."),  # a roman part
+    ],
+)
+def test_numbered_sections_and_their_parts(written: str, spoken: str) -> None:
+    """Tax-code sections are everywhere in posts on giving: "a 501(c)(3)" was read "five
+    hundred and one(c)(three)"."""
+    assert normalize_text(written) == spoken
+
+
+@pytest.mark.parametrize("written", ["f(x) and g(2)", "x=2(a+b)", "see (a) and (b)", "v2(a)"])
+def test_what_is_not_a_numbered_section(written: str) -> None:
+    """A function's argument, a product, list markers, a name with digits: other rules' work."""
+    assert normalize_code_sections(written) == written

@@ -38,6 +38,7 @@ from postcast.narration.normalize_numeric import (
 from postcast.narration.normalize_web import normalize_electronic
 from postcast.narration.normalize_words import (
     normalize_abbreviations,
+    normalize_code_sections,
     normalize_initials,
     normalize_roman,
     normalize_symbols,
@@ -180,7 +181,10 @@ def _power(match: re.Match[str]) -> str:
 
 def _scientific(match: re.Match[str]) -> str:
     sign, mantissa, exponent = match.groups()
-    power = f"ten to the power of {integer(exponent.lstrip('+'))}"
+    exponent = exponent.lstrip("+")
+    # "1.2e9 km": the exponent stays digits for the measures pass to read with its unit
+    # ("nine kilometers"), as `_expression` leaves "9.8 m/s²"
+    power = f"ten to the power of {exponent if _unit_follows(match) else integer(exponent)}"
     spoken = power if mantissa == "1" else f"{number(mantissa)} times {power}"
     return f"minus {spoken}" if sign else spoken
 
@@ -273,6 +277,7 @@ _PASSES = (
     speak_unicode_maths,
     normalize_street_titles,
     normalize_abbreviations,
+    normalize_code_sections,
     normalize_probabilities,
     normalize_big_o,
     normalize_electronic,

@@ -103,7 +103,7 @@ def _unit_pattern() -> str:
 @cache
 def _measure_regexes() -> tuple[re.Pattern[str], re.Pattern[str]]:
     unit = _unit_pattern()
-    amount = rf"(?:\d+ )?\d+/\d+(?=\s?[^\s\d/])|{_AMOUNT}"
+    amount = rf"(?:(?:\d+ )?\d+/\d+(?=\s?[^\s\d/])|{_AMOUNT})"  # one group: "-" signs both
     measure = (
         rf"(?P<amount>{amount})(?:\s(?P<scale>{_SCALE_WORD}))?(?P<sep>\s?|-)"
         rf"(?:(?P<unit>{unit})(?P<power>[23²³](?!\d))?(?:/(?P<per>{unit})(?P<per_power>[23²³](?!\d))?)?"
@@ -237,6 +237,8 @@ def normalize_money(text: str) -> str:
 
 
 def _speak_amount(amount: str) -> str:
+    if amount.startswith("-"):
+        return f"minus {_speak_amount(amount[1:])}"
     if "/" in amount:
         whole, _, rest = amount.rpartition(" ")
         top, _, bottom = rest.partition("/")
@@ -244,6 +246,19 @@ def _speak_amount(amount: str) -> str:
             return mixed_fraction(int(whole), int(top), int(bottom))
         return fraction(int(top), int(bottom))
     return number(amount)
+
+
+_SIMPLE_FRACTION = re.compile(r"-?[1-9]\d*/(?:[2-9]|[1-9]\d+)")
+
+
+def _simple_fraction(amount: str) -> bool:
+    """ "1/2", "5/4" with no whole part: so many parts "of a" unit, "three quarters of a mile"."""
+    return _SIMPLE_FRACTION.fullmatch(amount) is not None
+
+
+def _indefinite(noun: str) -> str:
+    """ "a mile", "an hour", "an inch" (the units' names: no "a unit" or "an euro" among them)."""
+    return f"an {noun}" if noun[0] in "aeiou" or noun.startswith("hour") else f"a {noun}"
 
 
 _TIME_UNITS = frozenset(("second", "minute", "hour", "millisecond"))
@@ -278,7 +293,11 @@ def _speak_measure(match: re.Match[str], low: str | None = None) -> str | None:
         prefix = power.get(match.group("power") or "", "")
         if match.group("power") and not prefix:
             return None
-        words.append(prefix + (unit.singular if singular else unit.plural))
+        named = prefix + (unit.singular if singular else unit.plural)
+        before_noun = match.group("sep") == "-" or attributive(match)  # "a 1/2 kg bag"
+        if _simple_fraction(amount) and low is None and not scale and not before_noun:
+            named = f"of {_indefinite(prefix + unit.singular)}"  # "three quarters of a mile"
+        words.append(named)
     elif match.group("power"):
         return None
     if per_unit:
@@ -289,13 +308,18 @@ def _speak_measure(match: re.Match[str], low: str | None = None) -> str | None:
 _PERCENT_RANGE = re.compile(r"(?=\d)(\d)\s?%\s?[-–—]\s?(?=[\d.]+\s?%)")
 
 
-# "tokens/s", "requests/hr": a count per unit of time, after a word rather than a number.
-_PER_TIME = re.compile(r"(?<=[a-z]{2})/(s|sec|min|h|hr|d|day|wk|week|mo|month|yr|year)(?![\w/])")
+# "tokens/s", "requests/hr", "people/km²": a count per unit, after a word rather than a
+# number. Only units no one writes as a word after a slash ("and/or", "he/she", "in/out"):
+# times, areas (a power makes "m" a metre) and a few masses and sizes.
+_PER_UNIT_AFTER_WORD = re.compile(
+    r"(?<=[a-z]{2})/(s|sec|min|h|hr|d|day|wk|week|mo|month|yr|year"
+    r"|(?:km|m|mi|ft|cm)(?=[2²])|kg|lb|kWh|GB|TB)([2²])?(?![\w/])"
+)
 
 
-def _per_time(match: re.Match[str]) -> str:
+def _per_unit_after_word(match: re.Match[str]) -> str:
     unit = find_unit(match.group(1), after_slash=True)
-    return f" per {unit.singular}" if unit else match.group(0)
+    return f" {_per(unit, match.group(2))}" if unit else match.group(0)
 
 
 # "3h 45m", "2h30m", "1m30s": a duration in clock units, where "m" is minutes, not metres
@@ -326,7 +350,7 @@ def normalize_measures(text: str) -> str:
         return _speak_measure(match, low=match.group("low")) or match.group(0)
 
     text = single.sub(one, ranged.sub(both, text))
-    return _PER_TIME.sub(_per_time, text) if "/" in text else text
+    return _PER_UNIT_AFTER_WORD.sub(_per_unit_after_word, text) if "/" in text else text
 
 
 # "2x8", "30x20x10 cm": sizes, each "x" said "by"

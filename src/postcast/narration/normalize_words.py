@@ -69,6 +69,44 @@ def normalize_abbreviations(text: str) -> str:
     return pattern.sub(_abbreviation, text)
 
 
+# "501(c)(3)", "401(k)", "Section 230(c)(1)", "3(b)(ii)": a numbered section and its parts,
+# said as people say them: "five oh one c three", "four fifty-seven b", "two thirty c one"
+_CODE_SECTION = re.compile(
+    r"(?=\d)(?<![\w.(])(\d{1,4})(\([a-z]\)(?:\((?:[a-z]|[ivx]{2,4}|\d{1,2})\))*)(?!\w)"
+)
+_SECTION_PART = re.compile(r"\(([a-z]+|\d+)\)")
+
+
+def _section_number(written: str) -> str:
+    """ "501" -> "five oh one", "230" -> "two thirty", "1031" -> "ten thirty-one"."""
+    if len(written) < 3 or written[0] == "0":
+        return cardinal(int(written))
+    head, tail = cardinal(int(written[:-2])), written[-2:]
+    if tail == "00":
+        return f"{head} hundred"
+    return (
+        f"{head} oh {cardinal(int(tail[1]))}" if tail[0] == "0" else f"{head} {cardinal(int(tail))}"
+    )
+
+
+def _section_part(written: str) -> str:
+    """ "3" -> "three", "ii" -> "two" (a roman numeral), "c" -> "c" (a letter, said as one)."""
+    if written.isdigit():
+        return cardinal(int(written))
+    value = roman_value(written.upper()) if len(written) > 1 else None
+    return cardinal(value) if value else written
+
+
+def _code_section(match: re.Match[str]) -> str:
+    parts = [_section_part(part) for part in _SECTION_PART.findall(match.group(2))]
+    return " ".join([_section_number(match.group(1)), *parts])
+
+
+def normalize_code_sections(text: str) -> str:
+    """ "501(c)(3)" -> "five oh one c three" (before the maths pass reads "(3)" as a group)."""
+    return _CODE_SECTION.sub(_code_section, text) if "(" in text else text
+
+
 _ROMAN_KEYWORDS = frozenset(
     ("chapter", "part", "volume", "vol.", "book", "section", "act", "scene", "appendix", "phase",
      "stage", "season", "episode", "article", "title", "type", "class", "level", "tier", "grade",

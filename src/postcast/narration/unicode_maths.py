@@ -176,6 +176,9 @@ def _superscript(found: re.Match[str]) -> str:
         return ""  # "as claimed¹": a footnote mark, not a power
     sign = "minus " if power.startswith("-") else ""
     power = power.lstrip("+-")
+    # a space only where a word follows at once ("2ⁿx"): "10⁸ m/s" keeps one space, so the
+    # measures pass reads "8 m/s" as an amount and its unit ("eight meters per second")
+    tail = " " if found.string[found.end() : found.end() + 1].isalnum() else ""
     if power in ("2", "3"):
-        return f" to the power of {sign}{power} "
-    return f" to the {power} " if power.isalpha() else f" to the power of {sign}{power} "
+        return f" to the power of {sign}{power}{tail}"
+    return f" to the {power}{tail}" if power.isalpha() else f" to the power of {sign}{power}{tail}"
