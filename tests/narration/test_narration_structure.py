@@ -85,6 +85,25 @@ def test_bare_urls_and_url_links_become_site_names() -> None:
     assert segment.text == said("See the EA Forum, givewell dot org, and (arXiv).")
 
 
+@pytest.mark.parametrize(
+    ("written", "spoken"),
+    [
+        ("See arxiv.org/abs/1706.03762 for details.", "See arXiv for details."),
+        ("Code at github.com/openai/gpt-2, forked.", "Code at GitHub, forked."),
+        ("Read lesswrong.com/posts/abc123XYZ/a-title today.", "Read LessWrong today."),
+        ("See x.com/OpenPhil/status/1 here.", "See a post on X by Open Phil here."),
+        # a bare domain names a site; file paths and "and/or" are not links: the
+        # normaliser reads them as it reads any text
+        ("Visit givewell.org today.", "Visit givewell.org today."),
+        ("Edit src/main.py/tests and/or x.", "Edit src/main.py/tests and/or x."),
+    ],
+)
+def test_links_without_a_scheme_are_named_like_links_with_one(written: str, spoken: str) -> None:
+    """ "arxiv.org/abs/1706.03762" was read in full, digit by digit."""
+    segment = body(script_of(fixture_post("structure.html", html=f"<p>{written}</p>")))[0]
+    assert segment.text == said(spoken)
+
+
 def test_inline_code_reads_as_words_and_long_code_is_only_announced() -> None:
     long_call = "session.query(User).filter(User.karma > 100).order_by(User.created_at).all()"
     html = f"<p>Call <code>load_posts</code> first, then <code>{long_call}</code>.</p>"

@@ -36,7 +36,15 @@ _SITE_NAMES = {
 }
 
 _UNSPOKEN_SITES = {"doi dot org", "dx dot doi dot org"}
-_URL = re.compile(r"\b(?:https?://|www\.)[^\s<>\"']+", re.IGNORECASE)
+# A link with a scheme or "www.", or a bare domain with a path ("arxiv.org/abs/1706.03762":
+# a link, unlike a bare "givewell.org", which names the site). Bare domains end in a common
+# top-level domain, so "main.py/tests" or "and/or" are not taken for links.
+_URL = re.compile(
+    r"\b(?:https?://|www\.)[^\s<>\"']+"
+    r"|(?<![\w@./-])(?=[a-z0-9-]*[a-z])(?:[a-z0-9-]+\.)+(?:com|org|net|edu|gov|io|ai|co|uk|de|fr|nl|eu|ca|au"
+    r"|ch|jp|info|dev|app|xyz|blog|pub|markets)/[^\s<>\"']*\w[^\s<>\"']*",
+    re.IGNORECASE,
+)
 _URL_TRAILING = ".,;:!?)]}'\""
 _LOOKS_LIKE_URL = re.compile(
     r"^(?:https?://|www\.)\S+$|^[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}(?:/\S*)?$", re.IGNORECASE
