@@ -124,3 +124,19 @@ def test_month_names_that_are_words_stay_words(text: str) -> None:
 )
 def test_year_and_day_ranges(written: str, spoken: str) -> None:
     assert normalize_text(written) == spoken
+
+
+@pytest.mark.parametrize(
+    ("written", "spoken"),
+    [
+        ("Meet on Sat., Jan. 4.", "Meet on Saturday, January fourth."),
+        ("Doors open Fri 14 March.", "Doors open Friday the fourteenth of March."),
+        ("Due Thurs, Oct 2.", "Due Thursday, October second."),
+        # not before a date: the star, a newspaper, a verb
+        ("We looked at the Sun.", "We looked at the Sun."),
+        ("The Sun 5 March edition.", "The Sun the fifth of March edition."),
+        ("She sat, March 2 or not.", "She sat, March second or not."),
+    ],
+)
+def test_an_abbreviated_weekday_before_a_date(written: str, spoken: str) -> None:
+    assert normalize_text(written) == spoken

@@ -185,3 +185,17 @@ def test_a_fraction_of_a_unit(written: str, spoken: str) -> None:
 )
 def test_a_count_per_unit_after_a_word(written: str, spoken: str) -> None:
     assert normalize_text(written) == spoken
+
+
+@pytest.mark.parametrize(
+    ("written", "spoken"),
+    [
+        (
+            "It gives 12.5 WELLBYs/$1k.",
+            "It gives twelve point five WELLBYs per one thousand dollars.",
+        ),
+        ("About 3 lives/£1M spent.", "About three lives per one million pounds spent."),
+    ],
+)
+def test_a_count_per_amount_of_money(written: str, spoken: str) -> None:
+    assert normalize_text(written) == spoken

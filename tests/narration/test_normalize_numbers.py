@@ -209,3 +209,24 @@ def test_number_words_are_cached_and_range_words_are_not() -> None:
     assert cardinal.cache_info().hits == 1
     assert not hasattr(range_word, "cache_info")
     assert normalize_text("between 2–3 and 2–3") == "between two and three and two to three"
+
+
+@pytest.mark.parametrize(
+    ("written", "spoken"),
+    [
+        ("Warming slows by 2100.", "Warming slows by twenty-one hundred."),
+        ("In 2150 we may know.", "In twenty-one fifty we may know."),
+        ("The year 2300 is far.", "The year twenty-three hundred is far."),
+        (
+            "From 2100 to 2200, it slows.",
+            "From twenty-one hundred to twenty-two hundred, it slows.",
+        ),
+        # without a year's cue, or before a counted noun, a number past 2099 counts
+        ("In 2500 trials it held.", "In two thousand five hundred trials it held."),
+        ("About 2100 people came.", "About two thousand one hundred people came."),
+        ("It costs 2100 dollars.", "It costs two thousand one hundred dollars."),
+    ],
+)
+def test_years_past_2099_after_a_cue(written: str, spoken: str) -> None:
+    """Long-term forecasts say "by 2100"; it was read "two thousand one hundred"."""
+    assert normalize_text(written) == spoken

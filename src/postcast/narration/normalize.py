@@ -205,6 +205,23 @@ def _reads_as_year(match: re.Match[str]) -> bool:
     return not following or following.group(1) in _NOT_COUNTED
 
 
+# "from 2100 to 2200": the second year of a pair
+_FUTURE_YEAR_BEFORE = re.compile(r"(?i:\b(?:from|in|by)\s+2[1-9]\d\d\s+(?:to|and|or|through)\s)$")
+
+
+def _reads_as_future_year(match: re.Match[str]) -> bool:
+    """ "by 2100", "the year 2300": past 2099 a number is a year only after a year's cue
+    word and before no counted noun ("in 2500 trials" counts)."""
+    previous = _PREVIOUS_WORD.search(match.string, max(0, match.start() - 30), match.start())
+    if not previous or previous.end(1) != match.start() - 1:
+        return False
+    paired = _FUTURE_YEAR_BEFORE.search(match.string, max(0, match.start() - 30), match.start())
+    if previous.group(1).lower() not in _YEAR_CUES and not paired:
+        return False
+    following = _NEXT_WORD.match(match.string, match.end())
+    return not following or following.group(1) in _NOT_COUNTED
+
+
 _SENTENCE_START = re.compile(r"(?:^|[.!?:;]\s*|[\"“(]\s*)$")
 
 
@@ -228,6 +245,8 @@ def _number(match: re.Match[str]) -> str:
         return number(written)
     if not sign and not fraction and len(whole) == 4 and 1000 <= int(whole) <= 2099:
         return year(int(whole)) if _reads_as_year(match) else integer(whole)
+    if not sign and not fraction and len(whole) == 4 and 2100 <= int(whole) <= 2999:
+        return year(int(whole)) if _reads_as_future_year(match) else integer(whole)
     if not fraction and len(whole) > 12 and "," not in whole:
         return ("minus " if sign else "") + digits(whole)  # an identifier, not a quantity
     return number(written)

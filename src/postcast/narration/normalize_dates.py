@@ -230,6 +230,12 @@ _WEEKDAY = "(?:Mon|Tues?|Wed|Thu(?:rs?)?|Fri|Sat|Sun)"
 # "Mon–Fri": a span of weekdays (a lone "Sun" or "Wed" may be a word or a name)
 _WEEKDAY_RANGE = re.compile(rf"\b({_WEEKDAY})\.?\s?[-–—]\s?({_WEEKDAY})\b\.?")
 
+# "Sat., Jan. 4", "Fri 14 March": an abbreviated weekday before a date (alone, "Sun." may
+# be the star and "Wed" a word; "the Sun 5 March" is a newspaper)
+_WEEKDAY_BEFORE_DATE = re.compile(
+    rf"(?<!the )(?<!The )\b({_WEEKDAY})\.?(?=,?\s+(?:{_MONTH}|\d{{1,2}}{_DAY_SUFFIX}?\s+{_MONTH}))"
+)
+
 
 def _weekday_range(match: re.Match[str]) -> str:
     first, last = (_WEEKDAYS[day.lower()] for day in match.groups())
@@ -373,6 +379,7 @@ def normalize_dates(text: str) -> str:
     """Dates, decades, eras and quarters to words; plain years are left to the number rules."""
     if "-" in text or "–" in text or "—" in text:
         text = _WEEKDAY_RANGE.sub(_weekday_range, text)
+    text = _WEEKDAY_BEFORE_DATE.sub(lambda found: _WEEKDAYS[found.group(1).lower()], text)
     if not any(char.isdigit() for char in text):
         return text
     for pattern, speak in (

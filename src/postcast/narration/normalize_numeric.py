@@ -230,8 +230,13 @@ def _price_in_words(match: re.Match[str]) -> str:
     return _speak_money(currency, match.group(1), None)
 
 
+# "WELLBYs/$1k", "lives/$1M": a count per amount of money
+_PER_AMOUNT = re.compile(rf"(?<=[A-Za-z])/(?={_CURRENCY}\d)")
+
+
 def normalize_money(text: str) -> str:
     """Reads "$4,500" -> "four thousand five hundred dollars", "£1.20" -> "one pound and ..."."""
+    text = _PER_AMOUNT.sub(" per ", text) if "/" in text else text
     text = _MONEY_AFTER.sub(_money_after, _MONEY.sub(_money, text))
     return _PRICE_IN_WORDS.sub(_price_in_words, text) if "s" in text else text
 
