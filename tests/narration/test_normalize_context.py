@@ -189,3 +189,20 @@ def test_context_rules_keep_one_line_per_input_line() -> None:
 )
 def test_weak_date_cues_need_a_day_no_fraction_has(written: str, spoken: str) -> None:
     assert normalize_text(written) == spoken
+
+
+@pytest.mark.parametrize(
+    ("written", "spoken"),
+    [
+        ("It won on 7/10 tasks.", "It won on seven out of ten tasks."),
+        ("It failed 3/5 runs.", "It failed three out of five runs."),
+        ("Only 4/12 respondents agreed.", "Only four out of twelve respondents agreed."),
+        # a date still, a fraction still, and a verb after a named value
+        ("Starting 9/1 students return.", "Starting September first students return."),
+        ("About 2/3 of people agreed.", "About two thirds of people agreed."),
+        ("The ratio 5/8 recurs.", "The ratio five eighths recurs."),
+    ],
+)
+def test_a_pair_before_a_plural_noun_counts_it(written: str, spoken: str) -> None:
+    """ "on 7/10 tasks" was read as a date, "July tenth tasks"."""
+    assert normalize_text(written) == spoken

@@ -146,3 +146,19 @@ def test_numbered_sections_and_their_parts(written: str, spoken: str) -> None:
 def test_what_is_not_a_numbered_section(written: str) -> None:
     """A function's argument, a product, list markers, a name with digits: other rules' work."""
     assert normalize_code_sections(written) == written
+
+
+@pytest.mark.parametrize(
+    ("written", "spoken"),
+    [
+        ("Tier 1 vs. Tier 2 orgs differ.", "Tier one versus Tier two orgs differ."),
+        ("Big labs, e.g. OpenAI, do this.", "Big labs, for example OpenAI, do this."),
+        ("It is one thing, i.e. The Plan.", "It is one thing, that is The Plan."),
+        # "etc." may end a sentence; at the very end a lead keeps its full stop
+        ("Apples, pears, etc. Then more.", "Apples, pears, et cetera. Then more."),
+        ("It was Tier 1 vs.", "It was Tier one versus."),
+    ],
+)
+def test_an_abbreviation_that_leads_on_never_ends_the_sentence(written: str, spoken: str) -> None:
+    """ "vs. Tier 2" kept its dot ("versus. Tier two"): the voice stopped mid-comparison."""
+    assert normalize_text(written) == spoken

@@ -23,12 +23,12 @@ from postcast.narration.normalize_context import (
     normalize_street_titles,
 )
 from postcast.narration.normalize_dates import normalize_dates, normalize_times
+from postcast.narration.normalize_money import normalize_money
 from postcast.narration.normalize_numeric import (
     find_unit,
     normalize_feet_and_inches,
     normalize_fractions,
     normalize_measures,
-    normalize_money,
     normalize_multiplication,
     normalize_ordinals,
     normalize_phone_numbers,

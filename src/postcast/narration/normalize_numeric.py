@@ -1,4 +1,5 @@
-"""Money, measures, fractions, ranges, ordinals and plain numbers as spoken words.
+"""Measures, fractions, ranges, ordinals and plain numbers as spoken words (money is in
+`normalize_money`).
 
 Each `normalize_*` function is one pass over the text; `postcast.narration.normalize` runs
 them in order, most specific first, so that "$2.5 million" is money before "2.5" is a number.
@@ -24,45 +25,13 @@ from postcast.narration.spoken_numbers import (
     year,
 )
 
-_AMOUNT = r"(?:(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|\.\d+)"
-_SCALES = {"thousand": "thousand", "million": "million", "billion": "billion"}
-_SCALES |= {"trillion": "trillion", "k": "thousand", "m": "million", "mn": "million"}
-_SCALES |= {"b": "billion", "bn": "billion", "t": "trillion", "tn": "trillion"}
-_SCALE = r"(?:thousand|million|billion|trillion|(?i:mn|bn|tn|[kmb])(?![A-Za-z])|[tT](?![A-Za-z]))"
-_SCALE_WORD = r"(?:thousand|million|billion|trillion)"
-_DASH = r"\s*[-–—]\s*"
-
-
-@dataclass(frozen=True)
-class Currency:
-    singular: str
-    plural: str
-    cent: str | None = None
-    cents: str | None = None
-
-
-_DOLLAR = Currency("dollar", "dollars", "cent", "cents")
-_CURRENCIES = {
-    "$": _DOLLAR,
-    "£": Currency("pound", "pounds", "penny", "pence"),
-    "€": Currency("euro", "euros", "cent", "cents"),
-    "¥": Currency("yen", "yen"),
-    "₩": Currency("won", "won"),
-    "₹": Currency("rupee", "rupees"),
-    "₽": Currency("ruble", "rubles"),
-    "₿": Currency("bitcoin", "bitcoin"),
-    "US$": Currency("US dollar", "US dollars", "cent", "cents"),
-    "A$": Currency("Australian dollar", "Australian dollars", "cent", "cents"),
-    "C$": Currency("Canadian dollar", "Canadian dollars", "cent", "cents"),
-    "NZ$": Currency("New Zealand dollar", "New Zealand dollars", "cent", "cents"),
-    "HK$": Currency("Hong Kong dollar", "Hong Kong dollars", "cent", "cents"),
-}
-_CURRENCY = r"(?:US\$|A\$|C\$|NZ\$|HK\$|[$£€¥₩₹₽₿])"
-_MONEY_SOURCE = (
-    rf"(?=[$£€¥₩₹₽₿UACNH])(?<![\w$])(?P<cur>{_CURRENCY})\s?(?P<amount>{_AMOUNT})"
-    rf"(?:\s?(?P<scale>{_SCALE}))?(?![\w])"
-)
-_MONEY_PLAIN = re.sub(r"\(\?P<\w+>", "(?:", _MONEY_SOURCE)
+AMOUNT = r"(?:(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|\.\d+)"
+SCALES = {"thousand": "thousand", "million": "million", "billion": "billion"}
+SCALES |= {"trillion": "trillion", "k": "thousand", "m": "million", "mn": "million"}
+SCALES |= {"b": "billion", "bn": "billion", "t": "trillion", "tn": "trillion"}
+SCALE = r"(?:thousand|million|billion|trillion|(?i:mn|bn|tn|[kmb])(?![A-Za-z])|[tT](?![A-Za-z]))"
+SCALE_WORD = r"(?:thousand|million|billion|trillion)"
+DASH = r"\s*[-–—]\s*"
 
 
 @dataclass(frozen=True)
@@ -103,60 +72,17 @@ def _unit_pattern() -> str:
 @cache
 def _measure_regexes() -> tuple[re.Pattern[str], re.Pattern[str]]:
     unit = _unit_pattern()
-    amount = rf"(?:(?:\d+ )?\d+/\d+(?=\s?[^\s\d/])|{_AMOUNT})"  # one group: "-" signs both
+    amount = rf"(?:(?:\d+ )?\d+/\d+(?=\s?[^\s\d/])|{AMOUNT})"  # one group: "-" signs both
     measure = (
-        rf"(?P<amount>{amount})(?:\s(?P<scale>{_SCALE_WORD}))?(?P<sep>\s?|-)"
+        rf"(?P<amount>{amount})(?:\s(?P<scale>{SCALE_WORD}))?(?P<sep>\s?|-)"
         rf"(?:(?P<unit>{unit})(?P<power>[23²³](?!\d))?(?:/(?P<per>{unit})(?P<per_power>[23²³](?!\d))?)?"
         rf"|/(?P<per_only>{unit}))"
         r"(?![\w])"
     )
     signed = measure.replace("(?P<amount>", "(?P<amount>-?", 1)  # "-18°C"
     single = re.compile(rf"(?=[-\d.])(?<![\w.,/-]){signed}")
-    ranged = re.compile(rf"(?=[\d.])(?<![\w.,/-])(?P<low>{_AMOUNT}){_DASH}{measure}")
+    ranged = re.compile(rf"(?=[\d.])(?<![\w.,/-])(?P<low>{AMOUNT}){DASH}{measure}")
     return single, ranged
-
-
-def _speak_money(currency: Currency, amount: str, scale: str | None) -> str:
-    if scale:
-        return f"{number(amount)} {_SCALES[scale.lower()]} {currency.plural}"
-    whole, _, cents = amount.replace(",", "").partition(".")
-    if len(cents) > 2 and cents[2:].strip("0") == "":
-        cents = cents[:2]
-    if len(cents) > 2 or (cents and currency.cent is None):
-        return f"{number(amount)} {currency.plural}"
-    units = int(whole or "0")
-    hundredths = int(cents.ljust(2, "0")) if cents else 0
-    parts = []
-    if units or not hundredths:
-        parts.append(f"{cardinal(units)} {currency.singular if units == 1 else currency.plural}")
-    if hundredths:
-        parts.append(
-            f"{cardinal(hundredths)} {currency.cent if hundredths == 1 else currency.cents}"
-        )
-    return " and ".join(parts)
-
-
-_MONEY = re.compile(
-    rf"(?P<range_a>{_MONEY_PLAIN}){_DASH}(?P<range_b>(?:{_CURRENCY})?\s?{_AMOUNT}"
-    rf"(?:\s?{_SCALE})?(?![\w]))"
-    rf"|{_MONEY_SOURCE}(?:(?P<per_sep>/|\sper\s)(?P<per>[A-Za-z]+)\b)?"
-)
-_MONEY_SINGLE = re.compile(_MONEY_SOURCE)
-_AMOUNT_WITH_SCALE = re.compile(rf"(?P<amount>{_AMOUNT})(?:\s?(?P<scale>{_SCALE}))?")
-
-
-def _money(match: re.Match[str]) -> str:
-    if match.group("range_a"):
-        return _money_range(match)
-    currency = _CURRENCIES[match.group("cur")]
-    amount, scale = match.group("amount"), match.group("scale")
-    spoken = _attributive_money(currency, amount, scale) if attributive(match) else None
-    spoken = spoken or _speak_money(currency, amount, scale)
-    per = match.group("per")
-    if per:
-        unit = find_unit(per, after_slash=True)
-        spoken += f" per {unit.singular if unit else per}"  # "$5/share": "five dollars per share"
-    return spoken
 
 
 # "a $2M round", "an 8 km walk": an amount between an article and a noun qualifies the noun
@@ -172,73 +98,6 @@ def attributive(match: re.Match[str]) -> bool:
     """Whether the amount `match` found stands before a noun, after "a" or "an"."""
     before = match.string[max(0, match.start() - 40) : match.start()]
     return bool(_ARTICLE_BEFORE.search(before) and _NOUN_AFTER.match(match.string, match.end()))
-
-
-def _attributive_money(currency: Currency, amount: str, scale: str | None) -> str | None:
-    """An amount that qualifies a noun, said as "a ten-dollar bill" is: "a two million
-    dollar round", "a ninety-nine cent app"; None where that reading does not apply."""
-    if scale or "." not in amount:
-        words = f"{number(amount)} {_SCALES[scale.lower()]}" if scale else number(amount)
-        return f"{words} {currency.singular}"
-    whole, _, cents = amount.partition(".")
-    if whole.strip("0") == "" and len(cents) == 2 and currency.cent and int(cents):
-        return f"{cardinal(int(cents))} {currency.cent}"
-    return None
-
-
-def _money_range(match: re.Match[str]) -> str:
-    first = _MONEY_SINGLE.fullmatch(match.group("range_a"))
-    second_text = match.group("range_b")
-    assert first is not None  # range_a is built from the same pattern
-    currency = _CURRENCIES[first.group("cur")]
-    second = _MONEY_SINGLE.fullmatch(second_text)
-    if second:
-        other = _CURRENCIES[second.group("cur")]
-        low = _speak_money(currency, first.group("amount"), first.group("scale"))
-        high = _speak_money(other, second.group("amount"), second.group("scale"))
-        return f"{low} {range_word(match)} {high}"
-    bare = _AMOUNT_WITH_SCALE.fullmatch(second_text.strip())
-    if bare is None:
-        return match.group(0)
-    high = _speak_money(currency, bare.group("amount"), bare.group("scale"))
-    low_amount, low_scale = first.group("amount"), first.group("scale")
-    if not low_scale and (bare.group("scale") or "." not in low_amount + bare.group("amount")):
-        # "$5-10" and "$5-10 million": the currency is said once, after the second amount.
-        return f"{number(low_amount)} {range_word(match)} {high}"
-    return f"{_speak_money(currency, low_amount, low_scale)} {range_word(match)} {high}"
-
-
-_CODES = {"USD": "US$", "EUR": "€", "GBP": "£", "JPY": "¥", "AUD": "A$", "CAD": "C$"}
-_CODES |= {"NZD": "NZ$", "HKD": "HK$", "INR": "₹", "KRW": "₩", "RUB": "₽", "BTC": "₿"}
-_MONEY_AFTER = re.compile(
-    rf"(?=[\d.])(?<![\w.,])(?P<amount>{_AMOUNT})(?:\s?(?P<scale>{_SCALE_WORD}))?"
-    rf"(?:\s?(?P<symbol>[£€¥₩₹₽₿])|\s(?P<code>{'|'.join(_CODES)}))(?![\w])"
-)
-
-
-def _money_after(match: re.Match[str]) -> str:
-    symbol = match.group("symbol") or _CODES[match.group("code")]
-    return _speak_money(_CURRENCIES[symbol], match.group("amount"), match.group("scale"))
-
-
-# "3.50 dollars": a price in cents, written with the currency's name ("pounds" may weigh)
-_PRICE_IN_WORDS = re.compile(r"(?=\d)(?<![\w.,])(\d+\.\d\d)\s(dollars|euros)\b")
-
-
-def _price_in_words(match: re.Match[str]) -> str:
-    currency = _DOLLAR if match.group(2) == "dollars" else _CURRENCIES["€"]
-    return _speak_money(currency, match.group(1), None)
-
-
-# "WELLBYs/$1k", "lives/$1M": a count per amount of money
-_PER_AMOUNT = re.compile(rf"(?<=[A-Za-z])/(?={_CURRENCY}\d)")
-
-
-def normalize_money(text: str) -> str:
-    """Reads "$4,500" -> "four thousand five hundred dollars", "£1.20" -> "one pound and ..."."""
-    text = _PER_AMOUNT.sub(" per ", text) if "/" in text else text
-    text = _MONEY_AFTER.sub(_money_after, _MONEY.sub(_money, text))
-    return _PRICE_IN_WORDS.sub(_price_in_words, text) if "s" in text else text
 
 
 def _speak_amount(amount: str) -> str:
@@ -360,14 +219,14 @@ def normalize_measures(text: str) -> str:
 
 # "2x8", "30x20x10 cm": sizes, each "x" said "by"
 _DIMENSIONS = re.compile(
-    rf"(?=[\d.])(?<![\w.])(?:{_AMOUNT}\s?[x×]\s?)+(?=\d)(?!10(?:\^|\s+to the power))"
+    rf"(?=[\d.])(?<![\w.])(?:{AMOUNT}\s?[x×]\s?)+(?=\d)(?!10(?:\^|\s+to the power))"
 )  # "3×10⁸" is scientific notation: "three times ten to the power of eight"
 _TIMES_SIGN = re.compile(r"\s?[x×]\s?")
 # "8xA100": a count of machines, "eight A100"
 _COUNT_OF_NAMED = re.compile(r"(?=\d)(?<![\w.])(\d+)[x×](?=[A-Z])")
 # "3 seeds x 5 models": counted things multiplied, "three seeds by five models"
-_COUNTS_BY = re.compile(rf"(?=[\d.])(?<![\w.])({_AMOUNT}\s+[A-Za-z]+)\s+[x×]\s+(?=\d)")
-_MULTIPLIER = re.compile(rf"(?=[\d.])(?<![\w.])({_AMOUNT})(?:\s?[-–]\s?({_AMOUNT}))?[x×](?![\w])")
+_COUNTS_BY = re.compile(rf"(?=[\d.])(?<![\w.])({AMOUNT}\s+[A-Za-z]+)\s+[x×]\s+(?=\d)")
+_MULTIPLIER = re.compile(rf"(?=[\d.])(?<![\w.])({AMOUNT})(?:\s?[-–]\s?({AMOUNT}))?[x×](?![\w])")
 _FEET_INCHES = re.compile(r"(?=\d)(?<![\w.'‘])(\d+)['′]\s?(?:(\d+)(?:\"|″|''))?(?![\w'])")
 
 
@@ -410,11 +269,28 @@ _FRACTION = re.compile(
 )
 
 
+# "3/5 runs", "on 7/10 tasks": a plural noun after a pair of numbers is what they count
+PLURAL_FOLLOWS = re.compile(
+    r"\s+(?!(?:was|has|this|its|his|plus|versus|across|unless|thus|whereas|perhaps)\b)"
+    r"[a-z]{2,}[^s\W]s\b"
+)
+
+# "The ratio 5/8 recurs": after a noun that the pair is the value of, an -s word is a verb
+_NAMED_BEFORE = re.compile(
+    r"\b(?i:ratio|score|rate|fraction|share|odds|split|proportion|grade|rating|result|estimate"
+    r"|probability|chance|value|number|figure|answer|mix|balance)\s$"
+)
+
+
 def _fraction(match: re.Match[str]) -> str:
     top, _slash, bottom, suffix = match.groups()
     of_follows = _OF_FOLLOWS.match(match.string, match.end())
     if bottom == "10" and 1 < int(top) <= 10 and not (suffix or of_follows):
         return f"{integer(top)} out of ten"  # "a 7/10 rating", "9/10 experts": a score
+    counted = not suffix and bool(PLURAL_FOLLOWS.match(match.string, match.end()))
+    counted = counted and not _NAMED_BEFORE.search(match.string, 0, match.start())
+    if counted and 0 < int(top) < int(bottom) <= 100:
+        return f"{integer(top)} out of {integer(bottom)}"  # "3/5 runs", "4/12 respondents"
     if int(bottom) == 0 or int(top) >= int(bottom) >= 10:
         # "50/50", "80/20", "20/20 vision": a pair of numbers, not a fraction.
         return f"{integer(top)} {integer(bottom)}"
@@ -454,7 +330,7 @@ def normalize_phone_numbers(text: str) -> str:
 
 
 _RANGE = re.compile(
-    rf"(?=[\d.])(?<![\w.,/-])({_AMOUNT})({_DASH})({_AMOUNT})(k|K|M|B|bn)?(?![\w/-]|[.,]\d)"
+    rf"(?=[\d.])(?<![\w.,/-])({AMOUNT})({DASH})({AMOUNT})(k|K|M|B|bn)?(?![\w/-]|[.,]\d)"
 )
 _RANGE_SCALES = {"k": "thousand", "K": "thousand", "M": "million", "B": "billion"}
 _RANGE_SCALES |= {"bn": "billion"}

@@ -19,7 +19,7 @@ from postcast.narration.spoken_numbers import cardinal, ordinal, roman_value
 @dataclass(frozen=True)
 class Abbreviation:
     spoken: str
-    kind: str  # "title" (before a name), "number" (before a number) or "word" (anywhere)
+    kind: str  # "title" (before a name), "number" (before a number), "word" or "lead" (anywhere)
 
 
 @cache
@@ -34,7 +34,7 @@ def _abbreviations() -> tuple[dict[str, Abbreviation], re.Pattern[str]]:
         # "V. Krakovna" is an initial, "Ca." California.
         capitalised = written[0].upper() + written[1:]
         letters = sum(char.isalpha() for char in written)
-        if entry.kind == "word" and written[0].islower() and letters >= 3:
+        if entry.kind in ("word", "lead") and written[0].islower() and letters >= 3:
             table.setdefault(capitalised, Abbreviation(entry.spoken.capitalize(), entry.kind))
     names = sorted(table, key=len, reverse=True)
     alternatives = "|".join(re.escape(name) for name in names)
@@ -60,6 +60,8 @@ def _abbreviation(match: re.Match[str]) -> str:
         return entry.spoken.capitalize() if starts_sentence else entry.spoken
     if entry.kind == "title":
         return entry.spoken.capitalize() if written[0].isupper() else entry.spoken
+    if entry.kind == "lead" and match.string[after:].strip():
+        return entry.spoken  # "vs. Tier 2", "e.g. Anthropic": what follows is the same sentence
     return entry.spoken + period_if_sentence_ends(match, written)
 
 
