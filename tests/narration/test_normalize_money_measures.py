@@ -199,3 +199,15 @@ def test_a_count_per_unit_after_a_word(written: str, spoken: str) -> None:
 )
 def test_a_count_per_amount_of_money(written: str, spoken: str) -> None:
     assert normalize_text(written) == spoken
+
+
+@pytest.mark.parametrize(
+    ("written", "spoken"),
+    [
+        ("It is a 3-5 yr project.", "It is a three to five year project."),
+        ("A 5-10 km walk.", "A five to ten kilometer walk."),
+        ("It takes 3-5 yrs.", "It takes three to five years."),  # not before a noun
+    ],
+)
+def test_a_range_before_a_noun_names_its_unit_in_the_singular(written: str, spoken: str) -> None:
+    assert normalize_text(written) == spoken

@@ -151,16 +151,16 @@ def _speak_measure(match: re.Match[str], low: str | None = None) -> str | None:
     if scale:
         words.append(scale)
     if unit:
-        singular = amount == "1" or match.group("sep") == "-" or attributive(match)
-        singular = singular and low is None and not scale
+        before_noun = match.group("sep") == "-" or attributive(match)  # "a 3-5 yr project"
+        singular = (before_noun or (amount == "1" and low is None)) and not scale
         power = {"2": "square ", "²": "square ", "3": "cubic ", "³": "cubic "}
         prefix = power.get(match.group("power") or "", "")
         if match.group("power") and not prefix:
             return None
         named = prefix + (unit.singular if singular else unit.plural)
-        before_noun = match.group("sep") == "-" or attributive(match)  # "a 1/2 kg bag"
         if _simple_fraction(amount) and low is None and not scale and not before_noun:
-            named = f"of {_indefinite(prefix + unit.singular)}"  # "three quarters of a mile"
+            # "three quarters of a mile" ("a 1/2 kg bag" is "a one half kilogram bag")
+            named = f"of {_indefinite(prefix + unit.singular)}"
         words.append(named)
     elif match.group("power"):
         return None
