@@ -199,6 +199,7 @@ def test_weak_date_cues_need_a_day_no_fraction_has(written: str, spoken: str) ->
         ("Only 4/12 respondents agreed.", "Only four out of twelve respondents agreed."),
         # a date still, a fraction still, and a verb after a named value
         ("Starting 9/1 students return.", "Starting September first students return."),
+        ("On 1/15 applications open.", "On January fifteenth applications open."),
         ("About 2/3 of people agreed.", "About two thirds of people agreed."),
         ("The ratio 5/8 recurs.", "The ratio five eighths recurs."),
     ],

@@ -186,8 +186,9 @@ def _short_date(match: re.Match[str]) -> str:
         return match.group(0)
     if _FOLLOWED_BY_OF.match(match.string, match.end()):
         return match.group(0)  # "by 1/3 of the budget": a fraction
-    if month < day and PLURAL_FOLLOWS.match(match.string, match.end()):
-        return match.group(0)  # "on 7/10 tasks": a score ("starting 9/1 students" a date)
+    if month < day <= 12 and PLURAL_FOLLOWS.match(match.string, match.end()):
+        # "on 7/10 tasks": a score ("starting 9/1 students", "on 1/15 applications" dates)
+        return match.group(0)
     if not (1 <= month <= 12 and 1 <= day <= 31) or (month == 1 and day < 10):
         return match.group(0)  # "1/4" after "by" is more often a fraction than 4 January
     return f"{MONTHS[month - 1]} {ordinal(day)}"
