@@ -162,3 +162,20 @@ def test_what_is_not_a_numbered_section(written: str) -> None:
 def test_an_abbreviation_that_leads_on_never_ends_the_sentence(written: str, spoken: str) -> None:
     """ "vs. Tier 2" kept its dot ("versus. Tier two"): the voice stopped mid-comparison."""
     assert normalize_text(written) == spoken
+
+
+@pytest.mark.parametrize(
+    ("written", "spoken"),
+    [
+        ("With >100B params.", "With more than one hundred billion params."),
+        ("Scores (≥90%) pass.", "Scores (at least ninety percent) pass."),
+        ("A (<5%) share.", "A (less than five percent) share."),
+        ("Buy ≤3 boxes.", "Buy at most three boxes."),
+        # between two terms, or after a lone letter, it is a comparison
+        ("Since a > b, stop.", "Since a greater than b, stop."),
+        ("Since x ≥y, stop.", "Since x greater than or equal to y, stop."),
+    ],
+)  # fmt: skip
+def test_a_bound_on_an_amount_is_read_as_prose(written: str, spoken: str) -> None:
+    """ ">100B params" was "greater than one hundred billion params"."""
+    assert normalize_text(written) == spoken

@@ -182,6 +182,12 @@ def normalize_initials(text: str) -> str:
 _PER_WORDS = "person|capita|head|user|day|week|month|year|hour|minute|second|annum"
 _SYMBOLS = (  # (characters that must occur, pattern, spoken form), applied in this order
     ("-=→⇒", r"\s*(?:->|→|⇒|=>)\s*", " to "),
+    # ">100B params", "(≥90%)": a bound written on an amount in prose, not a comparison
+    # (after a lone letter, "x ≤y" is one)
+    (">", r"(?<=[\s(])(?<!\b[A-Za-z] )>(?=\w)", "more than "),
+    ("≥", r"(?<=[\s(])(?<!\b[A-Za-z] )≥(?=\w)", "at least "),
+    ("≤", r"(?<=[\s(])(?<!\b[A-Za-z] )≤(?=\w)", "at most "),
+    ("<", r"(?<=[\s(])(?<!\b[A-Za-z] )<(?=\w)", "less than "),
     (">≥", r"\s*(?:>=|≥)\s*", " greater than or equal to "),
     ("<≤", r"\s*(?:<=|≤)\s*", " less than or equal to "),
     ("!≠", r"\s*(?:!=|≠)\s*", " not equal to "),
