@@ -207,3 +207,20 @@ def test_weak_date_cues_need_a_day_no_fraction_has(written: str, spoken: str) ->
 def test_a_pair_before_a_plural_noun_counts_it(written: str, spoken: str) -> None:
     """ "on 7/10 tasks" was read as a date, "July tenth tasks"."""
     assert normalize_text(written) == spoken
+
+
+@pytest.mark.parametrize(
+    ("written", "spoken"),
+    [
+        ("QALYs/$ is the metric.", "QALYs per dollar is the metric."),
+        ("Lives per £ matter.", "Lives per pound matter."),
+        ("Prices in $ or €.", "Prices in dollars or euros."),  # a lone symbol, as before
+    ],
+)
+def test_a_count_per_unit_of_money(written: str, spoken: str) -> None:
+    assert normalize_text(written) == spoken
+
+
+def test_a_plural_possessive_before_a_year_names_it() -> None:
+    spoken = normalize_text("Rethink Priorities' 2024 survey.")
+    assert spoken == "Rethink Priorities' twenty twenty-four survey."

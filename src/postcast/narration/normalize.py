@@ -167,7 +167,7 @@ _DETERMINERS = frozenset(
     ("the", "a", "an", "this", "that", "his", "her", "their", "its", "our", "my")
 )
 # "Eliezer's 2022 post": a possessive is a determiner too
-_POSSESSIVE_BEFORE = re.compile(r"\w['’]s\s$")
+_POSSESSIVE_BEFORE = re.compile(r"\w(?:['’]s|s['’])\s$")  # "Priorities' 2024 survey" too
 _PREVIOUS_WORD = re.compile(r"([A-Za-z]+)\W*$")
 _NEXT_WORD = re.compile(r"\s+([a-z]+)")
 

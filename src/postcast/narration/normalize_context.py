@@ -68,14 +68,18 @@ def normalize_big_o(text: str) -> str:
 
 
 _CURRENCY_NAMES = {"$": "dollars", "£": "pounds", "€": "euros", "¥": "yen"}
+_CURRENCY_SINGULAR = {"$": "dollar", "£": "pound", "€": "euro", "¥": "yen"}
 # A currency symbol with no amount next to it: "prices in $ or €", "cost ($/hour)".
 _LONE_CURRENCY = re.compile(r"(?<![\w$£€¥])([$£€¥])(?:(?=[\s.,;:!?)]|$)|/\s?)")
+# "QALYs/$", "lives per $": a count per unit of money
+_PER_CURRENCY = re.compile(r"(?:(?<=[A-Za-z])/|(?<=[A-Za-z])\s+per\s+)([$£€¥])(?=[\s.,;:!?)]|$)")
 
 
 def normalize_lone_currency(text: str) -> str:
     """Reads a currency symbol standing alone as its name: "in $ or £" -> "in dollars or pounds"."""
     if not any(symbol in text for symbol in _CURRENCY_NAMES):
         return text
+    text = _PER_CURRENCY.sub(lambda found: f" per {_CURRENCY_SINGULAR[found.group(1)]}", text)
     return _LONE_CURRENCY.sub(_lone_currency, text)
 
 
