@@ -140,3 +140,18 @@ def test_year_and_day_ranges(written: str, spoken: str) -> None:
 )
 def test_an_abbreviated_weekday_before_a_date(written: str, spoken: str) -> None:
     assert normalize_text(written) == spoken
+
+
+@pytest.mark.parametrize(
+    ("written", "spoken"),
+    [
+        ("The grant runs Jan–Jun 2026.", "The grant runs January to June twenty twenty-six."),
+        ("From Jan-Mar we met.", "From January to March we met."),
+        ("Jan 2025–Mar 2026.", "January twenty twenty-five to March twenty twenty-six."),
+        ("It ran Jan.–Mar. Then it stopped.", "It ran January to March. Then it stopped."),
+        ("Between Sept.–Dec. 2025.", "Between September and December twenty twenty-five."),
+    ],
+)
+def test_a_span_of_months(written: str, spoken: str) -> None:
+    """ "Jan–Jun 2026" was read "Jan–June twenty twenty-six"."""
+    assert normalize_text(written) == spoken

@@ -234,6 +234,20 @@ _WEEKDAY = "(?:Mon|Tues?|Wed|Thu(?:rs?)?|Fri|Sat|Sun)"
 # "Mon–Fri": a span of weekdays (a lone "Sun" or "Wed" may be a word or a name)
 _WEEKDAY_RANGE = re.compile(rf"\b({_WEEKDAY})\.?\s?[-–—]\s?({_WEEKDAY})\b\.?")
 
+# "Jan–Jun 2026", "Jan 2025–Mar 2026": a span of months, each with its year or not
+_MONTH_SPAN = re.compile(
+    rf"(?<![\w-])(?P<first>{_MONTH})(?:\s(?P<first_year>\d{{4}}))?\s?[-–—]\s?"
+    rf"(?P<last>{_MONTH})(?:\s(?P<last_year>\d{{4}}))?(?![\w-])"
+)
+
+
+def _month_span(match: re.Match[str]) -> str:
+    first, last = (_month_name(match.group(part)) for part in ("first", "last"))
+    first += f" {year(int(match.group('first_year')))}" if match.group("first_year") else ""
+    last += f" {year(int(match.group('last_year')))}" if match.group("last_year") else ""
+    return f"{first} {range_word(match)} {last}" + period_if_sentence_ends(match, match.group(0))
+
+
 # "Sat., Jan. 4", "Fri 14 March": an abbreviated weekday before a date (alone, "Sun." may
 # be the star and "Wed" a word; "the Sun 5 March" is a newspaper)
 _WEEKDAY_BEFORE_DATE = re.compile(
@@ -383,6 +397,7 @@ def normalize_dates(text: str) -> str:
     """Dates, decades, eras and quarters to words; plain years are left to the number rules."""
     if "-" in text or "–" in text or "—" in text:
         text = _WEEKDAY_RANGE.sub(_weekday_range, text)
+        text = _MONTH_SPAN.sub(_month_span, text)
     text = _WEEKDAY_BEFORE_DATE.sub(lambda found: _WEEKDAYS[found.group(1).lower()], text)
     if not any(char.isdigit() for char in text):
         return text
