@@ -230,3 +230,16 @@ def test_number_words_are_cached_and_range_words_are_not() -> None:
 def test_years_past_2099_after_a_cue(written: str, spoken: str) -> None:
     """Long-term forecasts say "by 2100"; it was read "two thousand one hundred"."""
     assert normalize_text(written) == spoken
+
+
+@pytest.mark.parametrize(
+    ("written", "spoken"),
+    [
+        ("He runs 5k in 20min.", "He runs five K in twenty minutes."),
+        ("It runs 5k jobs a day.", "It runs five thousand jobs a day."),  # things run
+        ("Use Node 20.x or 3.x.", "Use Node twenty point x or three point x."),
+        ("~60% of users agreed.", "Roughly sixty percent of users agreed."),
+    ],
+)
+def test_races_version_wildcards_and_a_leading_approximation(written: str, spoken: str) -> None:
+    assert normalize_text(written) == spoken

@@ -138,6 +138,7 @@ _SCIENTIFIC = re.compile(r"(?=[-\d])(?<![\w.])(-(?=\d))?(\d+(?:\.\d+)?)[eE]([-+]
 _POWER = re.compile(r"(?<=\S)\^([-+]?\d+)|([²³])")
 # "v2.1", "RSP v2": a version, said as the word
 _VERSION_PREFIX = re.compile(r"(?<![\w.-])v(?=\d)")
+_VERSION_WILDCARD = re.compile(r"(?<=\d)\.[xX](?!\w|\.\w)")  # "Node 20.x", "3.x"
 _VERSION = re.compile(r"(?=\d)(?<![\w.])\d+(?:\.\d+){2,}(?![\w])")
 _SCALE_SUFFIX = re.compile(r"(?=\d)(?<![\w.])(\d+(?:\.\d+)?)(K|k|M|B|T|bn|mn|tn)(?![\w])")
 _SUFFIX_WORDS = {"K": "thousand", "k": "thousand", "M": "million", "B": "billion"}
@@ -254,7 +255,11 @@ def _number(match: re.Match[str]) -> str:
 
 # "ran a 5k", "a 10k race", "a 4K display": a race's distance or a screen's resolution,
 # said "five K", not "five thousand".
-_RACE_BEFORE = re.compile(r"\b(?:ran|run|running|runs|did|do)\s+(?:a|the|my|another)\s+$")
+# "ran a 5k", "runs 5k in 20min" (a number of things run needs its noun: "runs 5k jobs")
+_RACE_BEFORE = re.compile(
+    r"\b(?:(?:ran|run|running|runs|did|do)\s+(?:a|the|my|another)|ran|runs|running)\s+$"
+)
+_THINGS_AFTER = re.compile(r"\s+[a-z]+s\b")
 _RACE_AFTER = re.compile(
     r"\s+(?:run|race|display|monitor|screen|TV|video|resolution|footage|camera|stream)s?\b"
 )
@@ -263,10 +268,10 @@ _RACE_AFTER = re.compile(
 def _scale_suffix(match: re.Match[str]) -> str:
     amount, suffix = match.groups()
     start = max(0, match.start() - 20)
-    if suffix in ("k", "K") and (
-        _RACE_BEFORE.search(match.string, start, match.start())
-        or _RACE_AFTER.match(match.string, match.end())
-    ):
+    race_before = _RACE_BEFORE.search(match.string, start, match.start()) and not (
+        _THINGS_AFTER.match(match.string, match.end())
+    )
+    if suffix in ("k", "K") and (race_before or _RACE_AFTER.match(match.string, match.end())):
         return f"{number(amount)} K"
     return f"{number(amount)} {_SUFFIX_WORDS[suffix]}"
 
@@ -283,6 +288,7 @@ def normalize_numbers(text: str) -> str:
         return text
     text = _POWER.sub(_power, text)
     text = _VERSION_PREFIX.sub("version ", text)
+    text = _VERSION_WILDCARD.sub(" point x", text)
     text = _VERSION.sub(lambda found: " point ".join(map(integer, found.group(0).split("."))), text)
     text = _SCALE_SUFFIX.sub(_scale_suffix, text)
     text = _RATIO.sub(lambda found: f"{integer(found.group(1))} to {integer(found.group(2))}", text)

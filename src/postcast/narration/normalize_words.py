@@ -196,6 +196,7 @@ _SYMBOLS = (  # (characters that must occur, pattern, spoken form), applied in t
     (">", r"(?<=[\w)])\s*>\s*(?=[\w(])", " greater than "),
     ("<", r"(?<=[\w)])\s*<\s*(?=[\w(])", " less than "),
     ("≈", r"\s*≈\s*", " approximately "),
+    ("~", r"(?:^|(?<=[.!?]\s))~\s?(?=\w)", "Roughly "),  # "~60% of users ..." starts a sentence
     ("~", r"(?<![\w~])~\s?(?=\w)", "roughly "),  # "a ~30% chance": "a about" would jar
     ("=", r"\s*=\s*", " equals "),
     ("&", r"\s*&\s*", " and "),
