@@ -155,3 +155,16 @@ def test_an_abbreviated_weekday_before_a_date(written: str, spoken: str) -> None
 def test_a_span_of_months(written: str, spoken: str) -> None:
     """ "Jan–Jun 2026" was read "Jan–June twenty twenty-six"."""
     assert normalize_text(written) == spoken
+
+
+@pytest.mark.parametrize(
+    ("written", "spoken"),
+    [
+        ("Apply by Fri.", "Apply by Friday."),
+        ("We meet every Wed at noon.", "We meet every Wednesday at noon."),
+        ("See you next Tues, ok?", "See you next Tuesday, ok?"),
+        ("The Sun rose.", "The Sun rose."),
+    ],
+)
+def test_an_abbreviated_weekday_where_a_day_is_expected(written: str, spoken: str) -> None:
+    assert normalize_text(written) == spoken

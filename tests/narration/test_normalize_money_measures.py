@@ -211,3 +211,15 @@ def test_a_count_per_amount_of_money(written: str, spoken: str) -> None:
 )
 def test_a_range_before_a_noun_names_its_unit_in_the_singular(written: str, spoken: str) -> None:
     assert normalize_text(written) == spoken
+
+
+@pytest.mark.parametrize(
+    ("written", "spoken"),
+    [
+        ("Total cost: USD 1.2 million.", "Total cost: one point two million US dollars."),
+        ("It was EUR 500.", "It was five hundred euros."),
+        ("The USD is strong.", "The USD is strong."),
+    ],
+)
+def test_a_currency_code_before_the_amount(written: str, spoken: str) -> None:
+    assert normalize_text(written) == spoken

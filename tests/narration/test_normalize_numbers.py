@@ -243,3 +243,22 @@ def test_years_past_2099_after_a_cue(written: str, spoken: str) -> None:
 )
 def test_races_version_wildcards_and_a_leading_approximation(written: str, spoken: str) -> None:
     assert normalize_text(written) == spoken
+
+
+@pytest.mark.parametrize(
+    ("written", "spoken"),
+    [
+        ("Use Python 3.12 now.", "Use Python three point twelve now."),
+        (
+            "See Table 4.12 and Figure 2.10.",
+            "See Table four point twelve and Figure two point ten.",
+        ),
+        ("Version 2.11 ships.", "Version two point eleven ships."),
+        # a quantity, a leading zero, a sentence's first word: a decimal's digits
+        ("It was 3.14 on average.", "It was three point one four on average."),
+        ("Ubuntu 22.04 works.", "Ubuntu twenty-two point zero four works."),
+        ("At 3.45 we left.", "At three point four five we left."),
+    ],
+)
+def test_a_release_or_numbered_part_reads_its_parts_as_numbers(written: str, spoken: str) -> None:
+    assert normalize_text(written) == spoken

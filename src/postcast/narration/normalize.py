@@ -250,7 +250,34 @@ def _number(match: re.Match[str]) -> str:
         return year(int(whole)) if _reads_as_future_year(match) else integer(whole)
     if not fraction and len(whole) > 12 and "," not in whole:
         return ("minus " if sign else "") + digits(whole)  # an identifier, not a quantity
+    if not sign and fraction and _numbers_a_release(match):
+        return f"{integer(whole)} point {integer(fraction[1:])}"
     return number(written)
+
+
+# "Python 3.10", "Table 4.12", "version 2.11": a release or a numbered part, whose parts are
+# numbers ("three point ten"), not a decimal's digits ("three point one zero")
+_SENTENCE_OPENERS = frozenset(
+    ("about", "around", "over", "under", "only", "just", "nearly", "almost", "roughly", "some",
+     "then", "so", "if", "since", "until", "between", "within", "after", "before", "up")
+)  # fmt: skip
+_NUMBERING_WORDS = frozenset(
+    ("version", "section", "figure", "table", "chapter", "equation", "step", "part", "release")
+)
+
+
+def _numbers_a_release(match: re.Match[str]) -> bool:
+    fraction = match.group(3)
+    if len(fraction) != 3 or fraction[1] == "0":
+        return False  # one digit reads the same either way; "22.04" keeps its "zero four"
+    previous = _PREVIOUS_WORD.search(match.string, max(0, match.start() - 30), match.start())
+    if not previous or previous.end(1) != match.start() - 1:
+        return False
+    word = previous.group(1)
+    if word.lower() in _NUMBERING_WORDS:
+        return True
+    # A capitalised word is a name ("Python"), unless it only starts the sentence ("At 3.45")
+    return word[0].isupper() and word.lower() not in _NOT_COUNTED | _SENTENCE_OPENERS
 
 
 # "ran a 5k", "a 10k race", "a 4K display": a race's distance or a screen's resolution,

@@ -254,6 +254,16 @@ _WEEKDAY_BEFORE_DATE = re.compile(
     rf"(?<!the )(?<!The )\b({_WEEKDAY})\.?(?=,?\s+(?:{_MONTH}|\d{{1,2}}{_DAY_SUFFIX}?\s+{_MONTH}))"
 )
 
+# "apply by Fri.", "every Wed": an abbreviated weekday where a day is expected
+_WEEKDAY_AFTER_CUE = re.compile(
+    rf"\b(?P<cue>by|on|until|till|before|after|next|this|last|every) (?P<day>{_WEEKDAY})\b\.?"
+)
+
+
+def _weekday_after_cue(match: re.Match[str]) -> str:
+    day = _WEEKDAYS[match.group("day").lower()]
+    return f"{match.group('cue')} {day}" + period_if_sentence_ends(match, match.group(0))
+
 
 def _weekday_range(match: re.Match[str]) -> str:
     first, last = (_WEEKDAYS[day.lower()] for day in match.groups())
@@ -399,6 +409,7 @@ def normalize_dates(text: str) -> str:
         text = _WEEKDAY_RANGE.sub(_weekday_range, text)
         text = _MONTH_SPAN.sub(_month_span, text)
     text = _WEEKDAY_BEFORE_DATE.sub(lambda found: _WEEKDAYS[found.group(1).lower()], text)
+    text = _WEEKDAY_AFTER_CUE.sub(_weekday_after_cue, text)
     if not any(char.isdigit() for char in text):
         return text
     for pattern, speak in (

@@ -139,8 +139,15 @@ _MONEY_AFTER = re.compile(
 
 
 def _money_after(match: re.Match[str]) -> str:
-    symbol = match.group("symbol") or _CODES[match.group("code")]
+    symbol = match.groupdict().get("symbol") or _CODES[match.group("code")]
     return _speak_money(_CURRENCIES[symbol], match.group("amount"), match.group("scale"))
+
+
+# "USD 1.2 million", "EUR 500": a currency's code before the amount
+_CODE_BEFORE = re.compile(
+    rf"(?<![\w$])(?P<code>{'|'.join(_CODES)})\s?(?P<amount>{AMOUNT})"
+    rf"(?:\s?(?P<scale>{SCALE}))?(?![\w.,]?\d|[\w])"
+)
 
 
 # "3.50 dollars": a price in cents, written with the currency's name ("pounds" may weigh)
@@ -160,4 +167,5 @@ def normalize_money(text: str) -> str:
     """Reads "$4,500" -> "four thousand five hundred dollars", "£1.20" -> "one pound and ..."."""
     text = _PER_AMOUNT.sub(" per ", text) if "/" in text else text
     text = _MONEY_AFTER.sub(_money_after, _MONEY.sub(_money, text))
+    text = _CODE_BEFORE.sub(_money_after, text)
     return _PRICE_IN_WORDS.sub(_price_in_words, text) if "s" in text else text
