@@ -179,3 +179,18 @@ def test_an_abbreviation_that_leads_on_never_ends_the_sentence(written: str, spo
 def test_a_bound_on_an_amount_is_read_as_prose(written: str, spoken: str) -> None:
     """ ">100B params" was "greater than one hundred billion params"."""
     assert normalize_text(written) == spoken
+
+
+@pytest.mark.parametrize(
+    ("written", "spoken"),
+    [
+        ("Thanks to @habryka for comments.", "Thanks to habryka for comments."),
+        ("Meet @5pm.", "Meet at five PM."),  # not a mention
+        ("Mail me@example.org.", "Mail me at example dot org."),
+        ("This is a 101-level intro.", "This is a one oh one-level intro."),
+        ("Read EA 101 first.", "Read EA one oh one first."),
+        ("In 101 cases it held.", "In one hundred and one cases it held."),
+    ],
+)
+def test_mentions_and_first_courses(written: str, spoken: str) -> None:
+    assert normalize_text(written) == spoken

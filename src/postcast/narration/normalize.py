@@ -60,6 +60,9 @@ _MINUS_SIGN = re.compile(r"(?<=[\w)|])\s*−\s*(?=[\w(|])")
 # "|x − y|": an absolute value (a table's "| a | b |" has spaces inside its bars)
 _ABSOLUTE = re.compile(r"(?<![\w|])\|(?=[\w(])([^|\n]{1,40}?)(?<=[\w)])\|(?![\w|])")
 
+# "thanks to @habryka": a mention is the name ("meet @5pm" keeps its "at", said later)
+_MENTION = re.compile(r"(?<![\w@])@(?=[A-Za-z_])")
+
 
 def _prepare(text: str) -> str:
     text = text.replace("\u00a0", " ")
@@ -70,6 +73,8 @@ def _prepare(text: str) -> str:
     if "!" in text:
         text = _FACTORIAL.sub(lambda found: f"{found.group(1) or ''} factorial", text)
     text = _NUMBER_SIGN.sub("number ", text)
+    if "@" in text:
+        text = _MENTION.sub("", text)
     return _UNICODE_FRACTION.sub(
         lambda found: (
             (found.group(1) + " " if found.group(1) else "") + _UNICODE_FRACTIONS[found.group(2)]
@@ -309,10 +314,28 @@ def normalize_scientific(text: str) -> str:
     return _SCIENTIFIC.sub(_scientific, text) if "e" in text or "E" in text else text
 
 
+# "a 101-level intro", "EA 101", "Room 101": the idiom for a first course (or a room),
+# "one oh one"; "In 101 cases" counts
+_FIRST_COURSE = re.compile(
+    r"(?<![\w.,])101(?=-level|\s(?:level|course|class|intro|guide)\b)"
+    r"|\b(?P<name>[A-Z][A-Za-z]*) 101\b(?![.,]?\d)"
+)
+
+
+def _first_course(match: re.Match[str]) -> str:
+    name = match.group("name")
+    if name is None:
+        return "one oh one"
+    if name.lower() in _NOT_COUNTED | _SENTENCE_OPENERS:
+        return match.group(0)
+    return f"{name} one oh one"
+
+
 def normalize_numbers(text: str) -> str:
     """Whatever numbers the specific rules left: cardinals, decimals, years, versions, powers."""
     if not any(char.isdigit() for char in text) and "²" not in text and "³" not in text:
         return text
+    text = _FIRST_COURSE.sub(_first_course, text) if "101" in text else text
     text = _POWER.sub(_power, text)
     text = _VERSION_PREFIX.sub("version ", text)
     text = _VERSION_WILDCARD.sub(" point x", text)
