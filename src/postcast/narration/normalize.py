@@ -23,6 +23,7 @@ from postcast.narration.normalize_context import (
     normalize_street_titles,
 )
 from postcast.narration.normalize_dates import normalize_dates, normalize_times
+from postcast.narration.normalize_day_names import normalize_day_names
 from postcast.narration.normalize_money import normalize_money
 from postcast.narration.normalize_numeric import (
     find_unit,
@@ -359,6 +360,7 @@ _PASSES = (
     normalize_scientific,
     normalize_math,
     normalize_times,
+    normalize_day_names,
     normalize_dates,
     normalize_round_plurals,
     normalize_money,

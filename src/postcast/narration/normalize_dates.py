@@ -19,46 +19,46 @@ from postcast.narration.spoken_numbers import (
     year,
 )
 
-_MONTH_NUMBERS = {name.lower(): index for index, name in enumerate(MONTHS, start=1)}
-_MONTH_NUMBERS.update(
+MONTH_NUMBERS = {name.lower(): index for index, name in enumerate(MONTHS, start=1)}
+MONTH_NUMBERS.update(
     {name.lower()[:3]: index for index, name in enumerate(MONTHS, start=1)} | {"sept": 9}
 )
 # "May", "March" and "Mar" are ordinary words too: only their capitalised forms are months.
-_MONTH = (
+MONTH = (
     r"(?:(?i:january|february|april|june|july|august|september|october|november|december"
     r"|jan|feb|apr|jun|jul|aug|sept|sep|oct|nov|dec)|May|MAY|March|MARCH|Mar|MAR)"
     r"(?![A-Za-z])\.?"
 )
-_DAY_SUFFIX = r"(?:st|nd|rd|th|ST|ND|RD|TH)"
+DAY_SUFFIX = r"(?:st|nd|rd|th|ST|ND|RD|TH)"
 _SENTENCE_GOES_ON = re.compile(r"\s+[A-Z\"“‘(]|\s*$")
 
 _MONTH_DAY_YEAR = re.compile(
-    rf"(?=[JjFfMmAaSsOoNnDd])\b(?P<month>{_MONTH})[ \t-]+(?P<day>\d{{1,2}}){_DAY_SUFFIX}?(?!\d)"
+    rf"(?=[JjFfMmAaSsOoNnDd])\b(?P<month>{MONTH})[ \t-]+(?P<day>\d{{1,2}}){DAY_SUFFIX}?(?!\d)"
     rf"(?:(?P<sep>,?[ \t-]+)(?P<year>\d{{4}})(?![\w:]))?"
 )
 _DAY_MONTH_YEAR = re.compile(
-    rf"(?=\d)\b(?P<day>\d{{1,2}}){_DAY_SUFFIX}?(?:\s+of)?[ \t-]+"
-    rf"(?P<month>{_MONTH}|(?i:may)(?=\s+\d{{4}}))"
+    rf"(?=\d)\b(?P<day>\d{{1,2}}){DAY_SUFFIX}?(?:\s+of)?[ \t-]+"
+    rf"(?P<month>{MONTH}|(?i:may)(?=\s+\d{{4}}))"
     rf"(?:(?P<sep>,?\s+)(?P<year>\d{{4}})(?![\w:]))?"
 )
 _MONTH_YEAR = re.compile(
-    rf"(?=[JjFfMmAaSsOoNnDd])\b(?P<month>{_MONTH})(?P<sep>,?\s+)(?P<year>\d{{4}})(?![\w:])"
+    rf"(?=[JjFfMmAaSsOoNnDd])\b(?P<month>{MONTH})(?P<sep>,?\s+)(?P<year>\d{{4}})(?![\w:])"
 )
 _DAY_RANGE = (
-    rf"(?P<first>\d{{1,2}}){_DAY_SUFFIX}?(?:\s*[-–—]\s*|\s+to\s+)(?P<last>\d{{1,2}}){_DAY_SUFFIX}?"
+    rf"(?P<first>\d{{1,2}}){DAY_SUFFIX}?(?:\s*[-–—]\s*|\s+to\s+)(?P<last>\d{{1,2}}){DAY_SUFFIX}?"
 )
 _YEAR_AFTER = r"(?:(?P<sep>,?\s+)(?P<year>\d{4})(?![\w:]))?"
 # "14–15 May 2026" and "May 14–15": one span of days, read the same way as a single date.
 _DAYS_MONTH = re.compile(
-    rf"(?=\d)(?<![\w.,/-]){_DAY_RANGE}(?:\s+of)?\s+(?P<month>{_MONTH}){_YEAR_AFTER}"
+    rf"(?=\d)(?<![\w.,/-]){_DAY_RANGE}(?:\s+of)?\s+(?P<month>{MONTH}){_YEAR_AFTER}"
 )
 _MONTH_DAYS = re.compile(
-    rf"(?=[JjFfMmAaSsOoNnDd])\b(?P<month>{_MONTH})[ \t]+{_DAY_RANGE}(?![\d:/]){_YEAR_AFTER}"
+    rf"(?=[JjFfMmAaSsOoNnDd])\b(?P<month>{MONTH})[ \t]+{_DAY_RANGE}(?![\d:/]){_YEAR_AFTER}"
 )
 # "Mar 3 – Apr 5", "30 May – 1 June": two whole dates, each read on its own, joined by "to"
-_WHOLE_DATE = rf"(?:\b{_MONTH}[ \t]+\d{{1,2}}{_DAY_SUFFIX}?|\d{{1,2}}{_DAY_SUFFIX}?[ \t]+{_MONTH})"
+_WHOLE_DATE = rf"(?:\b{MONTH}[ \t]+\d{{1,2}}{DAY_SUFFIX}?|\d{{1,2}}{DAY_SUFFIX}?[ \t]+{MONTH})"
 _DATE_DASH_DATE = re.compile(
-    rf"(?<![\w.,/-]){_WHOLE_DATE}(?P<dash>\s*[-–—]\s*)(?=(?:{_MONTH})[ \t]+\d|{_WHOLE_DATE})"
+    rf"(?<![\w.,/-]){_WHOLE_DATE}(?P<dash>\s*[-–—]\s*)(?=(?:{MONTH})[ \t]+\d|{_WHOLE_DATE})"
 )
 
 
@@ -124,8 +124,8 @@ def _article(match: re.Match[str]) -> str:
     return "" if before.lower() == "the " else "the "
 
 
-def _month_name(written: str) -> str:
-    return MONTHS[_MONTH_NUMBERS[written.rstrip(".").lower()] - 1]
+def month_name(written: str) -> str:
+    return MONTHS[MONTH_NUMBERS[written.rstrip(".").lower()] - 1]
 
 
 def _year_part(match: re.Match[str]) -> str:
@@ -140,7 +140,7 @@ def _month_day_year(match: re.Match[str]) -> str:
     day = int(match.group("day"))
     if not 1 <= day <= 31:
         return match.group(0)
-    return f"{_month_name(match.group('month'))} {ordinal(day)}{_year_part(match)}"
+    return f"{month_name(match.group('month'))} {ordinal(day)}{_year_part(match)}"
 
 
 def _day_month_year(match: re.Match[str]) -> str:
@@ -148,7 +148,7 @@ def _day_month_year(match: re.Match[str]) -> str:
     if not 1 <= day <= 31:
         return match.group(0)
     article = _article(match)
-    month = _month_name(match.group("month"))
+    month = month_name(match.group("month"))
     spoken = f"{article}{ordinal(day)} of {month}{_year_part(match)}"
     return spoken + period_if_sentence_ends(match, match.group(0))
 
@@ -163,7 +163,7 @@ def _days_month(match: re.Match[str]) -> str:
     if days is None:
         return match.group(0)
     article = _article(match)
-    month = _month_name(match.group("month"))
+    month = month_name(match.group("month"))
     joined = range_word(match)
     spoken = f"{article}{ordinal(days[0])} {joined} the {ordinal(days[1])} of {month}"
     return spoken + _year_part(match) + period_if_sentence_ends(match, match.group(0))
@@ -173,7 +173,7 @@ def _month_days(match: re.Match[str]) -> str:
     days = _day_span(match)
     if days is None:
         return match.group(0)
-    month = _month_name(match.group("month"))
+    month = month_name(match.group("month"))
     joined = range_word(match)
     return f"{month} {ordinal(days[0])} {joined} {ordinal(days[1])}{_year_part(match)}"
 
@@ -195,7 +195,7 @@ def _short_date(match: re.Match[str]) -> str:
 
 
 def _month_year(match: re.Match[str]) -> str:
-    return f"{_month_name(match.group('month'))}{_year_part(match)}"
+    return f"{month_name(match.group('month'))}{_year_part(match)}"
 
 
 def _spoken_date(month: int, day: int, written_year: str, day_first: bool) -> str | None:
@@ -225,50 +225,6 @@ def _numeric_date(match: re.Match[str]) -> str:
 
 def _decade_words(written: str) -> str:
     return decade(int(written.strip("'’").removesuffix("s").strip("'’")))
-
-
-_WEEKDAYS = {"mon": "Monday", "tue": "Tuesday", "tues": "Tuesday", "wed": "Wednesday"}
-_WEEKDAYS |= {"thu": "Thursday", "thur": "Thursday", "thurs": "Thursday", "fri": "Friday"}
-_WEEKDAYS |= {"sat": "Saturday", "sun": "Sunday"}
-_WEEKDAY = "(?:Mon|Tues?|Wed|Thu(?:rs?)?|Fri|Sat|Sun)"
-# "Mon–Fri": a span of weekdays (a lone "Sun" or "Wed" may be a word or a name)
-_WEEKDAY_RANGE = re.compile(rf"\b({_WEEKDAY})\.?\s?[-–—]\s?({_WEEKDAY})\b\.?")
-
-# "Jan–Jun 2026", "Jan 2025–Mar 2026": a span of months, each with its year or not
-_MONTH_SPAN = re.compile(
-    rf"(?<![\w-])(?P<first>{_MONTH})(?:\s(?P<first_year>\d{{4}}))?\s?[-–—]\s?"
-    rf"(?P<last>{_MONTH})(?:\s(?P<last_year>\d{{4}}))?(?![\w-])"
-)
-
-
-def _month_span(match: re.Match[str]) -> str:
-    first, last = (_month_name(match.group(part)) for part in ("first", "last"))
-    first += f" {year(int(match.group('first_year')))}" if match.group("first_year") else ""
-    last += f" {year(int(match.group('last_year')))}" if match.group("last_year") else ""
-    return f"{first} {range_word(match)} {last}" + period_if_sentence_ends(match, match.group(0))
-
-
-# "Sat., Jan. 4", "Fri 14 March": an abbreviated weekday before a date (alone, "Sun." may
-# be the star and "Wed" a word; "the Sun 5 March" is a newspaper)
-_WEEKDAY_BEFORE_DATE = re.compile(
-    rf"(?<!the )(?<!The )\b({_WEEKDAY})\.?(?=,?\s+(?:{_MONTH}|\d{{1,2}}{_DAY_SUFFIX}?\s+{_MONTH}))"
-)
-
-# "apply by Fri.", "every Wed": an abbreviated weekday where a day is expected
-_WEEKDAY_AFTER_CUE = re.compile(
-    rf"\b(?P<cue>by|on|until|till|before|after|next|this|last|every) (?P<day>{_WEEKDAY})\b\.?"
-)
-
-
-def _weekday_after_cue(match: re.Match[str]) -> str:
-    day = _WEEKDAYS[match.group("day").lower()]
-    return f"{match.group('cue')} {day}" + period_if_sentence_ends(match, match.group(0))
-
-
-def _weekday_range(match: re.Match[str]) -> str:
-    first, last = (_WEEKDAYS[day.lower()] for day in match.groups())
-    spoken = f"{first} {range_word(match)} {last}"
-    return spoken + period_if_sentence_ends(match, match.group(0))
 
 
 # "in '02", "class of ’98": a year written with its century left out
@@ -405,11 +361,6 @@ def normalize_times(text: str) -> str:
 
 def normalize_dates(text: str) -> str:
     """Dates, decades, eras and quarters to words; plain years are left to the number rules."""
-    if "-" in text or "–" in text or "—" in text:
-        text = _WEEKDAY_RANGE.sub(_weekday_range, text)
-        text = _MONTH_SPAN.sub(_month_span, text)
-    text = _WEEKDAY_BEFORE_DATE.sub(lambda found: _WEEKDAYS[found.group(1).lower()], text)
-    text = _WEEKDAY_AFTER_CUE.sub(_weekday_after_cue, text)
     if not any(char.isdigit() for char in text):
         return text
     for pattern, speak in (
