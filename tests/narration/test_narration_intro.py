@@ -38,6 +38,20 @@ def test_authors_are_joined_as_spoken(authors: tuple[str, ...], spoken: str) -> 
     assert said(spoken) in intro.text
 
 
+@pytest.mark.parametrize(
+    ("author", "spoken"),
+    [
+        ("TurnTrout", "by Turn Trout on"),
+        ("AnnaSalamon", "by Anna Salamon on"),
+        ("McDonald", "by McDonald on"),  # a name's prefix stays joined
+        ("DeWitt", "by DeWitt on"),
+    ],
+)
+def test_a_display_name_written_as_one_word_is_said_as_words(author: str, spoken: str) -> None:
+    intro = script_of(fixture_post("structure.html", authors=(author,))).segments[0]
+    assert said(spoken) in intro.text
+
+
 def test_intro_without_forum_ends_at_the_date() -> None:
     post = fixture_post(
         "structure.html", forum_name="", posted_at=datetime(2024, 12, 31, 23, 0, tzinfo=UTC)

@@ -175,16 +175,34 @@ def _without_doi(found: re.Match[str]) -> str:
     return "\x00" if before[-1:] in ".,;:" and after == "." else ""
 
 
+_LOWER_TO_UPPER = re.compile(r"(?<=[a-z])(?=[A-Z])")
+
+
+def _run_together_words(word: str) -> str:
+    """ "TurnTrout", "AnnaSalamon": a display name written as one word, capitals inside, is
+    said as words; a part of one or two letters is a name's prefix ("McDonald", "DeWitt")."""
+    parts = _LOWER_TO_UPPER.split(word)
+    spoken, last = parts[0], parts[0]
+    for part in parts[1:]:
+        apart = len(last) >= 3 and len(part) >= 3
+        spoken += (" " if apart else "") + part
+        last = part
+    return spoken
+
+
 def spoken_name(name: str, handle: bool = False) -> str:
     """A display name or handle as said: "jessica_taylor42" is "jessica taylor 42".
 
     A handle (`handle=True`, or one written with "@") is also split where its case turns
-    ("NateSilver538" is "Nate Silver 5 38"); a display name keeps "McDonald" whole.
+    ("NateSilver538" is "Nate Silver 5 38"); a display name where both sides of the turn
+    are words ("TurnTrout" is "Turn Trout"), keeping "McDonald" whole.
     """
     handle = handle or name.strip().startswith("@")
     name = _NAME_JOINER.sub(" ", _HANDLE_SIGN.sub("", name.strip()))
     if handle:
         name = _CASE_TURN.sub(" ", name)
+    else:
+        name = " ".join(_run_together_words(word) for word in name.split())
     name = _LETTERS_THEN_DIGITS.sub(r"\1 \2", name)
     name = _LONG_DIGITS.sub(lambda found: _name_digits(found.group(0)), name)
     return " ".join(name.split())
