@@ -39,8 +39,9 @@ def _cited(found: re.Match[str]) -> str:
     said = [" to ".join(_RANGE.split(item)) for item in items]
     several = len(items) > 1 or " to " in said[0]
     words = f"{'references' if several else 'reference'} {join_names(said)}"
-    before = found.string[: found.start()]
-    after = found.string[found.end() :]
+    # the words around it, not the whole text: one enormous paragraph stays linear
+    before = found.string[max(0, found.start() - 40) : found.start()]
+    after = found.string[found.end() : found.end() + 2]
     if _WORD_BEFORE.search(before) and not _WANTS_OBJECT.search(before):
         # "work on agents [1], with" is "work on agents, reference 1, with"; "in [1]" stays.
         words = f", {words}" + ("," if _WORD_AFTER.match(after) else "")

@@ -25,7 +25,9 @@ _NEXT_WORD = re.compile(r"\s+([A-Z][a-z]*)")
 
 def _saint_or_street(match: re.Match[str]) -> str:
     before_title, after_name = _STREET_WORDS[match.group(1)]
-    follows_name = _AFTER_NAME.search(match.string, 0, match.start()) is not None
+    # a window, not the whole text before: one enormous paragraph stays linear
+    window = max(0, match.start() - 40)
+    follows_name = _AFTER_NAME.search(match.string, window, match.start()) is not None
     following = _NEXT_WORD.match(match.string, match.end())
     precedes_name = following is not None and following.group(1) not in _SENTENCE_STARTERS
     if precedes_name:

@@ -288,7 +288,9 @@ def _fraction(match: re.Match[str]) -> str:
     if bottom == "10" and 1 < int(top) <= 10 and not (suffix or of_follows):
         return f"{integer(top)} out of ten"  # "a 7/10 rating", "9/10 experts": a score
     counted = not suffix and bool(PLURAL_FOLLOWS.match(match.string, match.end()))
-    counted = counted and not _NAMED_BEFORE.search(match.string, 0, match.start())
+    counted = counted and not _NAMED_BEFORE.search(
+        match.string, max(0, match.start() - 20), match.start()
+    )
     if counted and 0 < int(top) < int(bottom) <= 100:
         return f"{integer(top)} out of {integer(bottom)}"  # "3/5 runs", "4/12 respondents"
     if int(bottom) == 0 or int(top) >= int(bottom) >= 10:

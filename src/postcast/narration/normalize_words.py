@@ -56,7 +56,8 @@ def _abbreviation(match: re.Match[str]) -> str:
     if entry.kind == "number":
         if not _BEFORE_NUMBER.match(match.string, after):
             return written
-        starts_sentence = _SENTENCE_START.search(match.string, 0, match.start()) is not None
+        window = max(0, match.start() - 20)  # not the whole text before: it would be quadratic
+        starts_sentence = _SENTENCE_START.search(match.string, window, match.start()) is not None
         return entry.spoken.capitalize() if starts_sentence else entry.spoken
     if entry.kind == "title":
         return entry.spoken.capitalize() if written[0].isupper() else entry.spoken

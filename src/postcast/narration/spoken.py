@@ -170,7 +170,7 @@ def speak_urls(text: str) -> str:
 
 def _without_doi(found: re.Match[str]) -> str:
     """Nothing; "Notes. doi:10.1/x." loses the stop after the DOI too, leaving "Notes."."""
-    before = found.string[: found.start()].rstrip()
+    before = found.string[max(0, found.start() - 40) : found.start()].rstrip()
     after = found.string[found.end() : found.end() + 1]
     return "\x00" if before[-1:] in ".,;:" and after == "." else ""
 
