@@ -41,7 +41,7 @@ def _cited(found: re.Match[str]) -> str:
     words = f"{'references' if several else 'reference'} {join_names(said)}"
     # the words around it, not the whole text: one enormous paragraph stays linear
     before = found.string[max(0, found.start() - 40) : found.start()]
-    after = found.string[found.end() : found.end() + 2]
+    after = found.string[found.end() : found.end() + 40]
     if _WORD_BEFORE.search(before) and not _WANTS_OBJECT.search(before):
         # "work on agents [1], with" is "work on agents, reference 1, with"; "in [1]" stays.
         words = f", {words}" + ("," if _WORD_AFTER.match(after) else "")
