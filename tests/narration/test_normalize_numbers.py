@@ -262,3 +262,19 @@ def test_races_version_wildcards_and_a_leading_approximation(written: str, spoke
 )
 def test_a_release_or_numbered_part_reads_its_parts_as_numbers(written: str, spoken: str) -> None:
     assert normalize_text(written) == spoken
+
+
+@pytest.mark.parametrize(
+    ("written", "spoken"),
+    [
+        ("10^6–10^7 params.", "ten to the power of six to ten to the power of seven params."),
+        ("10⁶–10⁷ params.", "ten to the power of six to ten to the power of seven params."),
+        ("10^6-10^7 params.", "ten to the power of six to ten to the power of seven params."),
+        ("Rates rose 25bps.", "Rates rose twenty-five basis points."),
+        ("A 1 Mbps link.", "A one megabit per second link."),
+        ("It shipped in wk 3.", "It shipped in week three."),
+    ],
+)
+def test_ranges_of_powers_basis_points_and_weeks(written: str, spoken: str) -> None:
+    """ "10^6-10^7" was read "ten^six to ten ..." (its "6-10" taken for a range)."""
+    assert normalize_text(written) == spoken

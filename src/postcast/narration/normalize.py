@@ -130,13 +130,27 @@ def _expression(match: re.Match[str]) -> str:
     return " ".join(words)
 
 
+# "10^6–10^7", "10⁶–10⁷": a range of powers (with a hyphen only between powers of ten: one
+# may subtract, "2^3-2^2")
+_POWER_RANGE = re.compile(
+    r"(?<=\d)(\^[-+]?\d+|[⁰¹²³⁴⁵⁶⁷⁸⁹⁻]+)\s?(?:[–—]|-(?=\s?10[\^⁰¹²³⁴⁵⁶⁷⁸⁹]))\s?"
+    r"(?=\d+[\^⁰¹²³⁴⁵⁶⁷⁸⁹])"
+)
+
+
 def normalize_math(text: str) -> str:
     """Reads "1-2=5" -> "one minus two equals five", "2+3" -> "two plus three"."""
     return _EXPRESSION.sub(_expression, text)
 
 
+def normalize_power_ranges(text: str) -> str:
+    """ "10^6–10^7" -> "10^6 to 10^7" (before the powers are read, one after the other)."""
+    return _POWER_RANGE.sub(r"\1 to ", text)
+
+
 _PASSES = (
     _prepare,
+    normalize_power_ranges,
     speak_unicode_maths,
     normalize_street_titles,
     normalize_abbreviations,
