@@ -223,3 +223,17 @@ def test_a_range_before_a_noun_names_its_unit_in_the_singular(written: str, spok
 )
 def test_a_currency_code_before_the_amount(written: str, spoken: str) -> None:
     assert normalize_text(written) == spoken
+
+
+@pytest.mark.parametrize(
+    ("written", "spoken"),
+    [
+        ("We are ~6 mo. into it.", "We are roughly six months into it."),
+        ("It took 3 hrs. of work.", "It took three hours of work."),
+        ("In 18 mos. we grew.", "In eighteen months we grew."),
+        ("It took 5 min. Then we left.", "It took five minutes. Then we left."),  # a full stop
+    ],
+)
+def test_a_units_dot_inside_a_sentence_is_not_a_full_stop(written: str, spoken: str) -> None:
+    """ "6 mo. into it" was "six months. into it": the voice stopped mid-sentence."""
+    assert normalize_text(written) == spoken

@@ -77,7 +77,7 @@ def _measure_regexes() -> tuple[re.Pattern[str], re.Pattern[str]]:
         rf"(?P<amount>{amount})(?:\s(?P<scale>{SCALE_WORD}))?(?P<sep>\s?|-)"
         rf"(?:(?P<unit>{unit})(?P<power>[23²³](?!\d))?(?:/(?P<per>{unit})(?P<per_power>[23²³](?!\d))?)?"
         rf"|/(?P<per_only>{unit}))"
-        r"(?![\w])"
+        r"(?![\w])(?:\.(?=[ \t]+[a-z]))?"  # "6 mo. into it": the unit's dot, not a full stop
     )
     signed = measure.replace("(?P<amount>", "(?P<amount>-?", 1)  # "-18°C"
     single = re.compile(rf"(?=[-\d.])(?<![\w.,/-]){signed}")
