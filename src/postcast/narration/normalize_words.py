@@ -44,6 +44,7 @@ def _abbreviations() -> tuple[dict[str, Abbreviation], re.Pattern[str]]:
 _BEFORE_NAME = re.compile(r"\s+[A-Z]")
 _SENTENCE_START = re.compile(r"(?:^|[.!?]\s+)$")
 # "No. 5", "Vol. II"; a lone "I" is the pronoun ("No. I disagree").
+_TEXT_FOLLOWS = re.compile(r"\s*\S")  # looked for at a position, not in a copy of the rest
 _BEFORE_NUMBER = re.compile(r"\s?[#(]?\d|\s(?!I\b)[IVXLCDM]+\b")  # "Eq. (4)" too
 
 
@@ -61,7 +62,7 @@ def _abbreviation(match: re.Match[str]) -> str:
         return entry.spoken.capitalize() if starts_sentence else entry.spoken
     if entry.kind == "title":
         return entry.spoken.capitalize() if written[0].isupper() else entry.spoken
-    if entry.kind == "lead" and match.string[after:].strip():
+    if entry.kind == "lead" and _TEXT_FOLLOWS.match(match.string, after):
         return entry.spoken  # "vs. Tier 2", "e.g. Anthropic": what follows is the same sentence
     return entry.spoken + period_if_sentence_ends(match, written)
 
