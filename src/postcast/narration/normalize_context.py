@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from postcast.narration.normalize_dates import period_if_sentence_ends
+from postcast.narration.normalize_money import CURRENCIES
 
 _BEFORE_NAME = re.compile(r"\s+[A-Z][a-z]")
 _AFTER_NAME = re.compile(r"[A-Z][a-z]+\s$")
@@ -69,8 +70,7 @@ def normalize_big_o(text: str) -> str:
     return _BIG_O.sub(r"big O of \1", text) if "O(" in text else text
 
 
-_CURRENCY_NAMES = {"$": "dollars", "£": "pounds", "€": "euros", "¥": "yen"}
-_CURRENCY_SINGULAR = {"$": "dollar", "£": "pound", "€": "euro", "¥": "yen"}
+_LONE_SYMBOLS = "$£€¥"  # said by their names (CURRENCIES) where no amount is next to them
 # A currency symbol with no amount next to it: "prices in $ or €", "cost ($/hour)".
 _LONE_CURRENCY = re.compile(r"(?<![\w$£€¥])([$£€¥])(?:(?=[\s.,;:!?)]|$)|/\s?)")
 # "QALYs/$", "lives per $": a count per unit of money
@@ -79,14 +79,14 @@ _PER_CURRENCY = re.compile(r"(?:(?<=[A-Za-z])/|(?<=[A-Za-z])\s+per\s+)([$£€¥
 
 def normalize_lone_currency(text: str) -> str:
     """Reads a currency symbol standing alone as its name: "in $ or £" -> "in dollars or pounds"."""
-    if not any(symbol in text for symbol in _CURRENCY_NAMES):
+    if not any(symbol in text for symbol in _LONE_SYMBOLS):
         return text
-    text = _PER_CURRENCY.sub(lambda found: f" per {_CURRENCY_SINGULAR[found.group(1)]}", text)
+    text = _PER_CURRENCY.sub(lambda found: f" per {CURRENCIES[found.group(1)].singular}", text)
     return _LONE_CURRENCY.sub(_lone_currency, text)
 
 
 def _lone_currency(match: re.Match[str]) -> str:
-    name = _CURRENCY_NAMES[match.group(1)]
+    name = CURRENCIES[match.group(1)].plural
     return f"{name} per " if match.group(0).startswith(match.group(1) + "/") else name
 
 

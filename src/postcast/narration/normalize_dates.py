@@ -19,8 +19,8 @@ from postcast.narration.spoken_numbers import (
     year,
 )
 
-MONTH_NUMBERS = {name.lower(): index for index, name in enumerate(MONTHS, start=1)}
-MONTH_NUMBERS.update(
+_MONTH_NUMBERS = {name.lower(): index for index, name in enumerate(MONTHS, start=1)}
+_MONTH_NUMBERS.update(
     {name.lower()[:3]: index for index, name in enumerate(MONTHS, start=1)} | {"sept": 9}
 )
 # "May", "March" and "Mar" are ordinary words too: only their capitalised forms are months.
@@ -125,7 +125,7 @@ def _article(match: re.Match[str]) -> str:
 
 
 def month_name(written: str) -> str:
-    return MONTHS[MONTH_NUMBERS[written.rstrip(".").lower()] - 1]
+    return MONTHS[_MONTH_NUMBERS[written.rstrip(".").lower()] - 1]
 
 
 def _year_part(match: re.Match[str]) -> str:

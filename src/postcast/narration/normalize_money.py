@@ -30,7 +30,7 @@ class Currency:
 
 
 _DOLLAR = Currency("dollar", "dollars", "cent", "cents")
-_CURRENCIES = {
+CURRENCIES = {
     "$": _DOLLAR,
     "£": Currency("pound", "pounds", "penny", "pence"),
     "€": Currency("euro", "euros", "cent", "cents"),
@@ -85,7 +85,7 @@ _AMOUNT_WITH_SCALE = re.compile(rf"(?P<amount>{AMOUNT})(?:\s?(?P<scale>{SCALE}))
 def _money(match: re.Match[str]) -> str:
     if match.group("range_a"):
         return _money_range(match)
-    currency = _CURRENCIES[match.group("cur")]
+    currency = CURRENCIES[match.group("cur")]
     amount, scale = match.group("amount"), match.group("scale")
     spoken = _attributive_money(currency, amount, scale) if attributive(match) else None
     spoken = spoken or _speak_money(currency, amount, scale)
@@ -112,10 +112,10 @@ def _money_range(match: re.Match[str]) -> str:
     first = _MONEY_SINGLE.fullmatch(match.group("range_a"))
     second_text = match.group("range_b")
     assert first is not None  # range_a is built from the same pattern
-    currency = _CURRENCIES[first.group("cur")]
+    currency = CURRENCIES[first.group("cur")]
     second = _MONEY_SINGLE.fullmatch(second_text)
     if second:
-        other = _CURRENCIES[second.group("cur")]
+        other = CURRENCIES[second.group("cur")]
         low = _speak_money(currency, first.group("amount"), first.group("scale"))
         high = _speak_money(other, second.group("amount"), second.group("scale"))
         return f"{low} {range_word(match)} {high}"
@@ -140,7 +140,7 @@ _MONEY_AFTER = re.compile(
 
 def _money_after(match: re.Match[str]) -> str:
     symbol = match.groupdict().get("symbol") or _CODES[match.group("code")]
-    return _speak_money(_CURRENCIES[symbol], match.group("amount"), match.group("scale"))
+    return _speak_money(CURRENCIES[symbol], match.group("amount"), match.group("scale"))
 
 
 # "USD 1.2 million", "EUR 500": a currency's code before the amount
@@ -155,7 +155,7 @@ _PRICE_IN_WORDS = re.compile(r"(?=\d)(?<![\w.,])(\d+\.\d\d)\s(dollars|euros)\b")
 
 
 def _price_in_words(match: re.Match[str]) -> str:
-    currency = _DOLLAR if match.group(2) == "dollars" else _CURRENCIES["€"]
+    currency = _DOLLAR if match.group(2) == "dollars" else CURRENCIES["€"]
     return _speak_money(currency, match.group(1), None)
 
 

@@ -91,8 +91,21 @@ def _reads_as_year(match: re.Match[str]) -> bool:
         return True
     if previous and int(match.group(2)) >= 1900 and _names_an_edition(match, previous):
         return True
+    return _counts_nothing_after(match)
+
+
+def _counts_nothing_after(match: re.Match[str]) -> bool:
+    """No counted noun follows the number ("1994 was", "by 2100."), as after a year."""
     following = _NEXT_WORD.match(match.string, match.end())
     return not following or following.group(1) in _NOT_COUNTED
+
+
+def _word_just_before(match: re.Match[str]) -> str | None:
+    """The word one space before the number ("Python" in "Python 3.12"), if there is one."""
+    previous = _PREVIOUS_WORD.search(match.string, max(0, match.start() - 30), match.start())
+    if not previous or previous.end(1) != match.start() - 1:
+        return None
+    return previous.group(1)
 
 
 # "from 2100 to 2200": the second year of a pair
@@ -102,14 +115,11 @@ _FUTURE_YEAR_BEFORE = re.compile(r"(?i:\b(?:from|in|by)\s+2[1-9]\d\d\s+(?:to|and
 def _reads_as_future_year(match: re.Match[str]) -> bool:
     """ "by 2100", "the year 2300": past 2099 a number is a year only after a year's cue
     word and before no counted noun ("in 2500 trials" counts)."""
-    previous = _PREVIOUS_WORD.search(match.string, max(0, match.start() - 30), match.start())
-    if not previous or previous.end(1) != match.start() - 1:
+    word = _word_just_before(match)
+    if word is None:
         return False
     paired = _FUTURE_YEAR_BEFORE.search(match.string, max(0, match.start() - 30), match.start())
-    if previous.group(1).lower() not in _YEAR_CUES and not paired:
-        return False
-    following = _NEXT_WORD.match(match.string, match.end())
-    return not following or following.group(1) in _NOT_COUNTED
+    return (word.lower() in _YEAR_CUES or paired is not None) and _counts_nothing_after(match)
 
 
 _SENTENCE_START = re.compile(r"(?:^|[.!?:;]\s*|[\"“(]\s*)$")
@@ -150,6 +160,8 @@ _SENTENCE_OPENERS = frozenset(
     ("about", "around", "over", "under", "only", "just", "nearly", "almost", "roughly", "some",
      "then", "so", "if", "since", "until", "between", "within", "after", "before", "up")
 )  # fmt: skip
+# capitalised only because they open a sentence ("In 101 cases", "At 3.45")
+_NOT_A_NAME = _NOT_COUNTED | _SENTENCE_OPENERS
 _NUMBERING_WORDS = frozenset(
     ("version", "section", "figure", "table", "chapter", "equation", "step", "part", "release")
 )
@@ -159,14 +171,13 @@ def _numbers_a_release(match: re.Match[str]) -> bool:
     fraction = match.group(3)
     if len(fraction) != 3 or fraction[1] == "0":
         return False  # one digit reads the same either way; "22.04" keeps its "zero four"
-    previous = _PREVIOUS_WORD.search(match.string, max(0, match.start() - 30), match.start())
-    if not previous or previous.end(1) != match.start() - 1:
+    word = _word_just_before(match)
+    if word is None:
         return False
-    word = previous.group(1)
     if word.lower() in _NUMBERING_WORDS:
         return True
     # A capitalised word is a name ("Python"), unless it only starts the sentence ("At 3.45")
-    return word[0].isupper() and word.lower() not in _NOT_COUNTED | _SENTENCE_OPENERS
+    return word[0].isupper() and word.lower() not in _NOT_A_NAME
 
 
 # "ran a 5k", "runs 5k in 20min", "a 10k race", "a 4K display": a race's distance or a
@@ -210,7 +221,7 @@ def _first_course(match: re.Match[str]) -> str:
     name = match.group("name")
     if name is None:
         return "one oh one"
-    if name.lower() in _NOT_COUNTED | _SENTENCE_OPENERS:
+    if name.lower() in _NOT_A_NAME:
         return match.group(0)
     return f"{name} one oh one"
 
