@@ -22,7 +22,7 @@ def latency(workers: int, words: int, part_sentences: int) -> tuple[float, float
         write_prose_post(run.root / "posts", 0, words)
         run.start_workers(workers)
         run.fetch()
-        seconds = run.wait(all_published(1), "the long post published")
+        seconds = run.wait(all_published(1), "the long post published", poll_seconds=0.5)
         cores = run.cores_busy(seconds)
         parts = sum(b"speech fanned out" in log.read_bytes() for log in run.root.glob("*.log"))
     if parts != 1:

@@ -44,7 +44,7 @@ def backfill(workers: int, posts: int, words: int) -> tuple[float, int, float]:
         spoken = sum(len(line.split()) for script in scripts for line in script.lines())
         run.start_workers(workers)
         run.fetch()
-        seconds = run.wait(all_published(posts), f"{posts} episodes published")
+        seconds = run.wait(all_published(posts), f"{posts} episodes published", poll_seconds=0.5)
         cores = run.cores_busy(seconds)
     print(f"{workers} worker(s): {posts} posts, {spoken} words, {seconds:.1f} s, "
           f"{cores:.2f} cores busy", flush=True)  # fmt: skip
