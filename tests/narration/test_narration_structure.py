@@ -302,3 +302,36 @@ def test_an_ordered_reference_list_drops_doi_links_and_arxiv_numbers() -> None:
         said("2.", "Patel, R. Long posts. arXiv."),
         said("3.", "Kim, S. Notes."),
     ]
+
+
+@pytest.mark.parametrize(
+    ("html", "spoken"),
+    [
+        (  # Lexical's soft line breaks between a bold title and its description
+            "<p><b><span>Step 1</span></b><br><span>Gather data</span><br>"
+            "<b><span>Step 2</span></b><br><span>Analyse it</span></p>",
+            "Step 1. Gather data. Step 2. Analyse it",
+        ),
+        (  # a poem: a line ending in a comma runs on, one ending in a word pauses
+            "<p>Roses are red,<br>violets are blue<br>I wrote a poem</p>",
+            "Roses are red, violets are blue. I wrote a poem",
+        ),
+        ("<p>First thought<br><br>Second thought.</p>", "First thought. Second thought."),
+        ("<p>A sentence that<br>continues here.</p>", "A sentence that continues here."),
+        ("<p>Done.<br>Next line.</p>", "Done. Next line."),
+        ('<p>He said "stop"<br>We stopped.</p>', 'He said "stop". We stopped.'),
+        ("<p>Last line<br></p>", "Last line"),
+    ],
+)
+def test_a_line_break_before_a_new_line_of_thought_is_a_pause(html: str, spoken: str) -> None:
+    assert _texts(html) == [said(spoken)]
+
+
+def test_a_line_break_inside_a_list_item_separates_its_title_from_its_text() -> None:
+    html = (
+        "<ul><li><b>Cheap</b><br>It costs little.</li><li><b>Fast</b><br>It runs quickly.</li></ul>"
+    )
+    assert _texts(html) == [
+        said("Cheap. It costs little."),
+        said("Fast. It runs quickly."),
+    ]

@@ -27,6 +27,8 @@ _CODE_NOISE = re.compile(r"[{}\[\]<>\\|`;$]+")
 _SNAKE = re.compile(r"(?<=\w)_(?=\w)")
 _POWER_SIGNS = {"2": "²", "3": "³"}
 _NOTE_MARK = re.compile(r"^(?:[a-z]|[*†‡§]+)$")
+_CLOSERS = "\"”’')]*_ "  # after a line's last word: its end marks are looked at inside
+_LINE_END_MARKS = (".", "!", "?", ",", ";", ":", "…", "—", "–", "-", "/", "(", "&", "+")
 
 
 @dataclass(frozen=True)
@@ -92,7 +94,15 @@ class InlineReader:
             out.extend(self.parts(node.children))
 
     def _line_break(self, node: Tag, out: list[Part]) -> None:
-        out.append(" ")
+        # A line that ends unpunctuated before a line starting a new thought ("Step 1<br>
+        # Gather data", a poem's lines, "<b>Title</b><br>Description") is a pause a
+        # reader makes; a line that runs on in lower case ("that<br>continues") is not.
+        before = _last_text(out).rstrip(_CLOSERS)
+        after = _text_after(node)
+        if before and after and not before.endswith(_LINE_END_MARKS) and _opens_line(after):
+            out.append(". ")
+        else:
+            out.append(" ")
 
     def _image(self, node: Tag, out: list[Part]) -> None:
         words = image_words(node)
@@ -147,6 +157,22 @@ def code_said(code: str) -> str:
     if len(code) > _LONG_CODE:
         return " a code snippet "
     return f" {tidy(_CODE_NOISE.sub(' ', _SNAKE.sub(' ', code)))} "
+
+
+def _text_after(node: Tag) -> str:
+    """The words after a line break, up to the next break or block; "" if none."""
+    for element in node.next_elements:
+        if isinstance(element, Tag) and (element.name == "br" or is_block(element)):
+            return ""
+        if isinstance(element, NavigableString) and not isinstance(element, PreformattedString):
+            words = element.strip()
+            if words:
+                return words
+    return ""
+
+
+def _opens_line(text: str) -> bool:
+    return text[0].isupper() or text[0].isdigit() or text[0] in "\"“‘'*•–—-"
 
 
 def _last_text(out: list[Part]) -> str:
