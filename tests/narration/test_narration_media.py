@@ -233,3 +233,62 @@ def test_an_alt_text_that_describes_a_screenshot_is_read() -> None:
     html = '<p><img src="m.png" alt="Screenshot of the loss curve"></p>'
     texts = [segment.text for segment in body(script_of(fixture_post("media.html", html=html)))]
     assert texts == [said("Image: Screenshot of the loss curve.")]
+
+
+@pytest.mark.parametrize(
+    ("html", "spoken"),
+    [
+        (  # the form the server stores once it has taken the widget's code out
+            '<div class="iframe-widget" data-iframe-widget-id="w123"></div>',
+            "Embedded interactive widget.",
+        ),
+        (
+            '<div class="lwartifacts-preview"><iframe src="https://lwartifacts.vercel.app/a/'
+            'x1" title="LW Artifacts lwartifacts.vercel.app/a/x1"></iframe></div>',
+            "Embedded interactive artifact.",
+        ),
+    ],
+)
+def test_widgets_in_their_stored_forms_are_announced(html: str, spoken: str) -> None:
+    assert _spoken(html) == [(SegmentKind.EMBED, said(spoken))]
+
+
+def test_the_annual_review_ranking_reads_each_post_with_its_authors() -> None:
+    results = (
+        '{"year":2024,"results":[{"rank":1,"title":"The Field Guide to Slack","postUrl":'
+        '"/posts/a","authorName":"Ray","coauthorNames":["Ben","Oli"],"votes":[9,4]},'
+        '{"rank":2,"title":"Taboo Your Words","postUrl":"/posts/b","authorName":"Eliezer",'
+        '"votes":[3]}]}'
+    )
+    html = (
+        f"<div class=\"review-results-table\" data-review-results='{results}'>"
+        "[Annual Review Results 2024]</div>"
+    )
+    assert _spoken(html) == [
+        (
+            SegmentKind.EMBED,
+            said(
+                "The 2024 Annual Review's results. Number 1: The Field Guide to Slack, by Ray, "
+                "Ben and Oli. Number 2: Taboo Your Words, by Eliezer."
+            ),
+        )
+    ]
+
+
+def test_a_long_annual_review_ranking_reads_the_top_posts_and_counts_the_rest() -> None:
+    entries = ",".join(
+        f'{{"rank":{rank},"title":"Post {rank}","authorName":"A"}}' for rank in range(1, 51)
+    )
+    html = (
+        '<div class="review-results-table" data-review-results=\'{"year":2023,"results":['
+        f"{entries}]}}'>[Annual Review Results 2023]</div>"
+    )
+    [(_, text)] = _spoken(html)
+    assert "Number twenty: Post twenty, by A." in text and "Post twenty-one" not in text
+    assert text.endswith("And thirty more posts.")
+    assert "[" not in text
+
+
+def test_a_broken_annual_review_ranking_is_still_announced_without_its_brackets() -> None:
+    html = '<div class="review-results-table" data-review-results="{oops">[Annual Review]</div>'
+    assert _spoken(html) == [(SegmentKind.EMBED, said("The Annual Review's results."))]

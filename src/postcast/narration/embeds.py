@@ -5,7 +5,10 @@ whose iframe title names the market, `div.owid-preview`, an often empty
 `div.metaculus-preview`, `div.elicit-binary-prediction`), CKEditor polls
 (`div.ck-poll[data-props]` holding the question and slider ends as JSON) and
 call-to-action buttons (`a.ck-cta-button[data-href]`), oEmbeds
-(`figure.media > div[data-oembed-url]`) and Lexical tweets (`div[data-lexical-tweet-id]`).
+(`figure.media > div[data-oembed-url]`), Lexical tweets (`div[data-lexical-tweet-id]`),
+author-written widgets (`iframe[data-lexical-iframe-widget]`, or `div.iframe-widget` once
+the server has taken the widget's code out), LW Artifacts (`div.lwartifacts-preview`) and
+the Annual Review's ranking (`div.review-results-table[data-review-results]`, JSON).
 Each function returns the narrator's raw words, or None when the element is no embed.
 """
 
@@ -19,12 +22,14 @@ from urllib.parse import urlsplit
 from bs4 import Tag
 
 from postcast.narration.markup import classes
-from postcast.narration.spoken import link_name, sentence, site_name, tidy
+from postcast.narration.spoken import join_names, link_name, sentence, site_name, tidy
 
 _SLUG_SEPARATORS = re.compile(r"[-_]+")
 # Slugs are lower case; these read wrongly that way ("ai" is not "eye").
 _ACRONYMS = {"ai", "agi", "asi", "llm", "llms", "gpt", "us", "uk", "eu", "un", "gdp", "ml", "rl"}
 _TITLE_PREFIXES = ("Manifold market ", "OWID ", "Metaculus question ")
+_REVIEW = "The Annual Review's results."
+_REVIEW_RANKS_READ = 20  # a ranking of fifty titles read in full would bury the post
 
 
 def embed_words(element: Tag) -> str | None:
@@ -81,6 +86,35 @@ def _call_to_action(element: Tag) -> str:
     target = str(element.get("data-href") or element.get("href") or "")
     said = f"A button: {label}" if label else "A button"
     return sentence(f"{said}, linking to {link_name(target)}" if target.strip() else said)
+
+
+def _review_results(element: Tag) -> str:
+    """The Annual Review's ranking: each post's rank, title and authors, the top ones."""
+    try:
+        data = json.loads(str(element.get("data-review-results", "")))
+    except json.JSONDecodeError:
+        data = None
+    entries = data.get("results") if isinstance(data, dict) else None
+    if not isinstance(entries, list):
+        return _REVIEW
+    year = data.get("year")
+    said = [f"The {year} Annual Review's results." if isinstance(year, int) else _REVIEW]
+    ranked = [entry for entry in entries if isinstance(entry, dict) and entry.get("title")]
+    said.extend(_ranked_post(entry) for entry in ranked[:_REVIEW_RANKS_READ])
+    if len(ranked) > _REVIEW_RANKS_READ:
+        said.append(f"And {len(ranked) - _REVIEW_RANKS_READ} more posts.")
+    return " ".join(said)
+
+
+def _ranked_post(entry: dict[str, object]) -> str:
+    """ "Number 1: Title, by Author and Coauthor." """
+    coauthors = entry.get("coauthorNames")
+    names = [entry.get("authorName"), *(coauthors if isinstance(coauthors, list) else [])]
+    by = join_names([tidy(str(name)) for name in names if name])
+    rank = entry.get("rank")
+    said = f"Number {rank}: " if isinstance(rank, int) else ""
+    said += tidy(str(entry["title"]))
+    return sentence(f"{said}, by {by}" if by else said)
 
 
 def _named_by(element: Tag, slug_attribute: str) -> str:
@@ -144,6 +178,8 @@ _PREVIEWS = {
     "viewpoints-preview": "Embedded survey from Viewpoints.",
     "metaforecast-preview": "Embedded forecast from Metaforecast.",
     "calendly-preview": "Embedded booking calendar from Calendly.",
+    "iframe-widget": "Embedded interactive widget.",
+    "lwartifacts-preview": "Embedded interactive artifact.",
     "thoughtSaverFrame": "Embedded flashcards.",
     "video": "Embedded video.",
     "audio": "Embedded audio.",
@@ -153,6 +189,7 @@ _DESCRIBED: dict[str, Callable[[Tag], str]] = {
     "owid-preview": _owid,
     "ck-poll": _poll,
     "ck-cta-button": _call_to_action,
+    "review-results-table": _review_results,
 }
 _SITE_EMBEDS = {
     "YouTube": _PREVIEWS["youtube-preview"],
