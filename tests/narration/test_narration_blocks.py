@@ -16,8 +16,10 @@ def test_special_blocks_are_announced_and_hidden_ones_never_read() -> None:
         (SegmentKind.ANNOUNCEMENT, said("Full derivation.")),
         (SegmentKind.PARAGRAPH, said("First we square both sides.")),
         (SegmentKind.PARAGRAPH, said("Then we simplify.")),
+        (SegmentKind.ANNOUNCEMENT, said("End of collapsible section.")),
         (SegmentKind.ANNOUNCEMENT, said("Older collapsible.")),
         (SegmentKind.PARAGRAPH, said("Hidden by default, read anyway.")),
+        (SegmentKind.ANNOUNCEMENT, said("End of collapsible section.")),
         (SegmentKind.ANNOUNCEMENT, said("The following was written by an AI model, Claude.")),
         (SegmentKind.PARAGRAPH, said("Here is a short summary of the argument.")),
         (SegmentKind.PARAGRAPH, said("It has two parts.")),
@@ -93,7 +95,15 @@ def test_lexical_collapsible_section_reads_its_title_once_then_its_content() -> 
     assert _spoken(html) == [
         (SegmentKind.ANNOUNCEMENT, said("Proof sketch.")),
         (SegmentKind.PARAGRAPH, said("Induct on n.")),
+        (SegmentKind.ANNOUNCEMENT, said("End of collapsible section.")),
     ]
+
+
+def test_a_collapsible_section_without_a_title_or_content_says_no_end() -> None:
+    untitled = '<details class="detailsBlock"><p>Induct on n.</p></details>'
+    empty = '<details class="detailsBlock"><summary>Proof sketch</summary></details>'
+    assert _spoken(untitled) == [(SegmentKind.PARAGRAPH, said("Induct on n."))]
+    assert _spoken(empty) == [(SegmentKind.ANNOUNCEMENT, said("Proof sketch."))]
 
 
 def test_conditional_blocks_are_read_only_when_visible_by_default() -> None:

@@ -204,13 +204,18 @@ class BodyReader:
     def _collapsible(self, element: Tag, kind: Kind) -> list[Segment]:
         title = element.find(class_="detailsBlockTitle") or element.find("summary")
         content = element.find(class_="detailsBlockContent")
-        segments: list[Segment] = []
+        heading: list[Segment] = []
         if isinstance(title, Tag):
-            segments += _maybe(prose(sentence(self._inline.text(title)), Kind.ANNOUNCEMENT))
+            heading = _maybe(prose(sentence(self._inline.text(title)), Kind.ANNOUNCEMENT))
         if isinstance(content, Tag):
-            return segments + self._container(content, kind)
-        rest = [child for child in element.children if child is not title]
-        return segments + self._sequence(rest, kind)
+            inner = self._container(content, kind)
+        else:
+            inner = self._sequence(
+                [child for child in element.children if child is not title], kind
+            )
+        if heading and inner:  # the page hides it behind its title: say where the aside ends
+            inner.append(make(said("End of collapsible section."), Kind.ANNOUNCEMENT))
+        return heading + inner
 
     def _ai_written(self, element: Tag, kind: Kind) -> list[Segment]:
         model = tidy(str(element.get("data-model-name", "")))
