@@ -214,6 +214,8 @@ def test_node_modules_folder_can_be_pointed_at(
         (r"\frac{a+b}{c}", "the fraction with numerator a plus b and denominator c"),
         (r"\binom{n}{k}", "n choose k"),
         (r"A \implies B", "A implies B"),
+        (r"95\%", "ninety-five percent"),
+        (r"p = 5\% \text{ of } n", "p equals five percent of n"),
         (r"A \iff B", "A if and only if B"),
         (r"x \mapsto x^2", "x maps to x squared"),
         (r"x \leftarrow x + 1", "x gets x plus one"),

@@ -41,6 +41,7 @@ _READINGS = tuple(
         (r"\bLamda\b", "Lambda"),
         (r"\bdouble struck (?=\w)", ""),
         (r"\bnot sign\b", "not"),
+        (r"\bpercent sign\b", "percent"),  # "95\%": the sign is how percent is written
         (r"\balmost equals\b", "approximately equals"),
         (r"(?<=\d) colon (?=\d)", " to "),
         (r"\bl n\b", "natural log"),
