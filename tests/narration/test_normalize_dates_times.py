@@ -70,6 +70,13 @@ def test_decades_eras_quarters(written: str, spoken: str) -> None:
             "The record is two hours three minutes and seven seconds now.",
         ),
         ("See John 3:16 again.", "See John three sixteen again."),
+        (
+            "The deadline is 11:59:59 pm PT on Friday.",
+            "The deadline is eleven fifty-nine and fifty-nine seconds PM PT on Friday.",
+        ),
+        ("At 14:00:05 UTC it broke.", "At fourteen hundred and five seconds U.T.C it broke."),
+        ("At 11:00:30 am.", "At eleven o'clock and thirty seconds AM."),
+        ("Ends 11:59:00 pm.", "Ends eleven fifty-nine PM."),
     ],
 )
 def test_times(written: str, spoken: str) -> None:
@@ -167,4 +174,20 @@ def test_a_span_of_months(written: str, spoken: str) -> None:
     ],
 )
 def test_an_abbreviated_weekday_where_a_day_is_expected(written: str, spoken: str) -> None:
+    assert normalize_text(written) == spoken
+
+
+@pytest.mark.parametrize(
+    ("written", "spoken"),
+    [
+        (
+            "Round 2 opens 3/1 and closes 3/15.",
+            "Round two opens March first and closes March fifteenth.",
+        ),
+        ("The survey ends 6/30.", "The survey ends June thirtieth."),
+        ("Post updated 11/2.", "Post updated November second."),
+        ("It closes 1/3 of the gap.", "It closes one third of the gap."),
+    ],
+)
+def test_a_slash_date_after_a_verb_of_opening_or_closing(written: str, spoken: str) -> None:
     assert normalize_text(written) == spoken

@@ -47,6 +47,13 @@ def test_web_addresses(written: str, spoken: str) -> None:
         ("It was plan B. Then we left.", "It was plan B. Then we left."),
         ("The U.S. army grew.", "The U.S army grew."),
         ("Work 24/7 no more.", "Work twenty-four seven no more."),
+        ("FWIW, AFAICT it holds.", "For what it's worth, as far as I can tell it holds."),
+        ("It works, tbh, IIRC.", "It works, to be honest, if I remember correctly."),
+        (
+            "YMMV; OTOH, AFAIK, IMHO.",
+            "Your mileage may vary; on the other hand, as far as I know, in my humble opinion.",
+        ),
+        ("Written in C#, F# and .NET.", "Written in C sharp, F sharp and dot net."),
     ],
 )
 def test_abbreviations_and_initials(written: str, spoken: str) -> None:
@@ -92,6 +99,13 @@ def test_roman_numerals(written: str, spoken: str) -> None:
         ("A 3×3 grid, as 3 × 4 is 12.", "A three by three grid, as three times four is twelve."),
         ("Rates were 4.5% p.a. then.", "Rates were four point five percent per annum then."),
         ("Made by Acme® with TurboTax™.", "Made by Acme with TurboTax."),
+        ("So A ⇒ B, and B ⟹ C.", "So A implies B, and B implies C."),
+        (
+            "A ↔ C, as x <=> y and p ⇔ q.",
+            "A if and only if C, as x if and only if y and p if and only if q.",
+        ),
+        ("See ¶4 of the ruling.", "See paragraph four of the ruling."),
+        ("The heading¶ ends.", "The heading ends."),
     ],
 )
 def test_symbols_and_math(written: str, spoken: str) -> None:

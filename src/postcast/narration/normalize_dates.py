@@ -71,7 +71,8 @@ _SHORT_DATE = re.compile(r"(?=\d)(?<![\w/.,-])(\d{1,2})/(\d{1,2})(?![\w/-]|[.,]\
 # A month/day pair is a date only where a date is expected ("due 3/14"); else a fraction.
 _DATE_CUES = frozenset(
     ("on", "until", "till", "since", "before", "after", "due", "through", "thru", "dated",
-     "deadline", "starting", "ending")
+     "deadline", "starting", "ending", "opens", "closes", "starts", "ends", "begins", "expires",
+     "launches", "updated", "edited")
 )  # fmt: skip
 # "rose from 1/3 to 2/3", "cut by 2/3": after these a pair is a date only if the day
 # cannot be a common fraction's denominator ("by 3/14").
@@ -297,12 +298,15 @@ def speak_time(match: re.Match[str]) -> str | None:
     hours = int(hour)
     if hours > (12 if am_pm else 24) or (minute and int(minute) > 59):
         return None
-    if second:
-        spoken = _duration(hours, int(minute), int(second))
-    elif am_pm:
+    if second and not (am_pm or zone):
+        return _duration(hours, int(minute), int(second))
+    if am_pm:
         spoken = cardinal(hours) + (f" {_minutes(int(minute))}" if minute and int(minute) else "")
     else:
         spoken = _twenty_four_hour(hours, int(minute or 0))
+    if second and int(second):  # "11:59:59 pm" is a time of day to the second
+        o_clock = " o'clock" if am_pm and not int(minute) else ""
+        spoken += f"{o_clock} and {_unit(int(second), 'second')}"
     if am_pm:
         spoken += " AM" if am_pm.lower().startswith("a") else " PM"
     if zone:
@@ -324,10 +328,11 @@ def _minutes(minutes: int) -> str:
 
 
 def _duration(hours: int, minutes: int, seconds: int) -> str:
-    def unit(count: int, name: str) -> str:
-        return f"{cardinal(count)} {name}{'' if count == 1 else 's'}"
+    return f"{_unit(hours, 'hour')} {_unit(minutes, 'minute')} and {_unit(seconds, 'second')}"
 
-    return f"{unit(hours, 'hour')} {unit(minutes, 'minute')} and {unit(seconds, 'second')}"
+
+def _unit(count: int, name: str) -> str:
+    return f"{cardinal(count)} {name}{'' if count == 1 else 's'}"
 
 
 def _time(match: re.Match[str]) -> str:

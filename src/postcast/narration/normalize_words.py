@@ -57,14 +57,20 @@ def _abbreviation(match: re.Match[str]) -> str:
     if entry.kind == "number":
         if not _BEFORE_NUMBER.match(match.string, after):
             return written
-        window = max(0, match.start() - 20)  # not the whole text before: it would be quadratic
-        starts_sentence = _SENTENCE_START.search(match.string, window, match.start()) is not None
-        return entry.spoken.capitalize() if starts_sentence else entry.spoken
+        return entry.spoken.capitalize() if _starts_sentence(match) else entry.spoken
     if entry.kind == "title":
         return entry.spoken.capitalize() if written[0].isupper() else entry.spoken
     if entry.kind == "lead" and _TEXT_FOLLOWS.match(match.string, after):
         return entry.spoken  # "vs. Tier 2", "e.g. Anthropic": what follows is the same sentence
-    return entry.spoken + period_if_sentence_ends(match, written)
+    spoken = entry.spoken
+    if written[0].isupper() and _starts_sentence(match):  # "FWIW, it holds."
+        spoken = spoken[0].upper() + spoken[1:]
+    return spoken + period_if_sentence_ends(match, written)
+
+
+def _starts_sentence(match: re.Match[str]) -> bool:
+    window = max(0, match.start() - 20)  # not the whole text before: it would be quadratic
+    return _SENTENCE_START.search(match.string, window, match.start()) is not None
 
 
 def normalize_abbreviations(text: str) -> str:
@@ -183,7 +189,9 @@ def normalize_initials(text: str) -> str:
 
 _PER_WORDS = "person|capita|head|user|day|week|month|year|hour|minute|second|annum"
 _SYMBOLS = (  # (characters that must occur, pattern, spoken form), applied in this order
-    ("-=→⇒", r"\s*(?:->|→|⇒|=>)\s*", " to "),
+    ("⇔⟺↔⟷<", r"\s*(?:<=>|⇔|⟺|↔|⟷)\s*", " if and only if "),  # in prose, logic's arrows
+    ("⇒⟹", r"\s*[⇒⟹]\s*", " implies "),
+    ("-=→", r"\s*(?:->|→|=>)\s*", " to "),
     # ">100B params", "(≥90%)": a bound written on an amount in prose, not a comparison
     # (after a lone letter, "x ≤y" is one)
     (">", r"(?<=[\s(])(?<!\b[A-Za-z] )>(?=\w)", "more than "),
@@ -214,6 +222,9 @@ _SYMBOLS = (  # (characters that must occur, pattern, spoken form), applied in t
     ("°º", r"\s*[°º]F\b", " degrees Fahrenheit"),
     ("°º", r"\s*[°º]", " degrees"),
     ("§", r"§\s*", "section "),
+    # "¶4" (its number already words); one after a word is a permalink mark, dropped
+    ("¶", r"(?<!\w)¶\s?(?=\w)", "paragraph "),
+    ("¶", r"\s*¶", ""),
     ("@", r"(?<![\w])@(?=\w)", "at "),
     # "DALYs/person/year": a rate, "per person per year"; "read/write" stays a slash
     ("/", rf"(?<=[A-Za-z])/(?=(?:{_PER_WORDS})\b)", " per "),
