@@ -1,11 +1,12 @@
-"""Footnotes in CKEditor and markdown-it markup: markers never read, notes announced."""
+"""Footnotes in CKEditor, markdown-it, Substack and WordPress markup: markers never read, notes
+announced."""
 
 from __future__ import annotations
 
 import pytest
 from narration_samples import assert_clean, body, fixture_post, said, script_of
 
-from postcast.models import SegmentKind
+from postcast.models import Script, SegmentKind
 
 CKEDITOR_NOTES = [
     said("Footnote 1:", "In the one tournament I looked at, at least."),
@@ -143,3 +144,117 @@ def test_lexical_footnotes_are_notes_and_bracketed_numbers_elsewhere_are_citatio
         said("Scaling holds, as argued in reference 1."),
         said("Footnote 1:", "Up to a point."),
     ]
+
+
+# Substack and WordPress posts as ForumMagnum stores them from RSS: its sanitiser drops <a> ids,
+# <sup> attributes and the classes of the note's <div> and the <ol>.
+SANITISED_SUBSTACK = (
+    '<p>Text here<a class="footnote-anchor" href="#footnote-1" target="_self">1</a>. '
+    "More text.</p>"
+    '<p>Then a second claim<a class="footnote-anchor" href="#footnote-2" target="_self">2</a>.</p>'
+    "<p>The end.</p>"
+    '<div><a href="#footnote-anchor-1" class="footnote-number" target="_self">1</a>'
+    '<div class="footnote-content"><p>The note.</p><p>It goes on.</p></div></div>'
+    '<div><a href="#footnote-anchor-2" class="footnote-number" target="_self">2</a>'
+    '<div class="footnote-content"><p>The second note.</p></div></div>'
+)
+SUBSTACK_NOTES = [
+    said("Footnote 1:", "The note."),
+    said("It goes on."),
+    said("Footnote 2:", "The second note."),
+]
+SANITISED_WORDPRESS = (
+    '<p>Some claim<sup><a href="#9f3c1a2b">1</a></sup>.</p>'
+    '<p>Another<sup><a href="#e71d-04">2</a></sup>.</p><p>The end.</p>'
+    '<ol><li id="9f3c1a2b">The WP note. <a href="#9f3c1a2b-link">↩︎</a></li>'
+    '<li id="e71d-04">The other note. <a href="#e71d-04-link">Return</a></li></ol>'
+)
+
+
+def _script_of(html: str, place: str) -> Script:
+    return script_of(fixture_post("footnotes_markdown.html", html=html), footnotes=place)
+
+
+def test_sanitised_substack_notes_are_read_at_the_end() -> None:
+    script = _script_of(SANITISED_SUBSTACK, "end")
+    segments = body(script)
+    assert [segment.text for segment in segments] == [
+        said("Text here. More text."),
+        said("Then a second claim."),
+        said("The end."),
+        *SUBSTACK_NOTES,
+    ]
+    assert {segment.kind for segment in segments[-3:]} == {SegmentKind.FOOTNOTE}
+    assert segments[-3].chapter == "Footnotes"
+    assert_clean(script)
+
+
+def test_sanitised_substack_notes_inline_follow_their_paragraph() -> None:
+    script = _script_of(SANITISED_SUBSTACK, "inline")
+    assert [segment.text for segment in body(script)] == [
+        said("Text here. More text."),
+        *SUBSTACK_NOTES[:2],
+        said("Then a second claim."),
+        SUBSTACK_NOTES[2],
+        said("The end."),
+    ]
+    assert_clean(script)
+
+
+def test_substack_note_without_its_own_div_is_still_a_note() -> None:
+    html = (
+        '<p>Claim<a class="footnote-anchor" href="#footnote-1">1</a>.</p>'
+        '<a href="#footnote-anchor-1" class="footnote-number">1</a>'
+        '<div class="footnote-content"><p>Loose.</p></div>'
+    )
+    assert _texts_of(html, "end") == [said("Claim."), said("Footnote 1:", "Loose.")]
+
+
+def test_sanitised_wordpress_notes_are_read_at_the_end_without_back_links() -> None:
+    script = _script_of(SANITISED_WORDPRESS, "end")
+    segments = body(script)
+    assert [segment.text for segment in segments] == [
+        said("Some claim."),
+        said("Another."),
+        said("The end."),
+        said("Footnote 1:", "The WP note."),
+        said("Footnote 2:", "The other note."),
+    ]
+    assert {segment.kind for segment in segments[-2:]} == {SegmentKind.FOOTNOTE}
+    assert_clean(script)
+
+
+def test_sanitised_wordpress_notes_inline_follow_their_paragraph() -> None:
+    assert _texts_of(SANITISED_WORDPRESS, "inline") == [
+        said("Some claim."),
+        said("Footnote 1:", "The WP note."),
+        said("Another."),
+        said("Footnote 2:", "The other note."),
+        said("The end."),
+    ]
+
+
+@pytest.mark.parametrize("glyph", ["↩", "↩\ufe0e", "↩\ufe0f"])
+def test_back_link_glyphs_never_reach_the_voice(glyph: str) -> None:
+    html = (
+        '<p>Claim<sup><a href="#note-a">1</a></sup>.</p>'
+        f'<ol><li id="note-a"><p>Linked back. <a href="#ref-a">{glyph}</a></p>'
+        f"<p>A stray one too. {glyph}</p></li></ol>"
+        f'<ol><li>An ordinary item. <a href="#top">{glyph}</a></li></ol>'
+    )
+    script = _script_of(html, "end")
+    texts = [segment.text for segment in body(script)]
+    assert texts[-2:] == [said("Footnote 1:", "Linked back."), said("A stray one too.")]
+    assert_clean(script)
+
+
+@pytest.mark.parametrize("place", ["end", "inline"])
+def test_ordered_list_with_ids_but_no_markers_stays_a_list(place: str) -> None:
+    html = (
+        '<p>See <a href="#step-1">the first step</a>.</p>'
+        '<ol><li id="step-1">Gather the data.</li><li id="step-2">Fit the model.</li></ol>'
+    )
+    segments = body(_script_of(html, place))
+    assert [segment.kind for segment in segments[1:]] == [SegmentKind.LIST_ITEM] * 2
+    assert all(segment.kind is not SegmentKind.FOOTNOTE for segment in segments)
+    assert "Gather the data." in segments[1].text

@@ -1,17 +1,21 @@
-"""Footnotes, in CKEditor's and markdown-it's markup: taken out of the body, read on their own.
+"""Footnotes, in every markup a stored post holds: taken out of the body, read on their own.
 
 CKEditor and Lexical (which writes the same markup): `span.footnote-reference` ->
 `ol.footnote-section > li.footnote-item#fnID` with a `span.footnote-back-link` and a
 `div.footnote-content`. markdown-it (older posts, our own Markdown): `sup.footnote-ref` ->
 `section.footnotes > ol.footnotes-list > li.footnote-item` with `a.footnote-backref`, after
-an `hr.footnotes-sep`. Substack (RSS sources): `a.footnote-anchor` -> `div.footnote` holding
-`a.footnote-number#footnote-1` and a `div.footnote-content`. Markers and back-links are never
+an `hr.footnotes-sep`. Posts imported from RSS feeds pass ForumMagnum's sanitiser, which drops
+`<a>` ids, `<sup>` attributes and most classes: Substack's `a.footnote-anchor[href=#footnote-1]`
+-> a bare `div` holding `a.footnote-number[href=#footnote-anchor-1]` and a `div.footnote-content`;
+WordPress's `sup > a[href=#ID]` -> a bare `ol > li#ID` ending in a "↩︎" back-link, told from an
+ordinary list only by the markers that point at its items. Markers and back-links are never
 read; a bracketed number that is no marker ("as argued in [1]") is a citation, said by
 `citations`.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from bs4 import BeautifulSoup, Tag
@@ -28,6 +32,15 @@ _LIST_SELECTORS = (
     "ol.footnotes",
 )
 _BACK_LINKS = ".footnote-back-link, a.footnote-backref, [role=doc-backlink], a.footnote-number"
+_BACK_GLYPH = re.compile("[↩⤴][\ufe0e\ufe0f]?")
+# The whole text of an in-page link that only leads back to the marker: "↩︎", "^", "[Return]".
+_BACK_TEXT = re.compile(
+    r"[\[(]?\s*(?:[↩⤴↑^][\ufe0e\ufe0f]?|(?:jump |go )?(?:return|back)"
+    r"(?: to (?:the )?(?:text|top|post|article|footnote|reference|footnote reference))?)"
+    r"\s*[\])]?\.?",
+    re.IGNORECASE,
+)
+_SUBSTACK_BACK_HREF = re.compile(r"#footnote-anchor-(.+)")
 
 
 @dataclass(frozen=True)
@@ -50,13 +63,14 @@ class Footnotes:
 
     def reference_target(self, element: Tag) -> str | None:
         """The footnote id a marker element points at; None when it is no footnote marker."""
+        marker = _marker_link(element)
+        if marker is not None and _target(marker) in self._notes:
+            return _target(marker)  # a bare `<sup><a href="#ID">`: WordPress, hand-made
         if not is_reference(element):
             return None
         link = element if element.name == "a" else element.find("a", href=True)
-        if link is not None and str(link.get("href", "")).startswith("#"):
-            target = str(link["href"])[1:]
-            if target in self._notes:
-                return target
+        if isinstance(link, Tag) and _target(link) in self._notes:
+            return _target(link)
         footnote_id = element.get("data-footnote-id")
         if footnote_id and f"fn{footnote_id}" in self._notes:
             return f"fn{footnote_id}"
@@ -69,38 +83,108 @@ def is_reference(element: Tag) -> bool:
     if element.has_attr("data-footnote-reference") or element.get("role") == "doc-noteref":
         return True
     # A hand-made marker: a superscript that is only a link to "#fn..." / "#footnote...".
-    links = element.find_all("a", href=True) if element.name == "sup" else []
-    return (
-        len(links) == 1
-        and str(links[0]["href"]).startswith(("#fn", "#footnote"))
-        and tidy(element.get_text()) == tidy(links[0].get_text())
-    )
+    link = _marker_link(element)
+    return link is not None and _target(link).startswith(("fn", "footnote"))
+
+
+def _marker_link(element: Tag) -> Tag | None:
+    """The link of a superscript that is nothing but one in-page link; None otherwise."""
+    if element.name != "sup":
+        return None
+    links = element.find_all("a", href=True)
+    if len(links) != 1 or not str(links[0]["href"]).startswith("#"):
+        return None
+    text = tidy(element.get_text())
+    return links[0] if text and text == tidy(links[0].get_text()) else None
+
+
+def _target(link: Tag) -> str:
+    """The id an in-page link points at; "" for any other link."""
+    href = str(link.get("href", ""))
+    return href[1:] if href.startswith("#") else ""
 
 
 def take_footnotes(soup: BeautifulSoup) -> Footnotes:
     """Take every footnote (list, separator, note) out of `soup`, numbered in document order."""
+    _wrap_loose_substack_notes(soup)
     position = {id(tag): index for index, tag in enumerate(soup.find_all(True))}
     sections: list[Tag] = []
     found: list[tuple[Tag, str | None]] = []
-    for section in soup.select(", ".join(_LIST_SELECTORS)):
-        if _inside(section, sections):
+    for section in [*soup.select(", ".join(_LIST_SELECTORS)), *_linked_lists(soup)]:
+        if _inside(section, sections) or any(section is taken for taken in sections):
             continue  # the <ol> of a <section class="footnotes"> taken already
         sections.append(section)
-        items = section.select("li.footnote-item") or section.find_all("li")
+        # An <ol>'s own items: a list inside a note is part of that note.
+        items = section.select("li.footnote-item") or section.find_all(
+            "li", recursive=section.name != "ol"
+        )
         found += [(item, None) for item in items]
     for item in soup.select("li.footnote-item"):
         if not _inside(item, sections):  # a hand-made list around them
             found.append((item, None))
-    for note in soup.select("div.footnote"):
-        number = note.find("a", class_="footnote-number", id=True)
-        if isinstance(number, Tag):
-            found.append((note, str(number["id"])))
+    taken = [*sections, *(item for item, _ in found)]
+    found += [(note, key) for note, key in _substack_notes(soup) if not _inside(note, taken)]
     notes: dict[str, Footnote] = {}
     for item, key in sorted(found, key=lambda pair: position[id(pair[0])]):
         _add_note(notes, item, key)
     for element in [*sections, *(item for item, _ in found), *soup.select("hr.footnotes-sep")]:
         element.extract()
+    _drop_back_links(soup, _BACK_GLYPH)  # of a list read as a list: the glyph is still noise
     return Footnotes(notes)
+
+
+def _linked_lists(soup: BeautifulSoup) -> list[Tag]:
+    """Bare `<ol>`s of `<li id>`s that markers in the text point at: WordPress's notes.
+
+    An ordered list whose items have ids but no marker pointing at them stays a list.
+    """
+    markers = [link for link in map(_marker_link, soup.find_all("sup")) if link is not None]
+    lists: list[Tag] = []
+    for ordered in soup.find_all("ol"):
+        items = ordered.find_all("li", recursive=False)
+        ids = {str(item["id"]) for item in items if item.get("id")}
+        if not items or len(ids) < len(items) or ordered.find_parent(class_="footnote-content"):
+            continue
+        if any(_target(link) in ids for link in markers if not _inside(link, [ordered])):
+            lists.append(ordered)
+    return lists
+
+
+def _substack_notes(soup: BeautifulSoup) -> list[tuple[Tag, str | None]]:
+    """Substack's notes, keyed by the id their anchors point at ("footnote-1")."""
+    notes: list[tuple[Tag, str | None]] = []
+    for number in soup.select("a.footnote-number"):
+        note = number.parent
+        if isinstance(note, Tag) and _holds_one_substack_note(note):
+            notes.append((note, _substack_key(number)))
+    return notes
+
+
+def _substack_key(number: Tag) -> str:
+    if number.get("id"):  # as Substack writes it, before a sanitiser drops <a> ids
+        return str(number["id"])
+    back = _SUBSTACK_BACK_HREF.fullmatch(str(number.get("href", "")))
+    return f"footnote-{back.group(1) if back else tidy(number.get_text())}"
+
+
+def _holds_one_substack_note(element: Tag) -> bool:
+    return (
+        element.name == "div"
+        and len(element.select("a.footnote-number")) == 1
+        and element.find("div", class_="footnote-content") is not None
+    )
+
+
+def _wrap_loose_substack_notes(soup: BeautifulSoup) -> None:
+    """Give a Substack note that lost its own `div` one, so that it is taken out whole."""
+    for number in soup.select("a.footnote-number"):
+        content = number.find_next_sibling()
+        parent = number.parent
+        if parent is None or _holds_one_substack_note(parent):
+            continue
+        if isinstance(content, Tag) and "footnote-content" in classes(content):
+            wrapper = number.wrap(soup.new_tag("div"))
+            wrapper.append(content.extract())
 
 
 def _inside(element: Tag, containers: list[Tag]) -> bool:
@@ -112,5 +196,15 @@ def _add_note(notes: dict[str, Footnote], item: Tag, key: str | None = None) -> 
     key = key or str(item.get("id") or f"fn{item.get('data-footnote-id', str(len(notes) + 1))}")
     for back_link in item.select(_BACK_LINKS):
         back_link.decompose()
+    _drop_back_links(item, _BACK_TEXT)
+    for text in item.find_all(string=_BACK_GLYPH):  # a stray "↩︎" outside any link
+        text.replace_with(_BACK_GLYPH.sub("", str(text)))
     content = item.find("div", class_="footnote-content") or item
     notes.setdefault(key, Footnote(len(notes) + 1, content))
+
+
+def _drop_back_links(element: Tag, text: re.Pattern[str]) -> None:
+    """In-page links whose whole `text` says they only lead back to a marker."""
+    for link in element.find_all("a", href=True):
+        if _target(link) and text.fullmatch(tidy(link.get_text())):
+            link.decompose()
