@@ -224,3 +224,28 @@ def test_a_count_per_unit_of_money(written: str, spoken: str) -> None:
 def test_a_plural_possessive_before_a_year_names_it() -> None:
     spoken = normalize_text("Rethink Priorities' 2024 survey.")
     assert spoken == "Rethink Priorities' twenty twenty-four survey."
+
+
+@pytest.mark.parametrize(
+    ("written", "spoken"),
+    [
+        (
+            "The 95% CI was [0.21, 0.43].",
+            "The ninety-five percent CI was zero point two one to zero point four three.",
+        ),
+        (
+            "The 90% CI (0.1, 0.5) is wide.",
+            "The ninety percent CI zero point one to zero point five is wide.",
+        ),
+        ("HDI: (-1.2, 3.4).", "HDI: minus one point two to three point four."),
+        ("Growth in [10%, 20%] a year.", "Growth in ten percent to twenty percent a year."),
+        # a point, and whole numbers in brackets (citations), are no interval
+        (
+            "A point (0.1, 0.5) on the plane.",
+            "A point (zero point one, zero point five) on the plane.",
+        ),
+        ("As shown [1, 2], it works.", "As shown [one, two], it works."),
+    ],
+)
+def test_an_interval_reads_from_one_end_to_the_other(written: str, spoken: str) -> None:
+    assert normalize_text(written) == spoken

@@ -191,3 +191,18 @@ def test_an_abbreviated_weekday_where_a_day_is_expected(written: str, spoken: st
 )
 def test_a_slash_date_after_a_verb_of_opening_or_closing(written: str, spoken: str) -> None:
     assert normalize_text(written) == spoken
+
+
+@pytest.mark.parametrize(
+    ("written", "spoken"),
+    [
+        (
+            "Our Q4 2024 results beat Q1 2025.",
+            "Our fourth quarter of twenty twenty-four results beat the first quarter of twenty "
+            "twenty-five.",
+        ),
+        ("Their H1 2026 plan.", "Their first half of twenty twenty-six plan."),
+    ],
+)
+def test_a_quarter_after_a_determiner_takes_no_second_article(written: str, spoken: str) -> None:
+    assert normalize_text(written) == spoken

@@ -237,3 +237,14 @@ def test_a_currency_code_before_the_amount(written: str, spoken: str) -> None:
 def test_a_units_dot_inside_a_sentence_is_not_a_full_stop(written: str, spoken: str) -> None:
     """ "6 mo. into it" was "six months. into it": the voice stopped mid-sentence."""
     assert normalize_text(written) == spoken
+
+
+@pytest.mark.parametrize(
+    ("written", "spoken"),
+    [
+        ("It runs at 60fps.", "It runs at sixty frames per second."),
+        ("A 1 fps stream at 30 FPS.", "A one frame per second stream at thirty frames per second."),
+    ],
+)
+def test_frames_per_second(written: str, spoken: str) -> None:
+    assert normalize_text(written) == spoken

@@ -278,3 +278,33 @@ def test_a_release_or_numbered_part_reads_its_parts_as_numbers(written: str, spo
 def test_ranges_of_powers_basis_points_and_weeks(written: str, spoken: str) -> None:
     """ "10^6-10^7" was read "ten^six to ten ..." (its "6-10" taken for a range)."""
     assert normalize_text(written) == spoken
+
+
+@pytest.mark.parametrize(
+    ("written", "spoken"),
+    [
+        ("Odds of 1:10,000 are long.", "Odds of one to ten thousand are long."),
+        ("A ratio of 3.5:1 holds.", "A ratio of three point five to one holds."),
+        ("Odds 1,000:1 on.", "Odds one thousand to one on."),
+        ("At 1:10, we met.", "At one ten, we met."),  # a time stays a time
+    ],
+)
+def test_a_ratio_is_read_whole(written: str, spoken: str) -> None:
+    assert normalize_text(written) == spoken
+
+
+@pytest.mark.parametrize(
+    ("written", "spoken"),
+    [
+        ("So 2^10-1 is odd.", "So two to the power of ten minus one is odd."),
+        ("We scored 2^3-2^2 points.", "We scored two cubed minus two squared points."),
+        ("Factor x^2-y^2 first.", "Factor x squared minus y squared first."),
+        ("A 2^n-1 bound.", "A two to the power of n minus one bound."),
+        (
+            "It is 10^6-10^7 tokens.",
+            "It is ten to the power of six to ten to the power of seven tokens.",
+        ),
+    ],
+)
+def test_a_minus_after_a_power_subtracts(written: str, spoken: str) -> None:
+    assert normalize_text(written) == spoken

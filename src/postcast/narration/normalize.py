@@ -18,6 +18,7 @@ from collections.abc import Iterable, Iterator
 from postcast.narration.normalize_context import (
     normalize_approximations,
     normalize_big_o,
+    normalize_intervals,
     normalize_lone_currency,
     normalize_probabilities,
     normalize_street_titles,
@@ -107,12 +108,18 @@ _SMALL_POWERS = {"2": "squared", "3": "cubed"}
 _DIMENSIONS_BEFORE_NOUN = re.compile(r"\d+\s*×\s*\d+")
 _NOUN_NEXT = re.compile(r"\s+(?!(?:is|equals|gives|makes|and|or)\b)[a-z]")
 _TOKEN = re.compile(rf"{_OPERAND}|[-+*×÷/=^]")
+_MINUS_AFTER_POWER = re.compile(r"\^\s*\w+\s*-(?!.*/)")
 
 
 def _expression(match: re.Match[str]) -> str:
     written = match.group(0)
-    # Without "=", a "-" is a range or a hyphen and a "/" a fraction or date: not arithmetic.
-    if "=" not in written and re.search(r"[-/]|^[A-Za-z\s^*+]+$", written):
+    # Without "=", a "-" is a range or a hyphen and a "/" a fraction or date: not arithmetic;
+    # but no range starts at a power ("2^10-1", "x^2-y^2" subtract).
+    if (
+        "=" not in written
+        and re.search(r"[-/]|^[A-Za-z\s^*+]+$", written)
+        and not _MINUS_AFTER_POWER.search(written)
+    ):
         return written
     if _DIMENSIONS_BEFORE_NOUN.fullmatch(written) and _NOUN_NEXT.match(match.string, match.end()):
         return written  # "a 3×3 grid": the multiplication pass says "three by three"
@@ -156,7 +163,9 @@ _PASSES = (
     normalize_abbreviations,
     normalize_code_sections,
     normalize_probabilities,
+    normalize_intervals,
     normalize_big_o,
+    normalize_intervals,
     normalize_electronic,
     normalize_scientific,
     normalize_math,

@@ -1,7 +1,8 @@
 """Tokens whose reading depends on the words around them.
 
 "St." is Saint before a name and Street after one, "Dr." Doctor or Drive likewise; "P(doom)"
-is a probability; "$" alone is the currency's name; a "~" after "roughly" is not said twice.
+is a probability; "$" alone is the currency's name; a "~" after "roughly" is not said twice;
+"[0.21, 0.43]" after "CI" is an interval, "0.21 to 0.43".
 """
 
 from __future__ import annotations
@@ -62,6 +63,29 @@ def normalize_probabilities(text: str) -> str:
 
 
 # "O(n log n)", "O(1)": an algorithm's cost in big-O notation.
+# "95% CI [0.21, 0.43]", "(HDI: -1.2, 3.4)": an interval's two ends. In square brackets two
+# amounts with a decimal point, sign or percent are one anywhere (whole numbers may be
+# citations); in round ones (a point, a pair) only after the word that says so.
+_END = r"[-−]?\d[\d,]*(?:\.\d+)?%?"
+_INTERVAL = re.compile(rf"\[\s*({_END})\s*,\s*({_END})\s*\]|\(\s*({_END})\s*,\s*({_END})\s*\)")
+_INTERVAL_WORD = re.compile(r"\b(?:CIs?|CrIs?|HDIs?|intervals?|range)\b[^.;()\[\]]{0,20}$")
+_NOT_WHOLE = re.compile(r"[.%\-−]")
+
+
+def normalize_intervals(text: str) -> str:
+    """Reads "95% CI [0.21, 0.43]" -> "95% CI 0.21 to 0.43" (the numbers for later passes)."""
+    return _INTERVAL.sub(_interval, text) if "," in text else text
+
+
+def _interval(match: re.Match[str]) -> str:
+    low, high = (match.group(1), match.group(2)) if match.group(1) else match.group(3, 4)
+    window = max(0, match.start() - 40)  # not the whole text before: it would be quadratic
+    named = _INTERVAL_WORD.search(match.string, window, match.start()) is not None
+    if named or (match.group(1) and _NOT_WHOLE.search(low + high)):
+        return f"{low} to {high}"
+    return match.group(0)
+
+
 _BIG_O = re.compile(r"(?<![\w(])O\(\s*([^()\n]{1,40}?)\s*\)")
 
 

@@ -105,7 +105,7 @@ _ZONES = ("EST", "EDT", "CST", "CDT", "MST", "MDT", "PST", "PDT", "GMT", "UTC", 
 _ZONE = "|".join(r"\.?".join(zone) for zone in _ZONES)
 _TIME_SOURCE = (
     r"(?=\d)(?<![\w:.,])(?P<hour>\d{1,2})(?:(?P<sep>[:.])(?P<minute>\d{2})(?::(?P<second>\d{2}))?)?"
-    rf"(?![\d:])(?:\s?(?P<ampm>{_AM_PM}))?(?:\s*(?P<zone>(?i:{_ZONE})\.?(?![A-Za-z])))?"
+    rf"(?![\d:]|,\d{{3}})(?:\s?(?P<ampm>{_AM_PM}))?(?:\s*(?P<zone>(?i:{_ZONE})\.?(?![A-Za-z])))?"
 )
 _TIME = re.compile(_TIME_SOURCE)
 _TIME_PLAIN = re.sub(r"\(\?P<\w+>", "(?:", _TIME_SOURCE)
@@ -120,9 +120,13 @@ def period_if_sentence_ends(match: re.Match[str], consumed: str) -> str:
 
 
 def _article(match: re.Match[str]) -> str:
-    """ "the " before a spoken date, unless the text already has it ("on the 14th")."""
-    before = match.string[max(0, match.start() - 4) : match.start()]
-    return "" if before.lower() == "the " else "the "
+    """ "the " before a spoken date, unless the text has it or another determiner ("on the
+    14th", "our Q4 results": "our fourth quarter", not "our the fourth quarter")."""
+    window = max(0, match.start() - 8)
+    return "" if _DETERMINER_BEFORE.search(match.string, window, match.start()) else "the "
+
+
+_DETERMINER_BEFORE = re.compile(r"(?i:\b(?:the|our|their|its|this|that|his|her|my|your))\s+$")
 
 
 def month_name(written: str) -> str:

@@ -33,7 +33,9 @@ _SCALE_SUFFIX = re.compile(r"(?=\d)(?<![\w.])(\d+(?:\.\d+)?)(K|k|M|B|T|bn|mn|tn)
 _SUFFIX_WORDS = {"K": "thousand", "k": "thousand", "M": "million", "B": "billion"}
 _SUFFIX_WORDS |= {"T": "trillion"}
 _SUFFIX_WORDS |= {"bn": "billion", "mn": "million", "tn": "trillion"}
-_RATIO = re.compile(r"(?=\d)(?<![\w:.])(\d+):(\d+)(?![\w:]|[.,]\d)")
+# "3:2", "3.5:1", "1:10,000": a ratio (a time was taken first, where it can be one)
+_RATIO_TERM = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
+_RATIO = re.compile(rf"(?=\d)(?<![\w:.,])({_RATIO_TERM}):({_RATIO_TERM})(?![\w:]|[.,]\d)")
 _LETTERS_DIGITS = re.compile(r"([A-Za-z])-?(?=\d)|(\d)-?(?=[A-Za-z])")
 # "H100s", "T4s": a name ending in a number, in the plural ("H one hundreds")
 _NAMES_IN_PLURAL = re.compile(r"(?<=[A-Za-z])(\d{1,6})s\b")
@@ -236,7 +238,7 @@ def normalize_numbers(text: str) -> str:
     text = _VERSION_WILDCARD.sub(" point x", text)
     text = _VERSION.sub(lambda found: " point ".join(map(integer, found.group(0).split("."))), text)
     text = _SCALE_SUFFIX.sub(_scale_suffix, text)
-    text = _RATIO.sub(lambda found: f"{integer(found.group(1))} to {integer(found.group(2))}", text)
+    text = _RATIO.sub(lambda found: f"{number(found.group(1))} to {number(found.group(2))}", text)
     text = _NAMES_IN_PLURAL.sub(lambda found: " " + plural(cardinal(int(found.group(1)))), text)
     text = _LETTERS_DIGITS.sub(r"\1\2 ", text)
     return _NUMBER.sub(_number, text)
