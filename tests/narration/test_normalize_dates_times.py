@@ -206,3 +206,14 @@ def test_a_slash_date_after_a_verb_of_opening_or_closing(written: str, spoken: s
 )
 def test_a_quarter_after_a_determiner_takes_no_second_article(written: str, spoken: str) -> None:
     assert normalize_text(written) == spoken
+
+
+@pytest.mark.parametrize(
+    ("written", "spoken"),
+    [
+        ("We shipped in Jan '24.", "We shipped in January twenty-four."),
+        ("Since Sept ’25, things changed.", "Since September twenty-five, things changed."),
+    ],
+)
+def test_a_month_with_an_abbreviated_year(written: str, spoken: str) -> None:
+    assert normalize_text(written) == spoken

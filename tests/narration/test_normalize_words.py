@@ -208,3 +208,16 @@ def test_a_bound_on_an_amount_is_read_as_prose(written: str, spoken: str) -> Non
 )
 def test_mentions_and_first_courses(written: str, spoken: str) -> None:
     assert normalize_text(written) == spoken
+
+
+@pytest.mark.parametrize(
+    ("written", "spoken"),
+    [
+        ("Tagged #EffectiveAltruism today.", "Tagged Effective Altruism today."),
+        ("See #long_term and #AIsafety.", "See long term and AIsafety."),
+        ("Use the #general channel.", "Use the general channel."),
+        ("Rank #1 in C#.", "Rank number one in C sharp."),
+    ],
+)
+def test_a_hashtag_or_channel_is_said_without_its_sign(written: str, spoken: str) -> None:
+    assert normalize_text(written) == spoken

@@ -42,7 +42,7 @@ _DAY_MONTH_YEAR = re.compile(
     rf"(?:(?P<sep>,?\s+)(?P<year>\d{{4}})(?![\w:]))?"
 )
 _MONTH_YEAR = re.compile(
-    rf"(?=[JjFfMmAaSsOoNnDd])\b(?P<month>{MONTH})(?P<sep>,?\s+)(?P<year>\d{{4}})(?![\w:])"
+    rf"(?=[JjFfMmAaSsOoNnDd])\b(?P<month>{MONTH})(?P<sep>,?\s+)(?P<year>\d{{4}}|['’]\d\d)(?![\w:])"
 )
 _DAY_RANGE = (
     rf"(?P<first>\d{{1,2}}){DAY_SUFFIX}?(?:\s*[-–—]\s*|\s+to\s+)(?P<last>\d{{1,2}}){DAY_SUFFIX}?"
@@ -138,6 +138,8 @@ def _year_part(match: re.Match[str]) -> str:
     if not written:
         return ""
     comma = "," if "," in match.group("sep") else ""
+    if written[0] in "'’":  # "Jan '24"
+        return f"{comma} {two_digit_year(written[1:])}"
     return f"{comma} {year(int(written))}"
 
 

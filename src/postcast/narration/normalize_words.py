@@ -237,8 +237,16 @@ _SYMBOL_RULES = tuple(
 )
 
 
+# "#EffectiveAltruism" (Lexical's hashtags are plain text), "the #general channel": the
+# words, humps apart; "hashtag" would be wrong for a channel, and the sign is not read aloud
+_HASHTAG = re.compile(r"(?<![\w#&/])#([A-Za-z][A-Za-z0-9_]*)")
+_CAMEL_HUMP = re.compile(r"(?<=[a-z])(?=[A-Z])|_")
+
+
 def normalize_symbols(text: str) -> str:
     """Symbols left after the other rules: "&" -> "and", "->" -> "to", "~5" -> "about five"."""
+    if "#" in text:
+        text = _HASHTAG.sub(lambda found: _CAMEL_HUMP.sub(" ", found.group(1)), text)
     present = set(text)
     for triggers, pattern, spoken in _SYMBOL_RULES:
         if triggers & present:
