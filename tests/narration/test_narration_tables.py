@@ -129,3 +129,134 @@ def test_a_span_past_the_table_does_not_invent_rows_or_columns() -> None:
         said("A table with 1 row and 3 columns."),
         said("Only cell. End of table."),
     ]
+
+
+def _lexical(*rows: list[tuple[str, str]]) -> str:
+    """A table as Lexical stores it, from `(kind, text)` cells: kind "th", "td", or
+    "td header" for a header cell Lexical wrote as a `td` with the header class."""
+
+    def cell(kind: str, text: str) -> str:
+        tag = kind.split()[0]
+        header = tag == "th" or kind.endswith("header")
+        names = "table-cell table-cell-header" if header else "table-cell"
+        return f'<{tag} class="{names}"><p><span>{text}</span></p></{tag}>'
+
+    cells = "".join("<tr>" + "".join(cell(*pair) for pair in row) + "</tr>" for row in rows)
+    return f'<table class="editor-table"><tbody>{cells}</tbody></table>'
+
+
+def test_a_one_cell_table_is_read_as_the_note_it_boxes() -> None:
+    note = (
+        '<td class="table-cell"><p><b><span>Note:</span></b>'
+        "<span> this post is a draft, comments welcome.</span></p></td>"
+    )
+    html = f'<p>Before.</p><table class="editor-table"><tbody><tr>{note}</tr></tbody></table>'
+    assert _read(html + "<p>After.</p>") == [
+        said("Before."),
+        said("Note: this post is a draft, comments welcome."),
+        said("After."),
+    ]
+
+
+def test_a_box_reads_its_paragraphs_and_list_items_each_apart() -> None:
+    html = (
+        '<figure class="table"><table><tr><td><p><b>Summary</b></p><p>We tried two things</p>'
+        "<ul><li>cheap nets</li><li>fast delivery</li></ul><ol><li>Mix</li><li>Bake</li></ol>"
+        "</td></tr></table><figcaption>Our plan</figcaption></figure>"
+    )
+    assert _read(html) == [
+        said("Our plan."),
+        said("Summary"),
+        said("We tried two things"),
+        said("cheap nets"),
+        said("fast delivery"),
+        said("1. Mix"),
+        said("2. Bake"),
+    ]
+
+
+def test_a_table_in_a_box_is_read_as_a_table() -> None:
+    inner = "<table><tr><th>Year</th><th>Cost</th></tr><tr><td>2024</td><td>5</td></tr></table>"
+    assert _read(f"<table><tr><td><p>Results:</p>{inner}</td></tr></table>") == [
+        said("Results:"),
+        said("A table with 1 row and 2 columns."),
+        said("Year: 2024. Cost: 5. End of table."),
+    ]
+
+
+def test_a_footnote_in_a_box_is_read_after_it() -> None:
+    marker = '<sup class="footnote-ref"><a href="#fn1">[1]</a></sup>'
+    notes = '<ol class="footnotes"><li class="footnote-item" id="fn1"><p>A source.</p></li></ol>'
+    script = script_of(
+        fixture_post(
+            "tables.html", html=f"<table><tr><td><p>A claim{marker}.</p></td></tr></table>{notes}"
+        )
+    )
+    assert_clean(script)
+    assert [segment.text for segment in body(script)] == [
+        said("A claim."),
+        said("Footnote 1:", "A source."),
+    ]
+
+
+def test_a_one_column_table_with_a_header_reads_as_a_list_under_it() -> None:
+    html = _lexical([("th", "Key takeaways")], [("td", "First point")], [("td", "Second point")])
+    assert _read(html) == [said("Key takeaways: First point."), said("Second point.")]
+
+
+def test_a_lexical_header_cell_written_as_td_still_names_its_column() -> None:
+    html = _lexical(
+        [("td header", "Key takeaways")], [("td", "First point")], [("td", "Second point")]
+    )
+    assert _read(html) == [said("Key takeaways: First point."), said("Second point.")]
+
+
+def test_a_one_column_table_of_header_cells_is_named_by_its_top_cell_only() -> None:
+    html = _lexical([("th", "Steps")], [("th", "Gather data")], [("th", "Fit the model")])
+    assert _read(html) == [said("Steps: Gather data."), said("Fit the model.")]
+
+
+def test_a_one_column_table_without_a_header_reads_its_rows_in_order() -> None:
+    html = _lexical([("td", "Read the post")], [("td", "Write a summary")], [("td", "Share it")])
+    assert _read(html) == [said("Read the post."), said("Write a summary."), said("Share it.")]
+
+
+def test_a_one_column_table_past_the_cell_limit_is_still_summarised() -> None:
+    html = _lexical([("th", "Name")], [("td", "Ada")], [("td", "Bo")], [("td", "Cy")])
+    segments = body(script_of(fixture_post("tables.html", html=html), table_max_cells=2))
+    assert [segment.text for segment in segments] == [
+        said("A table with 3 rows and 1 column."),
+        said("The columns are: Name."),
+        said("The first row reads: Name: Ada."),
+        said("The other 2 rows are not read."),
+    ]
+
+
+def test_a_two_by_two_lexical_table_is_still_read_as_a_table() -> None:
+    html = _lexical(
+        [("th", "Name"), ("th", "Age")], [("td", "Ada"), ("td", "36")], [("td", "Bo"), ("td", "41")]
+    )
+    assert _read(html) == [
+        said("A table with 2 rows and 2 columns."),
+        said("Name: Ada. Age: 36."),
+        said("Name: Bo. Age: 41. End of table."),
+    ]
+
+
+def test_a_list_in_a_cell_reads_its_items_apart() -> None:
+    html = (
+        "<table><thead><tr><th>Option</th><th>Notes</th></tr></thead><tbody>"
+        "<tr><td>Trains</td><td><p>Pros:</p><ul><li>cheap</li><li>fast</li></ul></td></tr>"
+        "<tr><td>Planes</td><td>Pros<ul><li>fastest</li></ul><p>Cons: costly</p></td></tr>"
+        "</tbody></table>"
+    )
+    assert _read(html)[1:] == [
+        said("Option: Trains. Notes: Pros: cheap, fast."),
+        said("Option: Planes. Notes: Pros: fastest. Cons: costly. End of table."),
+    ]
+
+
+def test_paragraphs_in_a_cell_read_as_sentences() -> None:
+    html = _lexical([("th", "Idea"), ("th", "Status")], [("td", "Nets"), ("td", "x")])
+    html = html.replace("<p><span>x</span></p>", "<p>Funded</p><p>Review in May</p>")
+    assert _read(html)[1:] == [said("Idea: Nets. Status: Funded. Review in May. End of table.")]

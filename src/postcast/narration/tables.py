@@ -7,6 +7,11 @@ their column's header. Merged cells (`rowspan`, `colspan`) are laid out on a gri
 so every cell finds the header above it; a header of two rows names a column by both
 ("2024 Q1"). Past `table_max_cells`, the listener hears the size, the column names and
 the first row, and how many rows were left out.
+
+Tables used as layout read as what they lay out: a 1×1 table (a box round a note) as its
+content, paragraph by paragraph; a table of one column as a list, its header said once
+before the first item ("Key takeaways: First point." "Second point."). Lexical marks a
+header cell by its class as well as by `th`.
 """
 
 from __future__ import annotations
@@ -16,9 +21,10 @@ from dataclasses import dataclass
 
 from bs4 import Tag
 
+from postcast.narration.markup import classes
 from postcast.narration.spoken import join_names, plural, sentence
+from postcast.narration.table_cells import CellText, box_texts, cell_words, led
 
-CellText = Callable[[Tag], str]
 _MAX_SPAN = 100  # a span past this is a typo; capping it keeps the grid small
 
 
@@ -35,16 +41,38 @@ def table_texts(table: Tag, cell_text: CellText, max_cells: int, caption: str = 
     rows = [row for row in rows if row]
     if not rows:
         return []
-    grid = _grid(table, rows, cell_text)
+    laid_out = _lay_out(rows)
+    only = laid_out[0][0]
+    if len(laid_out) == 1 and len(laid_out[0]) == 1 and only is not None:
+        return _boxed(only, cell_text, max_cells, caption)
+    grid = _grid(table, rows, laid_out, cell_text)
     if not grid.rows:
         return []
     columns = max(len(grid.names), *(len(row) for row in grid.rows))
+    if columns == 1 and len(grid.rows) <= max_cells:
+        return _column(grid, caption)
     opening = f"A table with {plural(len(grid.rows), 'row')} and {plural(columns, 'column')}"
     opening = sentence(f"{opening}: {caption}" if caption else opening)
     if len(grid.rows) * columns <= max_cells:
         read = [_row_text(grid, row, number) for number, row in enumerate(grid.rows, 1)]
         return [opening, *read[:-1], f"{read[-1]} End of table."]
     return _summary(opening, grid)
+
+
+def _boxed(cell: Tag, cell_text: CellText, max_cells: int, caption: str) -> list[str]:
+    """A table of one cell is a box round its content: no rows or columns to tell of."""
+    inner = box_texts(cell, cell_text, lambda table: table_texts(table, cell_text, max_cells))
+    return [sentence(caption), *inner] if caption and inner else inner
+
+
+def _column(grid: _Grid, caption: str) -> list[str]:
+    """One column is a list: its items in order, the header said once before the first."""
+    items = [sentence(words) for row in grid.rows for _, words in row[:1] if words]
+    if not items:
+        return []
+    if grid.names and grid.names[0]:
+        items[0] = led(grid.names[0], items[0])
+    return [sentence(caption), *items] if caption else items
 
 
 def _summary(opening: str, grid: _Grid) -> list[str]:
@@ -65,16 +93,20 @@ def _cells(row: Tag) -> list[Tag]:
     return [cell for cell in row.find_all(["th", "td"], recursive=False)]
 
 
-def _grid(table: Tag, rows: list[list[Tag]], cell_text: CellText) -> _Grid:
-    laid_out = _lay_out(rows)
+def _grid(
+    table: Tag, rows: list[list[Tag]], laid_out: list[list[Tag | None]], cell_text: CellText
+) -> _Grid:
+    width = max((len(row) for row in laid_out), default=0)
     header_count = _header_rows(table, rows)
+    if width == 1:  # a header column (all `th`) in a one-column table: only its top names it
+        header_count = min(header_count, 1)
     texts: dict[int, str] = {}
 
     def text_of(cell: Tag | None) -> str:
         if cell is None:
             return ""
         if id(cell) not in texts:
-            texts[id(cell)] = cell_text(cell)
+            texts[id(cell)] = cell_words(cell, cell_text)
         return texts[id(cell)]
 
     names = _column_names(laid_out[:header_count], text_of)
@@ -83,8 +115,7 @@ def _grid(table: Tag, rows: list[list[Tag]], cell_text: CellText) -> _Grid:
         for row in laid_out[header_count:]
     ]
     body = [row for row in body if any(words for _, words in row)]
-    heads_row = [row[0] is not None and row[0].name == "th" for row in laid_out[header_count:]]
-    width = max((len(row) for row in laid_out), default=0)
+    heads_row = [row[0] is not None and _is_header(row[0]) for row in laid_out[header_count:]]
     unnamed_first = bool(names) and not names[0] and any(names[1:])
     labelled = width > 1 and (unnamed_first or any(heads_row))
     return _Grid(names, body, labelled)
@@ -118,9 +149,13 @@ def _header_rows(table: Tag, rows: list[list[Tag]]) -> int:
         count = sum(1 for row in rows if id(row[0]) in in_head)
         return min(count, len(rows) - 1)
     count = 0
-    while count < len(rows) - 1 and all(cell.name == "th" for cell in rows[count]):
+    while count < len(rows) - 1 and all(_is_header(cell) for cell in rows[count]):
         count += 1
     return count
+
+
+def _is_header(cell: Tag) -> bool:
+    return cell.name == "th" or "table-cell-header" in classes(cell)
 
 
 def _column_names(head: list[list[Tag | None]], text_of: Callable[[Tag | None], str]) -> list[str]:
