@@ -98,3 +98,15 @@ def test_unicode_maths_leaves_no_symbol_behind() -> None:
     )
     assert not [char for char in said if not char.isascii()]
     assert not [bad for bad in FORBIDDEN if bad in said]
+
+
+@pytest.mark.parametrize(
+    ("written", "spoken"),
+    [
+        ("Jane Doe · 5 min read · 4 likes", "Jane Doe, five minutes read, four likes"),
+        ("Home • About • Contact", "Home, About, Contact"),
+        ("Take a · b and 2 · 3.", "Take a times b and two times three."),
+    ],
+)
+def test_a_spaced_middle_dot_between_words_separates_them(written: str, spoken: str) -> None:
+    assert normalize_text(written) == spoken

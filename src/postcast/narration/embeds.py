@@ -9,6 +9,9 @@ call-to-action buttons (`a.ck-cta-button[data-href]`), oEmbeds
 author-written widgets (`iframe[data-lexical-iframe-widget]`, or `div.iframe-widget` once
 the server has taken the widget's code out), LW Artifacts (`div.lwartifacts-preview`) and
 the Annual Review's ranking (`div.review-results-table[data-review-results]`, JSON).
+Substack's widgets (in feeds) keep what they show in a `data-attrs` JSON: a tweet's text
+and author (`div.twitter-embed`), a linked post's title and publication
+(`div.embedded-post-wrap`, `div.digest-post-embed`), a gallery's caption.
 Each function returns the narrator's raw words, or None when the element is no embed.
 """
 
@@ -22,7 +25,16 @@ from urllib.parse import urlsplit
 from bs4 import Tag
 
 from postcast.narration.markup import classes
-from postcast.narration.spoken import join_names, link_name, sentence, site_name, tidy
+from postcast.narration.spoken import (
+    join_names,
+    link_name,
+    plural,
+    sentence,
+    site_name,
+    speak_urls,
+    spoken_name,
+    tidy,
+)
 
 _SLUG_SEPARATORS = re.compile(r"[-_]+")
 # Slugs are lower case; these read wrongly that way ("ai" is not "eye").
@@ -117,6 +129,47 @@ def _ranked_post(entry: dict[str, object]) -> str:
     return sentence(f"{said}, by {by}" if by else said)
 
 
+def _data_attrs(element: Tag) -> dict[str, object]:
+    """A Substack widget's `data-attrs` JSON; empty when absent or broken."""
+    try:
+        data = json.loads(str(element.get("data-attrs", "")))
+    except json.JSONDecodeError:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _attr_text(data: dict[str, object], key: str) -> str:
+    value = data.get(key)
+    return tidy(speak_urls(value)) if isinstance(value, str) else ""
+
+
+def _substack_tweet(element: Tag) -> str:
+    """The tweet an author quotes, read as a quotation of its author."""
+    data = _data_attrs(element)
+    name = _attr_text(data, "name") or spoken_name(_attr_text(data, "username"), handle=True)
+    said = f"A post on X by {name}" if name else "A post on X"
+    words = _attr_text(data, "full_text")
+    return sentence(f"{said}: {words}") if words else sentence(f"Embedded {said[2:]}")
+
+
+def _linked_post(element: Tag) -> str:
+    data = _data_attrs(element)
+    title, publication = _attr_text(data, "title"), _attr_text(data, "publication_name")
+    if not title:
+        return "A linked post."
+    return sentence(f"Linked post: {title}" + (f", from {publication}" if publication else ""))
+
+
+def _gallery(element: Tag) -> str:
+    gallery = _data_attrs(element).get("gallery")
+    gallery = gallery if isinstance(gallery, dict) else {}
+    images = gallery.get("images")
+    count = len(images) if isinstance(images, list) and images else 0
+    said = f"A gallery of {plural(count, 'image')}" if count else "A gallery of images"
+    caption = _attr_text(gallery, "caption")
+    return sentence(f"{said}: {caption}" if caption else said)
+
+
 def _named_by(element: Tag, slug_attribute: str) -> str:
     """The thing a preview shows: its iframe's title, else its slug as words."""
     frame = element.find("iframe")
@@ -180,6 +233,7 @@ _PREVIEWS = {
     "calendly-preview": "Embedded booking calendar from Calendly.",
     "iframe-widget": "Embedded interactive widget.",
     "lwartifacts-preview": "Embedded interactive artifact.",
+    "youtube-wrap": "Embedded video from YouTube.",  # Substack's (its iframe may be missing)
     "thoughtSaverFrame": "Embedded flashcards.",
     "video": "Embedded video.",
     "audio": "Embedded audio.",
@@ -190,6 +244,10 @@ _DESCRIBED: dict[str, Callable[[Tag], str]] = {
     "ck-poll": _poll,
     "ck-cta-button": _call_to_action,
     "review-results-table": _review_results,
+    "twitter-embed": _substack_tweet,
+    "embedded-post-wrap": _linked_post,
+    "digest-post-embed": _linked_post,
+    "image-gallery-embed": _gallery,
 }
 _SITE_EMBEDS = {
     "YouTube": _PREVIEWS["youtube-preview"],
@@ -197,4 +255,6 @@ _SITE_EMBEDS = {
     "Metaculus": _PREVIEWS["metaculus-preview"],
     "Manifold": "Embedded prediction market from Manifold.",
     "Our World in Data": "Embedded chart from Our World in Data.",
+    "Spotify": "Embedded audio from Spotify.",
+    "Datawrapper": "Embedded chart from Datawrapper.",
 }

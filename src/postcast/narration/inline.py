@@ -6,6 +6,7 @@ them into segments of their own between the text before and after.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -16,7 +17,7 @@ from bs4.element import NavigableString, PageElement, PreformattedString
 from postcast.models import SegmentKind
 from postcast.narration.citations import speak_citations
 from postcast.narration.footnotes import Footnotes
-from postcast.narration.markup import is_block, is_hidden
+from postcast.narration.markup import classes, is_block, is_hidden
 from postcast.narration.maths import SpokenMaths
 from postcast.narration.media import image_words
 from postcast.narration.spoken import link_name, looks_like_url, sentence, speak_handles, tidy
@@ -82,6 +83,9 @@ class InlineReader:
                 self._on_reference(target)
             return
         if is_hidden(node):
+            return
+        if "mention-wrap" in classes(node):  # Substack's mention: an empty span, its name in JSON
+            out.append(f" {mentioned_name(node)} ")
             return
         handler = _HANDLERS.get(node.name or "")
         if handler is not None:
@@ -149,6 +153,15 @@ class InlineReader:
             out.append(") ")
         else:
             out.extend(inside)
+
+
+def mentioned_name(node: Tag) -> str:
+    try:
+        data = json.loads(str(node.get("data-attrs", "")))
+    except json.JSONDecodeError:
+        data = None
+    name = data.get("name") if isinstance(data, dict) else None
+    return tidy(name) if isinstance(name, str) else tidy(node.get_text())
 
 
 def code_said(code: str) -> str:

@@ -21,6 +21,10 @@ _SITE_NAMES = {
     "github.com": "GitHub",
     "youtube.com": "YouTube",
     "youtu.be": "YouTube",
+    "youtube-nocookie.com": "YouTube",  # the privacy-mode player Substack and others embed
+    "spotify.com": "Spotify",
+    "datawrapper.de": "Datawrapper",
+    "dwcdn.net": "Datawrapper",  # Datawrapper's chart host
     "vimeo.com": "Vimeo",
     "twitter.com": "Twitter",
     "x.com": "X",
@@ -35,7 +39,8 @@ _SITE_NAMES = {
     "anthropic.com": "Anthropic",
 }
 
-_UNSPOKEN_SITES = {"doi dot org", "dx dot doi dot org"}
+# a DOI, or X's shortened link (a tweet's own link or picture), tells a listener nothing
+_UNSPOKEN_SITES = {"doi dot org", "dx dot doi dot org", "t dot co"}
 # A link with a scheme or "www.", or a bare domain with a path ("arxiv.org/abs/1706.03762":
 # a link, unlike a bare "givewell.org", which names the site). Bare domains end in a common
 # top-level domain, so "main.py/tests" or "and/or" are not taken for links.

@@ -76,6 +76,9 @@ _FUNCTION = re.compile(f"(?<![\\w(])([A-Za-z])\\(({_VARIABLE}(?:,\\s?{_VARIABLE}
 # "β₂ − β₁" (the normaliser has made "−" a hyphen): between symbols a minus, not a dash.
 _MINUS = re.compile(f"(?<=[₀-₉ᵢⱼₙ²³{_GREEK_RANGE}])\\s+-\\s+(?=[{_GREEK_RANGE}])")
 _DOT_PRODUCT = re.compile(r"(?<=\w)\s?[·⋅]\s?(?=\w)")
+# "Jane Doe · 5 min read · 4 likes": a spaced middle dot after or before a word of letters
+# separates a byline's parts (maths spaces it between symbols: "a · b", "2 · 3")
+_SEPARATOR_DOT = re.compile(r"(?<=[A-Za-z]{2})\s+[·∙•]\s+(?=\S)|(?<=\S)\s+[·∙•]\s+(?=[A-Za-z]{2})")
 # "CO₂", "H₂O", "C₆H₁₂O₆": a formula's counts are said as numbers, not as indices.
 _CHEMICAL = re.compile(
     r"(?<![\w₀-₉])(?=[A-Z][a-z]?[₀-₉]*[A-Z])(?:[A-Z][a-z]?[₀-₉]*){2,}(?![\w₀-₉])|(?<![\w₀-₉])[A-Z][a-z]?[₀-₉]+(?![\w₀-₉])"
@@ -83,7 +86,7 @@ _CHEMICAL = re.compile(
 # Any character this module reads: text without one (nearly all prose) is left at once.
 _TRIGGER = re.compile(
     "["
-    + re.escape("".join([*_SUPERSCRIPTS, *_SUBSCRIPTS, *_OPERATORS, *_ROOTS, "·⋅≈"]))
+    + re.escape("".join([*_SUPERSCRIPTS, *_SUBSCRIPTS, *_OPERATORS, *_ROOTS, "·⋅≈∙•"]))
     + "\u0391-\u03ff\U0001d400-\U0001d7ff\u2102\u2115\u2119\u211a\u211d\u2124]"
 )
 
@@ -94,6 +97,7 @@ def speak_unicode_maths(text: str) -> str:
         return text
     text = _MATH_LETTERS.sub(lambda found: unicodedata.normalize("NFKC", found.group(0)), text)
     text = _MATHS_SLASH.sub(" over ", text)
+    text = _SEPARATOR_DOT.sub(", ", text)
     text = _DOT_PRODUCT.sub(" times ", text)
     text = _MINUS.sub(" minus ", text)
     text = _FUNCTION.sub(r"\1 of \2", text)

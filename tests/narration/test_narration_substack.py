@@ -1,0 +1,95 @@
+"""Substack's widgets as its feeds carry them: what they show is kept in a `data-attrs`
+JSON, often in an element with no text at all, so it is read from there."""
+
+from __future__ import annotations
+
+import html
+import json
+
+import pytest
+from narration_samples import assert_clean, body, fixture_post, said, script_of
+
+from postcast.models import SegmentKind
+
+
+def _attrs(value: object) -> str:
+    return html.escape(json.dumps(value), quote=True)
+
+
+def _spoken(markup: str) -> list[tuple[SegmentKind, str]]:
+    script = script_of(fixture_post("media.html", html=markup))
+    assert_clean(script)
+    return [(segment.kind, segment.text) for segment in body(script)]
+
+
+def test_a_quoted_tweet_is_read_with_its_author_and_without_its_short_link() -> None:
+    tweet = {
+        "url": "https://twitter.com/hamishmckenzie/status/941",
+        "full_text": "Twitter is an amazing tool and an awful place. https://t.co/abc12",
+        "username": "hamishmckenzie",
+        "name": "Hamish McKenzie",
+    }
+    markup = f'<div class="twitter-embed" data-attrs="{_attrs(tweet)}"></div>'
+    assert _spoken(markup) == [
+        (
+            SegmentKind.EMBED,
+            said("A post on X by Hamish McKenzie: Twitter is an amazing tool and an awful place."),
+        )
+    ]
+
+
+def test_a_tweet_without_its_text_still_names_its_author() -> None:
+    markup = f'<div class="twitter-embed" data-attrs="{_attrs({"username": "sama"})}"></div>'
+    assert _spoken(markup) == [(SegmentKind.EMBED, said("Embedded post on X by sama."))]
+
+
+@pytest.mark.parametrize("kind", ["embedded-post-wrap", "digest-post-embed"])
+def test_a_linked_post_says_its_title_and_publication(kind: str) -> None:
+    post = {"id": 1, "url": "https://b.substack.com/p/insects", "title": "Insects Matter",
+            "publication_name": "Bentham's Newsletter"}  # fmt: skip
+    markup = (
+        f'<div class="{kind}" data-attrs="{_attrs(post)}"><div class="embedded-post-header">'
+        "Bentham Read more 2 years ago · 4 likes</div></div>"
+    )
+    assert _spoken(markup) == [
+        (SegmentKind.EMBED, said("Linked post: Insects Matter, from Bentham's Newsletter."))
+    ]
+
+
+@pytest.mark.parametrize(
+    ("markup", "spoken"),
+    [
+        (
+            '<div class="youtube-wrap" data-attrs="{}"><div class="youtube-inner"><iframe '
+            'src="https://www.youtube-nocookie.com/embed/z9T?rel=0"></iframe></div></div>',
+            "Embedded video from YouTube.",
+        ),
+        (
+            '<div class="youtube-wrap"><div class="youtube-inner"></div></div>',
+            "Embedded video from YouTube.",
+        ),
+        (
+            '<iframe class="spotify-wrap album" src="https://open.spotify.com/embed/album/4eL">'
+            "</iframe>",
+            "Embedded audio from Spotify.",
+        ),
+        (
+            '<iframe src="https://datawrapper.dwcdn.net/abc/1/" title="Swing states"></iframe>',
+            "Embedded chart from Datawrapper.",
+        ),
+        (
+            '<div class="image-gallery-embed" data-attrs="'
+            + _attrs({"gallery": {"images": [{"src": "a"}, {"src": "b"}], "caption": "Lisbon"}})
+            + '"></div>',
+            "A gallery of 2 images: Lisbon.",
+        ),
+    ],
+)
+def test_players_charts_and_galleries_are_named(markup: str, spoken: str) -> None:
+    assert _spoken(markup) == [(SegmentKind.EMBED, said(spoken))]
+
+
+def test_a_mention_says_the_name_kept_in_its_attributes() -> None:
+    mention = _attrs({"name": "Amelia Ito", "id": 62, "type": "user", "url": None})
+    markup = f'<p>I asked <span class="mention-wrap" data-attrs="{mention}"></span> about it.</p>'
+    assert _spoken(markup) == [(SegmentKind.PARAGRAPH, said("I asked Amelia Ito about it."))]
