@@ -121,3 +121,17 @@ def test_equations_deeper_than_pythons_recursion_limit_are_found(
     equation = found.lookup(soup.find_all("span")[0])
     assert len(found) == 1 and equation is not None
     assert equation.speech == "x squared"
+
+
+@pytest.mark.usefixtures("engine")
+def test_a_substack_latex_block_is_read_from_its_attributes() -> None:
+    block = (
+        '<div class="latex-rendered" data-attrs="{&quot;persistentExpression&quot;:'
+        '&quot;E = mc^2&quot;,&quot;id&quot;:&quot;ABC&quot;}" data-component-name='
+        '"LatexBlockToDOM"></div>'
+    )
+    assert _texts(f"<p>Einstein wrote</p>{block}<p>Then he rested.</p>") == [
+        "Einstein wrote",
+        "E equals m c squared.",
+        "Then he rested.",
+    ]

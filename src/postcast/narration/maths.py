@@ -11,6 +11,8 @@ Forms handled (outermost element is the equation; its inside is never read as te
   delimiters (`\\(`, `\\[`, `$$`) bare in running text: read as the TeX they hold.
 - `span.math` / `div.math` (our Markdown, pandoc): TeX in `data-tex` or as the text.
 - KaTeX `span.katex`: TeX in its `annotation`; `<script type="math/tex">`; bare MathML `<math>`.
+- Substack's LaTeX block (in its feeds) `div.latex-rendered`: TeX in its `data-attrs` JSON's
+  `persistentExpression`, the element itself empty until a script renders it.
 
 What the engine cannot read is read from its TeX by a simpler rule (`tex_words`); only an
 equation with no source at all (no label, no Markdown, no MathML) is "an equation".
@@ -18,6 +20,7 @@ equation with no source at all (no label, no Markdown, no MathML) is "an equatio
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 
@@ -115,7 +118,7 @@ def _is_equation(element: Tag) -> bool:
         return not _rendered_inside(element)
     if element.name == "script":
         return str(element.get("type", "")).startswith("math/tex")
-    if names & {"mjpage", "mjx-chtml", "katex", "katex-display"}:
+    if names & {"mjpage", "mjx-chtml", "katex", "katex-display", "latex-rendered"}:
         return True
     return element.name in ("span", "div") and "math" in names
 
@@ -136,6 +139,8 @@ def _identify(element: Tag) -> _Found:
         return _Found(element, display, _tex(annotation.get_text() if annotation else "", display))
     if names & {"mjpage", "mjx-chtml"}:
         return _mathjax2(element, names)
+    if "latex-rendered" in names:
+        return _Found(element, True, _tex(_substack_tex(element), True))
     if "math-tex" in names:
         text = element.get_text().strip()
         display = element.name == "div" or text.startswith(("\\[", "$$"))
@@ -160,6 +165,15 @@ def _mathjax2(element: Tag, names: set[str]) -> _Found:
     )
     tex = str(labelled["aria-label"]) if labelled else ""
     return _Found(element, display, _tex(tex, display))
+
+
+def _substack_tex(element: Tag) -> str:
+    try:
+        attrs = json.loads(str(element.get("data-attrs", "")))
+    except json.JSONDecodeError:
+        return ""
+    tex = attrs.get("persistentExpression") if isinstance(attrs, dict) else None
+    return tex if isinstance(tex, str) else ""
 
 
 def _tex(tex: str, display: bool) -> MathSource | None:
