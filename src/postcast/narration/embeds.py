@@ -11,7 +11,10 @@ the server has taken the widget's code out), LW Artifacts (`div.lwartifacts-prev
 the Annual Review's ranking (`div.review-results-table[data-review-results]`, JSON).
 Substack's widgets (in feeds) keep what they show in a `data-attrs` JSON: a tweet's text
 and author (`div.twitter-embed`), a linked post's title and publication
-(`div.embedded-post-wrap`, `div.digest-post-embed`), a gallery's caption.
+(`div.embedded-post-wrap`, `div.digest-post-embed`), a gallery's caption. Ghost's cards
+name what they hold in their own elements (`figure.kg-bookmark-card` a linked page's title
+and publisher; audio, video and file cards, whose players' "0:00" must not be read);
+Medium wraps players in Embedly's iframe, the player's own address in its query.
 Each function returns the narrator's raw words, or None when the element is no embed.
 """
 
@@ -20,7 +23,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 from bs4 import Tag
 
@@ -170,6 +173,27 @@ def _gallery(element: Tag) -> str:
     return sentence(f"{said}: {caption}" if caption else said)
 
 
+def _ghost_card(element: Tag) -> str:
+    """A Ghost card: what it holds, named by its title element, never its player's controls."""
+    found = classes(element)
+    kind = next(kind for card, kind in _GHOST_CARDS.items() if card in found)
+    title = _card_part(element, ("kg-bookmark-title", "kg-audio-title", "kg-video-title",
+                                 "kg-file-card-title", "kg-file-card-filename"))  # fmt: skip
+    if kind == "Linked page":
+        # Koenig writes the site's name in `kg-bookmark-author`, the writer's in "publisher"
+        source = _card_part(element, ("kg-bookmark-author", "kg-bookmark-publisher"))
+        title += f", from {source}" if title and source else ""
+    return sentence(f"{kind}: {title}" if title else kind)
+
+
+def _card_part(element: Tag, names: tuple[str, ...]) -> str:
+    for name in names:
+        part = element.find(class_=name)
+        if isinstance(part, Tag) and tidy(part.get_text(" ")):
+            return tidy(part.get_text(" "))
+    return ""
+
+
 def _named_by(element: Tag, slug_attribute: str) -> str:
     """The thing a preview shows: its iframe's title, else its slug as words."""
     frame = element.find("iframe")
@@ -214,12 +238,23 @@ def _embed_url(element: Tag) -> str | None:
 def _words_for_url(url: str) -> str:
     if not url:
         return "Embedded content."
+    if site_name(url) == "cdn dot embedly dot com":  # Medium's wrapper round a player
+        query = parse_qs(urlsplit(url).query)
+        inner = (query.get("src") or query.get("url") or [""])[0]
+        if inner:
+            return _words_for_url(inner)
     site = site_name(url)
     if site in ("X", "Twitter"):
         return _tweet(url)
     return _SITE_EMBEDS.get(site) or f"Embedded content from {site}."
 
 
+_GHOST_CARDS = {
+    "kg-bookmark-card": "Linked page",
+    "kg-audio-card": "Embedded audio",
+    "kg-video-card": "Embedded video",
+    "kg-file-card": "A file to download",
+}
 # Named previews ForumMagnum renders for pasted links, by CSS class (or tag name).
 _PREVIEWS = {
     "youtube-preview": "Embedded video from YouTube.",
@@ -248,6 +283,7 @@ _DESCRIBED: dict[str, Callable[[Tag], str]] = {
     "embedded-post-wrap": _linked_post,
     "digest-post-embed": _linked_post,
     "image-gallery-embed": _gallery,
+    **{card: _ghost_card for card in _GHOST_CARDS},
 }
 _SITE_EMBEDS = {
     "YouTube": _PREVIEWS["youtube-preview"],

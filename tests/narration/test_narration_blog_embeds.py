@@ -1,5 +1,6 @@
-"""Substack's widgets as its feeds carry them: what they show is kept in a `data-attrs`
-JSON, often in an element with no text at all, so it is read from there."""
+"""Blog platforms' widgets as their feeds carry them. Substack keeps what a widget shows in a
+`data-attrs` JSON, often in an element with no text at all; Ghost names it in its cards'
+parts; Medium wraps players in Embedly's iframe."""
 
 from __future__ import annotations
 
@@ -93,3 +94,49 @@ def test_a_mention_says_the_name_kept_in_its_attributes() -> None:
     mention = _attrs({"name": "Amelia Ito", "id": 62, "type": "user", "url": None})
     markup = f'<p>I asked <span class="mention-wrap" data-attrs="{mention}"></span> about it.</p>'
     assert _spoken(markup) == [(SegmentKind.PARAGRAPH, said("I asked Amelia Ito about it."))]
+
+
+_BOOKMARK = (
+    '<figure class="kg-card kg-bookmark-card"><a class="kg-bookmark-container" href="https://'
+    'www.theatlantic.com/x"><div class="kg-bookmark-content"><div class="kg-bookmark-title">Why '
+    'rents rose</div><div class="kg-bookmark-description">A long look.</div><div class="kg-'
+    'bookmark-metadata"><img class="kg-bookmark-icon" src="i.png" alt=""><span class="kg-'
+    'bookmark-author">The Atlantic</span><span class="kg-bookmark-publisher">Jane Roe</span>'
+    '</div></div><div class="kg-bookmark-thumbnail"><img src="t.jpg" alt=""></div></a></figure>'
+)
+_AUDIO = (
+    '<div class="kg-card kg-audio-card"><img src="" alt="audio-thumbnail" class="kg-audio-'
+    'thumbnail placeholder"><div class="kg-audio-player-container"><audio src="a.mp3"></audio>'
+    '<div class="kg-audio-title">Interview with the mayor</div><div class="kg-audio-player">'
+    '<span class="kg-audio-current-time">0:00</span><div class="kg-audio-time">/<span class='
+    '"kg-audio-duration">12:34</span></div></div></div></div>'
+)
+_FILE = (
+    '<div class="kg-card kg-file-card"><a class="kg-file-card-container" href="f.pdf"><div '
+    'class="kg-file-card-contents"><div class="kg-file-card-title">Rent data</div><div class='
+    '"kg-file-card-metadata"><div class="kg-file-card-filename">rent-data.pdf</div><div class='
+    '"kg-file-card-filesize">1.2 MB</div></div></div></a></div>'
+)
+
+
+@pytest.mark.parametrize(
+    ("markup", "spoken"),
+    [
+        (_BOOKMARK, "Linked page: Why rents rose, from The Atlantic."),
+        (_AUDIO, "Embedded audio: Interview with the mayor."),
+        (
+            '<figure class="kg-card kg-video-card"><div class="kg-video-container"><video '
+            'src="v.mp4"></video><span class="kg-video-current-time">0:00</span></div></figure>',
+            "Embedded video.",
+        ),
+        (_FILE, "A file to download: Rent data."),
+        (  # Medium's Embedly wrapper round a YouTube player
+            '<figure><iframe class="embedly-embed" src="https://cdn.embedly.com/widgets/media.'
+            'html?src=https%3A%2F%2Fwww.youtube.com%2Fembed%2Fabc&amp;schema=youtube"></iframe>'
+            "</figure>",
+            "Embedded video from YouTube.",
+        ),
+    ],
+)
+def test_ghost_cards_and_medium_players_name_what_they_hold(markup: str, spoken: str) -> None:
+    assert _spoken(markup) == [(SegmentKind.EMBED, said(spoken))]
