@@ -2,9 +2,11 @@
 
 Runs of inline content become paragraph-sized segments; block elements are dispatched by
 what they are (heading, list, quote, table, code, figure, embed, spoiler, collapsible
-section, AI-written block, dialogue turn). Footnotes referenced in a block are read right
-after it when `narration.footnotes == "inline"`; inside a quote, spoiler, table or dialogue
-turn they wait until that unit ends, so its frame ("Quote: ... End quote.") stays whole.
+section, AI-written block, dialogue turn); verse kept in a `<pre>` is read line by line.
+Platform widgets and feed footers are taken out first (`boilerplate`). Footnotes
+referenced in a block are read right after it when `narration.footnotes == "inline"`;
+inside a quote, spoiler, table or dialogue turn they wait until that unit ends, so its
+frame ("Quote: ... End quote.") stays whole.
 Bracketed citations are said as references paragraph by paragraph (`citations`); list
 items take their number from Lexical's `value`, and Lexical's wrapper items around a
 sub-list (`li.nested-list-item`) have none of their own.
@@ -20,13 +22,14 @@ from bs4.element import PageElement
 
 from postcast.config import NarrationConfig
 from postcast.models import Segment
+from postcast.narration.boilerplate import strip_boilerplate
 from postcast.narration.citations import speak_citations
 from postcast.narration.embeds import embed_words
 from postcast.narration.footnotes import Footnote, Footnotes
 from postcast.narration.inline import InlineReader
 from postcast.narration.markup import HEADINGS, classes, is_block, is_hidden
 from postcast.narration.maths import SpokenMaths
-from postcast.narration.media import code_words, image_words
+from postcast.narration.media import code_words, image_words, verse_stanzas
 from postcast.narration.segments import (
     SECTION_BREAK,
     Kind,
@@ -57,6 +60,7 @@ class BodyReader:
         self._in_note = False
 
     def read(self, root: Tag) -> list[Segment]:
+        strip_boilerplate(root)
         return self._container(root, Kind.PARAGRAPH)
 
     def remaining_footnotes(self) -> list[Segment]:
@@ -164,7 +168,7 @@ class BodyReader:
         if name == "blockquote":
             return self._framed(element, "Quote:", "End quote.", Kind.QUOTE)
         if name == "pre":
-            return [make(said(code_words(element)), Kind.CODE)]
+            return self._preformatted(element, kind)
         if name == "table":
             return self._table(element, self._caption(element, "caption"))
         if name == "figure":
@@ -172,6 +176,13 @@ class BodyReader:
         if name == "hr":
             return [pause(SECTION_BREAK)]
         return self._container(element, kind)
+
+    def _preformatted(self, element: Tag, kind: Kind) -> list[Segment]:
+        """Verse read a stanza a paragraph; code announced, never read."""
+        stanzas = verse_stanzas(element)
+        if stanzas is None:
+            return [make(said(code_words(element)), Kind.CODE)]
+        return [segment for stanza in stanzas for segment in self._run(stanza, kind)]
 
     def _list(self, element: Tag) -> list[Segment]:
         # A numbered sub-list of a numbered item is read without its own numbers: "two.

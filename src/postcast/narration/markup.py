@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from bs4 import Tag
 
 # Elements whose content is never spoken: code, styling, widgets, MathJax's hidden MathML copy.
@@ -67,18 +69,25 @@ BLOCK_TAGS = frozenset(
 
 HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 
+# An inline style that hides the element on the page (Ghost ships its signup card so).
+_HIDING_STYLE = re.compile(
+    r"(?:^|;)\s*(?:display\s*:\s*none|visibility\s*:\s*hidden)\s*(?:!\s*important\s*)?(?:;|$)",
+    re.IGNORECASE,
+)
+
 
 def classes(element: Tag) -> set[str]:
     return {name for name in element.get_attribute_list("class") or [] if name}
 
 
 def is_hidden(element: Tag) -> bool:
-    """Hidden on the site (editor notes, to-dos) or silent by nature: never read."""
+    """Hidden on the site (editor notes, to-dos, `display: none`) or silent by nature."""
     return (
         element.name in SILENT_TAGS
         or _conditionally_hidden(classes(element))
         or element.has_attr("hidden")
         or element.get("aria-hidden") == "true"
+        or bool(_HIDING_STYLE.search(str(element.get("style") or "")))
     )
 
 

@@ -1,7 +1,8 @@
 """Things a listener cannot hear, described instead: images and code blocks.
 
-Each function returns the narrator's raw words (normalised later by the caller), or None
-when there is nothing worth saying.
+Each describing function returns the narrator's raw words (normalised later by the
+caller), or None when there is nothing worth saying. Verse shares code's `<pre>` but is
+read: `verse_stanzas` tells the two apart.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 import re
 
 from bs4 import Tag
-from bs4.element import NavigableString
+from bs4.element import NavigableString, PageElement, PreformattedString
 
 from postcast.narration.markup import classes
 from postcast.narration.spoken import looks_like_url, plural, sentence, tidy, with_article
@@ -64,6 +65,10 @@ _LANGUAGES = {
     "jl": "Julia",
 }
 _NO_LANGUAGE = {"", "plaintext", "plain", "text", "txt", "none", "nohighlight", "output"}
+# `<pre>`s of verse, or prose whose line breaks matter, not code: WordPress's verse and
+# preformatted blocks (its code block is `pre.wp-block-code`).
+_VERSE = {"wp-block-verse", "wp-block-preformatted"}
+_SUBSTACK_VERSE = "preformatted-block"  # Substack's `div.preformatted-block > pre.text`
 
 
 def image_words(image: Tag | None, caption: str = "") -> str | None:
@@ -116,3 +121,52 @@ def code_lines(block: Tag) -> int:
         if isinstance(node, NavigableString) or (isinstance(node, Tag) and node.name == "br")
     )
     return len(text.strip("\n").splitlines())
+
+
+def verse_stanzas(block: Tag) -> list[list[PageElement]] | None:
+    """A verse block's stanzas, each as its nodes with every line end made a `<br>` (read
+    as a pause, as in a paragraph); None when `block` is code."""
+    if not _is_verse(block):
+        return None
+    _lines_as_breaks(block)
+    stanzas: list[list[PageElement]] = [[]]
+    between: list[PageElement] = []  # line breaks and spaces since the last words
+    for node in list(block.children):
+        if _is_gap(node):
+            between.append(node)
+            continue
+        if sum(isinstance(gap, Tag) for gap in between) > 1 and stanzas[-1]:
+            stanzas.append([])  # a blank line
+        elif stanzas[-1]:
+            stanzas[-1] += between
+        between = []
+        stanzas[-1].append(node)
+    return [stanza for stanza in stanzas if stanza]
+
+
+def _is_gap(node: PageElement) -> bool:
+    """A line break, or what separates words without being any (spaces, a comment)."""
+    if isinstance(node, Tag):
+        return node.name == "br"
+    return isinstance(node, PreformattedString) or not str(node).strip()
+
+
+def _is_verse(block: Tag) -> bool:
+    code = block.find("code")
+    if isinstance(code, Tag) and tidy(code.get_text()) == tidy(block.get_text()):
+        return False  # a verse or preformatted block used for code
+    parent = block.parent
+    substack = parent is not None and _SUBSTACK_VERSE in classes(parent)
+    return bool(classes(block) & _VERSE) or (substack and "text" in classes(block))
+
+
+def _lines_as_breaks(block: Tag) -> None:
+    """Each newline in the block's text made a `<br>`, so lines end as a paragraph's do."""
+    for text in block.find_all(string=True):
+        if "\n" not in text or isinstance(text, PreformattedString):
+            continue
+        lines = str(text).replace("\r\n", "\n").split("\n")
+        pieces: list[PageElement | str] = [lines[0]]
+        for line in lines[1:]:
+            pieces += [Tag(name="br", can_be_empty_element=True), line]
+        text.replace_with(*(piece for piece in pieces if piece != ""))
