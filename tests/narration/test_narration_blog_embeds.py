@@ -140,3 +140,43 @@ _FILE = (
 )
 def test_ghost_cards_and_medium_players_name_what_they_hold(markup: str, spoken: str) -> None:
     assert _spoken(markup) == [(SegmentKind.EMBED, said(spoken))]
+
+
+@pytest.mark.parametrize(
+    ("markup", "spoken"),
+    [
+        (
+            '<figure class="wp-block-gallery has-nested-images"><figure class="wp-block-image">'
+            '<img src="a.jpg" alt=""/><figcaption>Tram 28</figcaption></figure><figure class='
+            '"wp-block-image"><img src="b.jpg" alt="Alfama"/></figure><figcaption class='
+            '"blocks-gallery-caption">Three days in Lisbon</figcaption></figure>',
+            "A gallery of 2 images: Three days in Lisbon.",
+        ),
+        (  # an address WordPress did not turn into a player
+            '<figure class="wp-block-embed is-provider-youtube"><div class="wp-block-embed__'
+            'wrapper">https://www.youtube.com/watch?v=abc</div></figure>',
+            "Embedded video from YouTube.",
+        ),
+        (
+            '<figure class="wp-block-embed is-type-wp-embed"><div class="wp-block-embed__wrapper">'
+            '<blockquote class="wp-embedded-content"><a href="https://other.blog/rents/">Why '
+            'rents rose</a></blockquote><iframe class="wp-embedded-content" src="https://other.'
+            'blog/rents/embed/"></iframe></div></figure>',
+            "Linked post: Why rents rose, from other dot blog.",
+        ),
+        (
+            '<div class="wp-block-file"><a href="https://x.org/Annual-Report.pdf">Annual Report'
+            '</a><a href="https://x.org/Annual-Report.pdf" class="wp-block-file__button" '
+            "download>Download</a></div>",
+            "A file to download: Annual Report.",
+        ),
+        (  # X's own embed code: the short link and the picture link say nothing
+            '<blockquote class="twitter-tweet"><p lang="en">Big news today <a href="https://t.co/'
+            'xyz">https://t.co/xyz</a> pic.twitter.com/abc123</p>&mdash; Jane Roe (@jane) <a '
+            'href="https://twitter.com/jane/status/1">May 1, 2024</a></blockquote>',
+            "A post on X by Jane Roe: Big news today.",
+        ),
+    ],
+)
+def test_wordpress_blocks_and_tweets_say_what_they_hold(markup: str, spoken: str) -> None:
+    assert _spoken(markup) == [(SegmentKind.EMBED, said(spoken))]

@@ -15,6 +15,8 @@ and author (`div.twitter-embed`), a linked post's title and publication
 name what they hold in their own elements (`figure.kg-bookmark-card` a linked page's title
 and publisher; audio, video and file cards, whose players' "0:00" must not be read);
 Medium wraps players in Embedly's iframe, the player's own address in its query.
+WordPress's blocks: `figure.wp-block-embed` (a player, or a bare address before WordPress
+turned it into one), `figure.wp-block-gallery`, `div.wp-block-file`.
 Each function returns the narrator's raw words, or None when the element is no embed.
 """
 
@@ -31,6 +33,7 @@ from postcast.narration.markup import classes
 from postcast.narration.spoken import (
     join_names,
     link_name,
+    looks_like_url,
     plural,
     sentence,
     site_name,
@@ -44,6 +47,7 @@ _SLUG_SEPARATORS = re.compile(r"[-_]+")
 _ACRONYMS = {"ai", "agi", "asi", "llm", "llms", "gpt", "us", "uk", "eu", "un", "gdp", "ml", "rl"}
 _TITLE_PREFIXES = ("Manifold market ", "OWID ", "Metaculus question ")
 _REVIEW = "The Annual Review's results."
+_TWEET_BYLINE = re.compile(r"[—–-]\s*([^()—–]+?)\s*\(@\w+\)")
 _REVIEW_RANKS_READ = 20  # a ranking of fifty titles read in full would bury the post
 
 
@@ -155,6 +159,15 @@ def _substack_tweet(element: Tag) -> str:
     return sentence(f"{said}: {words}") if words else sentence(f"Embedded {said[2:]}")
 
 
+def _tweet_quote(element: Tag) -> str:
+    """X's own embed code, `blockquote.twitter-tweet`: its text, then "— Name (@handle) date"."""
+    body = element.find("p")
+    words = tidy(speak_urls(body.get_text(" "))) if isinstance(body, Tag) else ""
+    byline = _TWEET_BYLINE.search(element.get_text(" "))
+    said = f"A post on X by {tidy(byline.group(1))}" if byline else "A post on X"
+    return sentence(f"{said}: {words}") if words else sentence(f"Embedded {said[2:]}")
+
+
 def _linked_post(element: Tag) -> str:
     data = _data_attrs(element)
     title, publication = _attr_text(data, "title"), _attr_text(data, "publication_name")
@@ -184,6 +197,39 @@ def _ghost_card(element: Tag) -> str:
         source = _card_part(element, ("kg-bookmark-author", "kg-bookmark-publisher"))
         title += f", from {source}" if title and source else ""
     return sentence(f"{kind}: {title}" if title else kind)
+
+
+def _wordpress_embed(element: Tag) -> str:
+    """A WordPress embed block: the player's site, or the linked post an embed quotes."""
+    frame = element.find("iframe")
+    wrapper = element.find(class_="wp-block-embed__wrapper")
+    url = str(frame.get("src", "")) if isinstance(frame, Tag) else ""
+    if not url and isinstance(wrapper, Tag):
+        url = tidy(wrapper.get_text()) if looks_like_url(tidy(wrapper.get_text())) else ""
+    quoted = element.find("blockquote")
+    if isinstance(quoted, Tag) and tidy(quoted.get_text(" ")):  # another blog's post
+        title = tidy(quoted.get_text(" "))
+        return sentence(
+            f"Linked post: {title}, from {site_name(url)}" if url else f"Linked post: {title}"
+        )
+    return _words_for_url(url)
+
+
+def _wordpress_gallery(element: Tag) -> str:
+    images = len(element.find_all("img"))
+    said = f"A gallery of {plural(images, 'image')}" if images else "A gallery of images"
+    caption = element.find(class_="blocks-gallery-caption")
+    words = tidy(caption.get_text(" ")) if isinstance(caption, Tag) else ""
+    return sentence(f"{said}: {words}" if words else said)
+
+
+def _wordpress_file(element: Tag) -> str:
+    name = next(
+        (tidy(link.get_text(" ")) for link in element.find_all("a")
+         if "wp-block-file__button" not in classes(link) and tidy(link.get_text(" "))),
+        "",
+    )  # fmt: skip
+    return sentence(f"A file to download: {name}" if name else "A file to download")
 
 
 def _card_part(element: Tag, names: tuple[str, ...]) -> str:
@@ -280,10 +326,14 @@ _DESCRIBED: dict[str, Callable[[Tag], str]] = {
     "ck-cta-button": _call_to_action,
     "review-results-table": _review_results,
     "twitter-embed": _substack_tweet,
+    "twitter-tweet": _tweet_quote,
     "embedded-post-wrap": _linked_post,
     "digest-post-embed": _linked_post,
     "image-gallery-embed": _gallery,
     **{card: _ghost_card for card in _GHOST_CARDS},
+    "wp-block-embed": _wordpress_embed,
+    "wp-block-gallery": _wordpress_gallery,
+    "wp-block-file": _wordpress_file,
 }
 _SITE_EMBEDS = {
     "YouTube": _PREVIEWS["youtube-preview"],

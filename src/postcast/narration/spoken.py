@@ -41,6 +41,7 @@ _SITE_NAMES = {
 
 # a DOI, or X's shortened link (a tweet's own link or picture), tells a listener nothing
 _UNSPOKEN_SITES = {"doi dot org", "dx dot doi dot org", "t dot co"}
+_TWEET_PICTURE = re.compile(r"(?:https?://)?pic\.(?:twitter|x)\.com/", re.IGNORECASE)
 # A link with a scheme or "www.", or a bare domain with a path ("arxiv.org/abs/1706.03762":
 # a link, unlike a bare "givewell.org", which names the site). Bare domains end in a common
 # top-level domain, so "main.py/tests" or "and/or" are not taken for links.
@@ -148,7 +149,7 @@ def site_name(url: str) -> str:
 def link_name(url: str) -> str:
     """What a narrator calls a bare link: its site, or "a post on X by NAME" for a tweet."""
     name = site_name(url)
-    if name in _UNSPOKEN_SITES:  # a DOI link says nothing a listener can use
+    if name in _UNSPOKEN_SITES or _TWEET_PICTURE.match(url):  # nothing a listener can use
         return ""
     if name in ("X", "Twitter"):
         candidate = url.strip() if "://" in url else "//" + url.strip()
