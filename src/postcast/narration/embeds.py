@@ -9,14 +9,7 @@ call-to-action buttons (`a.ck-cta-button[data-href]`), oEmbeds
 author-written widgets (`iframe[data-lexical-iframe-widget]`, or `div.iframe-widget` once
 the server has taken the widget's code out), LW Artifacts (`div.lwartifacts-preview`) and
 the Annual Review's ranking (`div.review-results-table[data-review-results]`, JSON).
-Substack's widgets (in feeds) keep what they show in a `data-attrs` JSON: a tweet's text
-and author (`div.twitter-embed`), a linked post's title and publication
-(`div.embedded-post-wrap`, `div.digest-post-embed`), a gallery's caption. Ghost's cards
-name what they hold in their own elements (`figure.kg-bookmark-card` a linked page's title
-and publisher; audio, video and file cards, whose players' "0:00" must not be read);
-Medium wraps players in Embedly's iframe, the player's own address in its query.
-WordPress's blocks: `figure.wp-block-embed` (a player, or a bare address before WordPress
-turned it into one), `figure.wp-block-gallery`, `div.wp-block-file`.
+Blog platforms' widgets are read by `blog_embeds`, a player's address by `embed_sites`.
 Each function returns the narrator's raw words, or None when the element is no embed.
 """
 
@@ -25,29 +18,20 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import urlsplit
 
 from bs4 import Tag
 
+from postcast.narration.blog_embeds import BLOG_WIDGETS
+from postcast.narration.embed_sites import tweet_words, words_for_url
 from postcast.narration.markup import classes
-from postcast.narration.spoken import (
-    join_names,
-    link_name,
-    looks_like_url,
-    plural,
-    sentence,
-    site_name,
-    speak_urls,
-    spoken_name,
-    tidy,
-)
+from postcast.narration.spoken import join_names, link_name, sentence, tidy
 
 _SLUG_SEPARATORS = re.compile(r"[-_]+")
 # Slugs are lower case; these read wrongly that way ("ai" is not "eye").
 _ACRONYMS = {"ai", "agi", "asi", "llm", "llms", "gpt", "us", "uk", "eu", "un", "gdp", "ml", "rl"}
 _TITLE_PREFIXES = ("Manifold market ", "OWID ", "Metaculus question ")
 _REVIEW = "The Annual Review's results."
-_TWEET_BYLINE = re.compile(r"[—–-]\s*([^()—–]+?)\s*\(@\w+\)")
 _REVIEW_RANKS_READ = 20  # a ranking of fifty titles read in full would bury the post
 
 
@@ -60,7 +44,7 @@ def embed_words(element: Tag) -> str | None:
         if name in _PREVIEWS:
             return _PREVIEWS[name]
     if element.has_attr("data-lexical-tweet-id"):
-        return _tweet(tidy(element.get_text()))
+        return tweet_words(tidy(element.get_text()))
     if element.has_attr("data-lexical-iframe-widget"):  # an author's own HTML/JS widget
         return "Embedded interactive widget."
     url = _embed_url(element)
@@ -69,7 +53,7 @@ def embed_words(element: Tag) -> str | None:
     preview = element.find(class_=lambda name: name in _PREVIEWS or name in _DESCRIBED)
     if isinstance(preview, Tag):  # CKEditor keeps the named preview inside the oEmbed
         return embed_words(preview)
-    return _words_for_url(url)
+    return words_for_url(url)
 
 
 def _manifold(element: Tag) -> str:
@@ -136,110 +120,6 @@ def _ranked_post(entry: dict[str, object]) -> str:
     return sentence(f"{said}, by {by}" if by else said)
 
 
-def _data_attrs(element: Tag) -> dict[str, object]:
-    """A Substack widget's `data-attrs` JSON; empty when absent or broken."""
-    try:
-        data = json.loads(str(element.get("data-attrs", "")))
-    except json.JSONDecodeError:
-        return {}
-    return data if isinstance(data, dict) else {}
-
-
-def _attr_text(data: dict[str, object], key: str) -> str:
-    value = data.get(key)
-    return tidy(speak_urls(value)) if isinstance(value, str) else ""
-
-
-def _substack_tweet(element: Tag) -> str:
-    """The tweet an author quotes, read as a quotation of its author."""
-    data = _data_attrs(element)
-    name = _attr_text(data, "name") or spoken_name(_attr_text(data, "username"), handle=True)
-    said = f"A post on X by {name}" if name else "A post on X"
-    words = _attr_text(data, "full_text")
-    return sentence(f"{said}: {words}") if words else sentence(f"Embedded {said[2:]}")
-
-
-def _tweet_quote(element: Tag) -> str:
-    """X's own embed code, `blockquote.twitter-tweet`: its text, then "— Name (@handle) date"."""
-    body = element.find("p")
-    words = tidy(speak_urls(body.get_text(" "))) if isinstance(body, Tag) else ""
-    byline = _TWEET_BYLINE.search(element.get_text(" "))
-    said = f"A post on X by {tidy(byline.group(1))}" if byline else "A post on X"
-    return sentence(f"{said}: {words}") if words else sentence(f"Embedded {said[2:]}")
-
-
-def _linked_post(element: Tag) -> str:
-    data = _data_attrs(element)
-    title, publication = _attr_text(data, "title"), _attr_text(data, "publication_name")
-    if not title:
-        return "A linked post."
-    return sentence(f"Linked post: {title}" + (f", from {publication}" if publication else ""))
-
-
-def _gallery(element: Tag) -> str:
-    gallery = _data_attrs(element).get("gallery")
-    gallery = gallery if isinstance(gallery, dict) else {}
-    images = gallery.get("images")
-    count = len(images) if isinstance(images, list) and images else 0
-    said = f"A gallery of {plural(count, 'image')}" if count else "A gallery of images"
-    caption = _attr_text(gallery, "caption")
-    return sentence(f"{said}: {caption}" if caption else said)
-
-
-def _ghost_card(element: Tag) -> str:
-    """A Ghost card: what it holds, named by its title element, never its player's controls."""
-    found = classes(element)
-    kind = next(kind for card, kind in _GHOST_CARDS.items() if card in found)
-    title = _card_part(element, ("kg-bookmark-title", "kg-audio-title", "kg-video-title",
-                                 "kg-file-card-title", "kg-file-card-filename"))  # fmt: skip
-    if kind == "Linked page":
-        # Koenig writes the site's name in `kg-bookmark-author`, the writer's in "publisher"
-        source = _card_part(element, ("kg-bookmark-author", "kg-bookmark-publisher"))
-        title += f", from {source}" if title and source else ""
-    return sentence(f"{kind}: {title}" if title else kind)
-
-
-def _wordpress_embed(element: Tag) -> str:
-    """A WordPress embed block: the player's site, or the linked post an embed quotes."""
-    frame = element.find("iframe")
-    wrapper = element.find(class_="wp-block-embed__wrapper")
-    url = str(frame.get("src", "")) if isinstance(frame, Tag) else ""
-    if not url and isinstance(wrapper, Tag):
-        url = tidy(wrapper.get_text()) if looks_like_url(tidy(wrapper.get_text())) else ""
-    quoted = element.find("blockquote")
-    if isinstance(quoted, Tag) and tidy(quoted.get_text(" ")):  # another blog's post
-        title = tidy(quoted.get_text(" "))
-        return sentence(
-            f"Linked post: {title}, from {site_name(url)}" if url else f"Linked post: {title}"
-        )
-    return _words_for_url(url)
-
-
-def _wordpress_gallery(element: Tag) -> str:
-    images = len(element.find_all("img"))
-    said = f"A gallery of {plural(images, 'image')}" if images else "A gallery of images"
-    caption = element.find(class_="blocks-gallery-caption")
-    words = tidy(caption.get_text(" ")) if isinstance(caption, Tag) else ""
-    return sentence(f"{said}: {words}" if words else said)
-
-
-def _wordpress_file(element: Tag) -> str:
-    name = next(
-        (tidy(link.get_text(" ")) for link in element.find_all("a")
-         if "wp-block-file__button" not in classes(link) and tidy(link.get_text(" "))),
-        "",
-    )  # fmt: skip
-    return sentence(f"A file to download: {name}" if name else "A file to download")
-
-
-def _card_part(element: Tag, names: tuple[str, ...]) -> str:
-    for name in names:
-        part = element.find(class_=name)
-        if isinstance(part, Tag) and tidy(part.get_text(" ")):
-            return tidy(part.get_text(" "))
-    return ""
-
-
 def _named_by(element: Tag, slug_attribute: str) -> str:
     """The thing a preview shows: its iframe's title, else its slug as words."""
     frame = element.find("iframe")
@@ -263,11 +143,6 @@ def _slug_words(slug: str) -> str:
     return said[:1].upper() + said[1:]
 
 
-def _tweet(url: str) -> str:
-    said = link_name(url) if site_name(url) in ("X", "Twitter") else "a post on X"
-    return sentence(f"Embedded {said.removeprefix('a ')}")
-
-
 def _embed_url(element: Tag) -> str | None:
     if element.name == "iframe":
         return str(element.get("src", ""))
@@ -281,26 +156,6 @@ def _embed_url(element: Tag) -> str | None:
     return None
 
 
-def _words_for_url(url: str) -> str:
-    if not url:
-        return "Embedded content."
-    if site_name(url) == "cdn dot embedly dot com":  # Medium's wrapper round a player
-        query = parse_qs(urlsplit(url).query)
-        inner = (query.get("src") or query.get("url") or [""])[0]
-        if inner:
-            return _words_for_url(inner)
-    site = site_name(url)
-    if site in ("X", "Twitter"):
-        return _tweet(url)
-    return _SITE_EMBEDS.get(site) or f"Embedded content from {site}."
-
-
-_GHOST_CARDS = {
-    "kg-bookmark-card": "Linked page",
-    "kg-audio-card": "Embedded audio",
-    "kg-video-card": "Embedded video",
-    "kg-file-card": "A file to download",
-}
 # Named previews ForumMagnum renders for pasted links, by CSS class (or tag name).
 _PREVIEWS = {
     "youtube-preview": "Embedded video from YouTube.",
@@ -314,7 +169,6 @@ _PREVIEWS = {
     "calendly-preview": "Embedded booking calendar from Calendly.",
     "iframe-widget": "Embedded interactive widget.",
     "lwartifacts-preview": "Embedded interactive artifact.",
-    "youtube-wrap": "Embedded video from YouTube.",  # Substack's (its iframe may be missing)
     "thoughtSaverFrame": "Embedded flashcards.",
     "video": "Embedded video.",
     "audio": "Embedded audio.",
@@ -325,22 +179,5 @@ _DESCRIBED: dict[str, Callable[[Tag], str]] = {
     "ck-poll": _poll,
     "ck-cta-button": _call_to_action,
     "review-results-table": _review_results,
-    "twitter-embed": _substack_tweet,
-    "twitter-tweet": _tweet_quote,
-    "embedded-post-wrap": _linked_post,
-    "digest-post-embed": _linked_post,
-    "image-gallery-embed": _gallery,
-    **{card: _ghost_card for card in _GHOST_CARDS},
-    "wp-block-embed": _wordpress_embed,
-    "wp-block-gallery": _wordpress_gallery,
-    "wp-block-file": _wordpress_file,
-}
-_SITE_EMBEDS = {
-    "YouTube": _PREVIEWS["youtube-preview"],
-    "Vimeo": "Embedded video from Vimeo.",
-    "Metaculus": _PREVIEWS["metaculus-preview"],
-    "Manifold": "Embedded prediction market from Manifold.",
-    "Our World in Data": "Embedded chart from Our World in Data.",
-    "Spotify": "Embedded audio from Spotify.",
-    "Datawrapper": "Embedded chart from Datawrapper.",
+    **BLOG_WIDGETS,
 }
