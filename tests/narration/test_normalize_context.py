@@ -249,3 +249,20 @@ def test_a_plural_possessive_before_a_year_names_it() -> None:
 )
 def test_an_interval_reads_from_one_end_to_the_other(written: str, spoken: str) -> None:
     assert normalize_text(written) == spoken
+
+
+@pytest.mark.parametrize(
+    ("written", "spoken"),
+    [
+        ("IMO, this is wrong.", "In my opinion, this is wrong."),
+        (
+            "It is wrong IMO. IMO it holds, imo.",
+            "It is wrong in my opinion. In my opinion it holds, in my opinion.",
+        ),
+        # the International Mathematical Olympiad, as AI posts discuss it
+        ("The model won IMO gold at the IMO.", "The model won IMO gold at the IMO."),
+        ("An IMO-level result on IMO problems.", "An IMO-level result on IMO problems."),
+    ],
+)
+def test_imo_is_an_opinion_unless_it_is_the_olympiad(written: str, spoken: str) -> None:
+    assert normalize_text(written) == spoken

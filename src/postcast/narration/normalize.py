@@ -20,6 +20,7 @@ from postcast.narration.normalize_context import (
     normalize_big_o,
     normalize_intervals,
     normalize_lone_currency,
+    normalize_opinions,
     normalize_probabilities,
     normalize_street_titles,
 )
@@ -161,6 +162,7 @@ _PASSES = (
     speak_unicode_maths,
     normalize_street_titles,
     normalize_abbreviations,
+    normalize_opinions,
     normalize_code_sections,
     normalize_probabilities,
     normalize_intervals,

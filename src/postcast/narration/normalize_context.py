@@ -2,7 +2,8 @@
 
 "St." is Saint before a name and Street after one, "Dr." Doctor or Drive likewise; "P(doom)"
 is a probability; "$" alone is the currency's name; a "~" after "roughly" is not said twice;
-"[0.21, 0.43]" after "CI" is an interval, "0.21 to 0.43".
+"[0.21, 0.43]" after "CI" is an interval, "0.21 to 0.43"; "IMO" is "in my opinion" unless it
+is the olympiad ("IMO gold", "at the IMO").
 """
 
 from __future__ import annotations
@@ -126,3 +127,30 @@ def normalize_approximations(text: str) -> str:
     if "~" not in text and "≈" not in text:
         return text
     return _SAID_APPROXIMATELY.sub(r"\1 ", text)
+
+
+# "IMO this is wrong" is an opinion; "IMO gold", "the IMO", "IMO 2025 problems" the
+# International Mathematical Olympiad, which AI posts discuss as often
+_IMO = re.compile(r"\b(?:IMO|imo)\b")
+_OLYMPIAD_AFTER = re.compile(
+    r"\s*(?:-level\b|(?i:gold|silver|bronze|medals?|medal(?:ist|ists|ling)|problems?|questions?"
+    r"|grand|level|team|contestants?|shortlist|papers?)\b|\d)"
+)
+_SENTENCE_START = re.compile(r"(?:^\s*|[.!?][\"'”’)]*\s+)$")
+_OLYMPIAD_BEFORE = re.compile(r"(?i:\b(?:the|an|at|of|in|this|year's|'s))\s+$")
+
+
+def normalize_opinions(text: str) -> str:
+    """Reads "IMO, it holds" -> "in my opinion, it holds"; the olympiad keeps its name."""
+    return _IMO.sub(_imo, text) if "imo" in text.lower() else text
+
+
+def _imo(match: re.Match[str]) -> str:
+    window = max(0, match.start() - 12)  # a window, not the whole text before: stays linear
+    if match.group(0) == "IMO" and (
+        _OLYMPIAD_AFTER.match(match.string, match.end())
+        or _OLYMPIAD_BEFORE.search(match.string, window, match.start())
+    ):
+        return match.group(0)
+    starts = _SENTENCE_START.search(match.string, window, match.start()) is not None
+    return "In my opinion" if starts else "in my opinion"
