@@ -335,3 +335,8 @@ def test_a_line_break_inside_a_list_item_separates_its_title_from_its_text() -> 
         said("Cheap. It costs little."),
         said("Fast. It runs quickly."),
     ]
+
+
+def test_a_hard_wrapped_sentence_runs_on_into_a_capital_after_a_word_that_cannot_end_it() -> None:
+    html = "<p>We discussed the plan with<br>Alice and the<br>Board, then I<br>Left.</p>"
+    assert _texts(html) == [said("We discussed the plan with Alice and the Board, then I Left.")]

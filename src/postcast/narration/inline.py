@@ -29,6 +29,17 @@ _SNAKE = re.compile(r"(?<=\w)_(?=\w)")
 _POWER_SIGNS = {"2": "²", "3": "³"}
 _NOTE_MARK = re.compile(r"^(?:[a-z]|[*†‡§]+)$")
 _CLOSERS = "\"”’')]*_ "  # after a line's last word: its end marks are looked at inside
+# A line ending in one of these runs on even into a capital ("we met with<br>Alice"): a
+# hard-wrapped sentence, not a line of its own
+_RUNS_ON = frozenset(
+    (
+        "a", "an", "the", "of", "to", "in", "on", "at", "by", "for", "with", "from", "into",
+        "about", "as", "and", "or", "but", "nor", "than", "that", "which", "who", "whose", "is",
+        "are", "was", "were", "be", "been", "has", "have", "had", "will", "would", "can", "could",
+        "should", "may", "might", "must", "i", "my", "our", "your", "their", "his", "her", "its",
+        "this", "these", "those",
+    )
+)  # fmt: skip
 _LINE_END_MARKS = (".", "!", "?", ",", ";", ":", "…", "—", "–", "-", "/", "(", "&", "+")
 
 
@@ -103,7 +114,13 @@ class InlineReader:
         # reader makes; a line that runs on in lower case ("that<br>continues") is not.
         before = _last_text(out).rstrip(_CLOSERS)
         after = _text_after(node)
-        if before and after and not before.endswith(_LINE_END_MARKS) and _opens_line(after):
+        if (
+            before
+            and after
+            and not before.endswith(_LINE_END_MARKS)
+            and before.rsplit(None, 1)[-1].lower() not in _RUNS_ON
+            and _opens_line(after)
+        ):
             out.append(". ")
         else:
             out.append(" ")
