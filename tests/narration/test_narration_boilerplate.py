@@ -96,6 +96,19 @@ def test_ghost_cards_say_nothing(card: str) -> None:
     assert _between(card) == _AROUND
 
 
+def test_a_ghost_product_card_reads_its_words_but_not_its_button() -> None:
+    card = (
+        '<div class="kg-card kg-product-card"><div class="kg-product-card-container"><div '
+        'class="kg-product-card-title-container"><h4 class="kg-product-card-title"><span>The '
+        'Ledger notebook</span></h4></div><div class="kg-product-card-description"><p><span>Dot '
+        'grid, 200 pages.</span></p></div><a href="https://shop.example/notebook" class="kg-'
+        'product-card-button kg-product-card-btn-accent"><span>Buy now</span></a></div></div>'
+    )
+    texts = _between(card)
+    assert texts[1:-1] == [said("The Ledger notebook"), said("Dot grid, 200 pages.")]
+    assert not any("Buy" in text for text in texts)
+
+
 @pytest.mark.parametrize(
     "style",
     ["display:none", "display: none;", "color: red; DISPLAY: NONE !important", "visibility:hidden"],

@@ -34,6 +34,10 @@ _WIDGETS = ", ".join(
         ".kg-signup-card",
         ".kg-button-card",
         ".kg-cta-card",
+        # ... and the buttons of cards whose words are the author's (a header, a product)
+        ".kg-header-card-button",
+        ".kg-product-card-button",
+        "a.kg-btn",
         # WordPress: button blocks, an excerpt's "Continue reading" link
         ".wp-block-buttons",
         ".wp-block-button",
