@@ -42,6 +42,8 @@ _READINGS = tuple(
         (r"\bdouble struck (?=\w)", ""),
         (r"\bnot sign\b", "not"),
         (r"\bpercent sign\b", "percent"),  # "95\%": the sign is how percent is written
+        # "KL(P ‖ Q)", "D_KL(p ∥ q)": the divergence of P from Q, not a parallel
+        (r"\b(KL|K L)( of (?:(?! parallel to ).)+?) parallel to ", r"\1\2 from "),
         (r"\balmost equals\b", "approximately equals"),
         (r"(?<=\d) colon (?=\d)", " to "),
         (r"\bl n\b", "natural log"),
