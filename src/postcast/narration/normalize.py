@@ -167,7 +167,6 @@ _PASSES = (
     normalize_probabilities,
     normalize_intervals,
     normalize_big_o,
-    normalize_intervals,
     normalize_electronic,
     normalize_scientific,
     normalize_math,

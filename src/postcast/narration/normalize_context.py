@@ -63,7 +63,6 @@ def normalize_probabilities(text: str) -> str:
     return _PROBABILITY.sub(_probability, text) if "(" in text else text
 
 
-# "O(n log n)", "O(1)": an algorithm's cost in big-O notation.
 # "95% CI [0.21, 0.43]", "(HDI: -1.2, 3.4)": an interval's two ends. In square brackets two
 # amounts with a decimal point, sign or percent are one anywhere (whole numbers may be
 # citations); in round ones (a point, a pair) only after the word that says so.
@@ -87,6 +86,7 @@ def _interval(match: re.Match[str]) -> str:
     return match.group(0)
 
 
+# "O(n log n)", "O(1)": an algorithm's cost in big-O notation.
 _BIG_O = re.compile(r"(?<![\w(])O\(\s*([^()\n]{1,40}?)\s*\)")
 
 
