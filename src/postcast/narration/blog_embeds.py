@@ -12,14 +12,13 @@ WordPress turned it into one, or another blog's post quoted), `figure.wp-block-g
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable
 
 from bs4 import Tag
 
 from postcast.narration.embed_sites import words_for_url
-from postcast.narration.markup import classes
+from postcast.narration.markup import classes, json_attribute
 from postcast.narration.spoken import (
     looks_like_url,
     plural,
@@ -39,15 +38,6 @@ _GHOST_CARDS = {
 }
 
 
-def _data_attrs(element: Tag) -> dict[str, object]:
-    """A Substack widget's `data-attrs` JSON; empty when absent or broken."""
-    try:
-        data = json.loads(str(element.get("data-attrs", "")))
-    except json.JSONDecodeError:
-        return {}
-    return data if isinstance(data, dict) else {}
-
-
 def _attr_text(data: dict[str, object], key: str) -> str:
     value = data.get(key)
     return tidy(speak_urls(value)) if isinstance(value, str) else ""
@@ -55,7 +45,7 @@ def _attr_text(data: dict[str, object], key: str) -> str:
 
 def _substack_tweet(element: Tag) -> str:
     """The tweet an author quotes, read as a quotation of its author."""
-    data = _data_attrs(element)
+    data = json_attribute(element)
     name = _attr_text(data, "name") or spoken_name(_attr_text(data, "username"), handle=True)
     said = f"A post on X by {name}" if name else "A post on X"
     words = _attr_text(data, "full_text")
@@ -63,7 +53,7 @@ def _substack_tweet(element: Tag) -> str:
 
 
 def _linked_post(element: Tag) -> str:
-    data = _data_attrs(element)
+    data = json_attribute(element)
     title, publication = _attr_text(data, "title"), _attr_text(data, "publication_name")
     if not title:
         return "A linked post."
@@ -71,7 +61,7 @@ def _linked_post(element: Tag) -> str:
 
 
 def _gallery(element: Tag) -> str:
-    gallery = _data_attrs(element).get("gallery")
+    gallery = json_attribute(element).get("gallery")
     gallery = gallery if isinstance(gallery, dict) else {}
     images = gallery.get("images")
     count = len(images) if isinstance(images, list) and images else 0

@@ -15,7 +15,6 @@ Each function returns the narrator's raw words, or None when the element is no e
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable
 from urllib.parse import urlsplit
@@ -24,7 +23,7 @@ from bs4 import Tag
 
 from postcast.narration.blog_embeds import BLOG_WIDGETS
 from postcast.narration.embed_sites import tweet_words, words_for_url
-from postcast.narration.markup import classes
+from postcast.narration.markup import classes, json_attribute
 from postcast.narration.spoken import join_names, link_name, sentence, tidy
 
 _SLUG_SEPARATORS = re.compile(r"[-_]+")
@@ -70,11 +69,8 @@ def _owid(element: Tag) -> str:
 
 def _poll(element: Tag) -> str:
     """A CKEditor poll: a question and a slider from disagree to agree."""
-    try:
-        props = json.loads(str(element.get("data-props", "")))
-    except json.JSONDecodeError:
-        props = None
-    if not isinstance(props, dict) or not str(props.get("question", "")).strip():
+    props = json_attribute(element, "data-props")
+    if not str(props.get("question", "")).strip():
         question = tidy(element.get_text(" "))
         return sentence(f"Embedded poll: {question}") if question else "Embedded poll."
     said = sentence(f"A poll: {tidy(str(props['question']))}")
@@ -93,11 +89,8 @@ def _call_to_action(element: Tag) -> str:
 
 def _review_results(element: Tag) -> str:
     """The Annual Review's ranking: each post's rank, title and authors, the top ones."""
-    try:
-        data = json.loads(str(element.get("data-review-results", "")))
-    except json.JSONDecodeError:
-        data = None
-    entries = data.get("results") if isinstance(data, dict) else None
+    data = json_attribute(element, "data-review-results")
+    entries = data.get("results")
     if not isinstance(entries, list):
         return _REVIEW
     year = data.get("year")

@@ -27,7 +27,15 @@ from postcast.narration.citations import speak_citations
 from postcast.narration.embeds import embed_words
 from postcast.narration.footnotes import Footnote, Footnotes
 from postcast.narration.inline import InlineReader
-from postcast.narration.markup import HEADINGS, classes, is_block, is_hidden
+from postcast.narration.markup import (
+    HEADINGS,
+    classes,
+    holds_only_lists,
+    is_block,
+    is_hidden,
+    item_number,
+    list_start,
+)
 from postcast.narration.maths import SpokenMaths
 from postcast.narration.media import code_words, image_words, verse_stanzas
 from postcast.narration.segments import (
@@ -189,13 +197,13 @@ class BodyReader:
         # Pick a reading", "short posts", "a sequence", "three. Rotate" is heard as one
         # outline, where "two, one, two, three" would sound like a list that restarted.
         ordered = element.name == "ol" and not _inside_numbered_item(element)
-        number = _start(element)
+        number = list_start(element)
         segments: list[Segment] = []
         for child in element.children:
-            if isinstance(child, Tag) and child.name == "li" and _holds_only_lists(child):
+            if isinstance(child, Tag) and child.name == "li" and holds_only_lists(child):
                 segments += self._container(child, Kind.LIST_ITEM)  # Lexical's nested-list-item
             elif isinstance(child, Tag) and child.name == "li":
-                number = _value(child, number)
+                number = item_number(child, number)
                 item = self._container(child, Kind.LIST_ITEM)
                 segments += prefixed(item, f"{number}.") if ordered else item
                 number += 1
@@ -281,36 +289,9 @@ class BodyReader:
         return self._inline.text(caption) if isinstance(caption, Tag) else ""
 
 
-def _start(element: Tag) -> int:
-    try:
-        return int(str(element.get("start", "1")))
-    except ValueError:
-        return 1
-
-
-def _value(item: Tag, number: int) -> int:
-    """An item's own number (Lexical writes `<li value="N">`), else the count so far."""
-    try:
-        return int(str(item.get("value") or number))
-    except ValueError:
-        return number
-
-
 def _inside_numbered_item(element: Tag) -> bool:
     item = element.find_parent("li")
     return item is not None and item.parent is not None and item.parent.name == "ol"
-
-
-def _holds_only_lists(item: Tag) -> bool:
-    """A wrapper around a sub-list (`li.nested-list-item`): it has no number of its own."""
-    if "nested-list-item" in classes(item):
-        return True
-    children = [
-        child for child in item.children if not (isinstance(child, str) and not child.strip())
-    ]
-    return bool(children) and all(
-        isinstance(child, Tag) and child.name in ("ul", "ol") for child in children
-    )
 
 
 def _paragraph(raw: str, kind: Kind) -> list[Segment]:

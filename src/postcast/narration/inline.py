@@ -6,7 +6,6 @@ them into segments of their own between the text before and after.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -17,7 +16,7 @@ from bs4.element import NavigableString, PageElement, PreformattedString
 from postcast.models import SegmentKind
 from postcast.narration.citations import speak_citations
 from postcast.narration.footnotes import Footnotes
-from postcast.narration.markup import classes, is_block, is_hidden
+from postcast.narration.markup import classes, is_block, is_hidden, json_attribute
 from postcast.narration.maths import SpokenMaths
 from postcast.narration.media import image_words
 from postcast.narration.spoken import link_name, looks_like_url, sentence, speak_handles, tidy
@@ -96,7 +95,7 @@ class InlineReader:
         if is_hidden(node):
             return
         if "mention-wrap" in classes(node):  # Substack's mention: an empty span, its name in JSON
-            out.append(f" {mentioned_name(node)} ")
+            out.append(f" {_mentioned_name(node)} ")
             return
         handler = _HANDLERS.get(node.name or "")
         if handler is not None:
@@ -172,12 +171,8 @@ class InlineReader:
             out.extend(inside)
 
 
-def mentioned_name(node: Tag) -> str:
-    try:
-        data = json.loads(str(node.get("data-attrs", "")))
-    except json.JSONDecodeError:
-        data = None
-    name = data.get("name") if isinstance(data, dict) else None
+def _mentioned_name(node: Tag) -> str:
+    name = json_attribute(node).get("name")
     return tidy(name) if isinstance(name, str) else tidy(node.get_text())
 
 

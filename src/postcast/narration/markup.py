@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 from bs4 import Tag
@@ -98,3 +99,41 @@ def is_block(element: Tag) -> bool:
 def _conditionally_hidden(found: set[str]) -> bool:
     """Lexical's conditional blocks (to-dos, fixmes, comments) show only when `defaultVisible`."""
     return "conditionallyVisibleBlock" in found and "defaultVisible" not in found
+
+
+def json_attribute(element: Tag, name: str = "data-attrs") -> dict[str, object]:
+    """An attribute holding a JSON object (Substack's `data-attrs`, a poll's `data-props`);
+    empty when absent, broken or not an object."""
+    try:
+        data = json.loads(str(element.get(name, "")))
+    except json.JSONDecodeError:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def list_start(element: Tag) -> int:
+    """The number an `<ol>` starts at (`start`), 1 unless it says otherwise."""
+    try:
+        return int(str(element.get("start", "1")))
+    except ValueError:
+        return 1
+
+
+def item_number(item: Tag, number: int) -> int:
+    """An item's own number (Lexical writes `<li value="N">`), else the count so far."""
+    try:
+        return int(str(item.get("value") or number))
+    except ValueError:
+        return number
+
+
+def holds_only_lists(item: Tag) -> bool:
+    """A wrapper around a sub-list (`li.nested-list-item`): it has no number of its own."""
+    if "nested-list-item" in classes(item):
+        return True
+    children = [
+        child for child in item.children if not (isinstance(child, str) and not child.strip())
+    ]
+    return bool(children) and all(
+        isinstance(child, Tag) and child.name in ("ul", "ol") for child in children
+    )

@@ -20,7 +20,6 @@ equation with no source at all (no label, no Markdown, no MathML) is "an equatio
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 
@@ -28,7 +27,7 @@ from bs4 import BeautifulSoup, Tag
 from bs4.element import NavigableString
 
 from postcast.narration.markdown import markdown_maths
-from postcast.narration.markup import classes
+from postcast.narration.markup import classes, json_attribute
 from postcast.narration.math_speech import MathSource, speak_maths, spoken_numbers
 from postcast.narration.tex_words import tex_words
 
@@ -168,11 +167,7 @@ def _mathjax2(element: Tag, names: set[str]) -> _Found:
 
 
 def _substack_tex(element: Tag) -> str:
-    try:
-        attrs = json.loads(str(element.get("data-attrs", "")))
-    except json.JSONDecodeError:
-        return ""
-    tex = attrs.get("persistentExpression") if isinstance(attrs, dict) else None
+    tex = json_attribute(element).get("persistentExpression")
     return tex if isinstance(tex, str) else ""
 
 

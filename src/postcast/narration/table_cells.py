@@ -13,7 +13,14 @@ from collections.abc import Callable
 from bs4 import Tag
 from bs4.element import PageElement
 
-from postcast.narration.markup import BLOCK_TAGS, is_block, is_hidden
+from postcast.narration.markup import (
+    BLOCK_TAGS,
+    holds_only_lists,
+    is_block,
+    is_hidden,
+    item_number,
+    list_start,
+)
 from postcast.narration.spoken import sentence
 
 CellText = Callable[[Tag], str]
@@ -87,12 +94,13 @@ def _listed(items: list[str]) -> str:
 def _item_texts(element: Tag, cell_text: CellText) -> list[str]:
     """Each item of a list in a box; a numbered list's items with their numbers."""
     texts: list[str] = []
-    number = _start(element)
+    number = list_start(element)
     for item in _items(element):
-        sublists = _only_lists(item)
-        if sublists:  # Lexical's `li.nested-list-item`: no number or words of its own
-            texts += [text for sublist in sublists for text in _item_texts(sublist, cell_text)]
+        if holds_only_lists(item):  # Lexical's `li.nested-list-item`: no number or words
+            for sublist in item.find_all(_LISTS, recursive=False):
+                texts += _item_texts(sublist, cell_text)
             continue
+        number = item_number(item, number)
         words = _words(item, cell_text)
         texts.append(f"{number}. {words}" if element.name == "ol" and words else words)
         number += 1
@@ -101,13 +109,6 @@ def _item_texts(element: Tag, cell_text: CellText) -> list[str]:
 
 def _items(element: Tag) -> list[Tag]:
     return [item for item in element.find_all("li", recursive=False)]
-
-
-def _only_lists(item: Tag) -> list[Tag]:
-    """The sub-lists an item holds when it holds nothing else."""
-    inner = [child for child in item.children if not _blank(child)]
-    lists = [child for child in inner if isinstance(child, Tag) and child.name in _LISTS]
-    return lists if inner and len(lists) == len(inner) else []
 
 
 def _blocks(element: Tag) -> list[_Block]:
@@ -135,10 +136,3 @@ def _inline(nodes: list[PageElement], cell_text: CellText) -> str:
 
 def _blank(node: PageElement) -> bool:
     return isinstance(node, str) and not node.strip()
-
-
-def _start(element: Tag) -> int:
-    try:
-        return int(str(element.get("start", "1")))
-    except ValueError:
-        return 1
