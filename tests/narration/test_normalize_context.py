@@ -255,6 +255,7 @@ def test_an_interval_reads_from_one_end_to_the_other(written: str, spoken: str) 
     ("written", "spoken"),
     [
         ("IMO, this is wrong.", "In my opinion, this is wrong."),
+        ('"Yes." IMO it is fine.', '"Yes." In my opinion it is fine.'),
         (
             "It is wrong IMO. IMO it holds, imo.",
             "It is wrong in my opinion. In my opinion it holds, in my opinion.",

@@ -12,6 +12,7 @@ import re
 
 from postcast.narration.normalize_dates import period_if_sentence_ends
 from postcast.narration.normalize_money import CURRENCIES
+from postcast.narration.normalize_words import starts_sentence
 
 _BEFORE_NAME = re.compile(r"\s+[A-Z][a-z]")
 _AFTER_NAME = re.compile(r"[A-Z][a-z]+\s$")
@@ -136,7 +137,6 @@ _OLYMPIAD_AFTER = re.compile(
     r"\s*(?:-level\b|(?i:gold|silver|bronze|medals?|medal(?:ist|ists|ling)|problems?|questions?"
     r"|grand|level|team|contestants?|shortlist|papers?)\b|\d)"
 )
-_SENTENCE_START = re.compile(r"(?:^\s*|[.!?][\"'”’)]*\s+)$")
 _OLYMPIAD_BEFORE = re.compile(r"(?i:\b(?:the|an|at|of|in|this|year's|'s))\s+$")
 
 
@@ -152,5 +152,4 @@ def _imo(match: re.Match[str]) -> str:
         or _OLYMPIAD_BEFORE.search(match.string, window, match.start())
     ):
         return match.group(0)
-    starts = _SENTENCE_START.search(match.string, window, match.start()) is not None
-    return "In my opinion" if starts else "in my opinion"
+    return "In my opinion" if starts_sentence(match) else "in my opinion"

@@ -42,7 +42,8 @@ def _abbreviations() -> tuple[dict[str, Abbreviation], re.Pattern[str]]:
 
 
 _BEFORE_NAME = re.compile(r"\s+[A-Z]")
-_SENTENCE_START = re.compile(r"(?:^|[.!?]\s+)$")
+# where a sentence starts: the text's start, or after a full stop and any closing quote
+_SENTENCE_START = re.compile(r"(?:^\s*|[.!?][\"'”’)]*\s+)$")
 # "No. 5", "Vol. II"; a lone "I" is the pronoun ("No. I disagree").
 _TEXT_FOLLOWS = re.compile(r"\s*\S")  # looked for at a position, not in a copy of the rest
 _BEFORE_NUMBER = re.compile(r"\s?[#(]?\d|\s(?!I\b)[IVXLCDM]+\b")  # "Eq. (4)" too
@@ -57,18 +58,19 @@ def _abbreviation(match: re.Match[str]) -> str:
     if entry.kind == "number":
         if not _BEFORE_NUMBER.match(match.string, after):
             return written
-        return entry.spoken.capitalize() if _starts_sentence(match) else entry.spoken
+        return entry.spoken.capitalize() if starts_sentence(match) else entry.spoken
     if entry.kind == "title":
         return entry.spoken.capitalize() if written[0].isupper() else entry.spoken
     if entry.kind == "lead" and _TEXT_FOLLOWS.match(match.string, after):
         return entry.spoken  # "vs. Tier 2", "e.g. Anthropic": what follows is the same sentence
     spoken = entry.spoken
-    if written[0].isupper() and _starts_sentence(match):  # "FWIW, it holds."
+    if written[0].isupper() and starts_sentence(match):  # "FWIW, it holds."
         spoken = spoken[0].upper() + spoken[1:]
     return spoken + period_if_sentence_ends(match, written)
 
 
-def _starts_sentence(match: re.Match[str]) -> bool:
+def starts_sentence(match: re.Match[str]) -> bool:
+    """Whether `match` opens a sentence: "FWIW, it holds", '"Yes." IMO it does'."""
     window = max(0, match.start() - 20)  # not the whole text before: it would be quadratic
     return _SENTENCE_START.search(match.string, window, match.start()) is not None
 
