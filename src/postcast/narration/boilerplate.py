@@ -9,12 +9,11 @@ out only where they end the post: the same words mid-post are the author's.
 from __future__ import annotations
 
 import re
-from typing import TypeGuard
 
 from bs4 import Tag
-from bs4.element import NavigableString, PageElement, PreformattedString
+from bs4.element import NavigableString, PageElement
 
-from postcast.narration.markup import is_hidden
+from postcast.narration.markup import has_words, is_hidden
 
 # Elements that are all chrome, by platform: nothing in them is the author's writing.
 _WIDGETS = ", ".join(
@@ -107,17 +106,9 @@ def _trim_tail(root: Tag) -> bool:
 def _last_words(root: Tag) -> NavigableString | None:
     """The last piece of text in `root` that is read, if any."""
     for node in reversed(list(root.descendants)):
-        if _has_words(node) and not any(is_hidden(parent) for parent in node.parents):
+        if has_words(node) and not any(is_hidden(parent) for parent in node.parents):
             return node
     return None
-
-
-def _has_words(node: PageElement) -> TypeGuard[NavigableString]:
-    return (
-        isinstance(node, NavigableString)
-        and not isinstance(node, PreformattedString)  # comments, doctypes
-        and bool(node.strip())
-    )
 
 
 def _is_footer(paragraph: Tag) -> bool:
@@ -128,13 +119,13 @@ def _is_footer(paragraph: Tag) -> bool:
 def _shape_of(node: PageElement) -> str:
     if isinstance(node, Tag):
         return _LINK if node.name == "a" else node.get_text()
-    return str(node) if _has_words(node) else " "
+    return str(node) if has_words(node) else " "
 
 
 def _drop_rule_before(footer: Tag) -> None:
     """The `<hr>` that sets a footer apart would end the post with a silence: drop it too."""
     for node in footer.previous_siblings:
-        if isinstance(node, Tag) or _has_words(node):
+        if isinstance(node, Tag) or has_words(node):
             if isinstance(node, Tag) and node.name == "hr":
                 node.decompose()
             return

@@ -16,7 +16,7 @@ from bs4.element import NavigableString, PageElement, PreformattedString
 from postcast.models import SegmentKind
 from postcast.narration.citations import speak_citations
 from postcast.narration.footnotes import Footnotes
-from postcast.narration.markup import classes, is_block, is_hidden, json_attribute
+from postcast.narration.markup import classes, has_words, is_block, is_hidden, json_attribute
 from postcast.narration.maths import SpokenMaths
 from postcast.narration.media import image_words
 from postcast.narration.spoken import link_name, looks_like_url, sentence, speak_handles, tidy
@@ -189,10 +189,8 @@ def _text_after(node: Tag) -> str:
     for element in node.next_elements:
         if isinstance(element, Tag) and (element.name == "br" or is_block(element)):
             return ""
-        if isinstance(element, NavigableString) and not isinstance(element, PreformattedString):
-            words = element.strip()
-            if words:
-                return words
+        if has_words(element):
+            return element.strip()
     return ""
 
 

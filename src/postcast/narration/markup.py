@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import re
+from typing import TypeGuard
 
 from bs4 import Tag
+from bs4.element import NavigableString, PageElement, PreformattedString
 
 # Elements whose content is never spoken: code, styling, widgets, MathJax's hidden MathML copy.
 SILENT_TAGS = frozenset(
@@ -101,6 +103,15 @@ def _conditionally_hidden(found: set[str]) -> bool:
     return "conditionallyVisibleBlock" in found and "defaultVisible" not in found
 
 
+def has_words(node: PageElement) -> TypeGuard[NavigableString]:
+    """Text a reader would say: not blank, not a comment, CDATA or doctype."""
+    return (
+        isinstance(node, NavigableString)
+        and not isinstance(node, PreformattedString)
+        and bool(node.strip())
+    )
+
+
 def json_attribute(element: Tag, name: str = "data-attrs") -> dict[str, object]:
     """An attribute holding a JSON object (Substack's `data-attrs`, a poll's `data-props`);
     empty when absent, broken or not an object."""
@@ -131,9 +142,7 @@ def holds_only_lists(item: Tag) -> bool:
     """A wrapper around a sub-list (`li.nested-list-item`): it has no number of its own."""
     if "nested-list-item" in classes(item):
         return True
-    children = [
-        child for child in item.children if not (isinstance(child, str) and not child.strip())
-    ]
+    children = [child for child in item.children if isinstance(child, Tag) or has_words(child)]
     return bool(children) and all(
         isinstance(child, Tag) and child.name in ("ul", "ol") for child in children
     )

@@ -12,7 +12,7 @@ import re
 from bs4 import Tag
 from bs4.element import NavigableString, PageElement, PreformattedString
 
-from postcast.narration.markup import classes
+from postcast.narration.markup import classes, has_words
 from postcast.narration.spoken import looks_like_url, plural, sentence, tidy, with_article
 
 _FILE_NAME = re.compile(r"\.(?:png|jpe?g|gif|webp|svg|bmp|tiff?|avif)$", re.IGNORECASE)
@@ -146,9 +146,7 @@ def verse_stanzas(block: Tag) -> list[list[PageElement]] | None:
 
 def _is_gap(node: PageElement) -> bool:
     """A line break, or what separates words without being any (spaces, a comment)."""
-    if isinstance(node, Tag):
-        return node.name == "br"
-    return isinstance(node, PreformattedString) or not str(node).strip()
+    return node.name == "br" if isinstance(node, Tag) else not has_words(node)
 
 
 def _is_verse(block: Tag) -> bool:

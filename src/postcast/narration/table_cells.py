@@ -15,6 +15,7 @@ from bs4.element import PageElement
 
 from postcast.narration.markup import (
     BLOCK_TAGS,
+    has_words,
     holds_only_lists,
     is_block,
     is_hidden,
@@ -120,7 +121,7 @@ def _blocks(element: Tag) -> list[_Block]:
                 blocks.append(child)
         elif blocks and isinstance(blocks[-1], list):
             blocks[-1].append(child)
-        elif not _blank(child):
+        elif isinstance(child, Tag) or has_words(child):
             blocks.append([child])
     return blocks
 
@@ -132,7 +133,3 @@ def _inline(nodes: list[PageElement], cell_text: CellText) -> str:
     for node in nodes:
         holder.append(copy.copy(node))
     return cell_text(holder)
-
-
-def _blank(node: PageElement) -> bool:
-    return isinstance(node, str) and not node.strip()
