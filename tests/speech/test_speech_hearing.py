@@ -12,7 +12,7 @@ import pytest
 
 from postcast.config import AudioConfig, SpeechConfig
 from postcast.models import Script, Segment, SegmentKind
-from postcast.speech import speak
+from postcast.speech import quality, speak
 from postcast.speech.hearing import HearingProcess
 from postcast.speech.piper_engine import PiperEngine
 from postcast.speech.quality import QualityGate
@@ -35,16 +35,21 @@ def _hearing_pids(hearing: HearingProcess) -> list[int]:
 
 
 def test_a_gate_apart_hears_in_another_process_what_it_hears_here(
-    take: tuple[np.ndarray, int],
+    take: tuple[np.ndarray, int], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     audio, rate = take
     apart = QualityGate(0.1, beam_size=5, own_process=True)
     assert apart.hearing is not None
+
+    def not_here(threads: int, beam_size: int) -> None:
+        raise AssertionError("Whisper was loaded in this process")
+
     try:
-        heard = apart.transcribe(audio, rate, "Bees")
+        with monkeypatch.context() as patched:
+            patched.setattr(quality, "loaded_whisper", not_here)
+            heard = apart.transcribe(audio, rate, "Bees")
         (pid,) = _hearing_pids(apart.hearing)
         assert pid != os.getpid()
-        assert apart._model is None, "Whisper was not loaded in this process"
     finally:
         apart.close()
     assert not apart.hearing.running
@@ -106,3 +111,44 @@ def test_the_intro_gate_hears_apart_and_lets_its_process_go(
     assert [item.segment for item in items] == list(script.segments)
     assert heard_in and all(pids and os.getpid() not in pids for pids in heard_in)
     assert closed[0] is True, "the process ends once the intro and outro are heard"
+
+
+def test_where_no_process_may_start_whisper_is_loaded_once_for_every_render(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A job queue's worker is a daemonic pool process: the intro gate hears there, and
+    # loads tiny.en for its first episode only, as the voice is kept between tasks.
+    import faster_whisper
+
+    loads: list[int] = []
+
+    class CountedWhisper(faster_whisper.WhisperModel):
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            loads.append(1)
+            super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(HearingProcess, "possible", staticmethod(lambda: False))
+    monkeypatch.setattr(faster_whisper, "WhisperModel", CountedWhisper)
+    monkeypatch.setattr(quality, "_loaded", {})
+    heard: list[str] = []
+    transcribe_here = QualityGate.transcribe_here
+
+    def noted(gate: QualityGate, audio: np.ndarray, rate: int, hotwords: str | None) -> str:
+        heard.append(transcribe_here(gate, audio, rate, hotwords))
+        return heard[-1]
+
+    monkeypatch.setattr(QualityGate, "transcribe_here", noted)
+    script = Script(
+        "t",
+        (
+            Segment("Welcome to the show.", SegmentKind.INTRO),
+            Segment(SENTENCE, SegmentKind.PARAGRAPH),
+        ),
+    )
+    for episode in range(2):  # a cache of its own each: both intros are spoken and heard
+        config = SpeechConfig(cache_dir=str(tmp_path / str(episode)), workers=1)
+        items = list(speak(script, config, AudioConfig()))
+        assert [item.segment for item in items] == list(script.segments)
+        assert heard and "show" in heard[-1].lower(), f"episode {episode}'s intro heard here"
+        heard.clear()
+    assert loads == [1]

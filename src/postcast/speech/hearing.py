@@ -6,6 +6,10 @@ render peaked at 690 MB. Heard in a spawned process that ends once the intro and
 are heard, Whisper's memory is gone before the body's long sentences need the voice's;
 the price is starting one Python (~0.3 CPU-s), paid while the voice speaks.
 
+A job queue's worker process is daemonic and may not start one: there Whisper hears in
+the worker itself and stays loaded between episodes, as its voice does
+(`quality.loaded_whisper`).
+
 Hearing stays deterministic: the gate decodes at temperature 0 (greedy or beam search),
 so CTranslate2 draws no random numbers and the process hears what this one would.
 """

