@@ -225,6 +225,14 @@ def test_node_modules_folder_can_be_pointed_at(
         (r"X \sim \mathcal{N}(0, 1)", "X drawn from script N of zero comma one"),
         # arithmetic inside keeps its brackets: the listener needs the grouping
         (r"\log(L - c)", "the log of open bracket L minus c close bracket"),
+        # an event's probability: "that", not brackets around a relation
+        (r"P(X = x)", "the probability that X equals x"),
+        (r"\Pr[X > t]", "the probability that X is greater than t"),
+        (r"P(X \in S)", "the probability that X is a member of S"),
+        (r"p(y = 1 \mid x)", "the probability that y equals one given x"),
+        (r"\sum_x x\,P(X=x)", "the sum over x of x times the probability that X equals x"),
+        (r"f(x = 1)", "f of open bracket x equals one close bracket"),
+        (r"P(x)", "P of x"),
     ],
 )
 def test_maths_is_said_as_a_reader_of_the_forums_says_it(tex: str, spoken: str) -> None:

@@ -31,7 +31,9 @@ _ORDINAL = re.compile(r"\b(\d+)(?:st|nd|rd|th)\b")  # "2 to the 20th power"
 # "\\mathbb{E}" is "E", not "double struck E"; odds "1:4" are "one to four"; a bracket
 # is a "bracket" (Whisper hears ClearSpeak's "paren" as "perend").
 _OPERATOR_WORDS = r"\b(?:plus|minus|times|over|divided|equals|is|squared|cubed|power)\b"
-_BRACKET_OR_OPERATOR = rf"open bracket|close bracket|{_OPERATOR_WORDS}"
+_BRACKETS = "open bracket|close bracket"
+_BRACKET_OR_OPERATOR = rf"{_BRACKETS}|{_OPERATOR_WORDS}"
+_RELATION = r"(?:equals|is (?:greater|less|not|a member)|approximately equals)"
 _FUNCTION_NAMES = "softmax|sigmoid|ReLU|relu|GELU|tanh|diag|Var|Cov|tr|rank|sgn|sign|logit|MLP"
 _READINGS = tuple(
     (re.compile(pattern), spoken)
@@ -94,6 +96,15 @@ _READINGS = tuple(
             r"and denominator partial differential (\w+)\b(?! squared)",
             r"the partial derivative of \1 with respect to \2",
         ),
+        # the probability of an event, as it is said: "P(X = x)" is "the probability that
+        # X equals x", not "P of open bracket X equals x close bracket" (brackets no
+        # listener can see), and "x P(X=x)" multiplies
+        (
+            r"\b(?:the probability|Pr|P|p) (?:of|times) open bracket "
+            rf"((?:(?!{_BRACKETS}).)+?\b{_RELATION}\b(?:(?!{_BRACKETS}).)*?) close bracket",
+            r"the probability that \1",
+        ),
+        (r"(?<=\b[A-Za-z0-9]) (?=the probability that\b)", " times "),
         # a named function's argument, not a product: "softmax of z"
         (rf"\b({_FUNCTION_NAMES}) times (?=open bracket)", r"\1 of "),
         # arguments, not nested and with no arithmetic in them, whose brackets the
