@@ -228,7 +228,19 @@ def test_node_modules_folder_can_be_pointed_at(
         # an event's probability: "that", not brackets around a relation
         (r"P(X = x)", "the probability that X equals x"),
         (r"\Pr[X > t]", "the probability that X is greater than t"),
-        (r"P(X \in S)", "the probability that X is a member of S"),
+        (r"P(X \in S)", "the probability that X is in S"),
+        (r"x \in \mathbb{R}^d", "x is in R to the d"),
+        (r"W \in \mathbb{R}^{n \times m}", "W is in R to the n by m"),
+        (r"v \notin \mathbb{Z}^n", "v is not in Z to the n"),
+        (r"L_{test}(\theta_{old})", "L sub test of theta sub old"),
+        (r"x_{ab}", "x sub a b"),  # letters that are no label stay letters
+        (
+            r"\operatorname{Var}[X] = E[X^2] - E[X]^2",
+            "the variance of X equals E of open bracket X squared close bracket"
+            " minus E of X squared",
+        ),
+        (r"\mathrm{Cov}(X, Y)", "the covariance of X and Y"),
+        (r"Var(X + Y)", "the variance of open bracket X plus Y close bracket"),
         (r"p(y = 1 \mid x)", "the probability that y equals one given x"),
         (r"\sum_x x\,P(X=x)", "the sum over x of x times the probability that X equals x"),
         (r"f(x = 1)", "f of open bracket x equals one close bracket"),

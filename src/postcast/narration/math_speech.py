@@ -33,11 +33,23 @@ _ORDINAL = re.compile(r"\b(\d+)(?:st|nd|rd|th)\b")  # "2 to the 20th power"
 _OPERATOR_WORDS = r"\b(?:plus|minus|times|over|divided|equals|is|squared|cubed|power)\b"
 _BRACKETS = "open bracket|close bracket"
 _BRACKET_OR_OPERATOR = rf"{_BRACKETS}|{_OPERATOR_WORDS}"
-_RELATION = r"(?:equals|is (?:greater|less|not|a member)|approximately equals)"
+_RELATION = r"(?:equals|is (?:greater|less|not|in)|approximately equals)"
 _FUNCTION_NAMES = "softmax|sigmoid|ReLU|relu|GELU|tanh|diag|Var|Cov|tr|rank|sgn|sign|logit|MLP"
+# A subscript that labels ("theta_old", "L_train", "pi_ref") is a word, which ClearSpeak
+# spells letter by letter as it would a product; these are the labels forum posts use.
+_LABELS = (
+    "old new ref train test init opt true pred prev next in out obs est emp data model base "
+    "prior post eff tot avg hid enc dec pos neg gen"
+)
+_SUBSCRIPT_WORDS = frozenset(_LABELS.split())
+_SPELT_SUBSCRIPT = re.compile(r"\bsub ((?:[a-z] )+[a-z])\b")
+# "ℝ^n" is "r-n" to ClearSpeak (its words for a double-struck letter's dimension)
+_SPACE_POWER = re.compile(r"\b([rzcq])-(?!th\b)(\w+(?: sub \w+)?)(?: times (\w+))?")
 _READINGS = tuple(
     (re.compile(pattern), spoken)
     for pattern, spoken in (
+        (r"\bV a r\b", "Var"),  # "Var(X)" in italics: ClearSpeak spells the letters
+        (r"\bC o v\b", "Cov"),
         (r"\bthe asterisk power of (\w+)", r"\1 star"),
         (r"\btriangle\b", "Delta"),
         (r"\bLamda\b", "Lambda"),
@@ -87,6 +99,7 @@ _READINGS = tuple(
             r"to the power of \1",
         ),
         (r"\b(for all|there exists) (\w+) is a member of\b", r"\1 \2 in"),
+        (r"\bis (not )?a member of\b", r"is \1in"),  # "x ∈ ℝ^d": "x is in R to the d"
         (
             r"\bleft angle bracket (\w+) comma (\w+) right angle bracket",
             r"the inner product of \1 and \2",
@@ -114,6 +127,9 @@ _READINGS = tuple(
             rf"\bof open bracket ((?:(?!{_BRACKET_OR_OPERATOR}).)+?) close bracket",
             r"of \1",
         ),
+        (r"\bVar (?:of )?", "the variance of "),
+        (r"\bCov (?:of )?", "the covariance of "),
+        (r"\bthe covariance of (\w+) comma (\w+)\b(?! comma)", r"the covariance of \1 and \2"),
         (r"^1 lines? Line 1: ", ""),  # a one-line align environment is just its equation
         (r"(?<=\w) (?=Line \d+:)", ", "),  # a pause between the lines of a multi-line one
     )
@@ -218,11 +234,24 @@ def _spoken(speech: str | None) -> str | None:
     """SRE writes numbers as digits; a narrator says "ten to the sixth power"."""
     if not speech or not speech.strip():
         return None
+    speech = _SPELT_SUBSCRIPT.sub(_subscript_word, speech)
+    speech = _SPACE_POWER.sub(_space_power, speech)
     for pattern, spoken in _READINGS:
         speech = pattern.sub(spoken, speech)
     speech = _ORDINAL.sub(lambda match: num2words(int(match.group(1)), to="ordinal"), speech)
     words = _NUMBER.sub(lambda match: num2words(_number(match.group(0))), speech)
     return " ".join(words.split())
+
+
+def _subscript_word(spelt: re.Match[str]) -> str:
+    word = spelt[1].replace(" ", "")
+    return f"sub {word}" if word in _SUBSCRIPT_WORDS else spelt[0]
+
+
+def _space_power(power: re.Match[str]) -> str:
+    """ "r-n times m" -> "R to the n by m": a space of n-by-m matrices, not a product."""
+    space, dimension, by = power.groups()
+    return f"{space.upper()} to the {dimension}" + (f" by {by}" if by else "")
 
 
 def _number(text: str) -> int | float:
