@@ -258,3 +258,62 @@ def test_ordered_list_with_ids_but_no_markers_stays_a_list(place: str) -> None:
     assert [segment.kind for segment in segments[1:]] == [SegmentKind.LIST_ITEM] * 2
     assert all(segment.kind is not SegmentKind.FOOTNOTE for segment in segments)
     assert "Gather the data." in segments[1].text
+
+
+# Lexical's hovernote (2026): a note anchored to highlighted words instead of a "[n]" marker,
+# as ForumMagnum's HovernoteNode writes it; the sanitiser may keep only its role and id.
+HOVERNOTE = (
+    '<p>Before <span class="hovernote" data-hovernote="" data-footnote-id="abc123" '
+    'role="doc-noteref" id="fnrefabc123">the highlighted words</span> after.</p>'
+    '<p>A regular note<span class="footnote-reference" data-footnote-reference="" '
+    'data-footnote-id="def456" data-footnote-index="2" role="doc-noteref" id="fnrefdef456">'
+    '<sup><a href="#fndef456">[2]</a></sup></span>.</p>'
+    '<ol class="footnote-section footnotes" data-footnote-section="" role="doc-endnotes">'
+    '<li class="footnote-item" data-footnote-item="" data-footnote-id="abc123" '
+    'data-footnote-index="1" role="doc-endnote" id="fnabc123">'
+    '<span class="footnote-back-link" data-footnote-back-link="" data-footnote-id="abc123">'
+    '<sup><strong><a href="#fnrefabc123">^</a></strong></sup></span>'
+    '<div class="footnote-content" data-footnote-content=""><p>The hovernote body.</p></div></li>'
+    '<li class="footnote-item" data-footnote-item="" data-footnote-id="def456" '
+    'data-footnote-index="2" role="doc-endnote" id="fndef456">'
+    '<span class="footnote-back-link" data-footnote-back-link="" data-footnote-id="def456">'
+    '<sup><strong><a href="#fnrefdef456">^</a></strong></sup></span>'
+    '<div class="footnote-content" data-footnote-content=""><p>The regular body.</p></div></li>'
+    "</ol>"
+)
+HOVERNOTE_SANITISED = HOVERNOTE.replace(' class="hovernote" data-hovernote=""', "")
+
+
+@pytest.mark.parametrize("html", [HOVERNOTE, HOVERNOTE_SANITISED], ids=["stored", "sanitised"])
+def test_a_hovernotes_words_are_read_and_its_note_names_them(html: str) -> None:
+    script = _script_of(html, "end")
+    assert [segment.text for segment in body(script)] == [
+        said("Before the highlighted words after."),
+        said("A regular note."),
+        said("Footnote 1, on “the highlighted words”:", "The hovernote body."),
+        said("Footnote 2:", "The regular body."),
+    ]
+    assert_clean(script)
+
+
+def test_a_hovernotes_note_follows_its_paragraph_inline() -> None:
+    assert _texts_of(HOVERNOTE, "inline") == [
+        said("Before the highlighted words after."),
+        said("Footnote 1, on “the highlighted words”:", "The hovernote body."),
+        said("A regular note."),
+        said("Footnote 2:", "The regular body."),
+    ]
+
+
+def test_a_long_highlight_is_not_repeated_before_its_note() -> None:
+    words = "a whole sentence of highlighted words that runs on well past a short phrase"
+    html = HOVERNOTE.replace("the highlighted words", words)
+    assert _texts_of(html, "end")[2] == said("Footnote 1:", "The hovernote body.")
+
+
+def test_a_highlight_holding_maths_is_read_but_not_named_before_its_note() -> None:
+    maths = '<span class="math-tex">\\(x^2\\)</span>'
+    html = HOVERNOTE.replace("the highlighted words", f"the square {maths}")
+    texts = _texts_of(html, "end")
+    assert texts[0] == said("Before the square x squared after.")
+    assert texts[2] == said("Footnote 1:", "The hovernote body.")

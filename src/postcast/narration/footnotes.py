@@ -2,9 +2,12 @@
 
 CKEditor and Lexical (which writes the same markup): `span.footnote-reference` ->
 `ol.footnote-section > li.footnote-item#fnID` with a `span.footnote-back-link` and a
-`div.footnote-content`. markdown-it (older posts, our own Markdown): `sup.footnote-ref` ->
-`section.footnotes > ol.footnotes-list > li.footnote-item` with `a.footnote-backref`, after
-an `hr.footnotes-sep`. Posts imported from RSS feeds pass ForumMagnum's sanitiser, which drops
+`div.footnote-content`; a hovernote (Lexical, 2026) is a reference that wraps highlighted
+text instead of a "[n]" marker: `span.hovernote[data-hovernote][data-footnote-id]`, which
+the sanitiser may leave as a bare `span[role=doc-noteref]` around words: the words are read,
+and its note names them. markdown-it (older posts, our own Markdown): `sup.footnote-ref` ->
+`section.footnotes > ol.footnotes-list > li.footnote-item` with `a.footnote-backref`, after an
+`hr.footnotes-sep`. Posts imported from RSS feeds pass ForumMagnum's sanitiser, which drops
 `<a>` ids, `<sup>` attributes and most classes: Substack's `a.footnote-anchor[href=#footnote-1]`
 -> a bare `div` holding `a.footnote-number[href=#footnote-anchor-1]` and a `div.footnote-content`;
 WordPress's `sup > a[href=#ID]` -> a bare `ol > li#ID` ending in a "↩︎" back-link, told from an
@@ -43,10 +46,25 @@ _BACK_TEXT = re.compile(
 _SUBSTACK_BACK_HREF = re.compile(r"#footnote-anchor-(.+)")
 
 
+# The text of a marker: "[1]", "1", "(2)", "*", "†"; a reference around other words is a hovernote
+_MARKER_TEXT = re.compile(r"[\[(]?\s*\d+\s*[\])]?|[*†‡§]+")
+# A hovernote's words are named when its note is read, unless they run past a short phrase
+_NAMED_WORDS = 12
+_NOT_WORDS = "mjx-container, .math-tex, math, img, script, [data-latex]"
+
+
 @dataclass(frozen=True)
 class Footnote:
     number: int  # as the post numbers it: its place in the footnote list
     content: Tag  # what to read
+    on: str = ""  # the words a hovernote highlights: what the note is about
+
+    @property
+    def heading(self) -> str:
+        """'Footnote 2:', or 'Footnote 2, on "the words":' for a hovernote's note."""
+        if self.on and len(self.on.split()) <= _NAMED_WORDS:
+            return f"Footnote {self.number}, on “{self.on}”:"
+        return f"Footnote {self.number}:"
 
 
 class Footnotes:
@@ -60,6 +78,14 @@ class Footnotes:
 
     def in_order(self) -> list[tuple[str, Footnote]]:
         return sorted(self._notes.items(), key=lambda item: item[1].number)
+
+    def hovernote_target(self, element: Tag) -> str | None:
+        """The footnote id a hovernote points at ("" when its note is missing); None when
+        `element` is no hovernote."""
+        if not is_hovernote(element):
+            return None
+        key = f"fn{element.get('data-footnote-id', '')}"
+        return key if key in self._notes else ""
 
     def reference_target(self, element: Tag) -> str | None:
         """The footnote id a marker element points at; None when it is no footnote marker."""
@@ -75,6 +101,19 @@ class Footnotes:
         if footnote_id and f"fn{footnote_id}" in self._notes:
             return f"fn{footnote_id}"
         return ""  # a marker whose note is missing: still never read
+
+
+def is_hovernote(element: Tag) -> bool:
+    """A reference that wraps words the reader says, its note read later."""
+    if "hovernote" in classes(element) or element.has_attr("data-hovernote"):
+        return True
+    return (
+        element.name == "span"
+        and element.get("role") == "doc-noteref"
+        and element.find("sup") is None
+        and bool(text := tidy(element.get_text()))
+        and not _MARKER_TEXT.fullmatch(text)
+    )
 
 
 def is_reference(element: Tag) -> bool:
@@ -125,8 +164,9 @@ def take_footnotes(soup: BeautifulSoup) -> Footnotes:
     taken = [*sections, *(item for item, _ in found)]
     found += [(note, key) for note, key in _substack_notes(soup) if not _inside(note, taken)]
     notes: dict[str, Footnote] = {}
+    highlighted = _hovernote_words(soup)
     for item, key in sorted(found, key=lambda pair: position[id(pair[0])]):
-        _add_note(notes, item, key)
+        _add_note(notes, item, key, highlighted)
     for element in [*sections, *(item for item, _ in found), *soup.select("hr.footnotes-sep")]:
         element.extract()
     _drop_back_links(soup, _BACK_GLYPH)  # of a list read as a list: the glyph is still noise
@@ -192,7 +232,19 @@ def _inside(element: Tag, containers: list[Tag]) -> bool:
     return any(id(parent) in ids for parent in element.parents)
 
 
-def _add_note(notes: dict[str, Footnote], item: Tag, key: str | None = None) -> None:
+def _hovernote_words(soup: BeautifulSoup) -> dict[str, str]:
+    """The words each hovernote highlights, by the id of its note (not where it holds maths
+    or an image: its text is not what the reader says)."""
+    return {
+        f"fn{span['data-footnote-id']}": tidy(span.get_text())
+        for span in soup.find_all(attrs={"data-footnote-id": True})
+        if is_hovernote(span) and span.select_one(_NOT_WORDS) is None
+    }
+
+
+def _add_note(
+    notes: dict[str, Footnote], item: Tag, key: str | None, highlighted: dict[str, str]
+) -> None:
     key = key or str(item.get("id") or f"fn{item.get('data-footnote-id', str(len(notes) + 1))}")
     for back_link in item.select(_BACK_LINKS):
         back_link.decompose()
@@ -200,7 +252,7 @@ def _add_note(notes: dict[str, Footnote], item: Tag, key: str | None = None) -> 
     for text in item.find_all(string=_BACK_GLYPH):  # a stray "↩︎" outside any link
         text.replace_with(_BACK_GLYPH.sub("", str(text)))
     content = item.find("div", class_="footnote-content") or item
-    notes.setdefault(key, Footnote(len(notes) + 1, content))
+    notes.setdefault(key, Footnote(len(notes) + 1, content, highlighted.get(key, "")))
 
 
 def _drop_back_links(element: Tag, text: re.Pattern[str]) -> None:

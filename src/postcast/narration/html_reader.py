@@ -103,7 +103,7 @@ class BodyReader:
             inner = self._container(note.content, Kind.PARAGRAPH)
         finally:
             self._in_note = False
-        return prefixed(restyled(inner, Kind.FOOTNOTE), f"Footnote {note.number}:")
+        return prefixed(restyled(inner, Kind.FOOTNOTE), note.heading)
 
     @contextmanager
     def _holding_notes(self) -> Iterator[None]:

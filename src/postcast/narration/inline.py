@@ -87,6 +87,12 @@ class InlineReader:
             else:
                 out.append(f" {equation.speech} ")
             return
+        target = self._footnotes.hovernote_target(node)
+        if target is not None:  # its words are read here, its note later
+            out.extend(self.parts(node.children))
+            if target:
+                self._on_reference(target)
+            return
         target = self._footnotes.reference_target(node)
         if target is not None:
             if target:
