@@ -185,6 +185,35 @@ def test_an_item_value_sets_the_number() -> None:
 
 
 @pytest.mark.parametrize(
+    ("html", "labels"),
+    [
+        # Lexical's styled list as stored (`type`), and CSS from a feed's HTML
+        ('<ol type="a"><li value="1">Pause</li><li value="2">Go on</li></ol>', ["a.", "b."]),
+        ('<ol type="A" start="3"><li>Pause</li><li>Go on</li></ol>', ["C.", "D."]),
+        (
+            '<ol style="list-style-type: lower-alpha"><li>Pause</li><li>Go on</li></ol>',
+            ["a.", "b."],
+        ),
+        ('<ol type="a" start="26"><li>Pause</li><li>Go on</li></ol>', ["z.", "aa."]),
+        # Roman numerals are said as the numbers they are
+        ('<ol type="i"><li>Pause</li><li>Go on</li></ol>', ["1.", "2."]),
+        # a reversed list counts down, from its length or its start
+        ("<ol reversed><li>Pause</li><li>Go on</li></ol>", ["2.", "1."]),
+        ('<ol reversed start="10"><li>Pause</li><li>Go on</li></ol>', ["10.", "9."]),
+    ],
+)
+def test_an_ordered_list_is_labelled_as_the_page_shows_it(html: str, labels: list[str]) -> None:
+    assert _texts(html) == [said(labels[0], "Pause"), said(labels[1], "Go on")]
+
+
+def test_a_lettered_list_in_a_box_keeps_its_letters() -> None:
+    html = (
+        '<table><tr><td><p>Choose:</p><ol type="a"><li>wait</li><li>act</li></ol></td></tr></table>'
+    )
+    assert _texts(html) == [said("Choose:"), said("a.", "wait"), said("b.", "act")]
+
+
+@pytest.mark.parametrize(
     ("written", "spoken"),
     [
         ("As argued in [1], it holds.", "As argued in reference 1, it holds."),

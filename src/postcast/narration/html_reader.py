@@ -33,8 +33,11 @@ from postcast.narration.markup import (
     holds_only_lists,
     is_block,
     is_hidden,
+    item_label,
     item_number,
+    list_letters,
     list_start,
+    list_step,
 )
 from postcast.narration.maths import SpokenMaths
 from postcast.narration.media import code_words, image_words, verse_stanzas
@@ -197,7 +200,7 @@ class BodyReader:
         # Pick a reading", "short posts", "a sequence", "three. Rotate" is heard as one
         # outline, where "two, one, two, three" would sound like a list that restarted.
         ordered = element.name == "ol" and not _inside_numbered_item(element)
-        number = list_start(element)
+        number, step, letters = list_start(element), list_step(element), list_letters(element)
         segments: list[Segment] = []
         for child in element.children:
             if isinstance(child, Tag) and child.name == "li" and holds_only_lists(child):
@@ -205,8 +208,8 @@ class BodyReader:
             elif isinstance(child, Tag) and child.name == "li":
                 number = item_number(child, number)
                 item = self._container(child, Kind.LIST_ITEM)
-                segments += prefixed(item, f"{number}.") if ordered else item
-                number += 1
+                segments += prefixed(item, item_label(letters, number)) if ordered else item
+                number += step
             else:
                 segments += self._sequence([child], Kind.LIST_ITEM)
         return segments

@@ -123,11 +123,20 @@ def json_attribute(element: Tag, name: str = "data-attrs") -> dict[str, object]:
 
 
 def list_start(element: Tag) -> int:
-    """The number an `<ol>` starts at (`start`), 1 unless it says otherwise."""
+    """The number an `<ol>` starts at (`start`): 1 unless it says otherwise, or for a
+    `reversed` list (counting down) its number of items."""
     try:
-        return int(str(element.get("start", "1")))
+        return int(str(element.get("start")))
     except ValueError:
-        return 1
+        if not element.has_attr("reversed"):
+            return 1
+        items = element.find_all("li", recursive=False)
+        return len([item for item in items if not holds_only_lists(item)])
+
+
+def list_step(element: Tag) -> int:
+    """+1 for each item, or -1 in a `reversed` list ("3. 2. 1.")."""
+    return -1 if element.has_attr("reversed") else 1
 
 
 def item_number(item: Tag, number: int) -> int:
@@ -136,6 +145,38 @@ def item_number(item: Tag, number: int) -> int:
         return int(str(item.get("value") or number))
     except ValueError:
         return number
+
+
+# Lettered lists: `<ol type="a">` (Lexical's styled list, as the sanitiser keeps it) or
+# CSS. A reader says the letters a listener will hear cited ("option b"); Roman numerals
+# are said as the numbers they are.
+_LETTER_STYLES = {
+    "lower-alpha": "a",
+    "lower-latin": "a",
+    "upper-alpha": "A",
+    "upper-latin": "A",
+}
+_LIST_STYLE = re.compile(r"list-style(?:-type)?\s*:\s*([\w-]+)", re.IGNORECASE)
+
+
+def list_letters(element: Tag) -> str | None:
+    """The letter case of a lettered list ("a" or "A"); None for a numbered one."""
+    kind = str(element.get("type", ""))
+    if kind in ("a", "A"):
+        return kind
+    style = _LIST_STYLE.search(str(element.get("style", "")))
+    return _LETTER_STYLES.get(style.group(1).lower()) if style else None
+
+
+def item_label(letters: str | None, number: int) -> str:
+    """An item's marker as the page shows it: "2." or, lettered, "b." ("aa." after "z.")."""
+    if letters is None or number < 1:
+        return f"{number}."
+    label = ""
+    while number:
+        number, place = divmod(number - 1, 26)
+        label = chr(ord("a") + place) + label
+    return f"{label.upper() if letters == 'A' else label}."
 
 
 def holds_only_lists(item: Tag) -> bool:

@@ -19,8 +19,11 @@ from postcast.narration.markup import (
     holds_only_lists,
     is_block,
     is_hidden,
+    item_label,
     item_number,
+    list_letters,
     list_start,
+    list_step,
 )
 from postcast.narration.spoken import sentence
 
@@ -95,7 +98,7 @@ def _listed(items: list[str]) -> str:
 def _item_texts(element: Tag, cell_text: CellText) -> list[str]:
     """Each item of a list in a box; a numbered list's items with their numbers."""
     texts: list[str] = []
-    number = list_start(element)
+    number, step, letters = list_start(element), list_step(element), list_letters(element)
     for item in _items(element):
         if holds_only_lists(item):  # Lexical's `li.nested-list-item`: no number or words
             for sublist in item.find_all(_LISTS, recursive=False):
@@ -103,8 +106,9 @@ def _item_texts(element: Tag, cell_text: CellText) -> list[str]:
             continue
         number = item_number(item, number)
         words = _words(item, cell_text)
-        texts.append(f"{number}. {words}" if element.name == "ol" and words else words)
-        number += 1
+        ordered = element.name == "ol" and words
+        texts.append(f"{item_label(letters, number)} {words}" if ordered else words)
+        number += step
     return texts
 
 
