@@ -237,7 +237,7 @@ def _hovernote_words(soup: BeautifulSoup) -> dict[str, str]:
     or an image: its text is not what the reader says)."""
     return {
         f"fn{span['data-footnote-id']}": tidy(span.get_text())
-        for span in soup.find_all(attrs={"data-footnote-id": True})
+        for span in soup.select("[data-footnote-id]")
         if is_hovernote(span) and span.select_one(_NOT_WORDS) is None
     }
 
