@@ -55,6 +55,7 @@ from postcast.models import Post
 from postcast.narration.spoken_numbers import MONTHS
 from postcast.pipeline import render_post
 from postcast.sources.files import load_post_file
+from postcast.speech import hibari_engine
 from postcast.speech.quality import DOMAIN_DOT, compound_wer, joined_words
 
 SEED = 0
@@ -163,6 +164,9 @@ def main() -> int:
         "--quality-gate", action="store_true", help="render with [speech] quality_gate = true"
     )
     parser.add_argument("--maths-only", action="store_true", help="only the maths-heavy post")
+    parser.add_argument(
+        "--engine", default="piper", help="[speech] engine: piper (bundled voice) or hibari"
+    )
     parser.add_argument("--seeds", type=int, default=3, help="renders of each post, seeded apart")
     for flag, meaning in _VOICE_FLAGS.items():
         parser.add_argument(flag, type=float, default=None, help=meaning)
@@ -206,6 +210,7 @@ def fix_randomness(seed: int) -> None:
     same noise every run (a process pool hands sentences to whichever worker is free)."""
     onnxruntime.set_seed(seed)
     ctranslate2.set_random_seed(seed)
+    hibari_engine.set_seed(seed)
 
 
 def print_errors(reference: str, heard: str) -> None:
@@ -226,6 +231,7 @@ def render(post: Post, folder: str, args: argparse.Namespace) -> list[str]:
     # a fresh sentence cache: takes kept from earlier renders would make the figure
     # depend on what was rendered before (and repeat one draw of the intro and outro)
     speech = SpeechConfig(
+        engine=args.engine,
         quality_gate=args.quality_gate,
         cache_dir=f"{folder}/cache",
         workers=1,

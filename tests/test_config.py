@@ -98,7 +98,8 @@ def _error(tmp_path: Path, text: str) -> str:
         ('library = "x"', '[library]: expected a table, got "x"'),
         (
             '[speech]\nengine = "festival"',
-            '[speech] engine: "festival" is not a known engine (known: espeak, openai, piper)',
+            '[speech] engine: "festival" is not a known engine '
+            "(known: espeak, hibari, openai, piper)",
         ),
         ('[speech]\nvoices = ["a.onnx", 3]', "[speech] voices[1]: 3 is not a string"),
         ("[speech]\nquality_max_wer = 2", "[speech] quality_max_wer: 2 is outside 0..1"),

@@ -105,7 +105,7 @@ class NarrationConfig:
 
 @dataclass
 class SpeechConfig:
-    engine: str = "piper"  # registry key: "piper", "espeak", "openai" or a plug-in's
+    engine: str = "piper"  # registry key: "piper", "espeak", "openai", "hibari" or a plug-in's
     voice: str | None = None  # Piper .onnx path, espeak voice name, or server voice
     voices: list[str] = field(default_factory=list)  # extra voices for dialogue speakers
     length_scale: Positive | None = None  # > 1 speaks slower; None: the voice's own pace

@@ -13,7 +13,7 @@ from importlib.metadata import entry_points
 ENGINE_GROUP = "postcast.engines"
 SOURCE_GROUP = "postcast.sources"
 
-BUILTIN_ENGINES = ("piper", "espeak", "openai")
+BUILTIN_ENGINES = ("piper", "espeak", "openai", "hibari")
 BUILTIN_SOURCE_KINDS = ("forummagnum", "rss", "url", "local")
 
 

@@ -9,6 +9,7 @@ from postcast.config import SpeechConfig
 from postcast.errors import ConfigError
 from postcast.speech import ENGINES, SpeechEngine, create_engine, registry
 from postcast.speech.espeak_engine import EspeakEngine
+from postcast.speech.hibari_engine import HibariEngine
 from postcast.speech.openai_engine import OpenAIEngine
 from postcast.speech.piper_engine import PiperEngine
 from postcast.speech.registry import engine_class
@@ -16,18 +17,23 @@ from postcast.speech.registry import engine_class
 
 def test_built_in_engines_are_registered_by_name() -> None:
     classes = {name: engine_class(name) for name in ENGINES}
-    assert {"piper": PiperEngine, "espeak": EspeakEngine, "openai": OpenAIEngine} == classes
+    assert {
+        "piper": PiperEngine,
+        "espeak": EspeakEngine,
+        "openai": OpenAIEngine,
+        "hibari": HibariEngine,
+    } == classes
     for name, cls in classes.items():
         assert issubclass(cls, SpeechEngine)
         assert cls.name == name
 
 
-@pytest.mark.parametrize("name", ["piper", "espeak", "openai"])
+@pytest.mark.parametrize("name", ["piper", "espeak", "openai", "hibari"])
 def test_create_engine_builds_the_named_engine_lazily(name: str) -> None:
     engine = create_engine(SpeechConfig(engine=name, server_url="http://127.0.0.1:9"))
     assert isinstance(engine, engine_class(name))
     assert engine.config.engine == name
-    if isinstance(engine, PiperEngine):
+    if isinstance(engine, PiperEngine | HibariEngine):
         assert engine._voices == {}, "no voice model is loaded before the first sentence"
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from importlib.resources import files
 from types import MappingProxyType
@@ -92,23 +92,23 @@ class Lexicon:
 
     def to_piper(self, text: str) -> str:
         """Wrap every lexicon word in a Piper phoneme block: "Bostrom" -> "[[ bˈɑːstɹəm ]]"."""
-
-        def replace(match: re.Match[str]) -> str:
-            entry = self._lookup(match)
-            if entry is None:
-                return match.group(0)
-            return f"[[ {entry.ipa}{_possessive_ipa(entry.ipa, match)} ]]"
-
-        return self._pattern.sub(replace, text) if self._entries else text
+        return self.rewrite(
+            text,
+            lambda entry, possessive: f"[[ {entry.ipa}{possessive_ipa(entry.ipa, possessive)} ]]",
+        )
 
     def respell(self, text: str) -> str:
         """Replace every lexicon word by its respelling: "Yudkowsky" -> "Yud-kow-skee"."""
+        return self.rewrite(text, lambda entry, possessive: entry.respelling + possessive)
+
+    def rewrite(self, text: str, pronounce: Callable[[LexiconEntry, str], str | None]) -> str:
+        """Every lexicon word replaced by `pronounce(entry, possessive)` ("'s" or ""), for
+        an engine's own notation; a word it returns None for stays as written."""
 
         def replace(match: re.Match[str]) -> str:
             entry = self._lookup(match)
-            if entry is None:
-                return match.group(0)
-            return entry.respelling + (match.group("possessive") or "")
+            said = pronounce(entry, match.group("possessive") or "") if entry else None
+            return match.group(0) if said is None else said
 
         return self._pattern.sub(replace, text) if self._entries else text
 
@@ -131,8 +131,9 @@ def _compile(entries: Iterable[LexiconEntry]) -> re.Pattern[str]:
     return re.compile(rf"{_EXISTING_BLOCK}|(?<!\w)(?P<word>{alternatives}){_POSSESSIVE}(?!\w)")
 
 
-def _possessive_ipa(ipa: str, match: re.Match[str]) -> str:
-    if not match.group("possessive"):
+def possessive_ipa(ipa: str, possessive: str) -> str:
+    """The sound of "'s" after a word said `ipa`."""
+    if not possessive:
         return ""
     last = ipa.rstrip("ːˈˌ")[-1:]
     if last in ("s", "z", "ʃ", "ʒ"):

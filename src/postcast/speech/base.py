@@ -5,12 +5,17 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
 from postcast.config import SpeechConfig
 from postcast.models import Segment
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from postcast.narration.lexicon import LexiconEntry
 
 
 class PronunciationLexicon(Protocol):
@@ -25,6 +30,10 @@ class PronunciationLexicon(Protocol):
 
     def respell(self, text: str) -> str:
         """Known words replaced by spellings any engine reads right."""
+        ...
+
+    def rewrite(self, text: str, pronounce: Callable[[LexiconEntry, str], str | None]) -> str:
+        """Known words in an engine's own notation (`pronounce(entry, possessive)`)."""
         ...
 
 

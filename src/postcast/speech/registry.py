@@ -19,6 +19,7 @@ ENGINES: dict[str, str] = {
     "piper": "postcast.speech.piper_engine:PiperEngine",
     "espeak": "postcast.speech.espeak_engine:EspeakEngine",
     "openai": "postcast.speech.openai_engine:OpenAIEngine",
+    "hibari": "postcast.speech.hibari_engine:HibariEngine",
 }
 
 
