@@ -115,7 +115,9 @@ def test_speech_worker_processes_log_as_the_renderer_does(
     """Each worker process's voice loads where its optimised graph cannot be kept (the
     cache's `onnx` folder is a file), and says so: in JSON, with the GUID."""
     (tmp_path / "onnx").write_text("not a folder")
-    config = SpeechConfig(cache_dir=str(tmp_path), noise_scale=0.0, noise_w_scale=0.0)
+    config = SpeechConfig(
+        engine="piper", cache_dir=str(tmp_path), noise_scale=0.0, noise_w_scale=0.0
+    )
     engine = PiperEngine(config)
     if engine.concurrency() is not Concurrency.PROCESSES:
         pytest.skip("ONNX Runtime has a GPU here: Piper runs as one batched session")

@@ -17,7 +17,8 @@ from postcast.config import Config, LibraryConfig, SourceConfig, SpeechConfig
 from postcast.models import EpisodeAudio, Post
 from postcast.operator_requests import rerender_for_lexicon_changes
 from postcast.service.webapp import admin_store, create_web_app
-from postcast.speech.piper_engine import PiperEngine
+from postcast.speech.base import SpeechEngine
+from postcast.speech.registry import engine_class
 from postcast.storage import Library, open_library
 from tests.service.webapp.conftest import AUTH
 from tests.service.webapp.webapp_library import web_config
@@ -86,15 +87,16 @@ def _sentences_cached(config: Config) -> int:
 
 @pytest.fixture
 def spoken(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Every sentence the Piper voice is asked to say, as written in the script."""
+    """Every sentence the default voice is asked to say, as written in the script."""
     said: list[str] = []
-    real = PiperEngine.synthesize
+    voice = engine_class(SpeechConfig().engine)
+    real = voice.synthesize
 
-    def counting(self: PiperEngine, text: str, voice: str | None = None) -> np.ndarray:
+    def counting(self: SpeechEngine, text: str, voice: str | None = None) -> np.ndarray:
         said.append(text)
         return real(self, text, voice)
 
-    monkeypatch.setattr(PiperEngine, "synthesize", counting)
+    monkeypatch.setattr(voice, "synthesize", counting)
     return said
 
 

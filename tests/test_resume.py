@@ -46,8 +46,11 @@ def test_killed_render_resumes_from_the_sentence_cache(
     post = _post(tmp_path / "post.html")
     cache = tmp_path / "cache"
     config_file = tmp_path / "postcast.toml"
-    # intro_max_wer = 0: no intro retakes, so every engine call is a missing sentence
-    config_file.write_text(f'[speech]\ncache_dir = "{cache}"\nworkers = 1\nintro_max_wer = 0\n')
+    # intro_max_wer = 0: no intro retakes, so every engine call is a missing sentence; Piper,
+    # the slower voice, so that the render is still under way when it is killed
+    config_file.write_text(
+        f'[speech]\nengine = "piper"\ncache_dir = "{cache}"\nworkers = 1\nintro_max_wer = 0\n'
+    )
     out = tmp_path / "site" / "episode.mp3"
     out.parent.mkdir()
     render = subprocess.Popen(

@@ -36,7 +36,9 @@ SCRIPT = Script(
 # Sampling noise off: every take is the same, so assertions on levels and lengths
 # cannot pass or fail by the draw.
 def steady_config(cache_dir: str | None = None, workers: int = 0) -> SpeechConfig:
-    return SpeechConfig(cache_dir=cache_dir, workers=workers, noise_scale=0.0, noise_w_scale=0.0)
+    return SpeechConfig(
+        engine="piper", cache_dir=cache_dir, workers=workers, noise_scale=0.0, noise_w_scale=0.0
+    )
 
 
 def check_segments(spoken: list[SpokenSegment]) -> None:
