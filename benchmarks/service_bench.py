@@ -143,10 +143,11 @@ def all_published(count: int) -> Callable[[Library], bool]:
 
 
 @contextmanager
-def service_run(**service: float) -> Iterator[ServiceRun]:
+def service_run(engine: str = "piper", **service: float) -> Iterator[ServiceRun]:
     """A library with no posts yet (write them into `run.root / "posts"`), the Piper
-    voice with its sampling noise off, and `[service]` settings `service`; its workers
-    are stopped and its databases dropped at the end."""
+    voice with its sampling noise off (or another `engine`, its intro unchecked), and
+    `[service]` settings `service`; its workers are stopped and its databases dropped at
+    the end."""
     with ExitStack() as stack:
         database = stack.enter_context(fresh_database())
         broker = stack.enter_context(own_redis_database())
@@ -154,7 +155,7 @@ def service_run(**service: float) -> Iterator[ServiceRun]:
             raise SystemExit("no free Redis database among 1..15 on 127.0.0.1:6379")
         root = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="bench-service-")))
         settings = {"visibility_timeout": 3600.0, "publish_delay_seconds": 1.0, **service}
-        config = make_library(root, 0, database, broker, engine="piper", **settings)
+        config = make_library(root, 0, database, broker, engine=engine, **settings)
         run = ServiceRun(root, config)
         try:
             yield run

@@ -64,14 +64,17 @@ def make_library(
         **service,
     }
     lines = "\n".join(f"{key} = {value}" for key, value in settings.items())
-    noise = "noise_scale = 0.0\nnoise_w_scale = 0.0\nintro_max_wer = 0.0\n"
+    # every take the same, so no intro retakes (espeak's never vary); hibari's first take
+    # of a sentence is always the same one, and its intro is not heard back either
+    steady = {"piper": "noise_scale = 0.0\nnoise_w_scale = 0.0\n", "hibari": ""}
+    noise = f"{steady[engine]}intro_max_wer = 0.0\n" if engine in steady else ""
     config = root / "postcast.toml"
     config.write_text(
         f"interval_minutes = {interval_minutes}\n"
         f'[library]\nbase_url = "{BASE_URL}"\nsite_dir = "site"\ndatabase = "{database}"\n\n'
         '[[sources]]\nname = "drafts"\nkind = "local"\npath = "posts"\n\n'
         f'[speech]\nengine = "{engine}"\ncache_dir = "cache"\n'
-        f"{noise if engine == 'piper' else ''}\n"
+        f"{noise}\n"
         '[[feeds]]\nname = "main"\n\n'
         f'[service]\nbroker_url = "{broker}"\n{lines}\n'
     )
