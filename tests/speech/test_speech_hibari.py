@@ -98,3 +98,11 @@ def test_lexicon_names_reach_it_as_misaki_phonemes(hibari: HibariEngine) -> None
 )
 def test_espeak_ipa_is_converted_to_misaki(espeak: str, misaki: str | None) -> None:
     assert misaki_phonemes(espeak) == misaki
+
+
+def test_a_long_lived_engine_forgets_old_sentences(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(hibari_engine, "_TAKES_KEPT", 3)
+    engine = HibariEngine(SpeechConfig(engine="hibari"))
+    for text in ("One.", "Two.", "Three.", "Four."):
+        engine.synthesize(text)
+    assert len(engine._takes) <= 3

@@ -34,15 +34,22 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from postcast.config import SpeechConfig
 from postcast.errors import SpeechError
 from postcast.narration.lexicon import LexiconEntry, possessive_ipa
-from postcast.speech.base import LEXICON_IN_TEXT, Concurrency, SpeechEngine
+from postcast.speech.base import (
+    LEXICON_IN_TEXT,
+    Concurrency,
+    PronunciationLexicon,
+    SpeechEngine,
+)
 
 if TYPE_CHECKING:
     from hibari import Hibari
 
 BUNDLED_VOICE = "heart"
 SAMPLE_RATE = 24000
+_TAKES_KEPT = 10_000
 _seed = [0]  # added to every take's seed
 
 
@@ -54,10 +61,12 @@ def set_seed(seed: int) -> None:
 class HibariEngine(SpeechEngine):
     name = "hibari"
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(
+        self, config: SpeechConfig, lexicon: PronunciationLexicon | None = None, threads: int = 0
+    ) -> None:
+        super().__init__(config, lexicon, threads)
         self._voices: dict[str, Hibari] = {}
-        self._takes: Counter[str] = Counter()
+        self._takes: Counter[str] = Counter()  # takes spoken of each sentence, lately
         self._lock = threading.Lock()
 
     @property
@@ -91,6 +100,8 @@ class HibariEngine(SpeechEngine):
         spoken = self.pronounced(text)
         tts = self._loaded(self._voice_name(voice))
         with self._lock:
+            if len(self._takes) >= _TAKES_KEPT:  # a worker's lifetime of sentences: forget
+                self._takes.clear()  # them (a retake follows its first take at once)
             take = self._takes[spoken]
             self._takes[spoken] += 1
         seed = zlib.crc32(spoken.encode("utf-8")) + take + _seed[0]
