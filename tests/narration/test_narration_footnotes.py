@@ -317,3 +317,13 @@ def test_a_highlight_holding_maths_is_read_but_not_named_before_its_note() -> No
     texts = _texts_of(html, "end")
     assert texts[0] == said("Before the square x squared after.")
     assert texts[2] == said("Footnote 1:", "The hovernote body.")
+
+
+@pytest.mark.parametrize("marker", ["[a]", "(iv)", "†"])
+def test_a_bare_reference_around_a_marker_is_still_a_marker(marker: str) -> None:
+    html = HOVERNOTE_SANITISED.replace("the highlighted words", marker)
+    assert _texts_of(html, "end")[:3] == [
+        said("Before after."),
+        said("A regular note."),
+        said("Footnote 1:", "The hovernote body."),
+    ]

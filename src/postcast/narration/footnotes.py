@@ -46,8 +46,9 @@ _BACK_TEXT = re.compile(
 _SUBSTACK_BACK_HREF = re.compile(r"#footnote-anchor-(.+)")
 
 
-# The text of a marker: "[1]", "1", "(2)", "*", "†"; a reference around other words is a hovernote
-_MARKER_TEXT = re.compile(r"[\[(]?\s*\d+\s*[\])]?|[*†‡§]+")
+# The text of a marker: "[1]", "1", "(2)", "[a]", "iv", "*", "†"; a reference around other
+# words is a hovernote
+_MARKER_TEXT = re.compile(r"[\[(]?\s*(?:\d+|[a-z]|[ivxlc]+)\s*[\])]?|[*†‡§]+", re.IGNORECASE)
 # A hovernote's words are named when its note is read, unless they run past a short phrase
 _NAMED_WORDS = 12
 _NOT_WORDS = "mjx-container, .math-tex, math, img, script, [data-latex]"
