@@ -225,6 +225,15 @@ def test_node_modules_folder_can_be_pointed_at(
         (r"X \sim \mathcal{N}(0, 1)", "X drawn from script N of zero comma one"),
         # arithmetic inside keeps its brackets: the listener needs the grouping
         (r"\log(L - c)", "the log of open bracket L minus c close bracket"),
+        # a bracketed superscript labels (the i-th example, layer l): no power
+        (r"x^{(i)}", "x superscript i"),
+        (r"W^{[l]}", "W superscript l"),
+        (r"h^{(t)}", "h superscript t"),
+        (
+            r"y^{(i)} = \theta^T x^{(i)}",
+            "y superscript i equals theta to the power of T x superscript i",
+        ),
+        (r"x^{(i+1)}", "x raised to the open bracket i plus one close bracket power"),
         # an event's probability: "that", not brackets around a relation
         (r"P(X = x)", "the probability that X equals x"),
         (r"\Pr[X > t]", "the probability that X is greater than t"),

@@ -51,6 +51,8 @@ _READINGS = tuple(
         (r"\bV a r\b", "Var"),  # "Var(X)" in italics: ClearSpeak spells the letters
         (r"\bC o v\b", "Cov"),
         (r"\bthe asterisk power of (\w+)", r"\1 star"),
+        (r"\braised to the open paren (\w+) close paren power\b", r"superscript \1"),
+        (r"\bthe open paren (\w+) close paren power of (\w+)", r"\2 superscript \1"),
         (r"\btriangle\b", "Delta"),
         (r"\bLamda\b", "Lambda"),
         (r"\bdouble struck (?=\w)", ""),
@@ -95,7 +97,8 @@ _READINGS = tuple(
         # (not where the exponent has arithmetic: "raised to the n plus one power" is
         # unambiguous, "to the power of n plus one" is not)
         (
-            r"\braised to the ((?:(?!raised|exponent|plus|minus|times|divided|over).)+?) power\b",
+            r"\braised to the "
+            r"((?:(?!raised|exponent|plus|minus|times|divided|over|power).)+?) power\b",
             r"to the power of \1",
         ),
         (r"\b(for all|there exists) (\w+) is a member of\b", r"\1 \2 in"),
@@ -146,8 +149,18 @@ class MathSource:
 
     def request(self) -> dict[str, object]:
         if self.tex is not None:
-            return {"tex": self.tex, "display": self.display}
+            return {"tex": _INDEX_SUPERSCRIPT.sub(_as_label, self.tex), "display": self.display}
         return {"mathml": self.mathml}
+
+
+# "x^{(i)}" (the i-th example), "W^{[l]}" (layer l) label, not powers: ClearSpeak drops the
+# brackets and says "x raised to the i power"; as text it keeps them, and `_READINGS` says
+# "x superscript i"
+_INDEX_SUPERSCRIPT = re.compile(r"\^\{\s*([(\[])\s*([A-Za-z0-9]+)\s*[)\]]\s*\}")
+
+
+def _as_label(index: re.Match[str]) -> str:
+    return f"^{{\\text{{({index[2]})}}}}"
 
 
 _cache: dict[MathSource, str | None] = {}
