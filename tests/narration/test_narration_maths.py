@@ -225,6 +225,20 @@ def test_node_modules_folder_can_be_pointed_at(
         (r"X \sim \mathcal{N}(0, 1)", "X drawn from script N of zero comma one"),
         # arithmetic inside keeps its brackets: the listener needs the grouping
         (r"\log(L - c)", "the log of open bracket L minus c close bracket"),
+        # an expectation over draws, a label subscript read as ClearSpeak splits it
+        (
+            r"\mathbb{E}_{x \sim D, y \sim \pi_\theta}[r(x,y)]"
+            r" - \beta D_{KL}(\pi_\theta \| \pi_{ref})",
+            "the expectation over x drawn from D comma y drawn from pi sub theta of open bracket"
+            " r of x comma y close bracket minus beta D sub K L of pi sub theta from pi sub ref",
+        ),
+        (r"\lambda_{\max}(A)", "lambda sub max of A"),
+        (r"\text{rank}(A) \le k", "rank of A is less than or equal to k"),
+        (r"\operatorname{tr}(A)", "trace of A"),
+        (
+            r"\prod_{t=1}^T p(x_t | x_{<t})",
+            "the product from t equals one to T of p of x sub t given x sub less than t",
+        ),
         # a bracketed superscript labels (the i-th example, layer l): no power
         (r"x^{(i)}", "x superscript i"),
         (r"W^{[l]}", "W superscript l"),

@@ -34,7 +34,9 @@ _OPERATOR_WORDS = r"\b(?:plus|minus|times|over|divided|equals|is|squared|cubed|p
 _BRACKETS = "open bracket|close bracket"
 _BRACKET_OR_OPERATOR = rf"{_BRACKETS}|{_OPERATOR_WORDS}"
 _RELATION = r"(?:equals|is (?:greater|less|not|in)|approximately equals)"
-_FUNCTION_NAMES = "softmax|sigmoid|ReLU|relu|GELU|tanh|diag|Var|Cov|tr|rank|sgn|sign|logit|MLP"
+_FUNCTION_NAMES = (
+    "softmax|sigmoid|ReLU|relu|GELU|tanh|diag|Var|Cov|tr|trace|rank|sgn|sign|logit|MLP"
+)
 # A subscript that labels ("theta_old", "L_train", "pi_ref") is a word, which ClearSpeak
 # spells letter by letter as it would a product; these are the labels forum posts use.
 _LABELS = (
@@ -42,19 +44,21 @@ _LABELS = (
     "prior post eff tot avg hid enc dec pos neg gen"
 )
 _SUBSCRIPT_WORDS = frozenset(_LABELS.split())
-_SPELT_SUBSCRIPT = re.compile(r"\bsub ((?:[a-z] )+[a-z])\b")
+# (in a longer expression ClearSpeak may read "r e f" as "r of e f")
+_SPELT_SUBSCRIPT = re.compile(r"\bsub ((?:[a-z] (?:of )?)+[a-z])\b")
 # "ℝ^n" is "r-n" to ClearSpeak (its words for a double-struck letter's dimension)
 _SPACE_POWER = re.compile(r"\b([rzcq])-(?!th\b)(\w+(?: sub \w+)?)(?: times (\w+))?")
 _READINGS = tuple(
     (re.compile(pattern), spoken)
     for pattern, spoken in (
+        (r"\bsub is less than\b", "sub less than"),  # "x_{<t}": the xs before t
         (r"\bV a r\b", "Var"),  # "Var(X)" in italics: ClearSpeak spells the letters
         (r"\bC o v\b", "Cov"),
         (r"\bthe asterisk power of (\w+)", r"\1 star"),
         (r"\braised to the open paren (\w+) close paren power\b", r"superscript \1"),
         (r"\bthe open paren (\w+) close paren power of (\w+)", r"\2 superscript \1"),
         (r"\btriangle\b", "Delta"),
-        (r"\bLamda\b", "Lambda"),
+        (r"\b([Ll])amda\b", r"\1ambda"),
         (r"\bdouble struck (?=\w)", ""),
         (r"\bnot sign\b", "not"),
         (r"\bpercent sign\b", "percent"),  # "95\%": the sign is how percent is written
@@ -79,6 +83,11 @@ _READINGS = tuple(
         (r"\bthe arg of (max|min)\b", r"arg \1"),
         (r"\b(\w+) raised to the asterisk power\b", r"\1 star"),
         (r"\bE sub (\w+) tilde (\w+) of\b", r"the expectation over \1 drawn from \2 of"),
+        # "E_{x ~ D, y ~ π_θ}[...]": each "~" in an expectation's subscript is a draw
+        (
+            r"\bE sub ((?:(?!\bof\b).)+? tilde (?:(?!\bof\b).)+?) of\b",
+            lambda over: f"the expectation over {over[1].replace(' tilde ', ' drawn from ')} of",
+        ),
         (r"\bO of\b", "big O of"),
         (r"\bthe 2 by 1 column matrix (\w+) (\w+)$", r"\1 choose \2"),  # \binom{n}{k}
         (r"\bscript big O\b", "big O"),
@@ -121,8 +130,9 @@ _READINGS = tuple(
             r"the probability that \1",
         ),
         (r"(?<=\b[A-Za-z0-9]) (?=the probability that\b)", " times "),
-        # a named function's argument, not a product: "softmax of z"
+        # a named function's argument, not a product: "softmax of z", "rank of A"
         (rf"\b({_FUNCTION_NAMES}) times (?=open bracket)", r"\1 of "),
+        (rf"\b({_FUNCTION_NAMES}) (?=[A-Za-z]\b(?! of\b))", r"\1 of "),
         # arguments, not nested and with no arithmetic in them, whose brackets the
         # listener does not need: "f of x comma y", "P of A given B" (but "the log of
         # open bracket L minus L sub infinity close bracket" keeps them)
@@ -257,7 +267,7 @@ def _spoken(speech: str | None) -> str | None:
 
 
 def _subscript_word(spelt: re.Match[str]) -> str:
-    word = spelt[1].replace(" ", "")
+    word = spelt[1].replace(" of ", " ").replace(" ", "")
     return f"sub {word}" if word in _SUBSCRIPT_WORDS else spelt[0]
 
 
