@@ -239,6 +239,24 @@ def test_node_modules_folder_can_be_pointed_at(
             r"\prod_{t=1}^T p(x_t | x_{<t})",
             "the product from t equals one to T of p of x sub t given x sub less than t",
         ),
+        # floors and ceilings (ClearSpeak drops a lone variable's floor)
+        (r"\lfloor x \rfloor", "floor of x"),
+        (r"\left\lceil n/2 \right\rceil", "ceiling of open bracket n divided by two close bracket"),
+        # logic and causality as decision-theory posts write them
+        (r"\Box A \to A", "box A to A"),
+        (r"\vdash \phi", "proves phi"),
+        (r"A \models B", "A models B"),
+        (r"\neg \Box \bot", "not box bottom"),
+        (r"V^{\perp}", "V perp"),
+        (r"P(Y \mid do(X))", "P of Y given do of X"),
+        # rough sizes
+        (r"\sim 10^9", "about ten to the ninth power"),
+        (r"\$10^9", "ten to the ninth power dollars"),
+        (r"10^{25}\,\text{FLOP}/s", "ten to the twenty-fifth power FLOP per second"),
+        (
+            r"\frac{\partial^2 f}{\partial x^2}",
+            "the second partial derivative of f with respect to x",
+        ),
         # a bracketed superscript labels (the i-th example, layer l): no power
         (r"x^{(i)}", "x superscript i"),
         (r"W^{[l]}", "W superscript l"),

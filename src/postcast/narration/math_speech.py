@@ -35,7 +35,8 @@ _BRACKETS = "open bracket|close bracket"
 _BRACKET_OR_OPERATOR = rf"{_BRACKETS}|{_OPERATOR_WORDS}"
 _RELATION = r"(?:equals|is (?:greater|less|not|in)|approximately equals)"
 _FUNCTION_NAMES = (
-    "softmax|sigmoid|ReLU|relu|GELU|tanh|diag|Var|Cov|tr|trace|rank|sgn|sign|logit|MLP"
+    "softmax|sigmoid|ReLU|relu|GELU|tanh|diag|Var|Cov|tr|trace|rank|sgn|sign|logit|MLP|"
+    "floor|ceiling"
 )
 # A subscript that labels ("theta_old", "L_train", "pi_ref") is a word, which ClearSpeak
 # spells letter by letter as it would a product; these are the labels forum posts use.
@@ -143,6 +144,22 @@ _READINGS = tuple(
         (r"\bVar (?:of )?", "the variance of "),
         (r"\bCov (?:of )?", "the covariance of "),
         (r"\bthe covariance of (\w+) comma (\w+)\b(?! comma)", r"the covariance of \1 and \2"),
+        # logic as LessWrong's decision theory writes it: "□A" (provable A), "⊢", "⊨", "⊥"
+        (r"\bwhite medium square\b", "box"),
+        (r"\bright tack\b", "proves"),
+        (r"\b([A-Za-z]) true (?=[A-Za-z]\b)", r"\1 models "),
+        (r"\bto the power of up tack\b", "perp"),  # "A^⊥": the orthogonal complement
+        (r"\bup tack\b", "bottom"),
+        (r"\bdown tack\b", "top"),
+        (r"\bd o of\b", "do of"),  # Pearl's do-operator, "P(Y | do(X))"
+        (r"^tilde (?=\S)", "about "),  # "~10^9" on its own: roughly
+        (r"^dollar sign (.+)$", r"\1 dollars"),
+        (r"\bFLOP slash s\b", "FLOP per second"),
+        (
+            r"\bthe fraction with numerator partial differential squared (\w+) "
+            r"and denominator partial differential (\w+) squared\b",
+            r"the second partial derivative of \1 with respect to \2",
+        ),
         (r"^1 lines? Line 1: ", ""),  # a one-line align environment is just its equation
         (r"(?<=\w) (?=Line \d+:)", ", "),  # a pause between the lines of a multi-line one
     )
@@ -159,7 +176,7 @@ class MathSource:
 
     def request(self) -> dict[str, object]:
         if self.tex is not None:
-            return {"tex": _INDEX_SUPERSCRIPT.sub(_as_label, self.tex), "display": self.display}
+            return {"tex": _rewritten(self.tex), "display": self.display}
         return {"mathml": self.mathml}
 
 
@@ -171,6 +188,20 @@ _INDEX_SUPERSCRIPT = re.compile(r"\^\{\s*([(\[])\s*([A-Za-z0-9]+)\s*[)\]]\s*\}")
 
 def _as_label(index: re.Match[str]) -> str:
     return f"^{{\\text{{({index[2]})}}}}"
+
+
+# ClearSpeak reads "⌊x⌋" as "x" (the floor lost) and "⌈n/2⌉" as "left ceiling n divided by
+# 2 right ceiling": as named functions they are "floor of x", "ceiling of ..."
+_FLOOR_CEILING = re.compile(r"(?:\\left\s*)?\\l(floor|ceil)\s*(.+?)\s*(?:\\right\s*)?\\r\1")
+
+
+def _rewritten(tex: str) -> str:
+    """TeX as the engine should read it: labels and floors made plain."""
+    tex = _INDEX_SUPERSCRIPT.sub(_as_label, tex)
+    return _FLOOR_CEILING.sub(
+        lambda bracket: f"\\operatorname{{{bracket[1].replace('ceil', 'ceiling')}}}({bracket[2]})",
+        tex,
+    )
 
 
 _cache: dict[MathSource, str | None] = {}
