@@ -83,6 +83,11 @@ def test_no_tex_markup_survives_the_simple_rule() -> None:
         ("n! and (n-k)! ways", "n factorial and (n-k) factorial ways"),
         ("c = 3×10⁸", "c equals three times ten to the power of eight"),
         ("a | b and a!", "a | b and a!"),  # bars with spaces are no absolute value
+        # logic as decision-theory posts write it
+        ("By Löb, □A → A implies □A.", "By Löb, box A to A implies box A."),
+        ("If ⊢ φ then M ⊨ φ.", "If proves phi then M models phi."),
+        ("and ¬□⊥ holds", "and not box bottom holds"),
+        ("A ⊥ B given C", "A perp B given C"),
     ],
 )
 def test_unicode_maths_in_running_text_is_spoken(written: str, spoken: str) -> None:

@@ -120,6 +120,7 @@ def test_four_digit_numbers_as_years_or_quantities(written: str, spoken: str) ->
         ("Your p(doom)?", "Your P of doom?"),
         ("P(AGI by 2030) is low.", "P of AGI by twenty thirty is low."),
         ("We want P(A|B), not P(B | A).", "We want P of A given B, not P of B given A."),
+        ("P(Y | do(X)) differs", "P of Y given do(X) differs"),
         ("Call help(me) now.", "Call help(me) now."),
     ],
 )

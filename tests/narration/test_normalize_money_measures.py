@@ -100,6 +100,15 @@ def test_words_after_numbers_stay_words(written: str, spoken: str) -> None:
     [
         ("They raised $25k fast.", "They raised twenty-five thousand dollars fast."),
         ("The grant was $1.5M.", "The grant was one point five million dollars."),
+        # an amount written as a power of ten: the currency after it
+        ("It cost ~$10^9.", "It cost roughly ten to the power of nine dollars."),
+        (
+            "The budget was £3.5e6.",
+            "The budget was three point five times ten to the power of six pounds.",
+        ),
+        ("costs $2 x 10^6 a year", "costs two times ten to the power of six dollars a year"),
+        ("3 x 10^8 m/s", "three times ten to the power of eight meters per second"),
+        ("a 2x speedup", "a two times speedup"),
         ("Her salary is £20k.", "Her salary is twenty thousand pounds."),
         ("They spent $2bn on it.", "They spent two billion dollars on it."),
         ("The seed was $500K.", "The seed was five hundred thousand dollars."),

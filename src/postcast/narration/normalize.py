@@ -26,7 +26,7 @@ from postcast.narration.normalize_context import (
 )
 from postcast.narration.normalize_dates import normalize_dates, normalize_times
 from postcast.narration.normalize_day_names import normalize_day_names
-from postcast.narration.normalize_money import normalize_money
+from postcast.narration.normalize_money import normalize_money, normalize_money_powers
 from postcast.narration.normalize_numbers import (
     normalize_numbers,
     normalize_scientific,
@@ -151,13 +151,21 @@ def normalize_math(text: str) -> str:
     return _EXPRESSION.sub(_expression, text)
 
 
+# "3 x 10^8": the letter x typed for the times sign of scientific notation
+_TIMES_POWER_OF_TEN = re.compile(r"(?<=\d)\s?[xX]\s?(?=10(?:\^|[⁰¹²³⁴⁵⁶⁷⁸⁹⁻]))")
+
+
 def normalize_power_ranges(text: str) -> str:
-    """ "10^6–10^7" -> "10^6 to 10^7" (before the powers are read, one after the other)."""
-    return _POWER_RANGE.sub(r"\1 to ", text)
+    """ "10^6–10^7" -> "10^6 to 10^7" (before the powers are read, one after the other), and
+    "3 x 10^8" -> "3 × 10^8"."""
+    if "10" not in text:
+        return text
+    return _TIMES_POWER_OF_TEN.sub(" × ", _POWER_RANGE.sub(r"\1 to ", text))
 
 
 _PASSES = (
     _prepare,
+    normalize_money_powers,
     normalize_power_ranges,
     speak_unicode_maths,
     normalize_street_titles,

@@ -49,9 +49,9 @@ def normalize_street_titles(text: str) -> str:
 
 
 # "P(doom)", "p(AGI by 2030)", "P(A|B)": a probability, "P of doom", "P of A given B".
-_PROBABILITY = re.compile(
-    r"(?<![\w(])[Pp]\(\s*([^()|\n]{1,60}?)\s*(?:\|\s*([^()|\n]{1,60}?)\s*)?\)"
-)
+# (an event may hold one call of its own: "P(Y | do(X))")
+_EVENT = r"(?:[^()|\n]|\([^()|\n]{0,30}\)){1,60}?"
+_PROBABILITY = re.compile(rf"(?<![\w(])[Pp]\(\s*({_EVENT})\s*(?:\|\s*({_EVENT})\s*)?\)")
 
 
 def _probability(match: re.Match[str]) -> str:

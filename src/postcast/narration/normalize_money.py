@@ -163,6 +163,21 @@ def _price_in_words(match: re.Match[str]) -> str:
 _PER_AMOUNT = re.compile(rf"(?<=[A-Za-z])/(?={_CURRENCY}\d)")
 
 
+# "$10^9", "$1e9", "£2 × 10^6": an amount written as a power of ten, its currency said
+# after it once the powers are read ("ten to the power of nine dollars")
+_MONEY_POWER = re.compile(
+    rf"(?<![\w$])(?P<cur>{_CURRENCY})\s?(?P<power>\d+(?:\.\d+)?"
+    r"(?:\s?[x×*]\s?10\^[-−]?\d+|[eE][+-]?\d+|\^[-−]?\d+))(?![\w^]|\.\d)"
+)
+
+
+def normalize_money_powers(text: str) -> str:
+    """Reads "$10^9" as "10^9 dollars", for the passes that say powers of ten."""
+    if "^" not in text and "e" not in text and "E" not in text:
+        return text
+    return _MONEY_POWER.sub(lambda m: f"{m['power']} {CURRENCIES[m['cur']].plural}", text)
+
+
 def normalize_money(text: str) -> str:
     """Reads "$4,500" -> "four thousand five hundred dollars", "£1.20" -> "one pound and ..."."""
     text = _PER_AMOUNT.sub(" per ", text) if "/" in text else text

@@ -45,7 +45,18 @@ _OPERATORS = {
     "∘": "composed with",
     "′": "prime",
     "″": "double prime",
+    # logic as decision-theory posts write it: "□A → A" (Löb), "⊢ φ", "M ⊨ φ", "¬□⊥"
+    "□": "box",
+    "◇": "diamond",
+    "⊢": "proves",
+    "⊬": "does not prove",
+    "⊨": "models",
+    "⊤": "top",
+    "⊥": "bottom",
+    "⫫": "is independent of",
 }
+# "A ⊥ B" between two terms: perpendicular, or independent (conditionally: "A ⊥ B | C")
+_PERP = re.compile(r"(?<=\w)\s*⊥\s*(?=\w)")
 _ROOTS = {"√": "the square root of", "∛": "the cube root of", "∜": "the fourth root of"}
 # "∑ᵢ wᵢ": a big operator with its index, "the sum over i of w sub i"; after the word
 # itself ("the sum ∑ᵢ"), only "over i of"
@@ -100,6 +111,7 @@ def speak_unicode_maths(text: str) -> str:
     text = _SEPARATOR_DOT.sub(", ", text)
     text = _DOT_PRODUCT.sub(" times ", text)
     text = _MINUS.sub(" minus ", text)
+    text = _PERP.sub(" perp ", text)
     text = _FUNCTION.sub(r"\1 of \2", text)
     text = _APPROXIMATELY.sub(r"\1 is approximately ", text)
     text = _CHEMICAL.sub(_formula, text)
@@ -139,12 +151,12 @@ def _named_before(found: re.Match[str]) -> str:
 
 
 def _padded(found: re.Match[str], words: str) -> str:
-    """`words` in place of the match, spaced from a neighbouring letter or digit only."""
+    """`words` in place of the match, spaced from a neighbouring letter or digit only (and
+    from an operator right after it: "¬□⊥" is "not box bottom")."""
     before = found.string[found.start() - 1 : found.start()]
     after = found.string[found.end() : found.end() + 1]
-    return (
-        (" " if before.isalnum() else "") + words + (" " if after.isalnum() or after == "(" else "")
-    )
+    spaced_after = after.isalnum() or after == "(" or (after != "" and after in _OPERATORS)
+    return (" " if before.isalnum() else "") + words + (" " if spaced_after else "")
 
 
 def _formula(found: re.Match[str]) -> str:
