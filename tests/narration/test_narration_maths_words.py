@@ -88,6 +88,16 @@ def test_no_tex_markup_survives_the_simple_rule() -> None:
         ("If ⊢ φ then M ⊨ φ.", "If proves phi then M models phi."),
         ("and ¬□⊥ holds", "and not box bottom holds"),
         ("A ⊥ B given C", "A perp B given C"),
+        ("x ∼ N(0, 1) and y ∼ π", "x drawn from N(zero, one) and y drawn from pi"),
+        ("∼100 people", "about one hundred people"),
+        ("prices ↑, costs ↓", "prices up, costs down"),
+        ("∴ done; ∵ reasons", "therefore done; because reasons"),
+        ("A ⊕ B", "A o plus B"),
+        ("the ℓ₁ penalty on ‖w‖", "the l sub one penalty on the norm of w"),
+        (
+            "⟨u, v⟩ = 0 and ⟨E⟩ rises",
+            "the inner product of u and v equals zero and the average of E rises",
+        ),
     ],
 )
 def test_unicode_maths_in_running_text_is_spoken(written: str, spoken: str) -> None:

@@ -54,9 +54,23 @@ _OPERATORS = {
     "⊤": "top",
     "⊥": "bottom",
     "⫫": "is independent of",
+    "⊊": "a proper subset of",
+    "∖": "minus",  # set difference
+    "⊕": "o plus",
+    "⊗": "o times",
+    "∴": "therefore",
+    "∵": "because",
+    "↑": "up",
+    "↓": "down",
+    "∼": "about",  # before an amount ("∼100"); between terms, a draw (_DRAWN)
 }
 # "A ⊥ B" between two terms: perpendicular, or independent (conditionally: "A ⊥ B | C")
 _PERP = re.compile(r"(?<=\w)\s*⊥\s*(?=\w)")
+_DRAWN = re.compile(r"(?<=\w)\s*∼\s*(?=[A-Za-zͰ-Ͽ])")  # "x ∼ N(0, 1)", "y ∼ π"
+# "‖x‖" a norm, "⟨u, v⟩" an inner product, "⟨x⟩" an average
+_NORM = re.compile(r"‖([^‖\n]{1,40}?)‖")
+_INNER_PRODUCT = re.compile(r"⟨\s*([^,⟨⟩\n]{1,30}?)\s*,\s*([^,⟨⟩\n]{1,30}?)\s*⟩")
+_AVERAGE = re.compile(r"⟨\s*([^,⟨⟩\n]{1,30}?)\s*⟩")
 _ROOTS = {"√": "the square root of", "∛": "the cube root of", "∜": "the fourth root of"}
 # "∑ᵢ wᵢ": a big operator with its index, "the sum over i of w sub i"; after the word
 # itself ("the sum ∑ᵢ"), only "over i of"
@@ -67,7 +81,7 @@ _NAMED_BEFORE = re.compile(r"\b(sum|product|integral)\s+$", re.IGNORECASE)
 _HAT = re.compile("([A-Za-z\u0370-\u03ff])\u0302|([ŷŶ])")
 _STARRED = re.compile(f"(?<![\\w*])([A-Za-z{_GREEK_RANGE}])\\*(?![\\w*])")
 
-_MATH_LETTERS = re.compile("[\U0001d400-\U0001d7ff\u2102\u2115\u2119\u211a\u211d\u2124]")
+_MATH_LETTERS = re.compile("[\U0001d400-\U0001d7ff\u2102\u2113\u2115\u2119\u211a\u211d\u2124]")
 _SUPERSCRIPT_RUN = re.compile(f"(?<=(\\S))[{''.join(_SUPERSCRIPTS)}]+")
 _SUBSCRIPT_RUN = re.compile(f"(\\S*?)([{''.join(_SUBSCRIPTS)}]+)")
 # A Greek letter standing alone as a symbol (not inside a Greek word), and not the micro
@@ -97,8 +111,8 @@ _CHEMICAL = re.compile(
 # Any character this module reads: text without one (nearly all prose) is left at once.
 _TRIGGER = re.compile(
     "["
-    + re.escape("".join([*_SUPERSCRIPTS, *_SUBSCRIPTS, *_OPERATORS, *_ROOTS, "·⋅≈∙•"]))
-    + "\u0391-\u03ff\U0001d400-\U0001d7ff\u2102\u2115\u2119\u211a\u211d\u2124]"
+    + re.escape("".join([*_SUPERSCRIPTS, *_SUBSCRIPTS, *_OPERATORS, *_ROOTS, "·⋅≈∙•‖⟨"]))
+    + "\u0391-\u03ff\U0001d400-\U0001d7ff\u2102\u2113\u2115\u2119\u211a\u211d\u2124]"
 )
 
 
@@ -112,6 +126,10 @@ def speak_unicode_maths(text: str) -> str:
     text = _DOT_PRODUCT.sub(" times ", text)
     text = _MINUS.sub(" minus ", text)
     text = _PERP.sub(" perp ", text)
+    text = _DRAWN.sub(" drawn from ", text)
+    text = _NORM.sub(r"the norm of \1", text)
+    text = _INNER_PRODUCT.sub(r"the inner product of \1 and \2", text)
+    text = _AVERAGE.sub(r"the average of \1", text)
     text = _FUNCTION.sub(r"\1 of \2", text)
     text = _APPROXIMATELY.sub(r"\1 is approximately ", text)
     text = _CHEMICAL.sub(_formula, text)
