@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import pickle
 import shutil
+import struct
 import subprocess
 import sys
 import textwrap
@@ -228,3 +229,31 @@ def test_multiprocess_mode_adds_up_every_process(tmp_path: Path) -> None:
     assert samples["postcast_episodes_failed_total"] == [({"source_kind": "rss"}, 1)]
     assert samples["postcast_sentence_cache_hits_total"] == [({}, 6)]  # 2 from each child
     assert any(path.suffix == ".db" for path in folder.iterdir())  # what it added up
+
+
+def test_a_pool_file_caught_half_written_is_read_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A pool process that has just created its file has not written its header yet: read
+    # at that moment, prometheus_client raises, and the scrape would answer 500.
+    from prometheus_client import multiprocess
+
+    monkeypatch.setenv(metrics.MULTIPROCESS_ENV, str(tmp_path))
+    reads: list[int] = []
+    real = multiprocess.MultiProcessCollector.collect
+
+    def half_written_once(self: multiprocess.MultiProcessCollector) -> object:
+        reads.append(1)
+        if len(reads) == 1:
+            raise struct.error("unpack_from requires a buffer of at least 4 bytes")
+        return real(self)
+
+    monkeypatch.setattr(multiprocess.MultiProcessCollector, "collect", half_written_once)
+    text, _ = metrics.exposition()
+    assert len(reads) == 2
+    assert list(text_string_to_metric_families(text.decode())) == []  # nothing recorded yet
+
+    monkeypatch.setattr(multiprocess.MultiProcessCollector, "collect", real)
+    (tmp_path / "counter_999.db").write_bytes(b"")  # a file that never becomes whole
+    with pytest.raises(struct.error):
+        metrics.exposition()

@@ -20,9 +20,10 @@ the speech pool's short-lived processes need no multiprocess folder.
 from __future__ import annotations
 
 import os
+import struct
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from concurrent.futures import Future
 from datetime import datetime
 from functools import wraps
@@ -40,6 +41,8 @@ from prometheus_client import (
     multiprocess,
     start_http_server,
 )
+from prometheus_client.metrics_core import Metric
+from prometheus_client.registry import Collector
 
 NAMESPACE = "postcast"
 MULTIPROCESS_ENV = "PROMETHEUS_MULTIPROC_DIR"
@@ -207,8 +210,31 @@ def registry() -> CollectorRegistry:
     if not multiprocess_mode():
         return REGISTRY
     collecting = CollectorRegistry()
-    multiprocess.MultiProcessCollector(collecting)  # type: ignore[no-untyped-call]
+    collecting.register(_PoolCollector())
     return collecting
+
+
+# A pool process that starts (or records a new label) while /metrics reads its file can be
+# caught half-written: prometheus_client then raises (struct.error, "Read beyond file size")
+# and the scrape answered 500. Read again, as the next moment's file is whole.
+_READ_ATTEMPTS = 5
+_HALF_WRITTEN = (struct.error, RuntimeError, ValueError, UnicodeDecodeError)
+
+
+class _PoolCollector(Collector):
+    """prometheus_client's multiprocess collector, reading again a file caught mid-write."""
+
+    def collect(self) -> Iterable[Metric]:
+        for attempt in range(_READ_ATTEMPTS):
+            try:
+                pool = multiprocess.MultiProcessCollector(None)  # type: ignore[no-untyped-call]
+                metrics: list[Metric] = list(pool.collect())  # type: ignore[no-untyped-call]
+                return metrics
+            except _HALF_WRITTEN:
+                if attempt == _READ_ATTEMPTS - 1:
+                    raise
+                time.sleep(0.02)
+        return []
 
 
 def exposition() -> tuple[bytes, str]:
