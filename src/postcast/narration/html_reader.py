@@ -27,18 +27,7 @@ from postcast.narration.citations import speak_citations
 from postcast.narration.embeds import embed_words
 from postcast.narration.footnotes import Footnote, Footnotes
 from postcast.narration.inline import InlineReader
-from postcast.narration.markup import (
-    HEADINGS,
-    classes,
-    holds_only_lists,
-    is_block,
-    is_hidden,
-    item_label,
-    item_number,
-    list_letters,
-    list_start,
-    list_step,
-)
+from postcast.narration.markup import HEADINGS, classes, is_block, is_hidden, item_labels
 from postcast.narration.maths import SpokenMaths
 from postcast.narration.media import code_words, image_words, verse_stanzas
 from postcast.narration.segments import (
@@ -200,16 +189,13 @@ class BodyReader:
         # Pick a reading", "short posts", "a sequence", "three. Rotate" is heard as one
         # outline, where "two, one, two, three" would sound like a list that restarted.
         ordered = element.name == "ol" and not _inside_numbered_item(element)
-        number, step, letters = list_start(element), list_step(element), list_letters(element)
+        labels = item_labels(element) if ordered else {}
         segments: list[Segment] = []
         for child in element.children:
-            if isinstance(child, Tag) and child.name == "li" and holds_only_lists(child):
-                segments += self._container(child, Kind.LIST_ITEM)  # Lexical's nested-list-item
-            elif isinstance(child, Tag) and child.name == "li":
-                number = item_number(child, number)
+            if isinstance(child, Tag) and child.name == "li":  # a nested-list-item has no label
                 item = self._container(child, Kind.LIST_ITEM)
-                segments += prefixed(item, item_label(letters, number)) if ordered else item
-                number += step
+                label = labels.get(id(child))
+                segments += prefixed(item, label) if label else item
             else:
                 segments += self._sequence([child], Kind.LIST_ITEM)
         return segments

@@ -122,7 +122,7 @@ def json_attribute(element: Tag, name: str = "data-attrs") -> dict[str, object]:
     return data if isinstance(data, dict) else {}
 
 
-def list_start(element: Tag) -> int:
+def _list_start(element: Tag) -> int:
     """The number an `<ol>` starts at (`start`): 1 unless it says otherwise, or for a
     `reversed` list (counting down) its number of items."""
     try:
@@ -134,12 +134,12 @@ def list_start(element: Tag) -> int:
         return len([item for item in items if not holds_only_lists(item)])
 
 
-def list_step(element: Tag) -> int:
+def _list_step(element: Tag) -> int:
     """+1 for each item, or -1 in a `reversed` list ("3. 2. 1.")."""
     return -1 if element.has_attr("reversed") else 1
 
 
-def item_number(item: Tag, number: int) -> int:
+def _item_number(item: Tag, number: int) -> int:
     """An item's own number (Lexical writes `<li value="N">`), else the count so far."""
     try:
         return int(str(item.get("value") or number))
@@ -159,7 +159,7 @@ _LETTER_STYLES = {
 _LIST_STYLE = re.compile(r"list-style(?:-type)?\s*:\s*([\w-]+)", re.IGNORECASE)
 
 
-def list_letters(element: Tag) -> str | None:
+def _list_letters(element: Tag) -> str | None:
     """The letter case of a lettered list ("a" or "A"); None for a numbered one."""
     kind = str(element.get("type", ""))
     if kind in ("a", "A"):
@@ -168,7 +168,7 @@ def list_letters(element: Tag) -> str | None:
     return _LETTER_STYLES.get(style.group(1).lower()) if style else None
 
 
-def item_label(letters: str | None, number: int) -> str:
+def _item_label(letters: str | None, number: int) -> str:
     """An item's marker as the page shows it: "2." or, lettered, "b." ("aa." after "z.")."""
     if letters is None or number < 1:
         return f"{number}."
@@ -177,6 +177,21 @@ def item_label(letters: str | None, number: int) -> str:
         number, place = divmod(number - 1, 26)
         label = chr(ord("a") + place) + label
     return f"{label.upper() if letters == 'A' else label}."
+
+
+def item_labels(element: Tag) -> dict[int, str]:
+    """The marker of each numbered item of a list (its `<li>` children but the wrappers
+    around a sub-list), by the item's `id()`: "2." or, lettered, "b.", as the page shows it
+    (`start`, `reversed`, an item's own `value`, `type` or CSS letters)."""
+    labels: dict[int, str] = {}
+    number, step, letters = _list_start(element), _list_step(element), _list_letters(element)
+    for item in element.find_all("li", recursive=False):
+        if holds_only_lists(item):
+            continue
+        number = _item_number(item, number)
+        labels[id(item)] = _item_label(letters, number)
+        number += step
+    return labels
 
 
 def holds_only_lists(item: Tag) -> bool:

@@ -19,11 +19,7 @@ from postcast.narration.markup import (
     holds_only_lists,
     is_block,
     is_hidden,
-    item_label,
-    item_number,
-    list_letters,
-    list_start,
-    list_step,
+    item_labels,
 )
 from postcast.narration.spoken import sentence
 
@@ -98,17 +94,15 @@ def _listed(items: list[str]) -> str:
 def _item_texts(element: Tag, cell_text: CellText) -> list[str]:
     """Each item of a list in a box; a numbered list's items with their numbers."""
     texts: list[str] = []
-    number, step, letters = list_start(element), list_step(element), list_letters(element)
+    labels = item_labels(element) if element.name == "ol" else {}
     for item in _items(element):
         if holds_only_lists(item):  # Lexical's `li.nested-list-item`: no number or words
             for sublist in item.find_all(_LISTS, recursive=False):
                 texts += _item_texts(sublist, cell_text)
             continue
-        number = item_number(item, number)
         words = _words(item, cell_text)
-        ordered = element.name == "ol" and words
-        texts.append(f"{item_label(letters, number)} {words}" if ordered else words)
-        number += step
+        label = labels.get(id(item))
+        texts.append(f"{label} {words}" if label and words else words)
     return texts
 
 
