@@ -45,9 +45,10 @@ CURRENCIES = {
     "NZ$": Currency("New Zealand dollar", "New Zealand dollars", "cent", "cents"),
     "HK$": Currency("Hong Kong dollar", "Hong Kong dollars", "cent", "cents"),
 }
-_CURRENCY = r"(?:US\$|A\$|C\$|NZ\$|HK\$|[$£€¥₩₹₽₿])"
+_SYMBOLS = "$£€¥₩₹₽₿"  # every currency written with a sign (US$, A$... hold "$")
+_CURRENCY = rf"(?:US\$|A\$|C\$|NZ\$|HK\$|[{_SYMBOLS}])"
 _MONEY_SOURCE = (
-    rf"(?=[$£€¥₩₹₽₿UACNH])(?<![\w$])(?P<cur>{_CURRENCY})\s?(?P<amount>{AMOUNT})"
+    rf"(?=[{_SYMBOLS}UACNH])(?<![\w$])(?P<cur>{_CURRENCY})\s?(?P<amount>{AMOUNT})"
     rf"(?:\s?(?P<scale>{SCALE}))?(?![\w])"
 )
 _MONEY_PLAIN = re.sub(r"\(\?P<\w+>", "(?:", _MONEY_SOURCE)
@@ -173,7 +174,7 @@ _MONEY_POWER = re.compile(
 
 def normalize_money_powers(text: str) -> str:
     """Reads "$10^9" as "10^9 dollars", for the passes that say powers of ten."""
-    if "^" not in text and "e" not in text and "E" not in text:
+    if not any(symbol in text for symbol in _SYMBOLS):  # nearly all text: no regex scan
         return text
     return _MONEY_POWER.sub(lambda m: f"{m['power']} {CURRENCIES[m['cur']].plural}", text)
 

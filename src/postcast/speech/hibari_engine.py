@@ -148,11 +148,8 @@ def _model_file(name: str) -> Path:
 
 @cache
 def _file_digest(path: Path) -> str:
-    digest = hashlib.sha256()
     with path.open("rb") as model:
-        for block in iter(lambda: model.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()[:16]
+        return hashlib.file_digest(model, "sha256").hexdigest()[:16]
 
 
 # espeak-ng's IPA (the lexicon's, as Piper speaks it) in misaki's American notation: its
