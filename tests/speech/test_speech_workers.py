@@ -7,6 +7,7 @@ import pytest
 from postcast.config import SpeechConfig
 from postcast.speech.base import Concurrency
 from postcast.speech.espeak_engine import EspeakEngine
+from postcast.speech.hibari_engine import HibariEngine
 from postcast.speech.openai_engine import OpenAIEngine
 from postcast.speech.piper_engine import PiperEngine
 from postcast.speech.workers import POOL_MIN_SENTENCES, available_cores, plan_for
@@ -45,3 +46,12 @@ def test_subprocess_and_network_engines_use_threads() -> None:
         plan = plan_for(engine, SpeechConfig(), 5)
         assert plan.mode is Concurrency.THREADS and plan.workers >= 2
         assert plan_for(engine, SpeechConfig(workers=7)).workers == 7
+
+
+def test_a_shared_model_speaks_in_as_many_threads_as_it_may_use_cores() -> None:
+    # hibari: one model, its runs outside the GIL; a worker given one CPU thread
+    # (`postcast worker --threads 1`) must keep it to one, not a pool of four
+    unbounded = plan_for(HibariEngine(SpeechConfig()), SpeechConfig(), 100)
+    assert unbounded.mode is Concurrency.SHARED and unbounded.workers == available_cores()
+    assert plan_for(HibariEngine(SpeechConfig(), threads=1), SpeechConfig(), 100).workers == 1
+    assert plan_for(HibariEngine(SpeechConfig(), threads=3), SpeechConfig(workers=5)).workers == 5

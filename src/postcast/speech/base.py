@@ -55,6 +55,7 @@ class Concurrency(StrEnum):
 
     PROCESSES = "processes"  # CPU-bound in the GIL or one session per core: a process pool
     THREADS = "threads"  # waits on a subprocess or the network: a thread pool
+    SHARED = "shared"  # CPU-bound outside the GIL: one thread per CPU thread, one model
     SINGLE = "single"  # one instance uses the whole machine (a GPU, all-core ORT)
 
 

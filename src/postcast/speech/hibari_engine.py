@@ -74,8 +74,9 @@ class HibariEngine(SpeechEngine):
         return SAMPLE_RATE
 
     def concurrency(self) -> Concurrency:
-        # ONNX Runtime and numpy's FFTs let go of the GIL: threads share one loaded model
-        return Concurrency.THREADS
+        # ONNX Runtime and numpy's FFTs let go of the GIL: threads share one loaded model,
+        # each run on one core (a worker given one CPU thread speaks in one)
+        return Concurrency.SHARED
 
     def _voice_name(self, voice: str | None) -> str:
         return voice or self.config.voice or BUNDLED_VOICE
@@ -115,7 +116,7 @@ class HibariEngine(SpeechEngine):
     def _loaded(self, name: str) -> Hibari:
         with self._lock:
             if name not in self._voices:
-                self._voices[name] = _load(name, self.threads or 1)
+                self._voices[name] = _load(name, 1)
             return self._voices[name]
 
 

@@ -57,6 +57,8 @@ def plan_for(engine: SpeechEngine, config: SpeechConfig, sentences: int | None =
         return Plan(Concurrency.PROCESSES, config.workers or available_cores())
     if mode is Concurrency.SINGLE:
         return Plan(Concurrency.SINGLE, 1)
+    if mode is Concurrency.SHARED:  # its threads are its CPU threads: `threads` bounds them
+        return Plan(Concurrency.SHARED, config.workers or engine.threads or available_cores())
     return Plan(Concurrency.THREADS, config.workers or max(4, available_cores()))
 
 
