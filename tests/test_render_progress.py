@@ -61,6 +61,29 @@ def test_reports_are_passed_on_and_written_at_most_twice_a_second(tmp_path: Path
     assert len(written) == 14  # of 43 reports: starting, speech 0, 4... 40, audio, finished
 
 
+def test_stages_taking_turns_are_written_twice_a_second_not_at_each_turn(
+    tmp_path: Path,
+) -> None:
+    # speech and mastering alternate segment by segment; a re-render whose segments all
+    # come from the caches makes its 40 turns in a blink, and wrote a row at each
+    clock, written = Clock(), []
+    with open_library(f"sqlite:///{tmp_path / 'library.sqlite3'}") as library:
+        stored = add_episode(library, tmp_path / "site", 1, title="Otters", status="pending")
+        library.record_progress = lambda *args, **_: written.append(args[1:5])  # type: ignore[method-assign]
+        recorded = RecordedProgress(library, stored.guid, lambda *a: None, clock)
+        recorded.started()
+        for segment in range(1, 41):
+            recorded("speech", segment, 40)
+            recorded("audio", segment * 10.0, None)
+            clock.now += 0.01
+        assert written == [
+            ("rendering", "starting", 0.0, None),
+            ("rendering", "speech", 1.0, 40),  # each stage's first report
+            ("rendering", "audio", 10.0, None),
+            ("rendering", "speech", 40.0, 40),  # speech ends
+        ]
+
+
 def test_a_pass_leaves_each_render_finished_or_failed(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

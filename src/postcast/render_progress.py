@@ -3,7 +3,9 @@ the web app can show an operator progress bars of renders running anywhere.
 
 `recording` wraps the pass's own `Progress` callback (the CLI's bars): every report is
 passed on, and written at most every `WRITE_INTERVAL` seconds per render (always when a
-stage starts or ends), so a render of thousands of sentences costs a few hundred writes.
+stage first reports and when it ends), so a render of thousands of sentences costs a few
+hundred writes. Speech and mastering take turns segment by segment: a turn is not a
+stage starting, or a re-render whose segments come from the caches would write each.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ class RecordedProgress:
         self._library, self._guid, self._forward, self._clock = library, guid, forward, clock
         self._lock = threading.Lock()  # speech may report from its worker threads
         self._stage, self._done = "starting", 0.0
+        self._stages: set[str] = set()  # those that have reported
         self._total: float | None = None
         self._written_at: float | None = None
 
@@ -43,7 +46,8 @@ class RecordedProgress:
         self._forward(task, done, total)
         with self._lock:
             now = self._clock()
-            boundary = task != self._stage or done == 0 or (total is not None and done >= total)
+            boundary = task not in self._stages or (total is not None and done >= total)
+            self._stages.add(task)
             due = self._written_at is None or now - self._written_at >= WRITE_INTERVAL
             self._stage, self._done, self._total = task, float(done), total
             if boundary or due:
