@@ -9,6 +9,7 @@ so "2 workers against 1" measures how the service scales out, as two machines wo
 
 from __future__ import annotations
 
+import os
 import sys
 import tempfile
 import time
@@ -26,7 +27,7 @@ sys.path[:0] = [str(REPO / "src"), str(REPO), str(REPO / "benchmarks")]
 
 from prose import paragraphs  # noqa: E402
 
-from postcast.config import load_config  # noqa: E402
+from postcast.config import SpeechConfig, load_config  # noqa: E402
 from postcast.service.jobs.app import make_app  # noqa: E402
 from postcast.service.jobs.sending import send_fetch  # noqa: E402
 from postcast.storage import Library, open_library  # noqa: E402
@@ -39,6 +40,7 @@ from tests.service.jobs.support import (  # noqa: E402
 )
 
 POSTGRES = "postgresql://postgres@127.0.0.1:5432/"
+DEFAULT_ENGINE = SpeechConfig().engine  # the voice a new library speaks with
 SOURCE = "drafts"  # the one source make_library configures
 WORKER_OPTIONS = ("--threads", "1")  # with support's --concurrency 1: one core each
 PATIENCE = 4 * 3600.0  # a deadline for a stuck run, never a speed bound
@@ -77,6 +79,7 @@ class ServiceRun:
     config_path: Path
     workers: list[Popen[bytes]] = field(default_factory=list)
     cpu_seconds: float = 0.0  # the workers' CPU time during the last `wait`
+    pin: bool = False  # each worker on a core of its own (as if on a machine of its own)
 
     def library(self) -> Library:
         return open_library(load_config(self.config_path).library.database)
@@ -86,11 +89,22 @@ class ServiceRun:
         for _ in range(count):
             log = self.root / f"worker{len(self.workers)}.log"
             started.append(start_worker_process(self.config_path, log, *WORKER_OPTIONS))
+            if self.pin:  # long before its pool forks (imports take a second or more)
+                self._pin(started[-1], len(self.workers))
             self.workers.append(started[-1])
         if wait_ready:
             for worker in started:
                 self._wait_ready(worker)
+                if self.pin:  # in case a pool process forked before its parent was pinned
+                    self._pin(worker, self.workers.index(worker))
         return started
+
+    @staticmethod
+    def _pin(worker: Popen[bytes], number: int) -> None:
+        cores = sorted(os.sched_getaffinity(0))
+        process = psutil.Process(worker.pid)
+        for member in [process, *process.children(recursive=True)]:
+            member.cpu_affinity([cores[number % len(cores)]])
 
     def _wait_ready(self, worker: Popen[bytes]) -> None:
         log = self.root / f"worker{self.workers.index(worker)}.log"
@@ -143,11 +157,13 @@ def all_published(count: int) -> Callable[[Library], bool]:
 
 
 @contextmanager
-def service_run(engine: str = "piper", **service: float) -> Iterator[ServiceRun]:
-    """A library with no posts yet (write them into `run.root / "posts"`), the Piper
-    voice with its sampling noise off (or another `engine`, its intro unchecked), and
-    `[service]` settings `service`; its workers are stopped and its databases dropped at
-    the end."""
+def service_run(
+    engine: str = DEFAULT_ENGINE, pin: bool = False, **service: float
+) -> Iterator[ServiceRun]:
+    """A library with no posts yet (write them into `run.root / "posts"`), the voice of
+    `engine` with every take of a sentence the same and its intro unchecked, and
+    `[service]` settings `service`; with `pin`, each worker on a core of its own. Its
+    workers are stopped and its databases dropped at the end."""
     with ExitStack() as stack:
         database = stack.enter_context(fresh_database())
         broker = stack.enter_context(own_redis_database())
@@ -156,7 +172,7 @@ def service_run(engine: str = "piper", **service: float) -> Iterator[ServiceRun]
         root = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="bench-service-")))
         settings = {"visibility_timeout": 3600.0, "publish_delay_seconds": 1.0, **service}
         config = make_library(root, 0, database, broker, engine=engine, **settings)
-        run = ServiceRun(root, config)
+        run = ServiceRun(root, config, pin=pin)
         try:
             yield run
         finally:

@@ -8,10 +8,10 @@ against the cold render of the same post (goal: at most 2%).
   is running and its voice loaded; only the changed sentence is spoken again, and only
   its segment mastered again (the rest comes from the shared caches).
 
-Both on the local Redis and PostgreSQL, the bundled Piper voice, one worker
-(`--concurrency 1 --threads 1`). Each warm timing is the best of `--repeat` edits.
+Both on the local Redis and PostgreSQL, the default voice (`--engine`: another), one
+worker (`--concurrency 1 --threads 1`). Each warm timing is the best of `--repeat` edits.
 
-Usage: python benchmarks/service_rerender.py [--words 3000] [--repeat 3]
+Usage: python benchmarks/service_rerender.py [--words 3000] [--repeat 3] [--engine E]
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
-from service_bench import all_published, service_run, verdict, write_prose_post
+from service_bench import DEFAULT_ENGINE, all_published, service_run, verdict, write_prose_post
 
 from postcast.storage import EpisodeStatus, Library
 
@@ -54,8 +54,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--words", type=int, default=3000)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--engine", default=DEFAULT_ENGINE, help="the voice: piper or hibari")
     arguments = parser.parse_args()
-    with service_run(fan_out_sentences=0) as run:
+    with service_run(arguments.engine, fan_out_sentences=0) as run:
         post = write_prose_post(run.root / "posts", 0, arguments.words)
         start = time.perf_counter()
         run.start_workers(1, wait_ready=False)
