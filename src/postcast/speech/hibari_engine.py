@@ -116,11 +116,12 @@ class HibariEngine(SpeechEngine):
     def _loaded(self, name: str) -> Hibari:
         with self._lock:
             if name not in self._voices:
-                self._voices[name] = _load(name, 1)
+                self._voices[name] = _load(name)
             return self._voices[name]
 
 
-def _load(name: str, threads: int) -> Hibari:
+def _load(name: str) -> Hibari:
+    """The voice, each run of its model on one core (the engine's threads share it)."""
     try:
         from hibari import Hibari
     except ImportError as error:
@@ -128,9 +129,9 @@ def _load(name: str, threads: int) -> Hibari:
             "the hibari engine needs the hibari-tts package: pip install hibari-tts"
         ) from error
     if name == BUNDLED_VOICE:
-        tts = Hibari(threads=threads)
+        tts = Hibari(threads=1)
     else:
-        tts = Hibari(model=str(_model_file(name)), threads=threads)
+        tts = Hibari(model=str(_model_file(name)), threads=1)
     tts.g2p  # noqa: B018 - the front end loads here, not in two threads at once
     return tts
 
