@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from postcast.audio import EpisodeTags, render_audio
-from postcast.audio import render as render_module
+from postcast.audio import pieces as pieces_module
 from postcast.audio.chunk_cache import ChunkCache
 from postcast.audio.chunks import MasteredChunk, master_segment
 from postcast.config import AudioConfig, SpeechConfig
@@ -88,17 +88,17 @@ def test_a_re_render_reuses_every_chunk_and_gives_the_same_file(
     cache = ChunkCache(tmp_path / "cache", 10 << 20, CFG)
     first = render_audio(iter(_keyed(4)), tmp_path / "a.mp3", TAGS, CFG, cache=cache)
     mastered: list[int] = []
-    real = render_module.master_segment
+    real = pieces_module.master_segment
 
     def counting(*args: object, **kwargs: object) -> MasteredChunk:
         mastered.append(1)
         return real(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(render_module, "master_segment", counting)
+    monkeypatch.setattr(pieces_module, "master_segment", counting)
     segments = _keyed(4)
     segments[2] = replace(segments[2], key="edited", audio=segments[2].audio * 0.5)
     second = render_audio(iter(segments), tmp_path / "b.mp3", TAGS, CFG, cache=cache)
-    assert len(mastered) == 1  # the edited segment only
+    assert len(mastered) == 1  # the edited segment only (one piece: no pause inside)
     assert second.timings == first.timings and second.chapters == first.chapters
     third = render_audio(iter(_keyed(4)), tmp_path / "c.mp3", TAGS, CFG, cache=cache)
     assert len(mastered) == 1

@@ -179,7 +179,7 @@ def test_a_part_spoken_on_one_worker_is_assembled_on_another_with_no_work(
     from datetime import UTC, datetime
 
     from postcast import pipeline, steps
-    from postcast.audio import render as audio_render
+    from postcast.audio import pieces as audio_pieces
     from postcast.config import Config, ServiceConfig
     from postcast.models import Post
 
@@ -208,9 +208,9 @@ def test_a_part_spoken_on_one_worker_is_assembled_on_another_with_no_work(
     assert steps.speak_part(first, post, 0, segments, engine=speaker) == 0  # done before
 
     mastered: list[int] = []
-    real_master = audio_render.master_segment
+    real_master = audio_pieces.master_segment
     monkeypatch.setattr(
-        audio_render, "master_segment", lambda *a, **k: mastered.append(1) or real_master(*a, **k)
+        audio_pieces, "master_segment", lambda *a, **k: mastered.append(1) or real_master(*a, **k)
     )
     second = machine("worker-2")
     assembler = _CountingEspeak(second.speech)

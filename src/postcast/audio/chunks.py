@@ -9,10 +9,12 @@ most do, that much of its silence is dropped, so the episode keeps its length.
 
 Mastering segment by segment is what lets the audio stage overlap synthesis (a segment
 is mastered while the next ones are being spoken) and makes a chunk a pure function of
-its segment's audio and the audio settings, so it is cached: re-rendering an edited post
-masters and encodes only the edited segments. Every segment is brought to the target
-loudness on its own (it may come from another voice or engine at another level), and
-checked decoded, so the episode meets the targets with no second pass over it.
+its segment's audio and the audio settings, so it is cached. A segment's chunk is itself
+its sentences' pieces one after another (`pieces.py`), each mastered here as a segment
+of its own: re-rendering an edited post masters and encodes only the edited sentences.
+Every piece is brought to the target loudness on its own (it may come from another
+voice or engine at another level), and checked decoded, so the episode meets the
+targets with no second pass over it.
 """
 
 from __future__ import annotations

@@ -1,8 +1,9 @@
 """The audio stage: spoken segments in, one tagged MP3 episode out, in one streaming pass.
 
-Each segment is resampled to the output rate and mastered on its own into an MP3 chunk
-(`chunks.py`: levelled to the target loudness, true-peak limited, encoded, checked
-decoded), or taken from the chunk cache when the same segment was mastered before. The
+Each segment is mastered sentence by sentence into an MP3 chunk (`pieces.py`; each piece
+resampled to the output rate, levelled to the target loudness, true-peak limited,
+encoded, checked decoded: `chunks.py`), or taken from the chunk cache when the same
+segment, or the same sentence with its pauses, was mastered before. The
 chunks' frames go to a scratch file as they come, while the engine speaks the next
 segments; at the end the ID3 tag (chapters need the whole timeline) and the frames
 replace `out_path` in one rename. The episode's loudness is the chunks' loudness steps
@@ -26,12 +27,12 @@ from postcast.audio.chunks import (
     EXPECTED_LIMITER_LOSS_DB,
     LAME_DELAY_SAMPLES,
     MasteredChunk,
-    master_segment,
     measure_blocks,
 )
 from postcast.audio.encode import Mp3Encoder
 from postcast.audio.loudness import integrated_from_steps
 from postcast.audio.master import MP3_HEADROOM_DB, Mastering, run_chain
+from postcast.audio.pieces import master_in_pieces
 from postcast.audio.tags import EpisodeTags, build_id3, check_tags
 from postcast.config import AudioConfig
 from postcast.errors import InputError
@@ -124,9 +125,9 @@ def _chunk_for(
         raise RuntimeError(f"spoken segment {index} was reused, but no mastered chunk is held")
     audio = _validated(spoken, index)
     spans = tuple((begin, end) for begin, end, _ in spoken.sentences)
-    # Segments are separate utterances with silence at their ends, so resampling
-    # each on its own (inside master_segment) leaves no audible seam.
-    chunk = master_segment(audio, spans, cfg, limiter_loss_db, spoken.sample_rate)
+    # Sentences are separate utterances with silence around them, so mastering (and
+    # resampling) each piece on its own leaves no audible seam.
+    chunk = master_in_pieces(audio, spans, cfg, limiter_loss_db, spoken.sample_rate, cache)
     if spoken.key is not None and cache is not None:
         cache.put(spoken.key, chunk)
     return chunk
