@@ -85,10 +85,10 @@ def test_killed_render_resumes_from_the_sentence_cache(
     assert out.stat().st_size == audio.size
 
 
-def test_re_render_after_an_edit_speaks_and_masters_only_the_edited_paragraph(
+def test_re_render_after_an_edit_speaks_and_masters_only_the_edited_sentence(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from postcast.audio import render as audio_render
+    from postcast.audio import pieces as audio_pieces
     from postcast.speech.espeak_engine import EspeakEngine
 
     post = _post(tmp_path / "post.html")
@@ -99,7 +99,7 @@ def test_re_render_after_an_edit_speaks_and_masters_only_the_edited_paragraph(
 
     spoken: list[str] = []
     mastered: list[float] = []
-    real_speak, real_master = EspeakEngine.synthesize, audio_render.master_segment
+    real_speak, real_master = EspeakEngine.synthesize, audio_pieces.master_segment
 
     def counting_speak(self: EspeakEngine, text: str, voice: str | None = None) -> object:
         spoken.append(text)
@@ -110,14 +110,16 @@ def test_re_render_after_an_edit_speaks_and_masters_only_the_edited_paragraph(
         return real_master(audio, spans, *args)  # type: ignore[arg-type]
 
     monkeypatch.setattr(EspeakEngine, "synthesize", counting_speak)
-    monkeypatch.setattr(audio_render, "master_segment", counting_master)
+    monkeypatch.setattr(audio_pieces, "master_segment", counting_master)
     html = post.read_text()
     post.write_text(html.replace("Sentence 21 is", "Sentence twenty-one, edited, is"))
     _, second = render_post(load_post_file(post), config, tmp_path / "second.mp3")
     assert spoken == [
         "Sentence twenty-one, edited, is about the station we visited on day twenty-three."
     ]
-    assert mastered == [4]  # one paragraph of four sentences
+    # one piece of the paragraph's four sentences: the edited one (the others, each
+    # over 3 s with a pause around it, come from the chunk cache)
+    assert mastered == [1]
     assert len(second.timings) == len(first.timings)
     assert second.duration == pytest.approx(first.duration, abs=1.0)
     assert abs(MP3(tmp_path / "second.mp3").info.length - second.duration) < 0.2

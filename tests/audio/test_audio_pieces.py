@@ -99,20 +99,23 @@ def test_spans_that_do_not_fit_the_audio_leave_it_whole() -> None:
 
 
 def test_an_edited_sentence_masters_only_its_own_piece(monkeypatch: pytest.MonkeyPatch) -> None:
+    # a pause of an odd number of samples, and an edit that moves every later sentence
+    # by an odd number: the later pieces must still be the same samples as before
     sentences = _sentences(4.0, 5.0, 4.5, 4.0)
-    audio, spans = _segment(sentences)
+    audio, spans = _segment(sentences, gap=0.3)
     store = _Store()
     mastered = _counting_master(monkeypatch)
     first = master_in_pieces(audio, spans, CFG, EXPECTED_LIMITER_LOSS_DB, RATE, store)
     assert len(mastered) == 4 and len(store) == 4
-    sentences[2] = speechlike(4.5, RATE, 0.1, seed=99)  # the third sentence said otherwise
-    edited, edited_spans = _segment(sentences)
+    sentences[1] = speechlike(4.7, RATE, 0.1, seed=99)  # the second sentence said otherwise
+    assert (len(audio) - len(sentences[1])) % 2
+    edited, edited_spans = _segment(sentences, gap=0.3)
     second = master_in_pieces(edited, edited_spans, CFG, EXPECTED_LIMITER_LOSS_DB, RATE, store)
-    assert len(mastered) == 5 and mastered[-1] == pytest.approx(GAP + 4.5, abs=0.01)
-    # the pieces before the edit are the same bytes, and the audio keeps its length
-    unchanged = first.mp3[: len(first.mp3) // 3]
-    assert second.mp3.startswith(unchanged) and second.mp3 != first.mp3
-    assert second.samples == first.samples
+    assert len(mastered) == 5 and mastered[-1] == pytest.approx(0.3 + 4.7, abs=0.01)
+    # the pieces around the edit are the same bytes
+    assert second.mp3.startswith(first.mp3[: len(first.mp3) // 6])
+    assert second.mp3.endswith(first.mp3[-len(first.mp3) // 3 :])
+    assert second.samples < first.samples
     again = master_in_pieces(audio, spans, CFG, EXPECTED_LIMITER_LOSS_DB, RATE, store)
     assert len(mastered) == 5  # all four from the store
     assert again.mp3 == first.mp3 and again.sentence_spans == first.sentence_spans

@@ -62,9 +62,12 @@ def sentence_pieces(audio: np.ndarray, spans: Sequence[Span], rate: int) -> list
     sentence kept with the next; the whole of it as one piece where it has no such pause."""
     cuts = [0]
     for (start, end), (next_start, _) in itertools.pairwise(spans):
-        gap = next_start - end
-        if end - start >= MIN_PIECE_S and gap >= MIN_CUT_GAP_S:
-            cuts.append(round((end + gap / 2) * rate))
+        # in whole samples from the sentence's end: the same sentence and pause make the
+        # same piece wherever it falls (rounding the time of the pause's middle would
+        # move a cut by a sample, and so the piece's hash, with the sentences before it)
+        last, gap = round(end * rate), round(next_start * rate) - round(end * rate)
+        if end - start >= MIN_PIECE_S and gap >= MIN_CUT_GAP_S * rate:
+            cuts.append(last + gap // 2)
     cuts.append(len(audio))
     if any(after <= before for before, after in itertools.pairwise(cuts)):
         return [Piece(audio, tuple(spans))]  # spans that do not fit the audio: no cuts
