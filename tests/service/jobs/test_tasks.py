@@ -287,17 +287,17 @@ def test_a_long_posts_speech_fans_out_and_the_render_assembles_from_cache(
         spoken_in.append(running[0])
         return real_synthesize(engine, text, voice)
 
-    from postcast.audio import render as audio_render
+    from postcast.audio import pieces as audio_pieces
 
     mastered_in: list[str] = []
-    real_master = audio_render.master_segment
+    real_master = audio_pieces.master_segment
 
     def mastering(*args: Any, **kwargs: Any) -> Any:
         mastered_in.append(running[0])
         return real_master(*args, **kwargs)
 
     monkeypatch.setattr(EspeakEngine, "synthesize", recorded)
-    monkeypatch.setattr(audio_render, "master_segment", mastering)
+    monkeypatch.setattr(audio_pieces, "master_segment", mastering)
     task_prerun.connect(started, weak=False)
     try:
         with TaskLog() as log, inprocess_worker(config) as app:
