@@ -5,13 +5,16 @@ against the cold render of the same post (goal: at most 2%).
   the episode's render is recorded: start-up, the voice loaded, every sentence spoken;
 - warm: one sentence of one paragraph in the middle of the post changed, the fetch
   queued, and the clock stopped when the new revision's render is recorded: the worker
-  is running and its voice loaded; only the changed sentence is spoken again, and only
-  its segment mastered again (the rest comes from the shared caches).
+  is running and its voice loaded; only the changed sentence is spoken and mastered
+  again (the rest comes from the shared caches).
 
 Both on the local Redis and PostgreSQL, the default voice (`--engine`: another), one
-worker (`--concurrency 1 --threads 1`). Each warm timing is the best of `--repeat` edits.
+worker (`--concurrency 1 --threads 1`) on a core of its own, as the other service
+benchmarks' workers are (`--no-pin`: on every core, where its mastering thread takes part
+of the second core in the cold render). Each warm timing is the best of `--repeat` edits.
 
 Usage: python benchmarks/service_rerender.py [--words 3000] [--repeat 3] [--engine E]
+    [--no-pin]
 """
 
 from __future__ import annotations
@@ -55,8 +58,11 @@ def main() -> int:
     parser.add_argument("--words", type=int, default=3000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--engine", default=DEFAULT_ENGINE, help="the voice: piper or hibari")
+    parser.add_argument(
+        "--no-pin", action="store_true", help="let the worker use every core (see above)"
+    )
     arguments = parser.parse_args()
-    with service_run(arguments.engine, fan_out_sentences=0) as run:
+    with service_run(arguments.engine, not arguments.no_pin, fan_out_sentences=0) as run:
         post = write_prose_post(run.root / "posts", 0, arguments.words)
         start = time.perf_counter()
         run.start_workers(1, wait_ready=False)
