@@ -154,3 +154,14 @@ def test_run_once_publishes_and_reports_a_failing_source(tmp_path: Path) -> None
     expected = {f"LW - {post['title']} by " for post in posts}
     assert {entry.title.rsplit("by ", 1)[0] + "by " for entry in feed.entries} == expected
     assert all(entry.title.startswith("LW - ") for entry in feed.entries)
+
+
+@pytest.mark.parametrize(
+    "command, shown",
+    [("status", "with [service], also queue depths"), ("web", "Address ([web] host)")],
+)
+def test_help_shows_configuration_sections_in_brackets(command: str, shown: str) -> None:
+    # Rich markup would take "[web]" for a style tag and print "Address ( host)"
+    result = run(command, "--help")
+    assert result.returncode == 0, result.stderr
+    assert shown in " ".join(line.strip(" │") for line in result.stdout.splitlines())

@@ -39,6 +39,9 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # Markdown, not Typer's default Rich markup, in which "[web]" is a style tag and the
+    # help printed "Address ( host)" for "Address ([web] host)"
+    rich_markup_mode="markdown",
 )
 err = Console(stderr=True)
 
