@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -46,3 +47,21 @@ def test_import_then_show_as_json_and_by_author(tmp_path: Path) -> None:
     assert "--author" in nobody.stderr and "Nobody" in nobody.stderr
     missing = run("downloads", "import", str(tmp_path / "gone.log"), "--config", str(config))
     assert missing.returncode == 2 and "gone.log" in missing.stderr
+
+
+def test_show_prints_a_title_with_brackets_as_it_is(tmp_path: Path) -> None:
+    database = tmp_path / "library.sqlite3"
+    title = "Why [/b] matters [linkpost]"  # Rich markup would stop the command on "[/b]"
+    with open_library(f"sqlite:///{database}") as library:
+        add_episode(library, tmp_path / "site", 1, title=title)
+    config = tmp_path / "postcast.toml"
+    config.write_text(f'[library]\ndatabase = "sqlite:///{database}"\n', encoding="utf-8")
+    shown = subprocess.run(
+        [*POSTCAST, "downloads", "show", "--config", str(config)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "COLUMNS": "300"},
+    )
+    assert shown.returncode == 0, shown.stderr
+    assert title in shown.stdout

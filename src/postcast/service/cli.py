@@ -96,7 +96,7 @@ def demo(
     with RichProgress() as progress:
         report = pipeline.run_pass(config, progress)
     feed_url = url.rstrip("/") + "/feed.xml"
-    err.print(report.summary(), soft_wrap=True)
+    err.print(report.summary(), soft_wrap=True, markup=False)
     typer.echo(f"Feed: {feed_url}")
     if serve:
         _serve(out, host, port)
@@ -204,7 +204,7 @@ def run(
             else:  # a bug: its type helps find it
                 _report(PostcastError(f"pass failed: {pipeline.describe(error)}"))
         else:
-            err.print(report.summary(), soft_wrap=True)
+            err.print(report.summary(), soft_wrap=True, markup=False)
             _deliver_webhooks(cfg)
             if once:
                 return
@@ -252,7 +252,7 @@ def _deliver_webhooks(config: Config) -> None:
         _report(error)
         return
     if summary:
-        err.print(summary, soft_wrap=True)
+        err.print(summary, soft_wrap=True, markup=False)
 
 
 @app.command()
@@ -266,7 +266,7 @@ def add(
     cfg = load_config(config)
     with RichProgress() as progress, database_errors(cfg.library.database):
         report = pipeline.add_url(cfg, url, progress)
-    err.print(report.summary(), soft_wrap=True)
+    err.print(report.summary(), soft_wrap=True, markup=False)
     _deliver_webhooks(cfg)
 
 

@@ -79,4 +79,4 @@ def show(
         table.add_column(name, justify="right" if name == "downloads" else "left")
     for e in found.episodes:
         table.add_row(str(e.downloads), e.title, ", ".join(e.authors), e.guid)
-    Console().print(table)
+    Console(markup=False).print(table)  # titles are data, not Rich markup

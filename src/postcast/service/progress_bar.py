@@ -22,7 +22,8 @@ class RichProgress:
     def __init__(self, console: Console | None = None) -> None:
         self._bars = Progress(
             SpinnerColumn(),
-            TextColumn("[bold]{task.description}"),
+            # a task is named after a source, which may hold brackets: not markup
+            TextColumn("{task.description}", style="bold", markup=False),
             BarColumn(),
             MofNCompleteColumn(),
             TimeElapsedColumn(),

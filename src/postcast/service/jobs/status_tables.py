@@ -1,4 +1,8 @@
-"""`postcast status` as Rich tables (the same data as `--json`)."""
+"""`postcast status` as Rich tables (the same data as `--json`).
+
+Every cell is data (a post's title, a source's error), never Rich markup: a title such as
+"Why [/b] matters" would otherwise stop the command with a MarkupError, and "[speech]"
+in an error would vanish as a style tag."""
 
 from __future__ import annotations
 
@@ -13,7 +17,7 @@ def _when(value: Any) -> str:
 
 
 def print_tables(report: dict[str, Any], console: Console | None = None) -> None:
-    console = console or Console(soft_wrap=True)
+    console = console or Console(soft_wrap=True, markup=False)
     queues = Table(title="Queues")
     for name in ("queue", "waiting"):
         queues.add_column(name)
