@@ -223,3 +223,32 @@ def test_a_pass_skips_an_episode_another_pass_is_rendering(tmp_path: Path) -> No
     report = pipeline.run_pass(config)
     assert report.skipped == [guid] and len(report.rendered) == 1
     assert "1 episodes left to another pass" in report.summary()
+
+
+def test_a_post_with_characters_xml_forbids_is_published_without_them(tmp_path: Path) -> None:
+    # One such title used to stop every feed being written (lxml refuses the string).
+    import random
+    from datetime import UTC, datetime, timedelta
+
+    from tests.fakes.forummagnum_server import FakeForum, make_post
+
+    users = [{"_id": "u1", "displayName": "Ada\x00 Example", "username": "ada", "slug": "ada"}]
+    post = make_post(
+        random.Random(5), datetime.now(UTC) - timedelta(hours=5), "https://lesswrong.com", users
+    )
+    post.update(baseScore=50, isEvent=False, question=False, draft=None, af=False)
+    post["title"] = "Tabs\x0band \ud800surrogates\ufffe"  # the JSON carries them escaped
+    post["contents"]["html"] = "<p>One\x0ctwo \ud83dthree.</p>" + post["contents"]["html"]
+    with FakeForum(posts=[post]) as forum:
+        source = SourceConfig(
+            name="lesswrong", kind="forummagnum", url=forum.url, code="LW",
+            forum_name="LessWrong", karma_threshold=30, request_interval=0.0,
+        )  # fmt: skip
+        report = pipeline.run_pass(dataclasses.replace(_config(tmp_path), sources=[source]))
+    assert not report.failed and not report.source_errors and len(report.rendered) == 1
+    feed = feedparser.parse((tmp_path / "site" / "feed.xml").read_bytes())
+    assert not feed.bozo
+    (entry,) = feed.entries
+    assert entry.title == "LW - Tabs and surrogates by Ada Example"
+    (transcript,) = (tmp_path / "site" / "episodes").glob("*.vtt")
+    assert "One two three." in " ".join(transcript.read_text().split())

@@ -52,6 +52,7 @@ from postcast.selection import (
     is_eligible,
     item_guid,
 )
+from postcast.sources.characters import without_unsafe_characters
 
 if TYPE_CHECKING:  # the storage layer (SQLAlchemy, Alembic) costs 0.7 s to import
     from postcast.storage import Library, PostState
@@ -180,7 +181,7 @@ def collect(
         saved = library.get_source_state(source_config.name)
         for listed, state in source.fetch(saved, progress):
             report.posts_seen += 1
-            post = as_episode_post(listed)
+            post = as_episode_post(without_unsafe_characters(listed))
             stored = library.upsert_post(
                 post, source_config.karma_threshold, now, af=source_config.af
             )

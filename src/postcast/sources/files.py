@@ -6,7 +6,6 @@ Every problem is an `InputError` naming the file, so `postcast render FILE` and 
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import re
 from datetime import UTC, date, datetime, time
@@ -23,6 +22,7 @@ from postcast.limits import check_file_size, check_html, check_markdown, check_p
 from postcast.links import web_link
 from postcast.models import Post
 from postcast.narration.markdown import markdown_to_html
+from postcast.sources.characters import without_unsafe_characters
 from postcast.sources.forummagnum import post_from_api
 
 HTML_SUFFIXES = (".html", ".htm")
@@ -41,9 +41,6 @@ MAGIC = {
     b"ID3": "an MP3 file",
     b"RIFF": "a RIFF (WAV/WebP) file",
 }
-# C0 controls other than tab and newlines (and DEL): no voice says them, and XML (feeds,
-# pages) cannot hold them.
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
 FIRST_HEADING = re.compile(r"^#[ \t]+(.+?)[ \t#]*$", re.M)
 
@@ -59,24 +56,9 @@ def load_post_file(path: Path, forum_name: str = "", code: str = "") -> Post:
         post = _from_html(path, text, forum_name, code)
     else:
         post = _from_markdown(path, text, forum_name, code)
-    post = _without_controls(post)
+    post = without_unsafe_characters(post)  # JSON may carry them escaped
     check_post_fields(path, post.title, post.authors, post.html)
     return post
-
-
-def _without_controls(post: Post) -> Post:
-    """The post's words without control characters (JSON may carry them escaped)."""
-
-    def clean(text: str) -> str:
-        return CONTROL_CHARACTERS.sub("", text)
-
-    return dataclasses.replace(
-        post,
-        title=clean(post.title),
-        authors=tuple(clean(name) for name in post.authors),
-        html=clean(post.html),
-        markdown=clean(post.markdown) if post.markdown is not None else None,
-    )
 
 
 def _read_text(path: Path, suffix: str) -> str:
