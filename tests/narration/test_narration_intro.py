@@ -88,3 +88,34 @@ def test_empty_body_still_has_intro_and_outro() -> None:
 def test_bad_narration_settings_are_named(settings: dict[str, object], key: str) -> None:
     with pytest.raises(ConfigError, match=key):
         script_of(fixture_post("structure.html"), **settings)
+
+
+@pytest.mark.parametrize(
+    ("authors", "spoken"),
+    [
+        (("Joris 🔸",), "published by Joris on"),  # the EA Forum's pledge badge
+        (("Toby Tremlett🔹",), "published by Toby Tremlett on"),
+        (("🦊", "Ann Lee"), "published by Ann Lee on"),  # a name of emoji alone says nothing
+        (("🦊",), "Notes from a year of planning, published on"),
+    ],
+)
+def test_an_emoji_in_a_display_name_is_a_badge_and_is_not_said(
+    authors: tuple[str, ...], spoken: str
+) -> None:
+    script = script_of(fixture_post("structure.html", authors=authors))
+    assert said(spoken) in script.segments[0].text
+    assert_clean(script)  # no raw emoji reaches the voice
+
+
+@pytest.mark.parametrize(
+    ("title", "spoken"),
+    [
+        ("🎉🎉🎉", "This is: party popper, published"),
+        ("🔸🔹 ", "This is: small orange diamond, small blue diamond, published"),
+        ("Why 🔸 pledges matter 🎉", "This is: Why pledges matter, published"),
+    ],
+)
+def test_a_title_of_emoji_alone_is_said_by_their_names(title: str, spoken: str) -> None:
+    script = script_of(fixture_post("structure.html", title=title))
+    assert said(spoken) in script.segments[0].text
+    assert_clean(script)

@@ -19,7 +19,7 @@ from postcast.narration.footnotes import take_footnotes
 from postcast.narration.html_reader import BodyReader
 from postcast.narration.maths import read_maths
 from postcast.narration.segments import Kind, finish, make, said
-from postcast.narration.spoken import join_names, spoken_name, tidy
+from postcast.narration.spoken import join_names, spoken_name, spoken_title
 
 FOOTNOTE_PLACES = ("end", "inline")
 FOOTNOTES_CHAPTER = "Footnotes"
@@ -47,10 +47,11 @@ def narrate(post: Post, library: LibraryConfig, narration: NarrationConfig) -> S
 def intro(post: Post, library: LibraryConfig) -> Segment:
     """ "Welcome to {show}, {tagline}. This is: {title}, published by {authors} on {date}..."."""
     date = post.posted_at
-    title = tidy(post.title)  # emoji in a title are named or dropped like any other text
+    title = spoken_title(post.title)
     text = f"Welcome to {library.title}, {library.tagline}. This is: {title}, published"
-    if post.authors:
-        text += f" by {join_names([spoken_name(author) for author in post.authors])}"
+    names = [name for name in map(spoken_name, post.authors) if name]  # "🦊" says nothing
+    if names:
+        text += f" by {join_names(names)}"
     text += f" on {date:%B} {date.day}, {date.year}"
     text += f" on {post.forum_name}." if post.forum_name else "."
     return make(said(text), Kind.INTRO, chapter=post.title)

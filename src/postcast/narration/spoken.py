@@ -108,6 +108,18 @@ def tidy(text: str) -> str:
     return " ".join(text.split())
 
 
+def spoken_title(title: str) -> str:
+    """A title as the intro says it: tidied (emoji among words dropped); a title of emoji
+    alone ("🎉") is said by their names, or it would leave nothing to say."""
+    said = tidy(title)
+    if _WORD.search(said):
+        return said
+    names = (
+        emoji.demojize(found["emoji"], delimiters=("", "")) for found in emoji.emoji_list(title)
+    )
+    return ", ".join(dict.fromkeys(name.replace("_", " ") for name in names)) or said
+
+
 def sentence(text: str) -> str:
     """`text` ending like a sentence, so the words that follow start a new one."""
     text = text.rstrip()
@@ -203,8 +215,11 @@ def spoken_name(name: str, handle: bool = False) -> str:
     ("NateSilver538" is "Nate Silver 5 38"); a display name where both sides of the turn
     are words ("TurnTrout" is "Turn Trout"), keeping "McDonald" whole.
     """
-    handle = handle or name.strip().startswith("@")
-    name = _NAME_JOINER.sub(" ", _HANDLE_SIGN.sub("", name.strip()))
+    # An emoji in a display name is a badge ("Joris 🔸", the EA Forum's pledge diamond), not
+    # part of the name: dropped, where a name of nothing else leaves nothing to say
+    name = emoji.replace_emoji(name, replace=" ").strip()
+    handle = handle or name.startswith("@")
+    name = _NAME_JOINER.sub(" ", _HANDLE_SIGN.sub("", name))
     if handle:
         name = _CASE_TURN.sub(" ", name)
     else:
