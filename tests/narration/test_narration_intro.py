@@ -119,3 +119,18 @@ def test_a_title_of_emoji_alone_is_said_by_their_names(title: str, spoken: str) 
     script = script_of(fixture_post("structure.html", title=title))
     assert said(spoken) in script.segments[0].text
     assert_clean(script)
+
+
+@pytest.mark.parametrize(
+    ("title", "spoken"),
+    [
+        ("[Linkpost] Why we should care", "This is: Linkpost: Why we should care, published"),
+        ("[AN #80] The review", "This is: AN #80: The review, published"),
+        ("[Question] [Crosspost] Is it?", "This is: Question, Crosspost: Is it?, published"),
+        ("Why [this] matters", "This is: Why [this] matters, published"),  # not a tag
+        ("[Draft]", "This is: [Draft], published"),  # a tag and nothing else: as written
+    ],
+)
+def test_a_titles_leading_tags_are_said_as_a_label(title: str, spoken: str) -> None:
+    intro = script_of(fixture_post("structure.html", title=title)).segments[0]
+    assert said(spoken) in intro.text

@@ -118,7 +118,7 @@ def test_unicode_maths_leaves_no_symbol_behind() -> None:
 @pytest.mark.parametrize(
     ("written", "spoken"),
     [
-        ("Jane Doe · 5 min read · 4 likes", "Jane Doe, five minutes read, four likes"),
+        ("Jane Doe · 5 min read · 4 likes", "Jane Doe, five minute read, four likes"),
         ("Home • About • Contact", "Home, About, Contact"),
         ("Take a · b and 2 · 3.", "Take a times b and two times three."),
     ],

@@ -216,6 +216,10 @@ def test_a_count_per_amount_of_money(written: str, spoken: str) -> None:
         ("It is a 3-5 yr project.", "It is a three to five year project."),
         ("A 5-10 km walk.", "A five to ten kilometer walk."),
         ("It takes 3-5 yrs.", "It takes three to five years."),  # not before a noun
+        ("(2 min read)", "(two minute read)"),  # a reading time, with or without "a"
+        ("It is a 12 min read.", "It is a twelve minute read."),
+        ("Read it in 2 min.", "Read it in two minutes."),
+        ("It took 5 min reading it.", "It took five minutes reading it."),
     ],
 )
 def test_a_range_before_a_noun_names_its_unit_in_the_singular(written: str, spoken: str) -> None:

@@ -94,8 +94,14 @@ _NOUN_AFTER = re.compile(
 )
 
 
+# "(5 min read)": a post's reading time qualifies "read" with or without an article
+_READING_TIME = re.compile(r"\s+read\b")
+
+
 def attributive(match: re.Match[str]) -> bool:
     """Whether the amount `match` found stands before a noun, after "a" or "an"."""
+    if _READING_TIME.match(match.string, match.end()):
+        return True
     before = match.string[max(0, match.start() - 40) : match.start()]
     return bool(_ARTICLE_BEFORE.search(before) and _NOUN_AFTER.match(match.string, match.end()))
 

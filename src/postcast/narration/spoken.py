@@ -108,9 +108,18 @@ def tidy(text: str) -> str:
     return " ".join(text.split())
 
 
+# The forums' title tags: "[Linkpost] Why...", "[AN #80] ...", "[Question][Crosspost] ..."
+_TITLE_TAGS = re.compile(r"\A\s*((?:\[[^\[\]]{1,40}\]\s*)+)(?=\S)")
+
+
 def spoken_title(title: str) -> str:
-    """A title as the intro says it: tidied (emoji among words dropped); a title of emoji
-    alone ("🎉") is said by their names, or it would leave nothing to say."""
+    """A title as the intro says it: its leading tags said as a label ("[Linkpost] Why"
+    is "Linkpost: Why"), tidied (emoji among words dropped); a title of emoji alone ("🎉")
+    is said by their names, or it would leave nothing to say."""
+    tags = _TITLE_TAGS.match(title)
+    if tags:
+        labels = ", ".join(tag.strip() for tag in re.findall(r"\[([^\]]*)\]", tags[1]))
+        title = f"{labels}: {title[tags.end() :]}"
     said = tidy(title)
     if _WORD.search(said):
         return said
