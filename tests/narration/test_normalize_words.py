@@ -37,6 +37,8 @@ def test_web_addresses(written: str, spoken: str) -> None:
         ("Bring pens, paper, etc. and food.", "Bring pens, paper, et cetera and food."),
         ("Bring pens, paper, etc. Then go.", "Bring pens, paper, et cetera. Then go."),
         ("Cats vs. dogs.", "Cats versus dogs."),
+        ("It's 2x better on avg. Then worse.", "It's two times better on average. Then worse."),
+        ("The avg score was 4.", "The average score was four."),
         ("Ask Dr. Okafor and Mrs. Lee.", "Ask Doctor Okafor and Misses Lee."),
         ("Ask Prof. Ada Byrne.", "Ask Professor Ada Byrne."),
         ("See No. 7 and pp. 3-9.", "See number seven and pages three to nine."),
