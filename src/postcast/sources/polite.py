@@ -28,6 +28,12 @@ USER_AGENT = f"postcast/{__version__} (+{PROJECT_URL})"
 # A server asking us to come back later than this is treated as a failure of this run
 # (the next run retries) rather than blocking the whole pass for hours.
 MAX_RETRY_AFTER = 900.0
+# The most a response body may hold once decompressed: far above a real page, feed or API
+# page, far below what would exhaust a worker. Read in chunks and stopped here, so a
+# hostile link (a gzip bomb: 10 MB that inflate to 10 GB) costs no more than this.
+MAX_RESPONSE_BYTES = 64 * 1024 * 1024
+# Headers about the encoded body, which the response rebuilt from the decoded one drops
+_BODY_ENCODING = frozenset({"content-encoding", "content-length", "transfer-encoding"})
 
 
 @dataclass
@@ -102,6 +108,7 @@ class PoliteClient:
     backoff_base: float = 2.0
     backoff_cap: float = 120.0
     rng: random.Random = field(default_factory=random.Random)
+    max_bytes: int = MAX_RESPONSE_BYTES
 
     def request(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
         """A 2xx response, or `SourceError` once retries are spent or on an error that
@@ -136,17 +143,21 @@ class PoliteClient:
         """One try: the response, `RetryableResponse`, or a `SourceError` not retried."""
         host = urlsplit(url).netloc
         try:
-            response = self.http.request(
+            request = self.http.build_request(
                 method, url, headers=headers, timeout=self.timeout, **kwargs
             )
+            response = self.http.send(request, stream=True)
+            try:
+                if response.is_success:
+                    return self._whole(response, url)
+            finally:
+                response.close()
         except httpx.InvalidURL as error:
             raise SourceError(self.source, f"invalid URL {url}: {error}") from error
         except httpx.TransportError as error:
             if is_permanent(error):
                 raise SourceError(self.source, f"cannot reach {host}: {error}") from error
             raise
-        if response.is_success:
-            return response
         problem = f"HTTP {response.status_code} from {url}"
         if response.status_code not in RETRY_STATUSES:
             raise SourceError(self.source, problem)
@@ -154,6 +165,23 @@ class PoliteClient:
         if asked is not None and asked > MAX_RETRY_AFTER:
             raise SourceError(self.source, f"{problem}: asked to retry in {asked:.0f} s")
         raise RetryableResponse(response)
+
+    def _whole(self, response: httpx.Response, url: str) -> httpx.Response:
+        """The streamed response read whole, decompressed, or `SourceError` past
+        `max_bytes` (declared or read: a server may send more than it declares)."""
+        too_big = f"{url} sends more than {self.max_bytes // (1024 * 1024)} MB (the limit)"
+        declared = response.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > self.max_bytes:
+            raise SourceError(self.source, too_big)
+        body = bytearray()
+        for chunk in response.iter_bytes():
+            body += chunk
+            if len(body) > self.max_bytes:
+                raise SourceError(self.source, too_big)
+        headers = [(k, v) for k, v in response.headers.multi_items() if k not in _BODY_ENCODING]
+        return httpx.Response(
+            response.status_code, headers=headers, content=bytes(body), request=response.request
+        )
 
     def post_json(self, url: str, payload: dict[str, Any]) -> Any:
         response = self.request("POST", url, json=payload)
