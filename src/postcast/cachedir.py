@@ -78,14 +78,15 @@ class CacheDirectory:
         """The entry's key in the shared store: the local layout under `cache/`."""
         return f"{SHARED_PREFIX}/{self.directory.name}/{key[:2]}/{key}{self.suffix}"
 
-    def fetch(self, key: str) -> bool:
+    def fetch(self, key: str, *, share: bool = True) -> bool:
         """Whether the entry for `key` is on this disk, brought from the shared store on a
-        local miss (so a worker with an empty disk uses what any worker made)."""
+        local miss (so a worker with an empty disk uses what any worker made); with
+        `share` false, this disk only."""
         if not self.enabled:
             return False
         if self.path_for(key).is_file():
             return True
-        if self.shared is None or key in self._not_shared:
+        if self.shared is None or not share or key in self._not_shared:
             return False
         try:
             chunks = self.shared.stream(self.shared_key(key))
@@ -115,20 +116,22 @@ class CacheDirectory:
         with contextlib.suppress(FileNotFoundError):
             os.utime(path)
 
-    def write(self, key: str, fill: Callable[[BinaryIO], object]) -> None:
+    def write(self, key: str, fill: Callable[[BinaryIO], object], *, share: bool = True) -> None:
         """Create the entry for `key` with `fill(file)`, atomically, then keep the bound."""
 
         def fill_path(temp: Path) -> None:
             with open(temp, "wb") as file:
                 fill(file)
 
-        self.write_path(key, fill_path)
+        self.write_path(key, fill_path, share=share)
 
-    def write_path(self, key: str, make: Callable[[Path], object]) -> Path:
+    def write_path(self, key: str, make: Callable[[Path], object], *, share: bool = True) -> Path:
         """Create the entry for `key` by `make(temp_path)` (for writers that want a path,
-        not a file), atomically, share it, then keep the bound; returns the entry's path."""
+        not a file), atomically, share it (unless `share` is false), then keep the bound;
+        returns the entry's path."""
         path = self._write_local(key, make)
-        self._share(key, path)
+        if share:
+            self._share(key, path)
         self._account(path.stat().st_size)
         return path
 

@@ -75,6 +75,32 @@ def test_a_mastered_segment_one_worker_made_is_reused_by_another(
     assert not louder.has("segment")
 
 
+def test_sentence_pieces_stay_on_the_worker_that_mastered_them(
+    store: Store, tmp_path: Path
+) -> None:
+    from postcast.audio.render import render_audio
+    from postcast.audio.tags import EpisodeTags
+    from postcast.speech.base import SpokenSegment
+
+    gap = np.zeros(round(0.35 * RATE), np.float32)
+    sentences = [speechlike(4.0, RATE, 0.1, seed=seed) for seed in (1, 2, 3)]
+    audio = np.concatenate([sentences[0], gap, sentences[1], gap, sentences[2], gap])
+    starts = np.cumsum([0, len(sentences[0]) + len(gap), len(sentences[1]) + len(gap)]) / RATE
+    spoken = SpokenSegment(
+        segment=Segment(text="Three sentences.", kind=SegmentKind.PARAGRAPH),
+        audio=audio,
+        sample_rate=RATE,
+        sentences=tuple((start, start + 4.0, f"Sentence {n}.") for n, start in enumerate(starts)),
+        key="paragraph",
+    )
+    cache = ChunkCache(tmp_path / "worker-1", 10 * MB, AUDIO, shared=store)
+    tags = EpisodeTags(title="Pieces", artist="Ann Lee", album="Library", date="2026-12-01")
+    render_audio(iter([spoken]), tmp_path / "episode.mp3", tags, AUDIO, cache=cache)
+    # the segment's chunk is in the store for every worker; its three pieces on this disk
+    assert len(store.list("cache/mastered/")) == 1
+    assert len(list((tmp_path / "worker-1" / "mastered").rglob("*.npz"))) == 4
+
+
 def test_a_disabled_cache_neither_reads_nor_writes_the_store(store: Store, tmp_path: Path) -> None:
     SentenceCache(tmp_path / "on", 10 * MB, shared=store).put("ab" * 32, _tone(0.1), RATE)
     off = SentenceCache(tmp_path / "off", 0, shared=store)

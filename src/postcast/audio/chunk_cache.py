@@ -80,10 +80,16 @@ class ChunkCache(CacheDirectory):
         """The chunk `claim` holds (released), else the stored one, else None."""
         return self._claimed.pop(segment_key, None) or self.get(segment_key)
 
-    def get(self, segment_key: str) -> MasteredChunk | None:
-        """The stored chunk, or None when absent or damaged (a damaged one is removed)."""
+    @property
+    def pieces(self) -> LocalPieces:
+        """Where a segment's sentence pieces are kept (`audio.pieces`): this folder only."""
+        return LocalPieces(self)
+
+    def get(self, segment_key: str, *, share: bool = True) -> MasteredChunk | None:
+        """The stored chunk, or None when absent or damaged (a damaged one is removed);
+        with `share` false, from this disk only."""
         key = self.key_for(segment_key)
-        if not self.fetch(key):
+        if not self.fetch(key, share=share):
             return None
         path = self.path_for(key)
         try:
@@ -104,7 +110,7 @@ class ChunkCache(CacheDirectory):
         self.touch(path)
         return chunk
 
-    def put(self, segment_key: str, chunk: MasteredChunk) -> None:
+    def put(self, segment_key: str, chunk: MasteredChunk, *, share: bool = True) -> None:
         if not self.enabled:
             return
         spans = np.asarray(chunk.sentence_spans, dtype=np.float64).reshape(-1, 2)
@@ -119,4 +125,20 @@ class ChunkCache(CacheDirectory):
                 spans=spans,
                 loss=np.float64(chunk.limiter_loss_db),
             ),
+            share=share,
         )
+
+
+class LocalPieces:
+    """A chunk cache's sentence pieces, on this machine's disk only: they spare a re-render
+    here re-mastering a paragraph for one edited sentence, and are not worth the shared
+    store's requests (a few per segment, each a round trip to S3) on every cold render."""
+
+    def __init__(self, cache: ChunkCache) -> None:
+        self.cache = cache
+
+    def get(self, key: str) -> MasteredChunk | None:
+        return self.cache.get(key, share=False)
+
+    def put(self, key: str, chunk: MasteredChunk) -> None:
+        self.cache.put(key, chunk, share=False)

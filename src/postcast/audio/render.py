@@ -127,7 +127,8 @@ def _chunk_for(
     spans = tuple((begin, end) for begin, end, _ in spoken.sentences)
     # Sentences are separate utterances with silence around them, so mastering (and
     # resampling) each piece on its own leaves no audible seam.
-    chunk = master_in_pieces(audio, spans, cfg, limiter_loss_db, spoken.sample_rate, cache)
+    pieces = cache.pieces if cache is not None else None
+    chunk = master_in_pieces(audio, spans, cfg, limiter_loss_db, spoken.sample_rate, pieces)
     if spoken.key is not None and cache is not None:
         cache.put(spoken.key, chunk)
     return chunk
