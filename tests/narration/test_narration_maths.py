@@ -225,6 +225,10 @@ def test_node_modules_folder_can_be_pointed_at(
         (r"X \sim \mathcal{N}(0, 1)", "X drawn from script N of zero comma one"),
         # arithmetic inside keeps its brackets: the listener needs the grouping
         (r"\log(L - c)", "the log of open bracket L minus c close bracket"),
+        # a factor before a log said as a product, not "alpha the log of C sub zero"
+        (r"\alpha \log C_0", "alpha times the log of C sub zero"),
+        (r"2 \log x_1 = \log y_1", "two times the log of x sub one equals the log of y sub one"),
+        (r"n \log n", "n log n"),
         # an expectation over draws, a label subscript read as ClearSpeak splits it
         (
             r"\mathbb{E}_{x \sim D, y \sim \pi_\theta}[r(x,y)]"

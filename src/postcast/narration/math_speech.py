@@ -34,6 +34,12 @@ _OPERATOR_WORDS = r"\b(?:plus|minus|times|over|divided|equals|is|squared|cubed|p
 _BRACKETS = "open bracket|close bracket"
 _BRACKET_OR_OPERATOR = rf"{_BRACKETS}|{_OPERATOR_WORDS}"
 _RELATION = r"(?:equals|is (?:greater|less|not|in)|approximately equals)"
+# What ClearSpeak may say right before a function it reads "the log of": a factor
+_OPERAND = (
+    r"[A-Za-z]|alpha|beta|gamma|delta|epsilon|zeta|eta|theta|iota|kappa|lambda|mu|nu|xi|"
+    r"pi|rho|sigma|tau|upsilon|phi|chi|psi|omega|close bracket|one|two|three|four|five|"
+    r"six|seven|eight|nine|ten|\d+|sub \w+|squared|cubed"
+)
 _FUNCTION_NAMES = (
     "softmax|sigmoid|ReLU|relu|GELU|tanh|diag|Var|Cov|tr|trace|rank|sgn|sign|logit|MLP|"
     "floor|ceiling"
@@ -68,6 +74,9 @@ _READINGS = tuple(
         (r"\balmost equals\b", "approximately equals"),
         (r"(?<=\d) colon (?=\d)", " to "),
         (r"\bl n\b", "natural log"),
+        # "α log C₀": ClearSpeak's "alpha the log of C sub zero" sounds as if the log were
+        # alpha's object; a product, said as one ("n log n" it already says whole)
+        (rf"\b({_OPERAND}) (?=the (?:natural )?log (?:base \w+ )?of\b)", r"\1 times "),
         # heard back as "perend" and "x": the longer words are the ones listeners catch
         (r"\b(open|close) paren\b", r"\1 bracket"),
         (r"\bthe exp of\b", "the exponential of"),
