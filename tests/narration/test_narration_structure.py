@@ -283,6 +283,24 @@ def test_ticks_and_crosses_that_are_text_symbols_are_read_as_the_emoji_are() -> 
     ]
 
 
+def test_star_ratings_are_said_and_a_lone_star_is_dropped() -> None:
+    html = (
+        "<p>Rated 4.5★ by 1.2k users; a 5★ hotel; it got 4⭐ overall. Great ★ product.</p>"
+        "<table><tr><th>Tool</th><th>Rating</th></tr><tr><td>Alpha</td><td>⭐⭐⭐</td></tr>"
+        "<tr><td>Beta</td><td>★★☆☆☆</td></tr></table>"
+    )
+    spoken = _texts(html)
+    assert spoken == [
+        said(
+            "Rated 4.5 stars by 1.2k users; a 5-star hotel; it got 4 stars overall. Great product."
+        ),
+        said("A table with 2 rows and 2 columns."),
+        said("Tool: Alpha. Rating: 3 stars."),  # the emoji were dropped: no rating at all
+        said("Tool: Beta. Rating: 2 out of 5 stars. End of table."),
+    ]
+    assert not any(character in "★⭐☆" for text in spoken for character in text)
+
+
 def test_author_names_in_the_intro_are_said_as_names() -> None:
     post = fixture_post("structure.html", html="<p>Hi.</p>", authors=("jessica_taylor42", "Zvi"))
     assert "published by jessica taylor forty-two and Zvi" in script_of(post).segments[0].text

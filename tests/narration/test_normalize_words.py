@@ -37,6 +37,11 @@ def test_web_addresses(written: str, spoken: str) -> None:
         ("Bring pens, paper, etc. and food.", "Bring pens, paper, et cetera and food."),
         ("Bring pens, paper, etc. Then go.", "Bring pens, paper, et cetera. Then go."),
         ("Cats vs. dogs.", "Cats versus dogs."),
+        ("It got 1★, then 3.5⭐.", "It got one star, then three point five stars."),
+        ("Rating: ★★★☆☆", "Rating: three out of five stars"),
+        ("My p(AGI by 2030) = 25%.", "My P of AGI by twenty thirty equals twenty-five percent."),
+        ("P(doom by 2100) = 10%", "P of doom by twenty-one hundred equals ten percent"),
+        ("x = 2030", "x equals two thousand and thirty"),  # no year's cue word: a number
         ("It's 2x better on avg. Then worse.", "It's two times better on average. Then worse."),
         ("The avg score was 4.", "The average score was four."),
         ("Ask Dr. Okafor and Mrs. Lee.", "Ask Doctor Okafor and Misses Lee."),

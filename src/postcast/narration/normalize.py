@@ -48,6 +48,7 @@ from postcast.narration.normalize_words import (
     normalize_code_sections,
     normalize_initials,
     normalize_roman,
+    normalize_star_ratings,
     normalize_symbols,
 )
 from postcast.narration.spoken_numbers import number
@@ -112,8 +113,17 @@ _TOKEN = re.compile(rf"{_OPERAND}|[-+*×÷/=^]")
 _MINUS_AFTER_POWER = re.compile(r"\^\s*\w+\s*-(?!.*/)")
 
 
+# "P(AGI by 2030) = 25%": a year after its cue word is not an operand of what follows
+_YEAR_THEN_EQUALS = re.compile(r"[12]\d{3}\s*=")
+_YEAR_CUE_BEFORE = re.compile(r"(?i:\b(?:in|since|by|from|until|till|during|before|after)\s+)$")
+
+
 def _expression(match: re.Match[str]) -> str:
     written = match.group(0)
+    if _YEAR_THEN_EQUALS.match(written) and _YEAR_CUE_BEFORE.search(
+        match.string, max(0, match.start() - 12), match.start()
+    ):
+        return written  # the year, "equals" and the amount each read by their own passes
     # Without "=", a "-" is a range or a hyphen and a "/" a fraction or date: not arithmetic;
     # but no range starts at a power ("2^10-1", "x^2-y^2" subtract).
     if (
@@ -178,6 +188,7 @@ _PASSES = (
     normalize_electronic,
     normalize_scientific,
     normalize_math,
+    normalize_star_ratings,
     normalize_times,
     normalize_day_names,
     normalize_dates,

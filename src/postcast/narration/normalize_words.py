@@ -245,6 +245,38 @@ _HASHTAG = re.compile(r"(?<![\w#&/])#([A-Za-z][A-Za-z0-9_]*)")
 _CAMEL_HUMP = re.compile(r"(?<=[a-z])(?=[A-Z])|_")
 
 
+# Ratings: "4.5★" is "4.5 stars", "a 5★ hotel" a "5-star hotel", "★★★★☆" four of five.
+_STARS = "★⭐"
+_RATED = re.compile(rf"(?<![\w.])(\d+(?:\.\d+)?)\s?[{_STARS}]\ufe0f?(?![{_STARS}☆])")
+_BEFORE_NOUN = re.compile(
+    r"\s+(?!(?:by|from|on|in|at|for|of|and|or|to|with|is|was|are|were|rating|overall)\b)[a-z]"
+)
+_LONE_STAR = re.compile(r"[ \t]*[★⭐☆]\ufe0f?")
+_STAR_ROW = re.compile(rf"(?<![{_STARS}☆])[{_STARS}☆](?:\ufe0f?[{_STARS}☆]){{1,9}}\ufe0f?")
+
+
+def _rated(found: re.Match[str]) -> str:
+    if _BEFORE_NOUN.match(found.string, found.end()):
+        return f"{found[1]}-star"
+    return f"{found[1]} {'star' if found[1] == '1' else 'stars'}"
+
+
+def _star_row(found: re.Match[str]) -> str:
+    full = sum(found[0].count(star) for star in _STARS)
+    if "☆" not in found[0]:
+        return f"{full} stars"
+    return f"{full} out of {full + found[0].count('☆')} stars"
+
+
+def normalize_star_ratings(text: str) -> str:
+    """Star ratings in words (the digits left for the numbers pass); a lone star is
+    decoration and goes with the other symbols."""
+    if not any(star in text for star in "★⭐☆"):
+        return text
+    text = _STAR_ROW.sub(_star_row, _RATED.sub(_rated, text))
+    return _LONE_STAR.sub("", text)
+
+
 def normalize_symbols(text: str) -> str:
     """Symbols left after the other rules: "&" -> "and", "->" -> "to", "~5" -> "about five"."""
     if "#" in text:

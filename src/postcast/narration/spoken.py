@@ -273,6 +273,8 @@ def speak_emoji(text: str) -> str:
     def replace(found: str, _data: dict[str, str]) -> str:
         if not _PICTOGRAPH.search(found):
             return found  # ©, ®, ™ and arrows are text symbols, said by the normaliser
+        if found.replace("\ufe0f", "") == "⭐":
+            return found  # a rating ("4⭐", "⭐⭐⭐" in a table cell): the normaliser says it
         name = _EMOJI_NAMES.get(found.replace("\ufe0f", "")) if alone else None
         return f" {name} " if name else _DROPPED
 
