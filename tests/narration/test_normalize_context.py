@@ -195,6 +195,21 @@ def test_weak_date_cues_need_a_day_no_fraction_has(written: str, spoken: str) ->
 @pytest.mark.parametrize(
     ("written", "spoken"),
     [
+        ("Meet on Tue 12/3.", "Meet on Tuesday December third."),
+        ("Meet Tue, 12/3 at 5pm.", "Meet Tuesday, December third at five PM."),
+        ("Deadline: Fri 1/10", "Deadline: Friday January tenth"),
+        ("Sat 3/14 and Sun 3/15", "Saturday March fourteenth and Sunday March fifteenth"),
+        ("Monday, 1/4 of us left.", "Monday, one quarter of us left."),  # a share still
+    ],
+)
+def test_a_slash_date_after_a_weekday_is_a_date(written: str, spoken: str) -> None:
+    """ "Tue 12/3" was "Tuesday twelve thirds"."""
+    assert normalize_text(written) == spoken
+
+
+@pytest.mark.parametrize(
+    ("written", "spoken"),
+    [
         ("It won on 7/10 tasks.", "It won on seven out of ten tasks."),
         ("It failed 3/5 runs.", "It failed three out of five runs."),
         ("Only 4/12 respondents agreed.", "Only four out of twelve respondents agreed."),

@@ -72,12 +72,13 @@ _SHORT_DATE = re.compile(r"(?=\d)(?<![\w/.,-])(\d{1,2})/(\d{1,2})(?![\w/-]|[.,]\
 _DATE_CUES = frozenset(
     ("on", "until", "till", "since", "before", "after", "due", "through", "thru", "dated",
      "deadline", "starting", "ending", "opens", "closes", "starts", "ends", "begins", "expires",
-     "launches", "updated", "edited")
+     "launches", "updated", "edited", "monday", "tuesday", "wednesday", "thursday", "friday",
+     "saturday", "sunday")  # "Tuesday 12/3", "Fri, 1/10" (the weekday said in full by then)
 )  # fmt: skip
 # "rose from 1/3 to 2/3", "cut by 2/3": after these a pair is a date only if the day
 # cannot be a common fraction's denominator ("by 3/14").
 _WEAK_DATE_CUES = frozenset(("by", "from", "to"))
-_WORD_BEFORE = re.compile(r"([A-Za-z]+)[ \t]+$")
+_WORD_BEFORE = re.compile(r"([A-Za-z]+),?[ \t]+$")
 _FOLLOWED_BY_OF = re.compile(r"\s+of\b")
 _ISO_DATE = re.compile(r"(?=\d)(?<![\d./-])(\d{4})([-/.])(\d{1,2})\2(\d{1,2})(?![\d./-]?\d)")
 _NUMERIC_DATE = re.compile(

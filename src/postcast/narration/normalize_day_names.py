@@ -38,10 +38,11 @@ def _month_span(match: re.Match[str]) -> str:
     return f"{first} {range_word(match)} {last}" + period_if_sentence_ends(match, match.group(0))
 
 
-# "Sat., Jan. 4", "Fri 14 March": an abbreviated weekday before a date (alone, "Sun." may
-# be the star and "Wed" a word; "the Sun 5 March" is a newspaper)
+# "Sat., Jan. 4", "Fri 14 March", "Tue 12/3": an abbreviated weekday before a date (alone,
+# "Sun." may be the star and "Wed" a word; "the Sun 5 March" is a newspaper)
 _WEEKDAY_BEFORE_DATE = re.compile(
-    rf"(?<!the )(?<!The )\b({_WEEKDAY})\.?(?=,?\s+(?:{MONTH}|\d{{1,2}}{DAY_SUFFIX}?\s+{MONTH}))"
+    rf"(?<!the )(?<!The )\b({_WEEKDAY})\.?(?=,?\s+(?:{MONTH}|\d{{1,2}}{DAY_SUFFIX}?\s+{MONTH}"
+    r"|\d{1,2}/\d{1,2}(?![\d/])))"
 )
 
 # "apply by Fri.", "every Wed": an abbreviated weekday where a day is expected
