@@ -102,6 +102,15 @@ def test_fractions(written: str, spoken: str) -> None:
         ("The war of 1914-1918.", "The war of nineteen fourteen to nineteen eighteen."),
         ("In 1939-45 rationing.", "In nineteen thirty-nine to forty-five rationing."),
         ("Call 555-0199 now.", "Call five five five, zero one nine nine now."),
+        (
+            "Call +44 20 7946 0958.",
+            "Call plus four four, two zero, seven nine four six, zero nine five eight.",
+        ),
+        (
+            "Dial +49 30 1234567.",
+            "Dial plus four nine, three zero, one two three four five six seven.",
+        ),
+        ("Temperatures: +12 15 18", "Temperatures: plus twelve fifteen eighteen"),  # too short
         ("A ratio of 4:1.", "A ratio of four to one."),
         ("Boards of 3x6 and 2x4.", "Boards of three by six and two by four."),
         ("It is 2.5x faster.", "It is two point five times faster."),

@@ -329,8 +329,25 @@ _PHONE = re.compile(r"(?=[\d(])(?<![\w(-])(?:\(\d{3}\)\s?|\d{3}[-.\s])?\d{3}-\d{
 _PHONE_GROUP = re.compile(r"\d+")
 
 
+# "+44 20 7946 0958", "+1 (555) 010-0100": a country code and two to five groups (an
+# international number has 8 to 15 digits, ITU E.164)
+_INTERNATIONAL_PHONE = re.compile(
+    r"(?<![\w+])\+(\d{1,3})((?:[ .-]\(?\d{1,8}\)?){2,5})(?![\w-]|[.,]\d)"
+)
+
+
+def _international_phone(found: re.Match[str]) -> str:
+    groups = _PHONE_GROUP.findall(found.group(2))
+    if not 8 <= len(found.group(1)) + sum(map(len, groups)) <= 15:
+        return found.group(0)
+    return "plus " + ", ".join(digits(group) for group in [found.group(1), *groups])
+
+
 def normalize_phone_numbers(text: str) -> str:
-    """Reads "555-1234" and "(555) 123-4567" digit by digit, a pause between the groups."""
+    """Reads "555-1234", "(555) 123-4567" and "+44 20 7946 0958" digit by digit, a pause
+    between the groups."""
+    if "+" in text:
+        text = _INTERNATIONAL_PHONE.sub(_international_phone, text)
     return _PHONE.sub(
         lambda found: ", ".join(digits(group) for group in _PHONE_GROUP.findall(found.group(0))),
         text,
