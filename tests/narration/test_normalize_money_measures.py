@@ -217,6 +217,9 @@ def test_a_count_per_amount_of_money(written: str, spoken: str) -> None:
         ("A 5-10 km walk.", "A five to ten kilometer walk."),
         ("It takes 3-5 yrs.", "It takes three to five years."),  # not before a noun
         ("(2 min read)", "(two minute read)"),  # a reading time, with or without "a"
+        ("We bought a 2 TB SSD.", "We bought a two terabyte SSD."),  # an acronym is a noun
+        ("A $5M NGO grant.", "A five million dollar NGO grant."),
+        ("It has 2 TB SSD storage.", "It has two terabytes SSD storage."),  # no article
         ("It is a 12 min read.", "It is a twelve minute read."),
         ("Read it in 2 min.", "Read it in two minutes."),
         ("It took 5 min reading it.", "It took five minutes reading it."),
