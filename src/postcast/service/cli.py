@@ -18,7 +18,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.markup import escape
+from rich.text import Text
 
 from postcast.config import Config, load_config
 from postcast.errors import (
@@ -43,7 +43,9 @@ app = typer.Typer(
     # help printed "Address ( host)" for "Address ([web] host)"
     rich_markup_mode="markdown",
 )
-err = Console(stderr=True)
+# Everything printed here is data (titles, errors, source names), never Rich markup: a
+# title such as "Why [/b] matters" would stop the command, and "[speech]" would vanish.
+err = Console(stderr=True, markup=False)
 
 ConfigOption = Annotated[Path | None, typer.Option("--config", "-c", help="Path to postcast.toml.")]
 
@@ -96,7 +98,7 @@ def demo(
     with RichProgress() as progress:
         report = pipeline.run_pass(config, progress)
     feed_url = url.rstrip("/") + "/feed.xml"
-    err.print(report.summary(), soft_wrap=True, markup=False)
+    err.print(report.summary(), soft_wrap=True)
     typer.echo(f"Feed: {feed_url}")
     if serve:
         _serve(out, host, port)
@@ -204,7 +206,7 @@ def run(
             else:  # a bug: its type helps find it
                 _report(PostcastError(f"pass failed: {pipeline.describe(error)}"))
         else:
-            err.print(report.summary(), soft_wrap=True, markup=False)
+            err.print(report.summary(), soft_wrap=True)
             _deliver_webhooks(cfg)
             if once:
                 return
@@ -252,7 +254,7 @@ def _deliver_webhooks(config: Config) -> None:
         _report(error)
         return
     if summary:
-        err.print(summary, soft_wrap=True, markup=False)
+        err.print(summary, soft_wrap=True)
 
 
 @app.command()
@@ -266,7 +268,7 @@ def add(
     cfg = load_config(config)
     with RichProgress() as progress, database_errors(cfg.library.database):
         report = pipeline.add_url(cfg, url, progress)
-    err.print(report.summary(), soft_wrap=True, markup=False)
+    err.print(report.summary(), soft_wrap=True)
     _deliver_webhooks(cfg)
 
 
@@ -301,7 +303,7 @@ def database_errors(url: str) -> Iterator[None]:
 def _report(error: PostcastError) -> None:
     # One line whatever the message holds (a server's answer may have line breaks).
     message = " ".join(str(error).split())
-    err.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
+    err.print(Text.assemble(("error:", "bold red"), f" {message}"), highlight=False, soft_wrap=True)
 
 
 def _as_postcast_error(error: OSError) -> PostcastError:
