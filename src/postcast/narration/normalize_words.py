@@ -247,12 +247,13 @@ _CAMEL_HUMP = re.compile(r"(?<=[a-z])(?=[A-Z])|_")
 
 # Ratings: "4.5★" is "4.5 stars", "a 5★ hotel" a "5-star hotel", "★★★★☆" four of five.
 _STARS = "★⭐"
-_RATED = re.compile(rf"(?<![\w.])(\d+(?:\.\d+)?)\s?[{_STARS}]\ufe0f?(?![{_STARS}☆])")
+_ANY_STAR = _STARS + "☆"  # "☆": an empty star, a rating's missing point
+_RATED = re.compile(rf"(?<![\w.])(\d+(?:\.\d+)?)\s?[{_STARS}]\ufe0f?(?![{_ANY_STAR}])")
 _BEFORE_NOUN = re.compile(
     r"\s+(?!(?:by|from|on|in|at|for|of|and|or|to|with|is|was|are|were|rating|overall)\b)[a-z]"
 )
-_LONE_STAR = re.compile(r"[ \t]*[★⭐☆]\ufe0f?")
-_STAR_ROW = re.compile(rf"(?<![{_STARS}☆])[{_STARS}☆](?:\ufe0f?[{_STARS}☆]){{1,9}}\ufe0f?")
+_LONE_STAR = re.compile(rf"[ \t]*[{_ANY_STAR}]\ufe0f?")
+_STAR_ROW = re.compile(rf"(?<![{_ANY_STAR}])[{_ANY_STAR}](?:\ufe0f?[{_ANY_STAR}]){{1,9}}\ufe0f?")
 
 
 def _rated(found: re.Match[str]) -> str:
@@ -271,7 +272,7 @@ def _star_row(found: re.Match[str]) -> str:
 def normalize_star_ratings(text: str) -> str:
     """Star ratings in words (the digits left for the numbers pass); a lone star is
     decoration and goes with the other symbols."""
-    if not any(star in text for star in "★⭐☆"):
+    if not any(star in text for star in _ANY_STAR):
         return text
     text = _STAR_ROW.sub(_star_row, _RATED.sub(_rated, text))
     return _LONE_STAR.sub("", text)
