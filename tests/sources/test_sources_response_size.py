@@ -3,6 +3,7 @@ gzip bomb) is refused with an error naming it, having cost no more than the limi
 
 from __future__ import annotations
 
+import functools
 import gzip
 import http.server
 import threading
@@ -19,7 +20,8 @@ LIMIT = 1 << 20  # the test's client stops at 1 MB (the default is 64 MB)
 PAGE = "<html><head><title>Café</title></head><body><p>" + "Words. " * 100 + "</p></body></html>"
 
 
-def _bomb(inflated: int) -> bytes:
+@functools.cache  # made once, when a test first asks for it (not at collection)
+def _bomb(inflated: int = 16 * LIMIT) -> bytes:
     """gzip of `inflated` bytes of spaces, made a megabyte at a time."""
     packer = zlib.compressobj(9, zlib.DEFLATED, 31)  # 31: with a gzip header
     parts = [packer.compress(b" " * (1 << 20)) for _ in range(inflated >> 20)]
@@ -27,8 +29,6 @@ def _bomb(inflated: int) -> bytes:
 
 
 class _Hostile(http.server.BaseHTTPRequestHandler):
-    bomb = _bomb(64 << 20)
-
     def log_message(self, *args: object) -> None:
         pass
 
@@ -43,7 +43,7 @@ class _Hostile(http.server.BaseHTTPRequestHandler):
             except (BrokenPipeError, ConnectionResetError):
                 pass
             return
-        body = {"/bomb": self.bomb, "/page": gzip.compress(PAGE.encode("latin-1"))}[self.path]
+        body = _bomb() if self.path == "/bomb" else gzip.compress(PAGE.encode("latin-1"))
         self.send_header("Content-Encoding", "gzip")
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
