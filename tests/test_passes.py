@@ -252,3 +252,63 @@ def test_a_post_with_characters_xml_forbids_is_published_without_them(tmp_path: 
     assert entry.title == "LW - Tabs and surrogates by Ada Example"
     (transcript,) = (tmp_path / "site" / "episodes").glob("*.vtt")
     assert "One two three." in " ".join(transcript.read_text().split())
+
+
+def _forum_posts(count: int) -> list[dict[str, Any]]:
+    import random
+    from datetime import UTC, datetime, timedelta
+
+    from tests.fakes.forummagnum_server import make_post
+
+    users = [
+        {"_id": f"u{n}", "displayName": "Ada Example", "username": "ada", "slug": "ada"}
+        for n in range(2)  # `make_post` draws up to two co-authors
+    ]
+    posts = []
+    for hour in range(count):
+        when = datetime.now(UTC) - timedelta(hours=5 + hour)
+        post = make_post(random.Random(hour), when, "https://lesswrong.com", users)
+        post.update(baseScore=50, isEvent=False, question=False, draft=None, af=False)
+        post.update(user=users[0], coauthors=[], fmCrosspost={"isCrosspost": False})
+        posts.append(post)
+    return posts
+
+
+def _forum_pass(tmp_path: Path, posts: list[dict[str, Any]]) -> Any:
+    from tests.fakes.forummagnum_server import FakeForum
+
+    with FakeForum(posts=posts) as forum:
+        source = SourceConfig(
+            name="lesswrong", kind="forummagnum", url=forum.url, code="LW",
+            forum_name="LessWrong", karma_threshold=30, request_interval=0.0,
+        )  # fmt: skip
+        return pipeline.run_pass(dataclasses.replace(_config(tmp_path), sources=[source]))
+
+
+def test_a_post_the_source_cannot_read_is_reported_and_the_rest_published(
+    tmp_path: Path,
+) -> None:
+    # It used to fail its whole source, on every run: the cursor could not pass it.
+    posts = _forum_posts(2)
+    posts[0]["title"] = None
+    report = _forum_pass(tmp_path, posts)
+    assert not report.source_errors and len(report.rendered) == 1
+    problem = f"post {posts[0]['_id']}: post object lacks title"
+    assert report.skipped_posts == [("lesswrong", problem)]
+    assert f"source lesswrong skipped {problem}" in report.summary()
+    (status,) = open_library(_config(tmp_path).library.database).source_statuses()
+    assert status.last_error == f"skipped {problem}" and status.healthy
+    (entry,) = feedparser.parse((tmp_path / "site" / "feed.xml").read_bytes()).entries
+    assert entry.title == f"LW - {posts[1]['title']} by Ada Example"
+
+
+def test_a_fetch_of_mostly_unreadable_posts_fails_its_source(tmp_path: Path) -> None:
+    posts = _forum_posts(6)
+    for post in posts[1:]:
+        post["title"] = ""  # as if the API had changed its shape
+    report = _forum_pass(tmp_path, posts)
+    ((name, error),) = report.source_errors
+    assert name == "lesswrong"
+    first = r"\(the first, post \w+: post object lacks title\)"
+    assert re.search(rf"5 of 6 posts could not be read {first}", error)
+    assert len(report.skipped_posts) == 5

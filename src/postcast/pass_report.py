@@ -16,6 +16,8 @@ class PassReport:
     rendered: list[str] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)  # (episode guid, error)
     source_errors: list[tuple[str, str]] = field(default_factory=list)  # (source, error)
+    # posts a source could not read and passed over: (source, "post X: its problem")
+    skipped_posts: list[tuple[str, str]] = field(default_factory=list)
     feeds: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # another pass holds their lock
     removed_files: int = 0  # stale temporaries and superseded episode files
@@ -30,6 +32,7 @@ class PassReport:
         if self.removed_files:
             lines.append(f"{self.removed_files} leftover files removed (temporaries, old audio)")
         lines += [f"source {name} failed: {error}" for name, error in self.source_errors]
+        lines += [f"source {name} skipped {post}" for name, post in self.skipped_posts]
         lines += [f"episode {guid} failed: {error}" for guid, error in self.failed]
         return "\n".join(lines)
 

@@ -58,6 +58,8 @@ if TYPE_CHECKING:  # the storage layer (SQLAlchemy, Alembic) costs 0.7 s to impo
     from postcast.storage import Library, PostState
 
 logger = logging.getLogger(__name__)
+# Unreadable posts in one fetch, when they outnumber the posts read, that fail the source
+MANY_SKIPPED = 5
 
 
 def run_pass(
@@ -171,15 +173,19 @@ def collect(
     """Sources -> selection -> storage, saving the source's cursor after every post.
 
     A failing source (any exception) is reported and keeps the cursor it reached; the
-    others go on.
+    others go on. A post the source could not read is reported and recorded as the
+    source's last error, at the time of the fetch that went on past it.
     """
     opt_out = set(source_config.opt_out_authors)
+    source = None
     try:
         from postcast.sources.registry import create_source  # httpx, trafilatura: slow
 
         source = create_source(source_config)
         saved = library.get_source_state(source_config.name)
+        read = 0
         for listed, state in source.fetch(saved, progress):
+            read += 1
             report.posts_seen += 1
             post = as_episode_post(without_unsafe_characters(listed))
             stored = library.upsert_post(
@@ -189,11 +195,36 @@ def collect(
                 report.new_episodes += _select(post, source_config, opt_out, stored, library)
             library.set_source_state(source_config.name, state)
             pause_point("fetch")  # a post stored, the fetch not finished
+        _check_skipped(source_config.name, source.skipped, read)
         library.set_source_state(source_config.name, saved)  # the finished fetch's cursor
+        _report_skipped(source_config.name, source.skipped, library, report, now)
         library.record_source_success(source_config.name, now)
     except Exception as error:  # one source's bug must not stop the pass
+        if source is not None:
+            _report_skipped(source_config.name, source.skipped, library, report, now)
         report.source_errors.append((source_config.name, describe(error)))
         library.record_source_error(source_config.name, describe(error), now)
+
+
+def _check_skipped(name: str, skipped: list[tuple[str, str]], read: int) -> None:
+    """One unreadable post is passed over; most of a fetch unreadable is the source's
+    answers changing shape, which fails the source (and keeps its cursor) rather than
+    pass over every post it has."""
+    if len(skipped) >= MANY_SKIPPED and len(skipped) > read:
+        post, problem = skipped[0]
+        raise SourceError(
+            name,
+            f"{len(skipped)} of {len(skipped) + read} posts could not be read "
+            f"(the first, {post}: {problem}); has the source changed its format?",
+        )
+
+
+def _report_skipped(
+    name: str, skipped: list[tuple[str, str]], library: Library, report: PassReport, when: datetime
+) -> None:
+    for post, problem in skipped:
+        report.skipped_posts.append((name, f"{post}: {problem}"))
+        library.record_source_error(name, f"skipped {post}: {problem}", when)
 
 
 def as_episode_post(post: Post) -> Post:

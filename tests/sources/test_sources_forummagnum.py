@@ -312,3 +312,25 @@ def test_a_damaged_state_is_a_source_error_not_a_crash(http, clock) -> None:
         with pytest.raises(SourceError, match="saved state is damaged: cursor 'soon'"):
             list(source.fetch({"cursor": "soon"}, quiet))
     assert forum.requests == []
+
+
+def test_an_unreadable_post_is_skipped_and_reported_and_passed_for_good(http, clock) -> None:
+    posts = generate_posts(120, WEEK_AGO, NOW, seed=12)
+    listed = [p["_id"] for p in sorted(posts, key=lambda p: (p["postedAt"], p["_id"]))]
+    listed = [i for i in listed if i in listable(posts)]
+    broken = next(p for p in posts if p["_id"] == listed[60])
+    broken["title"] = ""  # a page of the fetch ends past it: it is read mid-walk
+    next(p for p in posts if p["_id"] == listed[61])["_id"] = None
+    with FakeForum(posts=posts) as forum:
+        source = make_source(forum, http, clock)
+        saved: dict[str, Any] = {}
+        got = [post.post_id for post, _ in source.fetch(saved, quiet)]
+        assert sorted(got) == sorted(set(listed) - {broken["_id"], listed[61]})
+        assert source.skipped == [
+            (f"post {broken['_id']}", "post object lacks title"),
+            ("a post without an _id", "post object lacks _id"),
+        ]
+        # the next run, from the finished fetch's cursor, does not meet them again
+        later = NOW + timedelta(hours=1)
+        again = make_source(forum, http, clock, now=later, recheck_days=0)
+        assert list(again.fetch(saved, quiet)) == [] and again.skipped == []

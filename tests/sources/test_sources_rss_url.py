@@ -125,6 +125,19 @@ def test_atom_feed(http, pacer) -> None:
     assert (second.forum_name, second.forum_code) == ("Slow Thoughts", "SL")
 
 
+def test_a_feed_item_with_nothing_to_name_it_is_skipped_not_the_feed(http, pacer) -> None:
+    nameless = "<item><description>&lt;p&gt;Who am I?&lt;/p&gt;</description></item>"
+    feed = f"""<?xml version="1.0"?><rss version="2.0"><channel><title>Blog</title>
+<item><title>Kept</title><link>https://blog.example/kept</link></item>{nameless}
+</channel></rss>"""
+    with FakeForum() as forum:
+        forum.add_page("/blog.rss", feed, "application/rss+xml")
+        source = rss_source(f"{forum.url}/blog.rss", http, pacer)
+        got = [post.title for post, _ in source.fetch({}, quiet)]
+    assert got == ["Kept"]
+    assert source.skipped == [("item 2 of 2", "a feed item has no guid, link or title")]
+
+
 def test_a_page_that_is_not_a_feed_is_a_source_error(http, pacer) -> None:
     with FakeForum() as forum:
         forum.add_page("/blog", "<html><body><p>Hello</p></body></html>")

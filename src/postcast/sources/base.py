@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -16,6 +17,8 @@ from postcast.sources.polite import SHARED_PACER, Pacer, PoliteClient, new_http_
 
 State = dict[str, Any]  # JSON-serialisable cursor a source resumes from
 
+logger = logging.getLogger(__name__)
+
 
 class Source(ABC):
     """A source plug-in: a forum, a feed, a URL, a folder.
@@ -25,6 +28,10 @@ class Source(ABC):
     state it saved; a backfill of thousands of posts never holds them all in memory.
     When `fetch` finishes normally, the final state is also written into the `state`
     dict it was given (in place), so a caller may persist it after the loop too.
+
+    A post the source cannot read (no title, a date that is not one) is passed over with
+    `skip`, never allowed to fail the whole source: its cursor could not get past it,
+    and every later run would stop on the same post. `skipped` lists them for the report.
     """
 
     kind: ClassVar[str] = ""
@@ -46,6 +53,12 @@ class Source(ABC):
         self.name = config.name
         self._http = http
         self._pacer = pacer or SHARED_PACER
+        self.skipped: list[tuple[str, str]] = []  # (the post, its problem), this fetch's
+
+    def skip(self, post: str, problem: str) -> None:
+        """Pass over `post`, which cannot be read, and say why in the pass's report."""
+        logger.warning("source %s: skipped %s: %s", self.name, post, problem)
+        self.skipped.append((post, problem))
 
     @abstractmethod
     def fetch(self, state: State, progress: Progress) -> Iterator[tuple[Post, State]]:

@@ -221,14 +221,18 @@ class ForumMagnumSource(Source):
             results = self._list(client, after, before, offset)
             page_start = window["cursor"]
             for result in results:
-                post = self._post(result)
-                if post.post_id in window["tie_ids"]:
+                place = _placement(result)
+                if place is not None and place[0] in window["tie_ids"]:
                     continue  # read already: `after` is inclusive
-                stamp = format_api_date(post.posted_at)
+                post = self._readable(result)
+                if place is None:
+                    continue  # skipped: without an id and a date it has no place to pass
+                post_id, stamp = place
                 if stamp != window["cursor"]:
                     window["cursor"], window["tie_ids"] = stamp, []
-                window["tie_ids"].append(post.post_id)
-                yield post
+                window["tie_ids"].append(post_id)
+                if post is not None:
+                    yield post
             if len(results) < PAGE_SIZE:
                 return
             # Normally the window start moved, so offset 0 reads on; a full page of posts
@@ -259,8 +263,31 @@ class ForumMagnumSource(Source):
             raise SourceError(self.name, "answer has no data")
         return data
 
+    def _converted(self, result: Any) -> Post:
+        return post_from_api(result, self.config.code, self.config.forum_name, self.name)
+
     def _post(self, result: Any) -> Post:
         try:
-            return post_from_api(result, self.config.code, self.config.forum_name, self.name)
+            return self._converted(result)
         except ShapeError as error:
             raise SourceError(self.name, f"unexpected post in answer: {error}") from error
+
+    def _readable(self, result: Any) -> Post | None:
+        """The listed post, or None when it cannot be read (skipped and reported)."""
+        try:
+            return self._converted(result)
+        except ShapeError as error:
+            post_id = result.get("_id") if isinstance(result, dict) else None
+            self.skip(f"post {post_id}" if post_id else "a post without an _id", str(error))
+            return None
+
+
+def _placement(result: Any) -> tuple[str, str] | None:
+    """A listed post's id and its postedAt as the cursor writes it, where both can be
+    read: even a post that cannot be narrated moves the cursor past itself."""
+    if not isinstance(result, dict) or not result.get("_id"):
+        return None
+    try:
+        return str(result["_id"]), format_api_date(parse_api_date(result.get("postedAt"), ""))
+    except ShapeError:
+        return None

@@ -79,7 +79,11 @@ class RssSource(Source):
         entries = sorted(feed.entries, key=lambda e: _entry_date(e) or datetime.now(UTC))
         for done, entry in enumerate(entries, 1):
             progress(f"{self.name}: items", done, len(entries))
-            post = self.post_from_entry(entry, forum_name)
+            try:
+                post = self.post_from_entry(entry, forum_name)
+            except SourceError as error:  # one unreadable item must not stop the feed
+                self.skip(f"item {done} of {len(entries)}", error.problem)
+                continue
             digest = post.content_digest
             if post.post_id in seen and digests.setdefault(post.post_id, digest) == digest:
                 continue
