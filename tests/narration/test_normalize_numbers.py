@@ -200,6 +200,14 @@ def test_exponents_and_whole_numbers(written: str, spoken: str) -> None:
         ("Then 3/10 of them.", "Then three tenths of them."),
         ("Just 1/10 left.", "Just one tenth left."),
         ("I give it a 10/10.", "I give it a ten out of ten."),
+        # a count of trials before its outcome, and an unreduced pair ending a clause
+        ("Results: 12/15 passed.", "Results: twelve out of fifteen passed."),
+        ("Only 7/15 were correct.", "Only seven out of fifteen were correct."),
+        ("We got 7/9 right.", "We got seven out of nine right."),
+        ("Score: 12/15.", "Score: twelve out of fifteen."),
+        ("Add 2/4 cup.", "Add two quarters cup."),  # a noun follows: a fraction
+        ("Add 6/8 of it.", "Add six eighths of it."),
+        ("It reached 3/4.", "It reached three quarters."),
         ("I ran a 5k today.", "I ran a five K today."),
         ("A 10k race is long.", "A ten K race is long."),
         ("Views hit 10k today.", "Views hit ten thousand today."),

@@ -8,6 +8,7 @@ them in order, most specific first, so that "$2.5 million" is money before "2.5"
 from __future__ import annotations
 
 import csv
+import math
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -300,6 +301,8 @@ def _fraction(match: re.Match[str]) -> str:
     )
     if counted and 0 < int(top) < int(bottom) <= 100:
         return f"{integer(top)} out of {integer(bottom)}"  # "3/5 runs", "4/12 respondents"
+    if not (suffix or of_follows) and _a_tally(int(top), int(bottom), match):
+        return f"{integer(top)} out of {integer(bottom)}"  # "12/15 passed", "7/9 correct"
     if int(bottom) == 0 or int(top) >= int(bottom) >= 10:
         # "50/50", "80/20", "20/20 vision": a pair of numbers, not a fraction.
         return f"{integer(top)} {integer(bottom)}"
@@ -307,6 +310,25 @@ def _fraction(match: re.Match[str]) -> str:
 
 
 _OF_FOLLOWS = re.compile(r"\s+of\b")
+# "7/9 correct", "3/20 failed": what a count of trials came to
+_OUTCOME_FOLLOWS = re.compile(
+    r"\s+(?:(?:were|was|are|is|got)\s+)?(?:passed|failed|correct|incorrect|right|wrong|succeeded|completed|solved|"
+    r"replicated|agreed|disagreed|survived|answered|done)\b"
+)
+
+
+_CLAUSE_ENDS = re.compile(r"\s*(?:[.,;:!?)]|$)")
+
+
+def _a_tally(top: int, bottom: int, match: re.Match[str]) -> bool:
+    """A count out of a total, not a fraction: a pair of small numbers before an outcome
+    counts trials, and a fraction left unreduced at the end of a clause is a score ("Score:
+    12/15.": nobody writes twelve fifteenths for four fifths)."""
+    if not 1 < top < bottom <= 100:
+        return False
+    if _OUTCOME_FOLLOWS.match(match.string, match.end()):
+        return True
+    return math.gcd(top, bottom) > 1 and _CLAUSE_ENDS.match(match.string, match.end()) is not None
 
 
 _SCORE = re.compile(r"(?=\d)(?<![\w/.,])(\d+\.\d+)\s?/\s?(\d+)(?![\w/]|[.,]\d)")
