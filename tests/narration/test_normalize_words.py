@@ -11,6 +11,28 @@ from postcast.narration.normalize_words import normalize_code_sections
 @pytest.mark.parametrize(
     ("written", "spoken"),
     [
+        ("Read arXiv:1706.03762.", "Read arXiv one seven zero six dot zero three seven six two."),
+        (
+            "See arxiv: 2310.01405v2, or arXiv:hep-th/9901001.",
+            "See arXiv two three one zero dot zero one four zero five, version two, or arXiv "
+            "hep dash th slash nine nine zero one zero zero one.",
+        ),
+        (
+            "Cited as doi:10.1038/nature12373.",
+            "Cited as DOI one zero dot one zero three eight slash nature one two three seven "
+            "three.",
+        ),
+        ("It fixed CVE-2024-3094.", "It fixed CVE twenty twenty-four three zero nine four."),
+    ],
+)
+def test_paper_and_security_identifiers_are_read_as_identifiers(written: str, spoken: str) -> None:
+    # they were read as quantities: "two thousand four hundred and one point one two..."
+    assert normalize_text(written) == spoken
+
+
+@pytest.mark.parametrize(
+    ("written", "spoken"),
+    [
         (
             "See https://forum.example.org/p/42-ideas today.",
             "See HTTPS colon slash slash forum dot example dot org slash p slash four two "

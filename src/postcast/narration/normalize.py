@@ -42,7 +42,7 @@ from postcast.narration.normalize_numeric import (
     normalize_ranges,
     normalize_round_plurals,
 )
-from postcast.narration.normalize_web import normalize_electronic
+from postcast.narration.normalize_web import normalize_electronic, normalize_identifiers
 from postcast.narration.normalize_words import (
     normalize_abbreviations,
     normalize_code_sections,
@@ -185,6 +185,7 @@ _PASSES = (
     normalize_probabilities,
     normalize_intervals,
     normalize_big_o,
+    normalize_identifiers,
     normalize_electronic,
     normalize_scientific,
     normalize_math,

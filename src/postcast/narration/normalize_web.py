@@ -1,4 +1,4 @@
-"""URLs, e-mail addresses and bare domain names, read out symbol by symbol.
+"""URLs, e-mail addresses, bare domain names and paper identifiers, read out symbol by symbol.
 
 A narrator reads "https://www.example.com/a-b" as "HTTPS colon slash slash WWW dot example
 dot com slash a dash b": letters as words, digits one at a time, every symbol named.
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from postcast.narration.spoken_numbers import digits
+from postcast.narration.spoken_numbers import digits, year
 
 _SYMBOL_NAMES = {
     ".": "dot",
@@ -54,6 +54,15 @@ _DOMAIN = re.compile(
     r"(?<![\w.@/-])[A-Za-z][\w-]+(?:\.[A-Za-z0-9][\w-]*)*\.[a-z]{2,10}(?:/[\w./%?=&#+~-]*)?(?![\w@])"
 )
 _PIECES = re.compile(r"[A-Za-z]+|\d+|.", re.DOTALL)
+# Identifiers in reference lists, which the number rules would read as quantities ("arXiv:
+# 2401.12345" as "two thousand four hundred and one point..."): an arXiv number (new style,
+# or old "hep-th/9901001") with its version, a DOI, a CVE.
+_ARXIV = re.compile(
+    r"\barxiv:\s?((?:\d{4}\.\d{4,5})|(?:[a-z-]+(?:\.[A-Z]{2})?/\d{7}))(?:v(\d+))?\b",
+    re.IGNORECASE,
+)
+_DOI = re.compile(r"\bdoi:\s?(10\.\d{4,9}/[^\s<>\"]+)", re.IGNORECASE)
+_CVE = re.compile(r"\bCVE-((?:19|20)\d\d)-(\d{4,7})\b")
 
 
 def speak_electronic(token: str) -> str:
@@ -91,6 +100,26 @@ def _replace(match: re.Match[str]) -> str:
     if not body:
         return match.group(0)
     return speak_electronic(body) + tail
+
+
+def _arxiv(match: re.Match[str]) -> str:
+    version = f", version {digits(match[2])}" if match[2] else ""
+    return f"arXiv {speak_electronic(match[1])}{version}"
+
+
+def _doi(match: re.Match[str]) -> str:
+    body, tail = _split_trailing(match[1])
+    return f"DOI {speak_electronic(body)}{tail}"
+
+
+def normalize_identifiers(text: str) -> str:
+    """arXiv numbers, DOIs and CVEs read out as identifiers ("arXiv two four zero one dot
+    one two three four five", "CVE twenty twenty-four three zero nine four")."""
+    if ":" in text:
+        text = _DOI.sub(_doi, _ARXIV.sub(_arxiv, text))
+    if "CVE-" in text:
+        text = _CVE.sub(lambda found: f"CVE {year(int(found[1]))} {digits(found[2])}", text)
+    return text
 
 
 def normalize_electronic(text: str) -> str:
