@@ -213,6 +213,24 @@ def test_a_count_per_amount_of_money(written: str, spoken: str) -> None:
 @pytest.mark.parametrize(
     ("written", "spoken"),
     [
+        (
+            "It costs $2.50/1M input tokens and $10/1M output.",
+            "It costs two dollars and fifty cents per million input tokens and ten dollars "
+            "per million output.",
+        ),
+        ("Down to $0.06/1k tokens.", "Down to six cents per thousand tokens."),
+        ("It is $15 per 1M tokens.", "It is fifteen dollars per million tokens."),
+        ("At $3/10k words.", "At three dollars per ten thousand words."),
+    ],
+)
+def test_a_price_per_so_many(written: str, spoken: str) -> None:
+    # "$2.50/1M tokens", the way model prices are written, was "slash one million"
+    assert normalize_text(written) == spoken
+
+
+@pytest.mark.parametrize(
+    ("written", "spoken"),
+    [
         ("It is a 3-5 yr project.", "It is a three to five year project."),
         ("A 5-10 km walk.", "A five to ten kilometer walk."),
         ("It takes 3-5 yrs.", "It takes three to five years."),  # not before a noun

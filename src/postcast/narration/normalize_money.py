@@ -74,10 +74,12 @@ def _speak_money(currency: Currency, amount: str, scale: str | None) -> str:
     return " and ".join(parts)
 
 
+# "$2.50/1M tokens", "$0.06/1k", "$15 per 1M": a price per so many of something
+_PER_COUNT = rf"(?P<per_count>\d{{1,3}})\s?(?P<per_scale>{SCALE})(?=\s|[.,;:!?)]|$)"
 _MONEY = re.compile(
     rf"(?P<range_a>{_MONEY_PLAIN}){DASH}(?P<range_b>(?:{_CURRENCY})?\s?{AMOUNT}"
     rf"(?:\s?{SCALE})?(?![\w]))"
-    rf"|{_MONEY_SOURCE}(?:(?P<per_sep>/|\sper\s)(?P<per>[A-Za-z]+)\b)?"
+    rf"|{_MONEY_SOURCE}(?:(?P<per_sep>/|\sper\s)(?:(?P<per>[A-Za-z]+)\b|{_PER_COUNT}))?"
 )
 _MONEY_SINGLE = re.compile(_MONEY_SOURCE)
 _AMOUNT_WITH_SCALE = re.compile(rf"(?P<amount>{AMOUNT})(?:\s?(?P<scale>{SCALE}))?")
@@ -94,6 +96,9 @@ def _money(match: re.Match[str]) -> str:
     if per:
         unit = find_unit(per, after_slash=True)
         spoken += f" per {unit.singular if unit else per}"  # "$5/share": "five dollars per share"
+    elif match.group("per_count"):
+        count, scale = int(match.group("per_count")), SCALES[match.group("per_scale").lower()]
+        spoken += f" per {scale}" if count == 1 else f" per {cardinal(count)} {scale}"
     return spoken
 
 
