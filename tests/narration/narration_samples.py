@@ -15,6 +15,7 @@ from postcast.narration import narrate
 from postcast.narration.math_speech import engine_problem, speak_maths
 from postcast.narration.maths import maths_sources
 from postcast.narration.normalize import normalize_text
+from postcast.narration.segments import opening_case
 
 FIXTURES = Path(__file__).parent / "fixtures"
 MATHS_FIXTURES = sorted(path.name for path in FIXTURES.glob("maths_*.html"))
@@ -76,8 +77,9 @@ def body(script: Script) -> list[Segment]:
 
 
 def said(*pieces: str) -> str:
-    """What the narrator says for pieces each normalised on its own, joined by spaces."""
-    return " ".join(normalize_text(piece) for piece in pieces)
+    """What the narrator says for pieces each normalised on its own, joined by spaces (each
+    opening as a segment's words do: "1." is "One.")."""
+    return " ".join(opening_case(piece, normalize_text(piece)) for piece in pieces)
 
 
 def assert_clean(script: Script) -> None:

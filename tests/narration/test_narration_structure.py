@@ -387,3 +387,18 @@ def test_a_line_break_inside_a_list_item_separates_its_title_from_its_text() -> 
 def test_a_hard_wrapped_sentence_runs_on_into_a_capital_after_a_word_that_cannot_end_it() -> None:
     html = "<p>We discussed the plan with<br>Alice and the<br>Board, then I<br>Left.</p>"
     assert _texts(html) == [said("We discussed the plan with Alice and the Board, then I Left.")]
+
+
+def test_a_line_that_opens_on_a_number_or_symbol_opens_with_a_capital() -> None:
+    # the transcript showed "one. Introduction", "five dollars is enough."
+    html = (
+        "<h2>1. Introduction</h2><p>$5 is enough.</p><ol><li>Meet weekly</li></ol>"
+        "<p>iPhone sales rose.</p><p>where x is the input.</p>"
+    )
+    assert _texts(html) == [
+        "One. Introduction",
+        "Five dollars is enough.",
+        "One. Meet weekly",
+        "iPhone sales rose.",  # a lower-case start the author chose stays
+        "where x is the input.",
+    ]

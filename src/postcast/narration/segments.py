@@ -76,7 +76,7 @@ def prose(raw: str, kind: Kind, **fields: Unpack[SegmentFields]) -> Segment | No
     text = speak_urls(tidy(raw))
     if not _WORDS.search(text):
         return None
-    return make(said(text), kind, **fields)
+    return make(opening_case(text, said(text)), kind, **fields)
 
 
 def pause(seconds: float) -> Segment:
@@ -89,7 +89,19 @@ def prefixed(segments: list[Segment], words: str) -> list[Segment]:
     if not segments:
         return segments
     first = segments[0]
-    return [dataclasses.replace(first, text=f"{said(words)} {first.text}"), *segments[1:]]
+    opening = opening_case(words, said(words))
+    return [dataclasses.replace(first, text=f"{opening} {first.text}"), *segments[1:]]
+
+
+def opening_case(raw: str, spoken: str) -> str:
+    """`spoken` with a capital first letter where `raw` opened on a digit or a symbol
+    ("1. Introduction", "$5 is enough"): the words said for it start lower-case, and the
+    transcript shows them at the start of a line. A lower-case start the author chose
+    ("iPhone sales", "where x is the input", "@gwern") stays as it is."""
+    first = next((char for char in raw if char.isalnum()), "")
+    if first and not first.islower() and spoken[:1].islower():
+        return spoken[0].upper() + spoken[1:]
+    return spoken
 
 
 def suffixed(segments: list[Segment], words: str) -> list[Segment]:
