@@ -325,3 +325,21 @@ def test_a_ratio_is_read_whole(written: str, spoken: str) -> None:
 )
 def test_a_minus_after_a_power_subtracts(written: str, spoken: str) -> None:
     assert normalize_text(written) == spoken
+
+
+@pytest.mark.parametrize(
+    ("written", "spoken"),
+    [
+        ("It rose. 3 things matter.", "It rose. Three things matter."),
+        (
+            "Cost: $5. $6 is more. 7% of it.",
+            "Cost: five dollars. Six dollars is more. Seven percent of it.",
+        ),
+        # where the reading changes the count of sentences, nothing is guessed
+        ("No. 5 is here. 3 left.", "Number five is here. three left."),
+    ],
+)
+def test_a_later_sentence_that_opens_on_a_figure_opens_with_a_capital(
+    written: str, spoken: str
+) -> None:
+    assert normalize_text(written) == spoken

@@ -237,11 +237,35 @@ def _normalize(text: str) -> str:
 
 
 def _normalize_core(text: str) -> str:
+    written = text
     for normalize_pass in _PASSES:
         text = normalize_pass(text)
     # Spoken forms are spliced in with spaces around them; tidy the seams.
     text = _SPACE_BEFORE_STOP.sub("", _DOUBLE_SPACES.sub(" ", text))
-    return _SPACE_INSIDE_BRACKETS.sub("", text) if "(" in text else text
+    text = _SPACE_INSIDE_BRACKETS.sub("", text) if "(" in text else text
+    return _capitalised_openings(written, text)
+
+
+# A sentence after the first that opens on a figure ("It rose. 3 things matter.")
+_SENTENCE_GAP = re.compile(r"(?<=[.!?])\s+(?=\S)")
+_OPENS_ON_FIGURE = re.compile(r"[\d$£€¥]")
+
+
+def _capitalised_openings(written: str, spoken: str) -> str:
+    """`spoken` with a capital on each later sentence that `written` opened on a figure
+    ("It rose. three things matter."). Sentences are paired by count; where the reading
+    changed the count ("e.g. 5" said "for example five"), nothing is changed."""
+    opened = [bool(_OPENS_ON_FIGURE.match(part)) for part in _SENTENCE_GAP.split(written)]
+    if not any(opened[1:]):
+        return spoken
+    starts = [0] + [gap.end() for gap in _SENTENCE_GAP.finditer(spoken)]
+    if len(starts) != len(opened):
+        return spoken
+    characters = list(spoken)
+    for start, on_figure in zip(starts[1:], opened[1:], strict=True):
+        if on_figure and characters[start].islower():
+            characters[start] = characters[start].upper()
+    return "".join(characters)
 
 
 def normalize_lines(lines: Iterable[str]) -> Iterator[str]:
