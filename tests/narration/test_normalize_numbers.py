@@ -115,6 +115,7 @@ def test_fractions(written: str, spoken: str) -> None:
         ("Boards of 3x6 and 2x4.", "Boards of three by six and two by four."),
         ("It is 2.5x faster.", "It is two point five times faster."),
         ("It is 3-5x faster.", "It is three to five times faster."),
+        ("A 2x–3x gain.", "A two to three times gain."),  # the sign on both ends
         ("The 80/20 rule.", "The eighty twenty rule."),
         ("Rated 4.5/5 overall.", "Rated four point five out of five overall."),
         ("She is 5'7\" tall.", "She is five foot seven tall."),

@@ -234,7 +234,10 @@ _TIMES_SIGN = re.compile(r"\s?[x×]\s?")
 _COUNT_OF_NAMED = re.compile(r"(?=\d)(?<![\w.])(\d+)[x×](?=[A-Z])")
 # "3 seeds x 5 models": counted things multiplied, "three seeds by five models"
 _COUNTS_BY = re.compile(rf"(?=[\d.])(?<![\w.])({AMOUNT}\s+[A-Za-z]+)\s+[x×]\s+(?=\d)")
-_MULTIPLIER = re.compile(rf"(?=[\d.])(?<![\w.])({AMOUNT})(?:\s?[-–]\s?({AMOUNT}))?[x×](?![\w])")
+# "4.4x", "3-5x", and "2x–3x" with the sign on both ends
+_MULTIPLIER = re.compile(
+    rf"(?=[\d.])(?<![\w.])({AMOUNT})(?:[x×]?\s?[-–]\s?({AMOUNT}))?[x×](?![\w])"
+)
 _FEET_INCHES = re.compile(r"(?=\d)(?<![\w.'‘])(\d+)['′]\s?(?:(\d+)(?:\"|″|''))?(?![\w'])")
 
 
