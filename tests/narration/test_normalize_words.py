@@ -150,6 +150,7 @@ def test_symbols_and_math(written: str, spoken: str) -> None:
         ("Plug into eq. 4 now.", "Plug into equation four now."),
         ("Ch. 5 covers it.", "Chapter five covers it."),
         ("It is on pp. 12–15.", "It is on pages twelve to fifteen."),
+        ("See §§3–4 and § 5.", "See sections three to four and section five."),
         ("It is in vol. 3 here.", "It is in volume three here."),
         ("It is in Thm. 2 here.", "It is in theorem two here."),
         ("The sec. was short.", "The sec. was short."),

@@ -329,8 +329,8 @@ def _a_tally(top: int, bottom: int, match: re.Match[str]) -> bool:
     12/15.": nobody writes twelve fifteenths for four fifths)."""
     if not 1 < top < bottom <= 100:
         return False
-    if _OUTCOME_FOLLOWS.match(match.string, match.end()):
-        return True
+    if bottom > 4 and _OUTCOME_FOLLOWS.match(match.string, match.end()):
+        return True  # "2/3 disagreed" stays "two thirds": halves to quarters are said so
     return math.gcd(top, bottom) > 1 and _CLAUSE_ENDS.match(match.string, match.end()) is not None
 
 

@@ -223,6 +223,7 @@ _SYMBOLS = (  # (characters that must occur, pattern, spoken form), applied in t
     ("°º", r"\s*[°º]C\b", " degrees Celsius"),
     ("°º", r"\s*[°º]F\b", " degrees Fahrenheit"),
     ("°º", r"\s*[°º]", " degrees"),
+    ("§", r"§§\s*", "sections "),  # "§§3–4"
     ("§", r"§\s*", "section "),
     # "¶4" (its number already words); one after a word is a permalink mark, dropped
     ("¶", r"(?<!\w)¶\s?(?=\w)", "paragraph "),
