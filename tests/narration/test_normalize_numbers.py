@@ -206,6 +206,8 @@ def test_exponents_and_whole_numbers(written: str, spoken: str) -> None:
         ("Only 7/15 were correct.", "Only seven out of fifteen were correct."),
         ("We got 7/9 right.", "We got seven out of nine right."),
         ("Then 2/3 disagreed.", "Then two thirds disagreed."),  # halves to quarters stay
+        ("He got 36/36 on the ACT.", "He got thirty-six out of thirty-six on the ACT."),
+        ("A 50/50 bet, 20/20 vision.", "A fifty fifty bet, twenty twenty vision."),
         ("Score: 12/15.", "Score: twelve out of fifteen."),
         ("Add 2/4 cup.", "Add two quarters cup."),  # a noun follows: a fraction
         ("Add 6/8 of it.", "Add six eighths of it."),

@@ -306,6 +306,8 @@ def _fraction(match: re.Match[str]) -> str:
         return f"{integer(top)} out of {integer(bottom)}"  # "3/5 runs", "4/12 respondents"
     if not (suffix or of_follows) and _a_tally(int(top), int(bottom), match):
         return f"{integer(top)} out of {integer(bottom)}"  # "12/15 passed", "7/9 correct"
+    if top == bottom and int(top) > 1 and top not in _EVEN_PAIRS:
+        return f"{integer(top)} out of {integer(bottom)}"  # a perfect score: "36/36"
     if int(bottom) == 0 or int(top) >= int(bottom) >= 10:
         # "50/50", "80/20", "20/20 vision": a pair of numbers, not a fraction.
         return f"{integer(top)} {integer(bottom)}"
@@ -313,6 +315,7 @@ def _fraction(match: re.Match[str]) -> str:
 
 
 _OF_FOLLOWS = re.compile(r"\s+of\b")
+_EVEN_PAIRS = frozenset(["20", "50"])  # "20/20 vision", "a 50/50 chance": said as pairs
 # "7/9 correct", "3/20 failed": what a count of trials came to
 _OUTCOME_FOLLOWS = re.compile(
     r"\s+(?:(?:were|was|are|is|got)\s+)?(?:passed|failed|correct|incorrect|right|wrong|succeeded|completed|solved|"
