@@ -217,3 +217,28 @@ def test_a_quarter_after_a_determiner_takes_no_second_article(written: str, spok
 )
 def test_a_month_with_an_abbreviated_year(written: str, spoken: str) -> None:
     assert normalize_text(written) == spoken
+
+
+@pytest.mark.parametrize(
+    ("written", "spoken"),
+    [
+        (
+            "Posted 2026-12-01T10:00Z, then edited.",
+            "Posted December first twenty twenty-six at ten o'clock U.T.C, then edited.",
+        ),
+        (
+            "Logged 2025-01-02T23:59:59.123Z.",
+            "Logged January second twenty twenty-five at twenty-three fifty-nine U.T.C.",
+        ),
+        (  # an offset was read as a sum ("plus zero five:thirty")
+            "At 2026-03-14 09:30:00+05:30 it ran.",
+            "At March fourteenth twenty twenty-six at nine thirty U.T.C plus five thirty it ran.",
+        ),
+        (
+            "Closes Dec 1 (Mon), 11:59pm AoE.",
+            "Closes December first (Monday), eleven fifty-nine PM anywhere on Earth.",
+        ),
+    ],
+)
+def test_timestamps_deadlines_and_a_weekday_in_brackets(written: str, spoken: str) -> None:
+    assert normalize_text(written) == spoken

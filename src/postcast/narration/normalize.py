@@ -26,6 +26,7 @@ from postcast.narration.normalize_context import (
 )
 from postcast.narration.normalize_dates import normalize_dates, normalize_times
 from postcast.narration.normalize_day_names import normalize_day_names
+from postcast.narration.normalize_fractions import normalize_fractions
 from postcast.narration.normalize_money import normalize_money, normalize_money_powers
 from postcast.narration.normalize_numbers import (
     normalize_numbers,
@@ -34,7 +35,6 @@ from postcast.narration.normalize_numbers import (
 )
 from postcast.narration.normalize_numeric import (
     normalize_feet_and_inches,
-    normalize_fractions,
     normalize_measures,
     normalize_multiplication,
     normalize_ordinals,
@@ -42,6 +42,7 @@ from postcast.narration.normalize_numeric import (
     normalize_ranges,
     normalize_round_plurals,
 )
+from postcast.narration.normalize_timestamps import normalize_timestamps
 from postcast.narration.normalize_web import normalize_electronic, normalize_identifiers
 from postcast.narration.normalize_words import (
     normalize_abbreviations,
@@ -175,6 +176,7 @@ def normalize_power_ranges(text: str) -> str:
 
 _PASSES = (
     _prepare,
+    normalize_timestamps,  # before the maths rules read "+05:30" as a sum
     normalize_money_powers,
     normalize_power_ranges,
     speak_unicode_maths,

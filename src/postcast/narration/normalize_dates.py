@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from postcast.narration.normalize_numeric import PLURAL_FOLLOWS
+from postcast.narration.normalize_fractions import PLURAL_FOLLOWS
 from postcast.narration.spoken_numbers import (
     MONTHS,
     cardinal,

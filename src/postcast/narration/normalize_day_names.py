@@ -51,6 +51,10 @@ _WEEKDAY_AFTER_CUE = re.compile(
 )
 
 
+# "Dec 1 (Mon)": a weekday on its own in brackets
+_WEEKDAY_IN_BRACKETS = re.compile(rf"(?<=\()({_WEEKDAY})\.?(?=\))")
+
+
 def _weekday_after_cue(match: re.Match[str]) -> str:
     day = _WEEKDAYS[match.group("day").lower()]
     return f"{match.group('cue')} {day}" + period_if_sentence_ends(match, match.group(0))
@@ -68,4 +72,6 @@ def normalize_day_names(text: str) -> str:
         text = _WEEKDAY_RANGE.sub(_weekday_range, text)
         text = _MONTH_SPAN.sub(_month_span, text)
     text = _WEEKDAY_BEFORE_DATE.sub(lambda found: _WEEKDAYS[found.group(1).lower()], text)
+    if "(" in text:
+        text = _WEEKDAY_IN_BRACKETS.sub(lambda found: _WEEKDAYS[found.group(1).lower()], text)
     return _WEEKDAY_AFTER_CUE.sub(_weekday_after_cue, text)

@@ -1,5 +1,5 @@
-"""Measures, fractions, ranges, ordinals and plain numbers as spoken words (money is in
-`normalize_money`).
+"""Measures, ranges, ordinals and plain numbers as spoken words (money is in
+`normalize_money`, fractions and scores in `normalize_fractions`).
 
 Each `normalize_*` function is one pass over the text; `postcast.narration.normalize` runs
 them in order, most specific first, so that "$2.5 million" is money before "2.5" is a number.
@@ -8,7 +8,6 @@ them in order, most specific first, so that "$2.5 million" is money before "2.5"
 from __future__ import annotations
 
 import csv
-import math
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -271,89 +270,6 @@ def normalize_feet_and_inches(text: str) -> str:
 
 
 _ORDINAL_SUFFIX = r"(?:st|nd|rd|th|ST|ND|RD|TH)"
-_FRACTION_SUFFIX = r"(?:(?:st|nd|rd|th|ST|ND|RD|TH)[sS]?)"  # "1/3rd", "7/10ths"
-_MIXED_FRACTION = re.compile(
-    rf"(?=\d)(?<![\w/.,])(\d+) (\d+)/(\d+){_FRACTION_SUFFIX}?(?![\w/]|[.,]\d)"
-)
-_FRACTION = re.compile(
-    rf"(?=\d)(?<![\w/.,])(\d+)(\s?/\s?)(\d+)({_FRACTION_SUFFIX})?(?![\w/]|[.,]\d)"
-)
-
-
-# "3/5 runs", "on 7/10 tasks": a plural noun after a pair of numbers is what they count
-PLURAL_FOLLOWS = re.compile(
-    r"\s+(?!(?:was|has|this|its|his|plus|versus|across|unless|thus|whereas|perhaps)\b)"
-    r"[a-z]{2,}[^s\W]s\b"
-)
-
-# "The ratio 5/8 recurs": after a noun that the pair is the value of, an -s word is a verb
-_NAMED_BEFORE = re.compile(
-    r"\b(?i:ratio|score|rate|fraction|share|odds|split|proportion|grade|rating|result|estimate"
-    r"|probability|chance|value|number|figure|answer|mix|balance)\s$"
-)
-
-
-def _fraction(match: re.Match[str]) -> str:
-    top, _slash, bottom, suffix = match.groups()
-    of_follows = _OF_FOLLOWS.match(match.string, match.end())
-    if bottom == "10" and 1 < int(top) <= 10 and not (suffix or of_follows):
-        return f"{integer(top)} out of ten"  # "a 7/10 rating", "9/10 experts": a score
-    counted = not suffix and bool(PLURAL_FOLLOWS.match(match.string, match.end()))
-    counted = counted and not _NAMED_BEFORE.search(
-        match.string, max(0, match.start() - 20), match.start()
-    )
-    if counted and 0 < int(top) < int(bottom) <= 100:
-        return f"{integer(top)} out of {integer(bottom)}"  # "3/5 runs", "4/12 respondents"
-    if not (suffix or of_follows) and _a_tally(int(top), int(bottom), match):
-        return f"{integer(top)} out of {integer(bottom)}"  # "12/15 passed", "7/9 correct"
-    if top == bottom and int(top) > 1 and top not in _EVEN_PAIRS:
-        return f"{integer(top)} out of {integer(bottom)}"  # a perfect score: "36/36"
-    if int(bottom) == 0 or int(top) >= int(bottom) >= 10:
-        # "50/50", "80/20", "20/20 vision": a pair of numbers, not a fraction.
-        return f"{integer(top)} {integer(bottom)}"
-    return fraction(int(top), int(bottom))
-
-
-_OF_FOLLOWS = re.compile(r"\s+of\b")
-_EVEN_PAIRS = frozenset(["20", "50"])  # "20/20 vision", "a 50/50 chance": said as pairs
-# "7/9 correct", "3/20 failed": what a count of trials came to
-_OUTCOME_FOLLOWS = re.compile(
-    r"\s+(?:(?:were|was|are|is|got)\s+)?(?:passed|failed|correct|incorrect|right|wrong|succeeded|completed|solved|"
-    r"replicated|agreed|disagreed|survived|answered|done)\b"
-)
-
-
-_CLAUSE_ENDS = re.compile(r"\s*(?:[.,;:!?)]|$)")
-
-
-def _a_tally(top: int, bottom: int, match: re.Match[str]) -> bool:
-    """A count out of a total, not a fraction: a pair of small numbers before an outcome
-    counts trials, and a fraction left unreduced at the end of a clause is a score ("Score:
-    12/15.": nobody writes twelve fifteenths for four fifths)."""
-    if not 1 < top < bottom <= 100:
-        return False
-    if bottom > 4 and _OUTCOME_FOLLOWS.match(match.string, match.end()):
-        return True  # "2/3 disagreed" stays "two thirds": halves to quarters are said so
-    return math.gcd(top, bottom) > 1 and _CLAUSE_ENDS.match(match.string, match.end()) is not None
-
-
-_SCORE = re.compile(r"(?=\d)(?<![\w/.,])(\d+\.\d+)\s?/\s?(\d+)(?![\w/]|[.,]\d)")
-
-
-def normalize_fractions(text: str) -> str:
-    """Reads "3/4" -> "three quarters", "2 1/2" -> "two and a half", "1/3rd" -> "one third"."""
-    if "/" not in text:
-        return text
-    # "4.5/5 stars": a decimal over a whole number is a score.
-    text = _SCORE.sub(
-        lambda found: f"{number(found.group(1))} out of {integer(found.group(2))}", text
-    )
-    text = _MIXED_FRACTION.sub(
-        lambda found: mixed_fraction(*(int(part) for part in found.groups())), text
-    )
-    return _FRACTION.sub(_fraction, text)
-
-
 _PHONE = re.compile(r"(?=[\d(])(?<![\w(-])(?:\(\d{3}\)\s?|\d{3}[-.\s])?\d{3}-\d{4}(?![\w-]|[.,]\d)")
 _PHONE_GROUP = re.compile(r"\d+")
 
