@@ -55,6 +55,10 @@ _WEEKDAY_AFTER_CUE = re.compile(
 _WEEKDAY_IN_BRACKETS = re.compile(rf"(?<=\()({_WEEKDAY})\.?(?=\))")
 
 
+def _full_weekday(match: re.Match[str]) -> str:
+    return _WEEKDAYS[match.group(1).lower()]
+
+
 def _weekday_after_cue(match: re.Match[str]) -> str:
     day = _WEEKDAYS[match.group("day").lower()]
     return f"{match.group('cue')} {day}" + period_if_sentence_ends(match, match.group(0))
@@ -71,7 +75,7 @@ def normalize_day_names(text: str) -> str:
     if "-" in text or "–" in text or "—" in text:
         text = _WEEKDAY_RANGE.sub(_weekday_range, text)
         text = _MONTH_SPAN.sub(_month_span, text)
-    text = _WEEKDAY_BEFORE_DATE.sub(lambda found: _WEEKDAYS[found.group(1).lower()], text)
+    text = _WEEKDAY_BEFORE_DATE.sub(_full_weekday, text)
     if "(" in text:
-        text = _WEEKDAY_IN_BRACKETS.sub(lambda found: _WEEKDAYS[found.group(1).lower()], text)
+        text = _WEEKDAY_IN_BRACKETS.sub(_full_weekday, text)
     return _WEEKDAY_AFTER_CUE.sub(_weekday_after_cue, text)

@@ -30,37 +30,44 @@ _NAMED_BEFORE = re.compile(
 )
 
 
+_OF_FOLLOWS = re.compile(r"\s+of\b")
+_EVEN_PAIRS = frozenset(["20", "50"])  # "20/20 vision", "a 50/50 chance": said as pairs
+# "7/9 correct", "3/20 failed": what a count of trials came to
+_OUTCOME_FOLLOWS = re.compile(
+    r"\s+(?:(?:were|was|are|is|got)\s+)?(?:passed|failed|correct|incorrect|right|wrong|"
+    r"succeeded|completed|solved|replicated|agreed|disagreed|survived|answered|done)\b"
+)
+_CLAUSE_ENDS = re.compile(r"\s*(?:[.,;:!?)]|$)")
+
+
 def _fraction(match: re.Match[str]) -> str:
-    top, _slash, bottom, suffix = match.groups()
-    of_follows = _OF_FOLLOWS.match(match.string, match.end())
-    if bottom == "10" and 1 < int(top) <= 10 and not (suffix or of_follows):
-        return f"{integer(top)} out of ten"  # "a 7/10 rating", "9/10 experts": a score
-    counted = not suffix and bool(PLURAL_FOLLOWS.match(match.string, match.end()))
-    counted = counted and not _NAMED_BEFORE.search(
-        match.string, max(0, match.start() - 20), match.start()
-    )
-    if counted and 0 < int(top) < int(bottom) <= 100:
-        return f"{integer(top)} out of {integer(bottom)}"  # "3/5 runs", "4/12 respondents"
-    if not (suffix or of_follows) and _a_tally(int(top), int(bottom), match):
-        return f"{integer(top)} out of {integer(bottom)}"  # "12/15 passed", "7/9 correct"
-    if top == bottom and int(top) > 1 and top not in _EVEN_PAIRS:
-        return f"{integer(top)} out of {integer(bottom)}"  # a perfect score: "36/36"
+    top, _slash, bottom, _suffix = match.groups()
+    if _out_of(match):
+        return f"{integer(top)} out of {integer(bottom)}"
     if int(bottom) == 0 or int(top) >= int(bottom) >= 10:
         # "50/50", "80/20", "20/20 vision": a pair of numbers, not a fraction.
         return f"{integer(top)} {integer(bottom)}"
     return fraction(int(top), int(bottom))
 
 
-_OF_FOLLOWS = re.compile(r"\s+of\b")
-_EVEN_PAIRS = frozenset(["20", "50"])  # "20/20 vision", "a 50/50 chance": said as pairs
-# "7/9 correct", "3/20 failed": what a count of trials came to
-_OUTCOME_FOLLOWS = re.compile(
-    r"\s+(?:(?:were|was|are|is|got)\s+)?(?:passed|failed|correct|incorrect|right|wrong|succeeded|completed|solved|"
-    r"replicated|agreed|disagreed|survived|answered|done)\b"
-)
-
-
-_CLAUSE_ENDS = re.compile(r"\s*(?:[.,;:!?)]|$)")
+def _out_of(match: re.Match[str]) -> bool:
+    """A pair read "N out of M" rather than as a fraction: a score ("a 7/10 rating", a
+    perfect "36/36"), counted things ("3/5 runs", "4/12 respondents") or a tally ("12/15
+    passed")."""
+    written_top, _slash, written_bottom, suffix = match.groups()
+    top, bottom = int(written_top), int(written_bottom)
+    if written_top == written_bottom and top > 1 and written_top not in _EVEN_PAIRS:
+        return True
+    if suffix:
+        return False
+    if _OF_FOLLOWS.match(match.string, match.end()) is None and (
+        (written_bottom == "10" and 1 < top <= 10) or _a_tally(top, bottom, match)
+    ):
+        return True
+    counted = PLURAL_FOLLOWS.match(match.string, match.end()) and not _NAMED_BEFORE.search(
+        match.string, max(0, match.start() - 20), match.start()
+    )
+    return bool(counted) and 0 < top < bottom <= 100
 
 
 def _a_tally(top: int, bottom: int, match: re.Match[str]) -> bool:
