@@ -283,3 +283,29 @@ def test_an_interval_reads_from_one_end_to_the_other(written: str, spoken: str) 
 )
 def test_imo_is_an_opinion_unless_it_is_the_olympiad(written: str, spoken: str) -> None:
     assert normalize_text(written) == spoken
+
+
+@pytest.mark.parametrize(
+    ("written", "spoken"),
+    [
+        (
+            "An OOM more compute, or 2 OOMs.",
+            "An order of magnitude more compute, or two orders of magnitude.",
+        ),
+        (
+            "That is 3 OOMs of compute, a few OOMs.",
+            "That is three orders of magnitude of compute, a few orders of magnitude.",
+        ),
+        (
+            "The run went OOM at step 4k, an OOM error.",
+            "The run went out of memory at step four thousand, an out-of-memory error.",
+        ),
+        (
+            "The job OOMed twice; it kept OOMing.",
+            "The job ran out of memory twice; it kept running out of memory.",
+        ),
+        ("OOM is an acronym.", "OOM is an acronym."),  # no context: its letters
+    ],
+)
+def test_oom_is_an_order_of_magnitude_or_out_of_memory(written: str, spoken: str) -> None:
+    assert normalize_text(written) == spoken

@@ -115,6 +115,8 @@ def test_month_names_that_are_words_stay_words(text: str) -> None:
         ("The 2020/21 season.", "The twenty twenty to twenty-one season."),
         ("He died in '02.", "He died in oh two."),
         ("The class of ’98 met.", "The class of ninety-eight met."),
+        ("It narrowed in '24–'25.", "It narrowed in twenty-four to twenty-five."),
+        ("Between '19-'21 it rose.", "Between nineteen and twenty-one it rose."),
         ("He said '12 points' twice.", "He said 'twelve points' twice."),
         ("Held May 30 – June 1.", "Held May thirtieth to June first."),
         ("Held 30 May – 1 June.", "Held the thirtieth of May to the first of June."),

@@ -116,6 +116,10 @@ def test_fractions(written: str, spoken: str) -> None:
         ("It is 2.5x faster.", "It is two point five times faster."),
         ("It is 3-5x faster.", "It is three to five times faster."),
         ("A 2x–3x gain.", "A two to three times gain."),  # the sign on both ends
+        ("It grew x10 overall.", "It grew ten times overall."),  # the sign before
+        ("A x2 speedup, x1.5 faster.", "A two times speedup, one point five times faster."),
+        ("Let x1 and x2 be reals.", "Let x one and x two be reals."),  # variables
+        ("So x10 + x11 = 3.", "So x ten plus x eleven equals three."),
         ("The 80/20 rule.", "The eighty twenty rule."),
         ("Rated 4.5/5 overall.", "Rated four point five out of five overall."),
         ("She is 5'7\" tall.", "She is five foot seven tall."),
@@ -211,6 +215,15 @@ def test_exponents_and_whole_numbers(written: str, spoken: str) -> None:
         ("Score: 12/15.", "Score: twelve out of fifteen."),
         ("Add 2/4 cup.", "Add two quarters cup."),  # a noun follows: a fraction
         ("Add 6/8 of it.", "Add six eighths of it."),
+        # a big pair is a count out of a total; a big denominator is said "over"
+        (
+            "He scored 1500/1600 on the SAT.",
+            "He scored one thousand five hundred out of one thousand six hundred on the SAT.",
+        ),
+        ("Only 250/1000 passed.", "Only two hundred and fifty out of one thousand passed."),
+        ("A 7/256 chance.", "A seven over two hundred and fifty-six chance."),
+        ("Or 1/1,000,000 of it.", "Or one millionth of it."),
+        ("Some 3/1,000 failed.", "Some three thousandths failed."),
         ("It reached 3/4.", "It reached three quarters."),
         ("I ran a 5k today.", "I ran a five K today."),
         ("A 10k race is long.", "A ten K race is long."),

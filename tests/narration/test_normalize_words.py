@@ -159,6 +159,15 @@ def test_symbols_and_math(written: str, spoken: str) -> None:
         ("The est. cost, Est. 1990.", "The estimated cost, established nineteen ninety."),
         ("The Dept. of Energy.", "The Department of Energy."),
         ("Thanks (h/t Zvi). H/T to Scott.", "Thanks (hat tip Zvi). Hat tip to Scott."),
+        ("See fn. 4 and Fn. 2.", "See footnote four and footnote two."),
+        ("Some 70 pct said yes.", "Some seventy percent said yes."),
+        ("In Smith (ed.), Essays.", "In Smith (editor), Essays."),
+        ("Bostrom and Cirkovic (eds.) edited it.", "Bostrom and Cirkovic (editors) edited it."),
+        (
+            "Smith, 2nd ed., 2020. See the 3rd ed. It is new.",
+            "Smith, second edition, twenty twenty. See the third edition. It is new.",
+        ),
+        ("Ed Miliband spoke.", "Ed Miliband spoke."),
     ],
 )
 def test_section_and_figure_abbreviations(written: str, spoken: str) -> None:
@@ -230,6 +239,7 @@ def test_a_bound_on_an_amount_is_read_as_prose(written: str, spoken: str) -> Non
     [
         ("Thanks to @habryka for comments.", "Thanks to habryka for comments."),
         ("Meet @5pm.", "Meet at five PM."),  # not a mention
+        ("16k GPUs @ 700W each.", "sixteen thousand GPUs at seven hundred watts each."),
         ("Mail me@example.org.", "Mail me at example dot org."),
         ("This is a 101-level intro.", "This is a one oh one-level intro."),
         ("Read EA 101 first.", "Read EA one oh one first."),

@@ -18,13 +18,15 @@ from collections.abc import Iterable, Iterator
 from postcast.narration.normalize_context import (
     normalize_approximations,
     normalize_big_o,
+    normalize_editors,
     normalize_intervals,
     normalize_lone_currency,
     normalize_opinions,
+    normalize_orders_of_magnitude,
     normalize_probabilities,
     normalize_street_titles,
 )
-from postcast.narration.normalize_dates import normalize_dates, normalize_times
+from postcast.narration.normalize_dates import normalize_dates
 from postcast.narration.normalize_day_names import normalize_day_names
 from postcast.narration.normalize_fractions import normalize_fractions
 from postcast.narration.normalize_money import normalize_money, normalize_money_powers
@@ -42,6 +44,7 @@ from postcast.narration.normalize_numeric import (
     normalize_ranges,
     normalize_round_plurals,
 )
+from postcast.narration.normalize_times import normalize_times
 from postcast.narration.normalize_timestamps import normalize_timestamps
 from postcast.narration.normalize_web import normalize_electronic, normalize_identifiers
 from postcast.narration.normalize_words import (
@@ -181,8 +184,10 @@ _PASSES = (
     normalize_power_ranges,
     speak_unicode_maths,
     normalize_street_titles,
+    normalize_editors,
     normalize_abbreviations,
     normalize_opinions,
+    normalize_orders_of_magnitude,
     normalize_code_sections,
     normalize_probabilities,
     normalize_intervals,

@@ -153,3 +153,58 @@ def _imo(match: re.Match[str]) -> str:
     ):
         return match.group(0)
     return "In my opinion" if starts_sentence(match) else "in my opinion"
+
+
+# "Smith (ed.)", "(eds.)": a book's editors; "the 2nd ed." its edition
+_EDITORS = re.compile(r"\((ed|eds)\.\)")
+_EDITION = re.compile(r"(?<=\d(?:st|nd|rd|th)\s)(?:ed|edn)\.")
+
+
+def normalize_editors(text: str) -> str:
+    """Reads "Smith (ed.)" -> "Smith (editor)" and "2nd ed." -> "2nd edition"."""
+    if "ed" not in text:
+        return text
+    text = _EDITORS.sub(lambda found: "(editor)" if found[1] == "ed" else "(editors)", text)
+    return _EDITION.sub(lambda found: "edition" + period_if_sentence_ends(found, found[0]), text)
+
+
+# "OOM": an order of magnitude where it counts or compares ("2 OOMs", "an OOM more
+# compute"), out of memory where a run ran out ("went OOM", "an OOM error"); else its letters
+_OOM = re.compile(r"\b(OOM|OOMs|OOM'd|OOMed|OOMing)\b")
+_MEMORY_AFTER = re.compile(
+    r"(?:-|\s+)(?i:errors?|crash(?:es|ed)?|kill(?:s|ed|er)?|issues?|exceptions?)\b"
+)
+_MEMORY_BEFORE = re.compile(
+    r"(?i:\b(?:went|go|goes|going|ran|run|runs|hit|hits|hitting|causes?|caused|avoid|avoids))\s+$"
+)
+_MAGNITUDE_AFTER = re.compile(
+    r"\s+(?i:of\b(?!\s+memory)|more|less|fewer|larger|smaller|bigger|cheaper|faster|slower"
+    r"|higher|lower|above|below|beyond|improvement|increase|decrease|gap|difference)\b"
+)
+_MAGNITUDE_BEFORE = re.compile(
+    r"(?:\d|\b(?i:an|one|two|three|four|five|six|seven|eight|nine|ten|few|several|many|by|of"
+    r"|half|couple|multiple|more|additional|extra))\s+$"
+)
+
+
+def normalize_orders_of_magnitude(text: str) -> str:
+    """Reads "2 OOMs more" -> "2 orders of magnitude more", "went OOM" -> "went out of memory"."""
+    return _OOM.sub(_oom, text) if "OOM" in text else text
+
+
+def _oom(match: re.Match[str]) -> str:
+    written = match[1]
+    window = max(0, match.start() - 16)  # a window, not the whole text before: stays linear
+    if written in ("OOM'd", "OOMed"):
+        return "ran out of memory"
+    if written == "OOMing":
+        return "running out of memory"
+    if _MEMORY_AFTER.match(match.string, match.end()):
+        return "out-of-memory"
+    if _MEMORY_BEFORE.search(match.string, window, match.start()):
+        return "out of memory"
+    if _MAGNITUDE_AFTER.match(match.string, match.end()) or _MAGNITUDE_BEFORE.search(
+        match.string, window, match.start()
+    ):
+        return "orders of magnitude" if written == "OOMs" else "order of magnitude"
+    return written

@@ -12,8 +12,10 @@ _FRACTION_SUFFIX = r"(?:(?:st|nd|rd|th|ST|ND|RD|TH)[sS]?)"  # "1/3rd", "7/10ths"
 _MIXED_FRACTION = re.compile(
     rf"(?=\d)(?<![\w/.,])(\d+) (\d+)/(\d+){_FRACTION_SUFFIX}?(?![\w/]|[.,]\d)"
 )
+# a whole number, its thousands grouped or not ("1/1,000,000")
+_WHOLE = r"\d{1,3}(?:,\d{3})+(?!\d)|\d+"
 _FRACTION = re.compile(
-    rf"(?=\d)(?<![\w/.,])(\d+)(\s?/\s?)(\d+)({_FRACTION_SUFFIX})?(?![\w/]|[.,]\d)"
+    rf"(?=\d)(?<![\w/.,])({_WHOLE})(\s?/\s?)({_WHOLE})({_FRACTION_SUFFIX})?(?![\w/]|[.,]\d)"
 )
 
 
@@ -41,7 +43,7 @@ _CLAUSE_ENDS = re.compile(r"\s*(?:[.,;:!?)]|$)")
 
 
 def _fraction(match: re.Match[str]) -> str:
-    top, _slash, bottom, _suffix = match.groups()
+    top, bottom = (written.replace(",", "") for written in match.group(1, 3))
     if _out_of(match):
         return f"{integer(top)} out of {integer(bottom)}"
     if int(bottom) == 0 or int(top) >= int(bottom) >= 10:
@@ -55,11 +57,13 @@ def _out_of(match: re.Match[str]) -> bool:
     perfect "36/36"), counted things ("3/5 runs", "4/12 respondents") or a tally ("12/15
     passed")."""
     written_top, _slash, written_bottom, suffix = match.groups()
-    top, bottom = int(written_top), int(written_bottom)
+    top, bottom = int(written_top.replace(",", "")), int(written_bottom.replace(",", ""))
     if written_top == written_bottom and top > 1 and written_top not in _EVEN_PAIRS:
         return True
     if suffix:
         return False
+    if 100 <= top < bottom:
+        return True  # "1500/1600 on the SAT": nobody says fifteen hundred sixteen-hundredths
     if _OF_FOLLOWS.match(match.string, match.end()) is None and (
         (written_bottom == "10" and 1 < top <= 10) or _a_tally(top, bottom, match)
     ):

@@ -237,6 +237,16 @@ _COUNTS_BY = re.compile(rf"(?=[\d.])(?<![\w.])({AMOUNT}\s+[A-Za-z]+)\s+[x×]\s+(
 _MULTIPLIER = re.compile(
     rf"(?=[\d.])(?<![\w.])({AMOUNT})(?:[x×]?\s?[-–]\s?({AMOUNT}))?[x×](?![\w])"
 )
+# "grew x10 overall", "a ×2 speedup": the sign before the number is a multiplier too. A
+# small number after "x" may be a variable's index ("x1 and x2"): only a multiplier's word
+# after it, or a number of ten or more, makes it one
+_OPERATOR = r"(?:[-+=*/<>^]|(?:plus|minus|equals|times|over|divided)\b)"  # maths said already
+_PREFIX_MULTIPLIER = re.compile(rf"(?<![\w.^])[x×]({AMOUNT})(?![\w^]|[.,]\d)(?!\s*{_OPERATOR})")
+_OPERATOR_BEFORE = re.compile(rf"{_OPERATOR}\s*$")
+_MULTIPLIER_WORD = re.compile(
+    r"\s+(?i:speed-?ups?|faster|slower|more|less|fewer|larger|smaller|bigger|cheaper|longer"
+    r"|shorter|increases?|improvements?|reductions?|gains?|boosts?|overall|magnification|zoom)\b"
+)
 _FEET_INCHES = re.compile(r"(?=\d)(?<![\w.'‘])(\d+)['′]\s?(?:(\d+)(?:\"|″|''))?(?![\w'])")
 
 
@@ -245,7 +255,17 @@ def normalize_multiplication(text: str) -> str:
     text = _DIMENSIONS.sub(lambda found: _TIMES_SIGN.sub(" by ", found.group(0)), text)
     text = _COUNTS_BY.sub(r"\1 by ", text)
     text = _COUNT_OF_NAMED.sub(r"\1 ", text)
-    return _MULTIPLIER.sub(_multiplier, text)
+    text = _MULTIPLIER.sub(_multiplier, text)
+    return _PREFIX_MULTIPLIER.sub(_prefix_multiplier, text) if "x" in text or "×" in text else text
+
+
+def _prefix_multiplier(match: re.Match[str]) -> str:
+    amount = match.group(1)
+    if _OPERATOR_BEFORE.search(match.string, max(0, match.start() - 8), match.start()):
+        return match.group(0)  # "x10 + x11": variables
+    if float(amount.replace(",", "")) >= 10 or _MULTIPLIER_WORD.match(match.string, match.end()):
+        return f"{number(amount)} times"
+    return match.group(0)
 
 
 def _multiplier(match: re.Match[str]) -> str:

@@ -228,7 +228,7 @@ _SYMBOLS = (  # (characters that must occur, pattern, spoken form), applied in t
     # "¶4" (its number already words); one after a word is a permalink mark, dropped
     ("¶", r"(?<!\w)¶\s?(?=\w)", "paragraph "),
     ("¶", r"\s*¶", ""),
-    ("@", r"(?<![\w])@(?=\w)", "at "),
+    ("@", r"(?<![\w])@[ \t]?(?=\w)", "at "),  # "meet @5pm", "16k GPUs @ 700W each"
     # "DALYs/person/year": a rate, "per person per year"; "read/write" stays a slash
     ("/", rf"(?<=[A-Za-z])/(?=(?:{_PER_WORDS})\b)", " per "),
     # "AWF / LTFF", "5pm PT / 8pm ET": a slash set apart by spaces offers alternatives
