@@ -113,6 +113,7 @@ def test_month_names_that_are_words_stay_words(text: str) -> None:
         ("Results for Q4'24.", "Results for the fourth quarter of twenty-four."),
         ("In H1 2025 we grew.", "In the first half of twenty twenty-five we grew."),
         ("The 2020/21 season.", "The twenty twenty to twenty-one season."),
+        ("The FY2024-25 budget.", "The FY twenty twenty-four to twenty-five budget."),
         ("He died in '02.", "He died in oh two."),
         ("The class of ’98 met.", "The class of ninety-eight met."),
         ("It narrowed in '24–'25.", "It narrowed in twenty-four to twenty-five."),

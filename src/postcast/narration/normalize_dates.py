@@ -99,7 +99,10 @@ _QUARTER = re.compile(
 # "H1 2025": a half of the year
 _HALF = re.compile(r"(?=H)\bH(?P<half>[12])\s+(?P<year>\d{4})\b")
 # "2020/21", "2023-24": a fiscal or academic year spanning two calendar years
-_SPLIT_YEAR = re.compile(r"(?=[12])(?<![\w./-])((?:19|20)\d\d)[/–-](\d\d)(?![\w./-]|[.,]\d)")
+# (after "FY" too: "FY2024-25", a fiscal year)
+_SPLIT_YEAR = re.compile(
+    r"(?=[12])(?:(?<=FY)|(?<![\w./-]))((?:19|20)\d\d)[/–-](\d\d)(?![\w./-]|[.,]\d)"
+)
 
 
 def period_if_sentence_ends(match: re.Match[str], consumed: str) -> str:
@@ -292,7 +295,8 @@ def _split_year(match: re.Match[str]) -> str:
     first, second = match.groups()
     if int(second) != (int(first) + 1) % 100:
         return match.group(0)  # not consecutive years: a range or a code, read elsewhere
-    return f"{year(int(first))} {range_word(match)} {two_digit_year(second)}"
+    space = " " if match.string[match.start() - 1 : match.start()] == "Y" else ""
+    return f"{space}{year(int(first))} {range_word(match)} {two_digit_year(second)}"
 
 
 def normalize_dates(text: str) -> str:
