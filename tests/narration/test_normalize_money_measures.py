@@ -237,6 +237,7 @@ def test_a_price_per_so_many(written: str, spoken: str) -> None:
         ("(2 min read)", "(two minute read)"),  # a reading time, with or without "a"
         ("We bought a 2 TB SSD.", "We bought a two terabyte SSD."),  # an acronym is a noun
         ("A $5M NGO grant.", "A five million dollar NGO grant."),
+        ("It closed a $20M Series B.", "It closed a twenty million dollar Series B."),
         ("It has 2 TB SSD storage.", "It has two terabytes SSD storage."),  # no article
         ("It is a 12 min read.", "It is a twelve minute read."),
         ("Read it in 2 min.", "Read it in two minutes."),

@@ -91,7 +91,8 @@ _ARTICLE_BEFORE = re.compile(r"(?:^|\s)an?\s(?:[\w]+-[\w-]+,?\s){0,2}$", re.IGNO
 _NOUN_AFTER = re.compile(
     r"\s(?!(?:in|of|for|per|a|an|the|and|or|to|from|each|on|at|by|with|is|was|are|were|"
     r"this|that|it|as|than|more|less|worth|back|now|so|but|if|when)\b)"
-    r"(?:[a-z]|[A-Z]{2,}s?\b)"  # "a 2 TB SSD", "a $5M NGO": an acronym names a thing too
+    # "a 2 TB SSD", "a $5M NGO": an acronym names a thing too; "a $20M Series B" a round
+    r"(?:[a-z]|[A-Z]{2,}s?\b|Series [A-Z]\b)"
 )
 
 
