@@ -132,6 +132,7 @@ def test_probabilities(written: str, spoken: str) -> None:
     ("written", "spoken"),
     [
         ("Sorting is O(n log n).", "Sorting is big O of n log n."),
+        ("An O(n log n) sort, an O(1) step.", "A big O of n log n sort, a big O of one step."),
         (
             "It needs O(n^2) memory and O(1) time.",
             "It needs big O of n squared memory and big O of one time.",

@@ -135,6 +135,21 @@ def test_roman_numerals(written: str, spoken: str) -> None:
         ),
         ("See ¶4 of the ruling.", "See paragraph four of the ruling."),
         ("The heading¶ ends.", "The heading ends."),
+        # a number times a variable is one term: never "three times" or "twox"
+        (
+            "Solve 2x - 4 = 0 and 3x=6.",
+            "Solve two x minus four equals zero and three x equals six.",
+        ),
+        ("Then y = 2x here.", "Then y equals two x here."),
+        ("So 2n + 1 is odd.", "So two n plus one is odd."),
+        ("It is 3x faster.", "It is three times faster."),  # a multiplier, no operator
+        # a one-letter function of its argument
+        (
+            "Let f(x) = 3x + 2, so f(2) = 8.",
+            "Let f of x equals three x plus two, so f of two equals eight.",
+        ),
+        ("Set g(a, b) = a and x(t) moves.", "Set g of a and b equals a and x of t moves."),
+        ("Call foo(x) then see (a) and (b).", "Call foo(x) then see (a) and (b)."),
     ],
 )
 def test_symbols_and_math(written: str, spoken: str) -> None:

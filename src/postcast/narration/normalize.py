@@ -19,6 +19,7 @@ from postcast.narration.normalize_context import (
     normalize_approximations,
     normalize_big_o,
     normalize_editors,
+    normalize_functions,
     normalize_intervals,
     normalize_lone_currency,
     normalize_opinions,
@@ -96,7 +97,10 @@ def _prepare(text: str) -> str:
 
 
 # Thousands commas belong to the operand: "2^14=16,384" is never "sixteen,384".
-_OPERAND = r"(?:(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?|[A-Za-z](?![A-Za-z]))"
+# "3x + 2 = 8": a number times a variable is one operand ("three x"), never the multiplier
+# "3x" ("three times") nor "twox"
+_TERM = r"\d+(?:\.\d+)?[nxyz](?![A-Za-z\d])"
+_OPERAND = rf"(?:{_TERM}|(?:\d{{1,3}}(?:,\d{{3}})+(?!\d)|\d+)(?:\.\d+)?|[A-Za-z](?![A-Za-z]))"
 _EXPRESSION = re.compile(
     rf"(?=[\w])(?<![\w.])(?:{_OPERAND})(?:\s*[-+*×÷/=^]\s*{_OPERAND}(?![\w.]\d))+"
 )
@@ -146,10 +150,18 @@ def _expression(match: re.Match[str]) -> str:
         elif words and words[-1] == _OPERATOR_WORDS["^"] and token in _SMALL_POWERS:
             words[-1] = _SMALL_POWERS[token]
         else:
-            words.append(number(token) if token[0].isdigit() else token)
+            words.append(_operand(token))
     if tokens[-1][0].isdigit() and unit_follows(match):
         words[-1] = tokens[-1]  # "g = 9.8 m/s²": the measures pass reads amount and unit
     return " ".join(words)
+
+
+def _operand(token: str) -> str:
+    if not token[0].isdigit():
+        return token
+    if token[-1].isalpha():
+        return f"{number(token[:-1])} {token[-1]}"  # "3x": "three x"
+    return number(token)
 
 
 # "10^6–10^7", "10⁶–10⁷": a range of powers (with a hyphen only between powers of ten: one
@@ -190,6 +202,7 @@ _PASSES = (
     normalize_orders_of_magnitude,
     normalize_code_sections,
     normalize_probabilities,
+    normalize_functions,
     normalize_intervals,
     normalize_big_o,
     normalize_identifiers,

@@ -64,6 +64,24 @@ def normalize_probabilities(text: str) -> str:
     return _PROBABILITY.sub(_probability, text) if "(" in text else text
 
 
+# "f(x)", "g(2)", "x(t)", "f(x, y)": a one-letter function applied to a short argument (in
+# plain text; beside Unicode maths, unicode_maths.py reads Greek arguments too)
+_ARGUMENT = r"[A-Za-z0-9.]{1,6}"
+_APPLIED = re.compile(rf"(?<![\w.(])([a-z])\(\s*({_ARGUMENT}(?:\s*,\s*{_ARGUMENT}){{0,2}})\s*\)")
+_ARGUMENT_COMMA = re.compile(r"\s*,\s*")
+
+
+def normalize_functions(text: str) -> str:
+    """Reads "f(x) = 3x + 2" -> "f of x = 3x + 2" and "f(x, y)" -> "f of x and y"."""
+    return _APPLIED.sub(_applied, text) if "(" in text else text
+
+
+def _applied(match: re.Match[str]) -> str:
+    *others, last = _ARGUMENT_COMMA.split(match[2])
+    arguments = f"{', '.join(others)} and {last}" if others else last
+    return f"{match[1]} of {arguments}"
+
+
 # "95% CI [0.21, 0.43]", "(HDI: -1.2, 3.4)": an interval's two ends. In square brackets two
 # amounts with a decimal point, sign or percent are one anywhere (whole numbers may be
 # citations); in round ones (a point, a pair) only after the word that says so.
@@ -88,12 +106,17 @@ def _interval(match: re.Match[str]) -> str:
 
 
 # "O(n log n)", "O(1)": an algorithm's cost in big-O notation.
-_BIG_O = re.compile(r"(?<![\w(])O\(\s*([^()\n]{1,40}?)\s*\)")
+# ("an O(n) sort" is written for "oh"; said "big O", its article is "a")
+_BIG_O = re.compile(r"(?:\b([Aa])n\s+)?(?<![\w(])O\(\s*([^()\n]{1,40}?)\s*\)")
 
 
 def normalize_big_o(text: str) -> str:
     """Reads "O(n log n)" -> "big O of n log n" (the number rules then read "O(n^2)")."""
-    return _BIG_O.sub(r"big O of \1", text) if "O(" in text else text
+    if "O(" not in text:
+        return text
+    return _BIG_O.sub(
+        lambda found: f"{found[1] or ''}{' ' if found[1] else ''}big O of {found[2]}", text
+    )
 
 
 _LONE_SYMBOLS = "$£€¥"  # said by their names (CURRENCIES) where no amount is next to them
