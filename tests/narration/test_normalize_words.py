@@ -150,6 +150,20 @@ def test_roman_numerals(written: str, spoken: str) -> None:
         ),
         ("Set g(a, b) = a and x(t) moves.", "Set g of a and b equals a and x of t moves."),
         ("Call foo(x) then see (a) and (b).", "Call foo(x) then see (a) and (b)."),
+        # named functions, and subscripts typed with an underscore
+        (
+            "Take log(x), sqrt(2) and ln(1 + x).",
+            "Take log of x, the square root of two and the natural log of one plus x.",
+        ),
+        (
+            "So Var(X) = 2 and the max(a, b) is 3.",
+            "So the variance of X equals two and the max of a and b is three.",
+        ),
+        (
+            "Sum w_i * x_i with a_1 = 3 and D_KL.",
+            "Sum w sub i times x sub i with a sub one equals three and D sub KL.",
+        ),
+        ("Use snake_case, my_var and x_train.", "Use snake_case, my_var and x_train."),
     ],
 )
 def test_symbols_and_math(written: str, spoken: str) -> None:

@@ -22,6 +22,7 @@ from postcast.narration.normalize_context import (
     normalize_functions,
     normalize_intervals,
     normalize_lone_currency,
+    normalize_named_functions,
     normalize_opinions,
     normalize_orders_of_magnitude,
     normalize_probabilities,
@@ -136,7 +137,7 @@ def _expression(match: re.Match[str]) -> str:
     # but no range starts at a power ("2^10-1", "x^2-y^2" subtract).
     if (
         "=" not in written
-        and re.search(r"[-/]|^[A-Za-z\s^*+]+$", written)
+        and re.search(r"[-/]|^[A-Za-z\s^+]+$", written)  # "w * x" is a product, "A + B" prose
         and not _MINUS_AFTER_POWER.search(written)
     ):
         return written
@@ -203,6 +204,7 @@ _PASSES = (
     normalize_code_sections,
     normalize_probabilities,
     normalize_functions,
+    normalize_named_functions,
     normalize_intervals,
     normalize_big_o,
     normalize_identifiers,

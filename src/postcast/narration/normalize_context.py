@@ -82,6 +82,40 @@ def _applied(match: re.Match[str]) -> str:
     return f"{match[1]} of {arguments}"
 
 
+# "log(x)", "sqrt(2)", "Var(X)": a named function, its argument read by the other passes
+_NAMED_FUNCTIONS = {
+    "log": "log of", "ln": "the natural log of", "exp": "the exponential of",
+    "sqrt": "the square root of", "sin": "sine of", "cos": "cosine of", "tan": "tan of",
+    "tanh": "tanh of", "max": "the max of", "min": "the min of", "argmax": "the argmax of",
+    "argmin": "the argmin of", "softmax": "softmax of", "sigmoid": "sigmoid of",
+    "Var": "the variance of", "Cov": "the covariance of", "Pr": "the probability of",
+}  # fmt: skip
+_NAMED = re.compile(
+    rf"(?<![\w.])({'|'.join(_NAMED_FUNCTIONS)})\(\s*([^()\n]{{1,30}}?)\s*\)(?![\w(])"
+)
+# "x_i", "a_1", "D_KL": a letter's subscript typed with an underscore ("snake_case" is code)
+_SUBSCRIPT = re.compile(r"(?<![\w.])([A-Za-z])_(\d{1,2}|[a-z]{1,2}|[A-Z]{1,3})(?![\w])")
+
+
+def normalize_named_functions(text: str) -> str:
+    """Reads "log(x)" -> "log of x", "sqrt(2)" -> "the square root of 2", "x_i" -> "x sub i"."""
+    if "_" in text:
+        text = _SUBSCRIPT.sub(r"\1 sub \2", text)
+    return _NAMED.sub(_named, text) if "(" in text else text
+
+
+_THE_BEFORE = re.compile(r"\b(?i:the)\s+$")
+
+
+def _named(match: re.Match[str]) -> str:
+    *others, last = _ARGUMENT_COMMA.split(match[2])
+    arguments = f"{', '.join(others)} and {last}" if others else last
+    spoken = _NAMED_FUNCTIONS[match[1]]
+    if _THE_BEFORE.search(match.string, max(0, match.start() - 5), match.start()):
+        spoken = spoken.removeprefix("the ")  # "the max(a, b)": "the" said once
+    return f"{spoken} {arguments}"
+
+
 # "95% CI [0.21, 0.43]", "(HDI: -1.2, 3.4)": an interval's two ends. In square brackets two
 # amounts with a decimal point, sign or percent are one anywhere (whole numbers may be
 # citations); in round ones (a point, a pair) only after the word that says so.
