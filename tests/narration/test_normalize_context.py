@@ -117,6 +117,12 @@ def test_four_digit_numbers_as_years_or_quantities(written: str, spoken: str) ->
     ("written", "spoken"),
     [
         ("My P(doom) is 10%.", "My P of doom is ten percent."),
+        # Bayes' rule: side by side they multiply, a slash divides
+        (
+            "So P(H|E) = P(E|H)P(H)/P(E).",
+            "So P of H given E equals P of E given H times P of H over P of E.",
+        ),
+        ("Then P(A)/2 is small.", "Then P of A over two is small."),
         ("Your p(doom)?", "Your P of doom?"),
         ("P(AGI by 2030) is low.", "P of AGI by twenty thirty is low."),
         ("We want P(A|B), not P(B | A).", "We want P of A given B, not P of B given A."),

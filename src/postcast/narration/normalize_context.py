@@ -51,12 +51,19 @@ def normalize_street_titles(text: str) -> str:
 # "P(doom)", "p(AGI by 2030)", "P(A|B)": a probability, "P of doom", "P of A given B".
 # (an event may hold one call of its own: "P(Y | do(X))")
 _EVENT = r"(?:[^()|\n]|\([^()|\n]{0,30}\)){1,60}?"
-_PROBABILITY = re.compile(rf"(?<![\w(])[Pp]\(\s*({_EVENT})\s*(?:\|\s*({_EVENT})\s*)?\)")
+# Bayes' rule, "P(E|H)P(H)/P(E)": probabilities side by side multiply, a slash divides
+_PROBABILITY = re.compile(
+    rf"(?<![\w(])[Pp]\(\s*({_EVENT})\s*(?:\|\s*({_EVENT})\s*)?\)(\s*/\s*(?=[Pp]\(|\d))?"
+)
+_PROBABILITY_NEXT = re.compile(r"[Pp]\(")
 
 
 def _probability(match: re.Match[str]) -> str:
-    event, condition = match.groups()
-    return f"P of {event}" + (f" given {condition}" if condition else "")
+    event, condition, divided = match.groups()
+    spoken = f"P of {event}" + (f" given {condition}" if condition else "")
+    if divided:
+        return spoken + " over "
+    return spoken + (" times " if _PROBABILITY_NEXT.match(match.string, match.end()) else "")
 
 
 def normalize_probabilities(text: str) -> str:
