@@ -126,6 +126,12 @@ def test_money_with_scale_abbreviations(written: str, spoken: str) -> None:
         ("It draws 65 W idle.", "It draws sixty-five watts idle."),
         ("The freezer is at -18°C.", "The freezer is at minus eighteen degrees Celsius."),
         ("It is 20–25°C today.", "It is twenty to twenty-five degrees Celsius today."),
+        # without its degree sign, only right after the number: "3 C programs" is a language
+        (
+            "It was 20-25C, past the 2C target.",
+            "It was twenty to twenty-five degrees Celsius, past the two degrees Celsius target.",
+        ),
+        ("We wrote 3 C programs in Series C.", "We wrote three C programs in Series C."),
         ("Runs at 30 tokens/s here.", "Runs at thirty tokens per second here."),
         ("About 100 requests/hr.", "About one hundred requests per hour."),
         ("Use and/or here.", "Use and or here."),

@@ -194,6 +194,7 @@ def test_exponents_and_whole_numbers(written: str, spoken: str) -> None:
         ("The 4th–5th place.", "The fourth to fifth place."),
         ("A 10K grant.", "A ten thousand grant."),
         ("Using 8xA100s for a day.", "Using eight A one hundreds for a day."),
+        ("On 8 x A100 GPUs.", "On eight A one hundred GPUs."),
         ("Some T4s and 4xH100 nodes.", "Some T fours and four H one hundred nodes."),
         ("See RSP v2.1 and v2.", "See RSP version two point one and version two."),
         ("We saw 10,000s of posts.", "We saw tens of thousands of posts."),

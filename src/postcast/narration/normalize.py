@@ -32,6 +32,7 @@ from postcast.narration.normalize_dates import normalize_dates
 from postcast.narration.normalize_day_names import normalize_day_names
 from postcast.narration.normalize_fractions import normalize_fractions
 from postcast.narration.normalize_money import normalize_money, normalize_money_powers
+from postcast.narration.normalize_multiplication import normalize_multiplication
 from postcast.narration.normalize_numbers import (
     normalize_numbers,
     normalize_scientific,
@@ -40,7 +41,6 @@ from postcast.narration.normalize_numbers import (
 from postcast.narration.normalize_numeric import (
     normalize_feet_and_inches,
     normalize_measures,
-    normalize_multiplication,
     normalize_ordinals,
     normalize_phone_numbers,
     normalize_ranges,
