@@ -132,6 +132,7 @@ def test_money_with_scale_abbreviations(written: str, spoken: str) -> None:
             "It was twenty to twenty-five degrees Celsius, past the two degrees Celsius target.",
         ),
         ("We wrote 3 C programs in Series C.", "We wrote three C programs in Series C."),
+        ("About 200-300 kcal.", "About two hundred to three hundred kilocalories."),
         ("Runs at 30 tokens/s here.", "Runs at thirty tokens per second here."),
         ("About 100 requests/hr.", "About one hundred requests per hour."),
         ("Use and/or here.", "Use and or here."),
