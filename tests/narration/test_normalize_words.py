@@ -190,6 +190,7 @@ def test_symbols_and_math(written: str, spoken: str) -> None:
         ("Thanks (h/t Zvi). H/T to Scott.", "Thanks (hat tip Zvi). Hat tip to Scott."),
         ("See fn. 4 and Fn. 2.", "See footnote four and footnote two."),
         ("Status: N/A, or n/a.", "Status: not applicable, or not applicable."),
+        ("After WWII, not WW3.", "After World War Two, not World War Three."),
         ("Some 70 pct said yes.", "Some seventy percent said yes."),
         ("In Smith (ed.), Essays.", "In Smith (editor), Essays."),
         ("Bostrom and Cirkovic (eds.) edited it.", "Bostrom and Cirkovic (editors) edited it."),
