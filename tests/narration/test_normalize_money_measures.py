@@ -132,6 +132,7 @@ def test_money_with_scale_abbreviations(written: str, spoken: str) -> None:
             "It was twenty to twenty-five degrees Celsius, past the two degrees Celsius target.",
         ),
         ("We wrote 3 C programs in Series C.", "We wrote three C programs in Series C."),
+        ("It was 25 °C.", "It was twenty-five degrees Celsius."),  # the sign may stand apart
         ("About 200-300 kcal.", "About two hundred to three hundred kilocalories."),
         ("Runs at 30 tokens/s here.", "Runs at thirty tokens per second here."),
         ("About 100 requests/hr.", "About one hundred requests per hour."),
