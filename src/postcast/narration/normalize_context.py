@@ -84,9 +84,13 @@ def normalize_functions(text: str) -> str:
 
 
 def _applied(match: re.Match[str]) -> str:
-    *others, last = _ARGUMENT_COMMA.split(match[2])
-    arguments = f"{', '.join(others)} and {last}" if others else last
-    return f"{match[1]} of {arguments}"
+    return f"{match[1]} of {_arguments(match[2])}"
+
+
+def _arguments(written: str) -> str:
+    """ "x, y" -> "x and y", "a, b, c" -> "a, b and c"."""
+    *others, last = _ARGUMENT_COMMA.split(written)
+    return f"{', '.join(others)} and {last}" if others else last
 
 
 # "log(x)", "sqrt(2)", "Var(X)": a named function, its argument read by the other passes
@@ -115,12 +119,10 @@ _THE_BEFORE = re.compile(r"\b(?i:the)\s+$")
 
 
 def _named(match: re.Match[str]) -> str:
-    *others, last = _ARGUMENT_COMMA.split(match[2])
-    arguments = f"{', '.join(others)} and {last}" if others else last
     spoken = _NAMED_FUNCTIONS[match[1]]
     if _THE_BEFORE.search(match.string, max(0, match.start() - 5), match.start()):
         spoken = spoken.removeprefix("the ")  # "the max(a, b)": "the" said once
-    return f"{spoken} {arguments}"
+    return f"{spoken} {_arguments(match[2])}"
 
 
 # "95% CI [0.21, 0.43]", "(HDI: -1.2, 3.4)": an interval's two ends. In square brackets two
