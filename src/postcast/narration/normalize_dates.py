@@ -101,7 +101,8 @@ _HALF = re.compile(r"(?=H)\bH(?P<half>[12])\s+(?P<year>\d{4})\b")
 # "2020/21", "2023-24": a fiscal or academic year spanning two calendar years
 # (after "FY" too: "FY2024-25", a fiscal year)
 _SPLIT_YEAR = re.compile(
-    r"(?=[12])(?:(?<=FY)|(?<![\w./-]))((?:19|20)\d\d)[/–-](\d\d)(?![\w./-]|[.,]\d)"
+    r"(?:(?P<fiscal>FY)|(?=[12])(?<![\w./-]))(?P<first>(?:19|20)\d\d)[/–-](?P<second>\d\d)"
+    r"(?![\w./-]|[.,]\d)"
 )
 
 
@@ -292,11 +293,11 @@ def _half(match: re.Match[str]) -> str:
 
 
 def _split_year(match: re.Match[str]) -> str:
-    first, second = match.groups()
+    fiscal, first, second = match.group("fiscal", "first", "second")
     if int(second) != (int(first) + 1) % 100:
         return match.group(0)  # not consecutive years: a range or a code, read elsewhere
-    space = " " if match.string[match.start() - 1 : match.start()] == "Y" else ""
-    return f"{space}{year(int(first))} {range_word(match)} {two_digit_year(second)}"
+    spoken = f"{year(int(first))} {range_word(match)} {two_digit_year(second)}"
+    return f"{fiscal} {spoken}" if fiscal else spoken
 
 
 def normalize_dates(text: str) -> str:

@@ -43,21 +43,21 @@ _CLAUSE_ENDS = re.compile(r"\s*(?:[.,;:!?)]|$)")
 
 
 def _fraction(match: re.Match[str]) -> str:
-    top, bottom = (written.replace(",", "") for written in match.group(1, 3))
-    if _out_of(match):
-        return f"{integer(top)} out of {integer(bottom)}"
-    if int(bottom) == 0 or int(top) >= int(bottom) >= 10:
+    written_top, written_bottom = match.group(1, 3)
+    top, bottom = (int(written.replace(",", "")) for written in (written_top, written_bottom))
+    if _out_of(match, top, bottom):
+        return f"{integer(written_top)} out of {integer(written_bottom)}"
+    if bottom == 0 or top >= bottom >= 10:
         # "50/50", "80/20", "20/20 vision": a pair of numbers, not a fraction.
-        return f"{integer(top)} {integer(bottom)}"
-    return fraction(int(top), int(bottom))
+        return f"{integer(written_top)} {integer(written_bottom)}"
+    return fraction(top, bottom)
 
 
-def _out_of(match: re.Match[str]) -> bool:
+def _out_of(match: re.Match[str], top: int, bottom: int) -> bool:
     """A pair read "N out of M" rather than as a fraction: a score ("a 7/10 rating", a
     perfect "36/36"), counted things ("3/5 runs", "4/12 respondents") or a tally ("12/15
     passed")."""
     written_top, _slash, written_bottom, suffix = match.groups()
-    top, bottom = int(written_top.replace(",", "")), int(written_bottom.replace(",", ""))
     if written_top == written_bottom and top > 1 and written_top not in _EVEN_PAIRS:
         return True
     if suffix:

@@ -131,12 +131,13 @@ def number(text: str) -> str:
 def fraction(numerator: int, denominator: int) -> str:
     """3/4 -> "three quarters", 1/3 -> "one third", 5/1 -> "five over one", 7/256 -> "seven
     over two hundred and fifty-six"."""
-    if denominator == 1 or (denominator > 100 and str(denominator).rstrip("0") != "1"):
+    power_of_ten = str(denominator).rstrip("0") == "1"
+    if denominator == 1 or (denominator > 100 and not power_of_ten):
         # "7/256": "seven over two hundred and fifty-six", not "seven two hundred and
         # fifty-sixths"; hundredths, thousandths and millionths keep their names
         return f"{cardinal(numerator)} over {cardinal(denominator)}"
     denominator_name = ordinal(denominator)
-    if denominator >= 100 and str(denominator).rstrip("0") == "1":
+    if denominator >= 100 and power_of_ten:
         # num2words says "one hundredth"; after a numerator the "one" would be said twice.
         denominator_name = denominator_name.removeprefix("one ")
     if numerator == 1:
